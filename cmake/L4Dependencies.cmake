@@ -1,0 +1,17 @@
+# Every dependency comes from a Debian 12 package; nothing is downloaded.
+find_package(PkgConfig REQUIRED)
+find_package(Threads REQUIRED)
+find_package(fmt REQUIRED)
+find_package(spdlog REQUIRED)
+find_package(nlohmann_json 3.10 REQUIRED)
+find_package(CLI11 REQUIRED)
+find_package(ZLIB REQUIRED)
+find_package(SQLite3 REQUIRED)
+# Debian's libre2-dev ships a pkg-config file but no CMake package.
+pkg_check_modules(RE2 REQUIRED IMPORTED_TARGET re2)
+if(L4_BUILD_TESTS)
+  find_package(Catch2 2 REQUIRED)
+endif()
+if(L4_BUILD_BENCH)
+  find_package(benchmark QUIET)
+endif()

@@ -1,0 +1,53 @@
+#!/usr/bin/env bash
+# One entry point for a fresh Debian 12 machine (idempotent):
+#   bash tools/dev.sh demo      install what is missing, build, run `l4 diagnose` on a sample job
+#   bash tools/dev.sh test      install what is missing, build, run the whole test suite
+#   bash tools/dev.sh sanitize  the test suite again in an AddressSanitizer+UBSan build
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+PACKAGES=(g++ cmake ninja-build pkg-config libcli11-dev libspdlog-dev libfmt-dev nlohmann-json3-dev
+          libre2-dev catch2 zlib1g-dev libsqlite3-dev libbenchmark-dev python3)
+
+install_missing() {
+  local missing=()
+  for p in "${PACKAGES[@]}"; do
+    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+  done
+  [ ${#missing[@]} -eq 0 ] && return 0
+  echo "dev.sh: installing ${missing[*]}" >&2
+  local sudo=()
+  [ "$(id -u)" -ne 0 ] && sudo=(sudo)
+  "${sudo[@]}" apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive "${sudo[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}"
+}
+
+build() {  # build DIR [cmake args...]
+  local dir=$1; shift
+  cmake -S . -B "$dir" -G Ninja "$@" >/dev/null
+  cmake --build "$dir" -j "$(nproc)"
+}
+
+mode=${1:-test}
+install_missing
+case "$mode" in
+  demo)
+    build build -DCMAKE_BUILD_TYPE=Release
+    sample=data/jobs/gpu-ecc
+    if ./build/l4 --help 2>/dev/null | grep -q '^  diagnose'; then
+      ./build/l4 diagnose --format text "$sample"
+    else
+      ./build/l4 ingest --format text "$sample"
+    fi
+    ;;
+  test)
+    build build -DCMAKE_BUILD_TYPE=Release
+    (cd build && ctest --output-on-failure -j "$(nproc)")
+    ;;
+  sanitize)
+    build build-asan -DCMAKE_BUILD_TYPE=Debug -DL4_SANITIZE=ON -DL4_BUILD_BENCH=OFF
+    (cd build-asan && ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 \
+       ctest --output-on-failure -j "$(nproc)")
+    ;;
+  *) echo "usage: bash tools/dev.sh demo|test|sanitize" >&2; exit 2 ;;
+esac
