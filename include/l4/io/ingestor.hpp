@@ -1,0 +1,59 @@
+#pragma once
+// Ingestor: turns the paths a user gives (files, directories searched recursively, "-" for stdin)
+// into LineRecords, in a deterministic order, with complete line accounting.
+//
+//   l4::io::Ingestor ingestor;                       // default options
+//   auto inputs = ingestor.discover({"job_dir/"});   // throws l4::InputError on a missing path
+//   auto summary = ingestor.read_all(inputs, [](const l4::io::LineRecord& line) { ... });
+//
+// Plain files are memory-mapped; gzip is recognised by its magic bytes, not its name. Reading one
+// InputFile touches no shared state, so callers may read different files on different threads
+// with read_file() and combine the FileSummaries with summarize() (ingest_summary.hpp).
+#include <cstddef>
+#include <functional>
+#include <span>
+#include <string>
+#include <vector>
+
+#include "l4/io/ingest_summary.hpp"
+#include "l4/io/line_record.hpp"
+
+namespace l4::io {
+
+struct IngestOptions {
+  std::size_t max_line_bytes = 64 * 1024;  // longer lines are truncated and counted
+};
+
+// One file to read, with the node identity its path gives.
+struct InputFile {
+  std::string path;      // filesystem path, or "-" for stdin
+  std::string display;   // path as shown in reports (relative to the job root when found in one)
+  std::string node;      // node id from the path (NodeIdentity::from_path)
+  bool single_input = false;  // the only file of the job: rank prefixes may name nodes
+};
+
+using LineVisitor = std::function<void(const LineRecord&)>;
+
+class Ingestor {
+ public:
+  explicit Ingestor(IngestOptions options = {});
+
+  // Expands paths into files: directories recursively (hidden entries skipped), sorted by path.
+  // Throws l4::InputError naming the path when it does not exist or a directory holds no files.
+  [[nodiscard]] std::vector<InputFile> discover(std::span<const std::string> paths) const;
+
+  // Reads one file, calling `visit` for every used line in order. Thread-safe across files.
+  // Throws l4::InputError when a file named by the user cannot be opened.
+  FileSummary read_file(const InputFile& input, const LineVisitor& visit,
+                        std::uint32_t file_index = 0) const;
+
+  // Reads all inputs in order; per-node totals included.
+  IngestSummary read_all(std::span<const InputFile> inputs, const LineVisitor& visit) const;
+
+  [[nodiscard]] const IngestOptions& options() const { return options_; }
+
+ private:
+  IngestOptions options_;
+};
+
+}  // namespace l4::io
