@@ -30,6 +30,7 @@ struct InputFile {
   std::string display;   // path as shown in reports (relative to the job root when found in one)
   std::string node;      // node id from the path (NodeIdentity::from_path)
   bool single_input = false;  // the only file of the job: rank prefixes may name nodes
+  bool from_directory = false;// found by walking a directory: unreadable means skipped, not fatal
 };
 
 using LineVisitor = std::function<void(const LineRecord&)>;

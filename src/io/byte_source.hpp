@@ -1,0 +1,51 @@
+#pragma once
+// ByteSource: the decompressed bytes of one input, delivered in chunks — a memory-mapped plain
+// file as one chunk, stdin in 1 MiB reads, gzip (recognised by its magic bytes, any number of
+// members) inflated with zlib. Reports a gzip stream that ends early or is corrupt.
+#include <zlib.h>
+
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "io/mapped_file.hpp"
+
+namespace l4::io {
+
+class ByteSource {
+ public:
+  // Opens a file (memory-mapped) or stdin when path == "-". Throws l4::InputError.
+  explicit ByteSource(const std::string& path);
+  ~ByteSource();
+  ByteSource(const ByteSource&) = delete;
+  ByteSource& operator=(const ByteSource&) = delete;
+
+  // The next chunk of decompressed bytes; empty at the end.
+  std::string_view next();
+
+  [[nodiscard]] bool gzip() const { return gzip_; }
+  // Set after the end when the gzip stream was truncated or corrupt: a one-line reason.
+  [[nodiscard]] const std::optional<std::string>& damage() const { return damage_; }
+
+ private:
+  std::string_view next_raw();
+  std::string_view next_inflated();
+
+  std::string path_;
+  std::unique_ptr<MappedFile> mapped_;
+  bool mapped_done_ = false;
+  int fd_ = -1;
+  bool fd_eof_ = false;
+  std::vector<char> raw_buffer_;
+  std::string_view pending_raw_;   // raw bytes not yet consumed (first chunk after sniffing)
+  bool gzip_ = false;
+  z_stream zs_{};
+  bool inflate_ready_ = false;
+  bool inflate_done_ = false;
+  std::vector<char> out_buffer_;
+  std::optional<std::string> damage_;
+};
+
+}  // namespace l4::io

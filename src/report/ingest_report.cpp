@@ -1,0 +1,64 @@
+#include "l4/report/ingest_report.hpp"
+
+#include <fmt/format.h>
+
+namespace l4::report {
+
+nlohmann::json to_json(const io::LineCounts& c) {
+  return {{"read", c.read},
+          {"used", c.used},
+          {"skipped", {{"blank", c.skipped_blank}, {"binary", c.skipped_binary}}},
+          {"invalid_utf8", c.invalid_utf8},
+          {"truncated", c.truncated},
+          {"crlf", c.crlf}};
+}
+
+nlohmann::json to_json(const io::IngestSummary& summary) {
+  nlohmann::json files = nlohmann::json::array();
+  for (const auto& f : summary.files) {
+    nlohmann::json nodes = nlohmann::json::array();
+    for (const auto& n : f.nodes) nodes.push_back(n.node);
+    files.push_back({{"path", f.path},
+                     {"node", f.merged ? nlohmann::json(nullptr) : nlohmann::json(f.node)},
+                     {"nodes", nodes},
+                     {"gzip", f.gzip},
+                     {"merged", f.merged},
+                     {"status", io::to_string(f.status)},
+                     {"message", f.message},
+                     {"bytes", f.counts.bytes},
+                     {"lines", to_json(f.counts)}});
+  }
+  nlohmann::json nodes = nlohmann::json::array();
+  for (const auto& n : summary.nodes) {
+    nodes.push_back({{"node", n.node}, {"files", n.files}, {"lines", to_json(n.counts)}});
+  }
+  return {{"files", files},
+          {"nodes", nodes},
+          {"total",
+           {{"files", summary.files.size()},
+            {"nodes", summary.nodes.size()},
+            {"bytes", summary.total.bytes},
+            {"lines", to_json(summary.total)}}}};
+}
+
+std::string render_text(const io::IngestSummary& summary) {
+  std::string out;
+  auto row = [&out](std::string_view node, std::string_view files, const io::LineCounts& c) {
+    fmt::format_to(std::back_inserter(out), "{:<24} {:>5} {:>12} {:>12} {:>8} {:>8} {:>8} {:>8}\n",
+                   node, files, c.read, c.used, c.skipped_blank, c.skipped_binary, c.invalid_utf8,
+                   c.truncated);
+  };
+  fmt::format_to(std::back_inserter(out), "{:<24} {:>5} {:>12} {:>12} {:>8} {:>8} {:>8} {:>8}\n", "node",
+                 "files", "read", "used", "blank", "binary", "bad-utf8", "trunc");
+  for (const auto& n : summary.nodes) row(n.node, std::to_string(n.files), n.counts);
+  row("TOTAL", std::to_string(summary.files.size()), summary.total);
+  for (const auto& f : summary.files) {
+    if (f.status != io::FileStatus::ok) {
+      fmt::format_to(std::back_inserter(out), "note: {}: {}: {}\n", f.path, io::to_string(f.status),
+                     f.message);
+    }
+  }
+  return out;
+}
+
+}  // namespace l4::report

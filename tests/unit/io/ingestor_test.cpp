@@ -1,0 +1,214 @@
+#include <catch2/catch.hpp>
+
+#include <string>
+#include <vector>
+
+#include "l4/error.hpp"
+#include "l4/io/ingestor.hpp"
+#include "support/test_support.hpp"
+
+using namespace l4::io;
+
+namespace {
+
+struct Line {
+  std::string node, file, raw, content;
+  std::uint64_t line_no, offset;
+  NodeRule rule;
+  int rank;
+  std::uint8_t flags;
+};
+
+struct Read {
+  std::vector<Line> lines;
+  IngestSummary summary;
+};
+
+Read ingest(const std::vector<std::string>& paths, IngestOptions options = {}) {
+  Ingestor ingestor(options);
+  Read r;
+  const auto inputs = ingestor.discover(paths);
+  r.summary = ingestor.read_all(inputs, [&](const LineRecord& l) {
+    r.lines.push_back({std::string(l.node), std::string(l.file), std::string(l.raw),
+                       std::string(l.content), l.line_no, l.offset, l.rule, l.rank, l.flags});
+  });
+  return r;
+}
+
+}  // namespace
+
+TEST_CASE("a job directory gives node ids from paths, in a deterministic order", "[io][ingest]") {
+  l4::test::TempDir dir;
+  dir.write("node-10.log", "ten\n");
+  dir.write("node-2.log", "two a\ntwo b\n");
+  dir.write("worker-7/stdout.log", "seven\n");
+  dir.write(".hidden/x.log", "hidden\n");
+  auto r = ingest({dir.path().string()});
+  REQUIRE(r.lines.size() == 4);
+  CHECK(r.lines[0].node == "node-2");
+  CHECK(r.lines[0].file == "node-2.log");
+  CHECK(r.lines[1].line_no == 2);
+  CHECK(r.lines[1].offset == 6);
+  CHECK(r.lines[2].node == "node-10");
+  CHECK(r.lines[3].node == "worker-7");
+  CHECK(r.lines[3].rule == NodeRule::path);
+  REQUIRE(r.summary.nodes.size() == 3);
+  CHECK(r.summary.nodes[0].node == "node-2");
+  CHECK(r.summary.total.used == 4);
+}
+
+TEST_CASE("a merged file with mixed launcher prefixes is attributed line by line", "[io][ingest]") {
+  l4::test::TempDir dir;
+  const std::string text =
+      "worker-3: [rank13]:[E321 02:07:08.408 ProcessGroupNCCL.cpp:607] timeout\n"
+      "10.0.0.5: NCCL INFO Bootstrap\n"
+      "11: iteration 7/ 100\n"
+      "[rank4]:loss 1.5\n"
+      "[default2]:warmup\n"
+      "[1,6]<stdout>:mpi says hi\n"
+      "worker-3: second line of worker-3\n"
+      "no prefix at all\n";
+  const auto path = dir.write("job.log", text);
+  auto r = ingest({path.string()});
+  REQUIRE(r.lines.size() == 8);
+  const std::vector<std::pair<std::string, NodeRule>> expected{
+      {"worker-3", NodeRule::pdsh}, {"10.0.0.5", NodeRule::pdsh}, {"rank11", NodeRule::slurm},
+      {"rank4", NodeRule::torchrun}, {"rank2", NodeRule::torchrun}, {"rank6", NodeRule::openmpi},
+      {"worker-3", NodeRule::pdsh}, {"job", NodeRule::path}};
+  for (std::size_t i = 0; i < expected.size(); ++i) {
+    INFO("line " << i + 1 << ": " << r.lines[i].raw);
+    CHECK(r.lines[i].node == expected[i].first);
+    CHECK(r.lines[i].rule == expected[i].second);
+  }
+  CHECK(r.lines[0].content == "[E321 02:07:08.408 ProcessGroupNCCL.cpp:607] timeout");
+  CHECK(r.lines[0].raw.starts_with("worker-3: [rank13]:"));
+  CHECK(r.lines[0].rank == 13);
+  CHECK(r.lines[2].content == "iteration 7/ 100");
+  CHECK(r.summary.files[0].merged);
+  CHECK(r.summary.nodes.size() == 7);
+}
+
+TEST_CASE("rank prefixes in one of many per-node files keep the path's node", "[io][ingest]") {
+  l4::test::TempDir dir;
+  dir.write("node-1.log", "[rank0]:a\n[rank1]:b\n");
+  dir.write("node-2.log", "[rank2]:c\n");
+  auto r = ingest({dir.path().string()});
+  REQUIRE(r.lines.size() == 3);
+  CHECK(r.lines[1].node == "node-1");
+  CHECK(r.lines[1].rank == 1);
+  CHECK(r.lines[1].content == "b");
+  CHECK(r.lines[2].node == "node-2");
+}
+
+TEST_CASE("ordinary 'word: ' lines are not mistaken for pdsh prefixes", "[io][ingest]") {
+  l4::test::TempDir dir;
+  const auto path = dir.write("app.log",
+                              "Traceback: x\nepoch1: y\nINFO: z\nplain line\nanother plain line\n");
+  auto r = ingest({path.string()});
+  REQUIRE(r.lines.size() == 5);
+  for (const auto& l : r.lines) CHECK(l.node == "app");
+  CHECK(r.lines[1].content == "epoch1: y");
+}
+
+TEST_CASE("CRLF, blank lines, invalid UTF-8 and over-long lines are accounted for", "[io][ingest]") {
+  l4::test::TempDir dir;
+  const std::string bad = "bad \xff\xfe bytes";
+  const auto path = dir.write("n1.log", "first\r\n\n   \n" + bad + "\n" + std::string(100, 'x') + "\nlast");
+  IngestOptions options;
+  options.max_line_bytes = 50;
+  auto r = ingest({path.string()}, options);
+  REQUIRE(r.lines.size() == 4);
+  CHECK(r.lines[0].raw == "first");
+  CHECK((r.lines[0].flags & kCrlf) != 0);
+  CHECK(r.lines[1].raw == bad);  // byte-exact
+  CHECK((r.lines[1].flags & kInvalidUtf8) != 0);
+  CHECK(r.lines[2].raw.size() == 50);
+  CHECK((r.lines[2].flags & kTruncated) != 0);
+  CHECK(r.lines[3].raw == "last");
+  CHECK(r.lines[3].line_no == 6);
+  const auto& c = r.summary.total;
+  CHECK(c.read == 6);
+  CHECK(c.used == 4);
+  CHECK(c.skipped_blank == 2);
+  CHECK(c.invalid_utf8 == 1);
+  CHECK(c.truncated == 1);
+  CHECK(c.crlf == 1);
+  CHECK(c.read == c.used + c.skipped());
+}
+
+TEST_CASE("gzip is detected by magic bytes, concatenated members are read", "[io][ingest]") {
+  l4::test::TempDir dir;
+  dir.write("node-1.data", l4::test::gzip("a\nb\n") + l4::test::gzip("c\n"));
+  auto r = ingest({(dir.path() / "node-1.data").string()});
+  REQUIRE(r.lines.size() == 3);
+  CHECK(r.lines[2].raw == "c");
+  CHECK(r.lines[2].line_no == 3);
+  CHECK(r.summary.files[0].gzip);
+  CHECK(r.summary.files[0].status == FileStatus::ok);
+}
+
+TEST_CASE("a truncated gzip keeps the lines before the cut and says so", "[io][ingest]") {
+  l4::test::TempDir dir;
+  std::string text;
+  for (int i = 0; i < 20000; ++i) text += "line number " + std::to_string(i) + " of the log\n";
+  const std::string gz = l4::test::gzip(text);
+  const auto path = dir.write("node-1.log.gz", gz.substr(0, gz.size() / 2));
+  auto r = ingest({path.string()});
+  CHECK(r.summary.files[0].status == FileStatus::truncated_gzip);
+  CHECK(r.summary.files[0].message.find("truncated gzip") != std::string::npos);
+  CHECK(r.lines.size() > 100);
+  CHECK(r.lines.size() < 20000);
+  CHECK(r.lines.front().raw == "line number 0 of the log");
+}
+
+TEST_CASE("binary files are skipped with their lines counted", "[io][ingest]") {
+  l4::test::TempDir dir;
+  dir.write("node-1.log", "ok\n");
+  dir.write("core.bin", std::string("\x7f" "ELF\0\0\n\n\x01", 9));
+  auto r = ingest({dir.path().string()});
+  CHECK(r.lines.size() == 1);
+  const auto& bin = r.summary.files[0].path == "core.bin" ? r.summary.files[0] : r.summary.files[1];
+  CHECK(bin.status == FileStatus::binary);
+  CHECK(bin.counts.skipped_binary == 3);
+  CHECK(r.summary.total.read == 4);
+}
+
+TEST_CASE("a 10 MB single line is truncated, not held whole", "[io][ingest]") {
+  l4::test::TempDir dir;
+  const auto path = dir.write("node-1.log", std::string(10 << 20, 'y') + "\nafter\n");
+  auto r = ingest({path.string()});
+  REQUIRE(r.lines.size() == 2);
+  CHECK(r.lines[0].raw.size() == 64 * 1024);
+  CHECK(r.lines[1].raw == "after");
+  CHECK(r.lines[1].offset == (10u << 20) + 1);
+  CHECK(r.summary.total.truncated == 1);
+}
+
+TEST_CASE("missing paths and empty directories are input errors naming the path", "[io][ingest]") {
+  Ingestor ingestor;
+  std::vector<std::string> missing{"/nonexistent/l4/job"};
+  CHECK_THROWS_WITH(ingestor.discover(missing), Catch::Contains("/nonexistent/l4/job"));
+  l4::test::TempDir dir;
+  std::filesystem::create_directories(dir.path() / "empty");
+  std::vector<std::string> empty{(dir.path() / "empty").string()};
+  CHECK_THROWS_AS(ingestor.discover(empty), l4::InputError);
+}
+
+TEST_CASE("an empty file is reported as empty with zero lines", "[io][ingest]") {
+  l4::test::TempDir dir;
+  const auto path = dir.write("node-1.log", "");
+  auto r = ingest({path.string()});
+  CHECK(r.lines.empty());
+  CHECK(r.summary.files[0].status == FileStatus::empty);
+  CHECK(r.summary.total.read == 0);
+}
+
+TEST_CASE("1,000 tiny files are all read and accounted", "[io][ingest]") {
+  l4::test::TempDir dir;
+  for (int i = 0; i < 1000; ++i) dir.write("rank_" + std::to_string(i) + ".log", "hello\n");
+  auto r = ingest({dir.path().string()});
+  CHECK(r.lines.size() == 1000);
+  CHECK(r.summary.nodes.size() == 1000);
+  CHECK(r.summary.nodes.front().node == "rank_0");
+  CHECK(r.summary.nodes.back().node == "rank_999");
+}
