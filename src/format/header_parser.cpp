@@ -47,4 +47,17 @@ Header HeaderParser::split(std::string_view line) const {
   return header;
 }
 
+Header HeaderParser::split(std::string_view line, std::size_t& hint) const {
+  Header header;
+  if (hint < formats_.size() && formats_[hint].split(line, header)) return header;
+  for (std::size_t i = 0; i < formats_.size(); ++i) {
+    if (i != hint && formats_[i].split(line, header)) {
+      hint = i;
+      return header;
+    }
+  }
+  header.content = line;
+  return header;
+}
+
 }  // namespace l4::format

@@ -72,3 +72,17 @@ TEST_CASE("Loghub-style format strings split lines into named fields", "[format]
   CHECK_THROWS_AS(LogFormat::from_loghub("<Date> <Time>"), l4::InputError);
   CHECK_THROWS_AS(LogFormat::from_loghub("<Date> (<Content>"), l4::InputError);
 }
+
+TEST_CASE("the format hint follows the stream and gives the same result", "[format]") {
+  HeaderParser parser;
+  std::size_t hint = 0;
+  for (const auto& format : load_known_formats()) {
+    for (const auto& sample : format.samples) {
+      const Header with_hint = parser.split(sample.line, hint);
+      const Header without = parser.split(sample.line);
+      CHECK(with_hint.format == without.format);
+      CHECK(with_hint.content == without.content);
+      CHECK(parser.formats()[hint].name() == format.name);
+    }
+  }
+}
