@@ -1,0 +1,67 @@
+#pragma once
+// ContrastiveGrouper: the batch mining algorithm, on masked lines (see TokenMasker).
+//
+//  1. Grouping: lines with the same token count are grouped by their anchor — the tokens whose
+//     frequency (per position, within the token-count group) is the frequency most of the line's
+//     tokens share, or higher. Template text recurs with the template; parameters do not.
+//  2. Contrastive units: inside an anchor group, lines share most tokens and differ in a few
+//     positions. A position with one value is template text. A position whose values hold digits or
+//     masked variables, or take many different values, is a parameter. A position taking a few
+//     different plain words (FOLLOWING / LEADING, Accepted / Failed) separates templates: the unit
+//     is split on it and each part is examined again (a parameter stays a parameter).
+//  3. Merging: templates of one token count that differ only where one of them has "<*>" merge.
+// Deterministic: the result depends only on the multiset of input lines, not on their order.
+#include <cstdint>
+#include <span>
+#include <string>
+#include <vector>
+
+namespace l4::parse {
+
+struct GrouperOptions {
+  // A position with at least this many different plain-word values is a parameter; with fewer it
+  // splits the unit into separate templates.
+  std::size_t word_param_values = 4;
+};
+
+// A distinct masked line and how many input lines had it.
+struct MaskedLine {
+  std::vector<std::string> tokens;
+  std::uint64_t count = 1;
+};
+
+// A mined template: tokens ("<*>" = parameter) and the input lines it covers.
+struct MinedTemplate {
+  std::vector<std::string> tokens;
+  std::uint64_t count = 0;
+  std::vector<std::size_t> members;  // indexes into the input lines, ascending
+};
+
+class ContrastiveGrouper {
+ public:
+  explicit ContrastiveGrouper(GrouperOptions options = {}) : options_(options) {}
+
+  // Step 1 on lines of one token count (`members` index `lines`): the anchor groups, each sorted,
+  // in a deterministic order.
+  [[nodiscard]] std::vector<std::vector<std::size_t>> anchor_groups(
+      std::span<const MaskedLine> lines, std::span<const std::size_t> members) const;
+
+  // Step 2 on one anchor group: its contrastive units as templates.
+  [[nodiscard]] std::vector<MinedTemplate> contrast(std::span<const MaskedLine> lines,
+                                                    std::span<const std::size_t> members) const;
+
+  // Step 3 on templates of one token count; returns the merged list (deterministic order).
+  [[nodiscard]] static std::vector<MinedTemplate> merge(std::vector<MinedTemplate> templates);
+
+  // All three steps over lines of any token counts.
+  [[nodiscard]] std::vector<MinedTemplate> mine(std::span<const MaskedLine> lines) const;
+
+  [[nodiscard]] const GrouperOptions& options() const { return options_; }
+
+ private:
+  void split(std::span<const MaskedLine> lines, std::vector<std::size_t> members,
+             std::vector<bool> variable, std::vector<MinedTemplate>& out) const;
+  GrouperOptions options_;
+};
+
+}  // namespace l4::parse

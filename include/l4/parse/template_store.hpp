@@ -1,0 +1,77 @@
+#pragma once
+// TemplateStore: the learned templates — text, stable id, match count — with a matching index and
+// JSON save/load, so a set learned once (e.g. in CI) can be reused (`--templates F`).
+//
+// Matching a line is a tokenization and a walk of a per-token-count prefix tree: literal tokens are
+// hash lookups, tokens with "<*>" are glob matches, and a literal is preferred over a wildcard
+// (backtracking when a branch fails). No per-line heap allocation besides the parameter vector the
+// caller can reuse. `match` is const and touches no shared mutable state, so any number of threads
+// may match against a store that is not being modified.
+#include <cstdint>
+#include <filesystem>
+#include <memory>
+#include <optional>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "l4/parse/parse_result.hpp"
+#include "l4/parse/template_id.hpp"
+
+namespace l4::parse {
+
+struct Template {
+  TemplateId id = 0;
+  std::string text;                // tokens joined by one space, "<*>" = parameter
+  std::vector<std::string> tokens;  // text split on spaces
+  std::uint64_t count = 0;          // lines matched/mined for this template
+  bool provisional = false;         // learned incrementally; may be re-mined (see TemplateMiner)
+  bool erased = false;              // removed; kept so indexes stay valid
+};
+
+class TemplateStore {
+ public:
+  TemplateStore();
+  TemplateStore(TemplateStore&&) noexcept;
+  TemplateStore& operator=(TemplateStore&&) noexcept;
+  ~TemplateStore();
+
+  // Adds a template (text = tokens joined by spaces); when one with the same text exists its count
+  // grows and its index is returned. A non-provisional add turns an existing provisional one final.
+  std::size_t add(std::string_view text, std::uint64_t count = 0, bool provisional = false);
+  // Removes templates (by index): they no longer match; their slots stay (erased = true).
+  void erase(const std::vector<std::size_t>& indexes);
+
+  // Matches already-tokenized content (tokens are views into `content`); fills `out` and returns
+  // true on success. Thread-safe against other const calls.
+  bool match_tokens(std::span<const std::string_view> tokens, ParseResult& out) const;
+  // Tokenizes and matches.
+  bool match(std::string_view content, ParseResult& out) const;
+
+  // All templates, erased ones included (check Template::erased).
+  [[nodiscard]] const std::vector<Template>& templates() const { return templates_; }
+  [[nodiscard]] std::size_t size() const { return live_; }
+  [[nodiscard]] std::optional<std::size_t> find(TemplateId id) const;
+  void add_count(std::size_t index, std::uint64_t n) { templates_[index].count += n; }
+  void reset_counts();
+
+  // JSON: {"version":1,"templates":[{"id":"16hex","template":"...","count":N},...]} sorted by id.
+  [[nodiscard]] std::string to_json() const;
+  // Throws l4::InputError (naming `origin`) on malformed JSON or an id that does not match its text.
+  static TemplateStore from_json(std::string_view json, std::string_view origin = "templates");
+  void save(const std::filesystem::path& path) const;
+  static TemplateStore load(const std::filesystem::path& path);
+
+ private:
+  struct Index;
+  std::vector<Template> templates_;
+  std::size_t live_ = 0;
+  std::unique_ptr<Index> index_;
+};
+
+// Matches one template token (may hold "<*>") against a line token; appends the text each "<*>"
+// covers to `params` when not null. "<*>" matches any text, shortest first.
+bool glob_match(std::string_view pattern, std::string_view text, std::vector<std::string_view>* params);
+
+}  // namespace l4::parse

@@ -1,0 +1,47 @@
+#pragma once
+// TokenMasker: replaces the unambiguous variable parts of one whitespace-separated token by "<*>"
+// before any grouping — typed patterns (IP, host:port, hex, UUID, numbers with units, ids,
+// timestamps; data/parse_masks.json, compiled with re2), paths, digit runs — and rewrites the
+// result to the Loghub-2.0 template conventions (a word glued to a variable becomes one variable,
+// "<*>.<*>" and "<*><*>" collapse). Applying it to a template token is idempotent, so masked tokens
+// are already canonical template text. Status words, error names and exception classes contain no
+// digits and are left alone.
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace l4::parse {
+
+class TokenMasker {
+ public:
+  // Patterns from the embedded data/parse_masks.json (or `patterns_json` when not empty).
+  explicit TokenMasker(std::string_view patterns_json = {});
+  TokenMasker(TokenMasker&&) noexcept;
+  TokenMasker& operator=(TokenMasker&&) noexcept;
+  ~TokenMasker();
+
+  // The masked form of `token` (which holds no whitespace). Thread-safe.
+  [[nodiscard]] std::string mask(std::string_view token) const;
+  // Appends the masked form to `out`.
+  void mask_into(std::string_view token, std::string& out) const;
+
+  // Names of the typed patterns, in the order they are tried.
+  [[nodiscard]] const std::vector<std::string>& pattern_names() const;
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+// Splits `text` on runs of ASCII whitespace into `out` (cleared first); no empty tokens.
+void tokenize(std::string_view text, std::vector<std::string_view>& out);
+
+// True when a template token is "<*>" exactly.
+constexpr bool is_wildcard(std::string_view token) noexcept { return token == "<*>"; }
+// True when a template token holds "<*>" somewhere.
+constexpr bool has_wildcard(std::string_view token) noexcept {
+  return token.find("<*>") != std::string_view::npos;
+}
+
+}  // namespace l4::parse

@@ -1,0 +1,34 @@
+#include "l4/parse/template_id.hpp"
+
+namespace l4::parse {
+
+std::string to_hex(TemplateId id) {
+  static constexpr char kDigits[] = "0123456789abcdef";
+  std::string out(16, '0');
+  for (int i = 15; i >= 0; --i) {
+    out[static_cast<std::size_t>(i)] = kDigits[id & 0xfU];
+    id >>= 4U;
+  }
+  return out;
+}
+
+std::optional<TemplateId> parse_template_id(std::string_view text) {
+  if (text.size() != 16) return std::nullopt;
+  TemplateId id = 0;
+  for (const char c : text) {
+    unsigned v = 0;
+    if (c >= '0' && c <= '9') {
+      v = static_cast<unsigned>(c - '0');
+    } else if (c >= 'a' && c <= 'f') {
+      v = static_cast<unsigned>(c - 'a' + 10);
+    } else if (c >= 'A' && c <= 'F') {
+      v = static_cast<unsigned>(c - 'A' + 10);
+    } else {
+      return std::nullopt;
+    }
+    id = (id << 4U) | v;
+  }
+  return id;
+}
+
+}  // namespace l4::parse

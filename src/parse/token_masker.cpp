@@ -1,0 +1,193 @@
+#include "l4/parse/token_masker.hpp"
+
+#include <re2/re2.h>
+#include <re2/set.h>
+
+#include <nlohmann/json.hpp>
+
+#include "l4/embedded_data.hpp"
+#include "l4/error.hpp"
+
+namespace l4::parse {
+namespace {
+
+// Delimiters of the Loghub-2.0 template conventions: path-like pieces are split on these...
+constexpr bool is_path_delim(char c) {
+  switch (c) {
+    case ',': case '!': case ';': case ':': case '=': case '|': case '"': case '\'':
+    case '[': case ']': case '(': case ')': case '{': case '}':
+      return true;
+    default:
+      return false;
+  }
+}
+// ...and words inside a piece additionally on these.
+constexpr bool is_word_delim(char c) {
+  switch (c) {
+    case '.': case '-': case '+': case '@': case '#': case '$': case '%': case '&':
+      return true;
+    default:
+      return is_path_delim(c);
+  }
+}
+constexpr bool is_digit(char c) { return c >= '0' && c <= '9'; }
+constexpr bool is_space(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v'; }
+
+bool all_digits(std::string_view s) {
+  if (s.empty()) return false;
+  for (const char c : s) {
+    if (!is_digit(c)) return false;
+  }
+  return true;
+}
+bool has_digit(std::string_view s) {
+  for (const char c : s) {
+    if (is_digit(c)) return true;
+  }
+  return false;
+}
+bool iequals(std::string_view a, std::string_view b) {
+  if (a.size() != b.size()) return false;
+  for (std::size_t i = 0; i < a.size(); ++i) {
+    char x = a[i];
+    if (x >= 'A' && x <= 'Z') x = static_cast<char>(x - 'A' + 'a');
+    if (x != b[i]) return false;
+  }
+  return true;
+}
+// "/a/b", "/x" (PS rule): one or more "/" each followed by non-slash text.
+bool is_path(std::string_view s) {
+  if (s.size() < 2 || s[0] != '/') return false;
+  bool need = true;  // after a '/', at least one non-slash char
+  for (std::size_t i = 1; i < s.size(); ++i) {
+    if (s[i] == '/') {
+      if (need) return false;
+      need = true;
+    } else {
+      need = false;
+    }
+  }
+  return !need;
+}
+
+void replace_all(std::string& s, std::string_view from, std::string_view to) {
+  for (;;) {
+    const auto pos = s.find(from);
+    if (pos == std::string::npos) return;
+    s.replace(pos, from.size(), to);
+  }
+}
+
+}  // namespace
+
+struct TokenMasker::Impl {
+  RE2::Set set{RE2::Options(), RE2::ANCHOR_BOTH};
+  std::vector<std::string> names;
+  bool any = false;
+};
+
+TokenMasker::TokenMasker(std::string_view patterns_json) : impl_(std::make_unique<Impl>()) {
+  const std::string_view text = patterns_json.empty() ? l4::embedded::data("parse_masks.json") : patterns_json;
+  nlohmann::json doc;
+  try {
+    doc = nlohmann::json::parse(text);
+  } catch (const nlohmann::json::exception& e) {
+    throw l4::InputError(std::string("parse_masks.json: ") + e.what());
+  }
+  for (const auto& p : doc.value("patterns", nlohmann::json::array())) {
+    const std::string name = p.value("name", "");
+    const std::string regex = p.value("regex", "");
+    std::string error;
+    if (impl_->set.Add(regex, &error) < 0) {
+      throw l4::InputError("parse_masks.json: pattern " + name + ": " + error);
+    }
+    impl_->names.push_back(name);
+  }
+  impl_->any = !impl_->names.empty();
+  if (impl_->any && !impl_->set.Compile()) throw l4::InputError("parse_masks.json: patterns do not compile");
+}
+
+TokenMasker::TokenMasker(TokenMasker&&) noexcept = default;
+TokenMasker& TokenMasker::operator=(TokenMasker&&) noexcept = default;
+TokenMasker::~TokenMasker() = default;
+
+const std::vector<std::string>& TokenMasker::pattern_names() const { return impl_->names; }
+
+std::string TokenMasker::mask(std::string_view token) const {
+  std::string out;
+  mask_into(token, out);
+  return out;
+}
+
+void TokenMasker::mask_into(std::string_view token, std::string& out) const {
+  const std::size_t start = out.size();
+  bool changed = false;
+  std::size_t i = 0;
+  while (i < token.size()) {
+    if (is_path_delim(token[i])) {
+      out.push_back(token[i++]);
+      continue;
+    }
+    std::size_t j = i;
+    while (j < token.size() && !is_path_delim(token[j])) ++j;
+    const std::string_view piece = token.substr(i, j - i);
+    i = j;
+    if (piece == "<*>") {
+      out.append(piece);
+      changed = true;
+      continue;
+    }
+    if (is_path(piece) ||
+        (impl_->any && has_digit(piece) && impl_->set.Match(re2::StringPiece(piece.data(), piece.size()), nullptr))) {
+      out.append("<*>");
+      changed = true;
+      continue;
+    }
+    // words inside the piece: digit runs and booleans become <*>, a word holding <*> becomes <*>
+    std::size_t k = 0;
+    while (k < piece.size()) {
+      if (is_word_delim(piece[k])) {
+        out.push_back(piece[k++]);
+        continue;
+      }
+      std::size_t m = k;
+      while (m < piece.size() && !is_word_delim(piece[m])) ++m;
+      const std::string_view word = piece.substr(k, m - k);
+      k = m;
+      if (all_digits(word) || iequals(word, "true") || iequals(word, "false") || iequals(word, "null") ||
+          (word.find("<*>") != std::string_view::npos && word.find('/') == std::string_view::npos)) {
+        out.append("<*>");
+        changed = true;
+      } else {
+        out.append(word);
+      }
+    }
+  }
+  if (!changed) return;
+  // Loghub conventions: "<*>.<*>" and "<*><*>" are one variable.
+  std::string tail = out.substr(start);
+  std::size_t before = 0;
+  do {
+    before = tail.size();
+    replace_all(tail, "<*>.<*>", "<*>");
+    replace_all(tail, "<*><*>", "<*>");
+  } while (tail.size() != before);
+  out.resize(start);
+  out.append(tail);
+}
+
+void tokenize(std::string_view text, std::vector<std::string_view>& out) {
+  out.clear();
+  std::size_t i = 0;
+  const std::size_t n = text.size();
+  while (i < n) {
+    while (i < n && is_space(text[i])) ++i;
+    if (i == n) break;
+    std::size_t j = i;
+    while (j < n && !is_space(text[j])) ++j;
+    out.push_back(text.substr(i, j - i));
+    i = j;
+  }
+}
+
+}  // namespace l4::parse

@@ -1,0 +1,262 @@
+// `l4 parse`: mine log templates (LLM-free contrastive mining, see docs/parse.md) and write each
+// line's template and parameters (Loghub structured CSV or JSON Lines), or the templates with
+// their counts (--templates-only). Learned templates can be saved and reused.
+#include <spdlog/spdlog.h>
+
+#include <algorithm>
+#include <chrono>
+#include <memory>
+#include <nlohmann/json.hpp>
+#include <optional>
+#include <ostream>
+#include <string>
+#include <vector>
+
+#include "command.hpp"
+#include "l4/error.hpp"
+#include "l4/format/header_parser.hpp"
+#include "l4/format/log_format.hpp"
+#include "l4/io/ingestor.hpp"
+#include "l4/parse/template_miner.hpp"
+#include "output.hpp"
+
+namespace l4::cli {
+namespace {
+
+struct ParseArgs {
+  std::vector<std::string> paths;
+  OutputOptions output;
+  std::string log_format;
+  std::string templates_in;
+  std::string templates_out;
+  bool templates_only = false;
+};
+
+// Where a line's content comes from: the user's --log-format, else the known header formats.
+class ContentSplitter {
+ public:
+  explicit ContentSplitter(const std::string& log_format) {
+    if (!log_format.empty()) {
+      user_.emplace(format::LogFormat::from_loghub(log_format));
+    } else {
+      known_.emplace();
+    }
+  }
+  // The message of `line`; the whole line when the format does not match (counted).
+  std::string_view content(std::string_view line) {
+    if (user_) {
+      format::Header h;
+      if (user_->split(line, h)) return h.content;
+      ++unmatched_;
+      return line;
+    }
+    const auto h = known_->split(line);
+    if (h.format.empty()) ++unmatched_;
+    return h.content;
+  }
+  [[nodiscard]] std::uint64_t unmatched() const { return unmatched_; }
+  void reset() { unmatched_ = 0; }
+
+ private:
+  std::optional<format::LogFormat> user_;
+  std::optional<format::HeaderParser> known_;
+  std::uint64_t unmatched_ = 0;
+};
+
+void csv_field(std::ostream& os, std::string_view s) {
+  bool quote = false;
+  for (const char c : s) {
+    if (c == ',' || c == '"' || c == '\n' || c == '\r') {
+      quote = true;
+      break;
+    }
+  }
+  if (!quote) {
+    os << s;
+    return;
+  }
+  os << '"';
+  for (const char c : s) {
+    if (c == '"') os << '"';
+    os << c;
+  }
+  os << '"';
+}
+
+// Python-list style, as Loghub's structured CSVs print ParameterList: ['a', 'b'].
+std::string parameter_list(const std::vector<std::string_view>& params) {
+  std::string s = "[";
+  for (std::size_t i = 0; i < params.size(); ++i) {
+    if (i != 0) s += ", ";
+    s += '\'';
+    for (const char c : params[i]) {
+      if (c == '\'' || c == '\\') s += '\\';
+      s += c;
+    }
+    s += '\'';
+  }
+  s += ']';
+  return s;
+}
+
+nlohmann::json templates_json(const parse::TemplateStore& store) {
+  std::vector<const parse::Template*> live;
+  for (const auto& t : store.templates()) {
+    if (!t.erased) live.push_back(&t);
+  }
+  std::stable_sort(live.begin(), live.end(), [](const parse::Template* a, const parse::Template* b) {
+    if (a->count != b->count) return a->count > b->count;
+    return a->text < b->text;
+  });
+  nlohmann::json arr = nlohmann::json::array();
+  for (const auto* t : live) {
+    arr.push_back({{"id", parse::to_hex(t->id)}, {"template", t->text}, {"count", t->count}});
+  }
+  return arr;
+}
+
+int run_parse(const ParseArgs& args) {
+  const auto started = std::chrono::steady_clock::now();
+  io::Ingestor ingestor;
+  const auto inputs = ingestor.discover(args.paths);
+  const bool from_stdin =
+      std::any_of(inputs.begin(), inputs.end(), [](const io::InputFile& f) { return f.path == "-"; });
+  ContentSplitter splitter(args.log_format);
+
+  parse::TemplateMiner miner = args.templates_in.empty()
+                                   ? parse::TemplateMiner()
+                                   : parse::TemplateMiner(parse::TemplateStore::load(args.templates_in));
+  const bool have_known = miner.store().size() > 0;
+
+  // Pass 1: learn from the lines no known template matches. Standard input cannot be read twice,
+  // so its lines are kept; files are read again for the output pass.
+  std::vector<std::string> kept;
+  std::vector<std::pair<std::uint64_t, std::uint32_t>> kept_pos;  // line_no, file index
+  parse::ParseResult result;
+  auto learn = [&](std::string_view content) {
+    if (have_known && miner.match(content, result)) return;
+    miner.observe(content);
+  };
+  io::IngestSummary summary = ingestor.read_all(inputs, [&](const io::LineRecord& rec) {
+    const std::string_view content = splitter.content(rec.content);
+    if (from_stdin) {
+      kept.emplace_back(content);
+      kept_pos.emplace_back(rec.line_no, rec.file_index);
+    }
+    learn(content);
+  });
+  const std::uint64_t unmatched_format = splitter.unmatched();
+  const std::size_t distinct = miner.observed_distinct();
+  miner.build();
+  miner.store().reset_counts();
+  spdlog::debug("mined {} templates from {} distinct masked lines", miner.store().size(), distinct);
+
+  OutputStream out(args.output);
+  std::ostream& os = out.stream();
+  const bool per_line = !args.templates_only && args.output.format != "json";
+  const bool csv = args.output.format == "csv";
+  const bool multi = inputs.size() > 1;
+  if (per_line && csv) os << (multi ? "File," : "") << "LineId,Content,EventId,EventTemplate,ParameterList\n";
+
+  auto emit = [&](std::string_view file, std::uint64_t line_no, std::string_view content) {
+    if (!miner.match(content, result)) result = miner.match_or_add(content);
+    else miner.store().add_count(result.index, 1);
+    if (!per_line) return;
+    if (csv) {
+      if (multi) {
+        csv_field(os, file);
+        os << ',';
+      }
+      os << line_no << ',';
+      csv_field(os, content);
+      os << ',' << parse::to_hex(result.id) << ',';
+      csv_field(os, result.template_text);
+      os << ',';
+      csv_field(os, parameter_list(result.parameters));
+      os << '\n';
+    } else {
+      nlohmann::json j = {{"file", file},
+                          {"line", line_no},
+                          {"content", content},
+                          {"event_id", parse::to_hex(result.id)},
+                          {"template", result.template_text},
+                          {"parameters", result.parameters}};
+      os << j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) << '\n';
+    }
+  };
+
+  if (from_stdin) {
+    for (std::size_t i = 0; i < kept.size(); ++i) {
+      emit(summary.files[kept_pos[i].second].path, kept_pos[i].first, kept[i]);
+    }
+  } else {
+    splitter.reset();
+    ingestor.read_all(inputs, [&](const io::LineRecord& rec) {
+      emit(rec.file, rec.line_no, splitter.content(rec.content));
+    });
+  }
+
+  if (!per_line) {
+    const auto& store = miner.store();
+    if (args.output.format == "json") {
+      nlohmann::json doc = {
+          {"lines", summary.total.used},
+          {"lines_not_matching_format", unmatched_format},
+          {"templates", templates_json(store)},
+      };
+      os << doc.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) << '\n';
+    } else if (csv) {
+      os << "EventId,EventTemplate,Occurrences\n";
+      for (const auto& t : templates_json(store)) {
+        os << t["id"].get<std::string>() << ',';
+        csv_field(os, t["template"].get<std::string>());
+        os << ',' << t["count"].get<std::uint64_t>() << '\n';
+      }
+    } else {
+      for (const auto& t : templates_json(store)) os << t.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) << '\n';
+    }
+  }
+  out.finish();
+  if (!args.templates_out.empty()) miner.store().save(args.templates_out);
+
+  const double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+  spdlog::info("parsed {} lines into {} templates in {:.2f} s ({} lines did not match the header format)",
+               summary.total.used, miner.store().size(), secs, unmatched_format);
+  if (unmatched_format > 0 && !args.log_format.empty()) {
+    spdlog::warn("{} of {} lines did not match --log-format; they were parsed whole", unmatched_format,
+                 summary.total.used);
+  }
+  if (summary.total.used == 0) {
+    spdlog::error("no usable log lines in the input");
+    return static_cast<int>(ExitCode::nothing);
+  }
+  return 0;
+}
+
+const CommandRegistration registration{CommandSpec{
+    "parse", "Mine log templates; print each line's template and parameters", [](CLI::App& sub) {
+      auto args = std::make_shared<ParseArgs>();
+      add_input_paths(sub, args->paths);
+      add_output_options(sub, args->output, {"csv", "jsonl", "json"}, "csv");
+      sub.add_option("--log-format", args->log_format,
+                     "Loghub-style header format, e.g. '<Date> <Time> <Level> <Component>: <Content>'");
+      sub.add_option("--templates", args->templates_in, "Start from the templates in this JSON file")
+          ->check(CLI::ExistingFile);
+      sub.add_option("--save-templates", args->templates_out, "Write the templates (with counts) to this JSON file");
+      sub.add_flag("--templates-only", args->templates_only,
+                   "Print the templates with their counts instead of one row per line");
+      sub.footer(
+          "Output: csv = Loghub structured CSV (LineId,Content,EventId,EventTemplate,ParameterList; a\n"
+          "File column first when several files are given); jsonl = one JSON object per line; json =\n"
+          "the templates with counts. Lines that do not match --log-format are parsed whole.\n"
+          "Examples:\n"
+          "  l4 parse --log-format '<Date> <Time> <Pid> <Level> <Component>: <Content>' HDFS.log\n"
+          "  l4 parse --templates-only --format json node-*.log          # templates with counts\n"
+          "  l4 parse --save-templates t.json train.log >/dev/null        # learn once...\n"
+          "  l4 parse --templates t.json --format jsonl new.log           # ...reuse in CI\n"
+          "Exit: 0 parsed, 1 no usable lines, 2 bad path, format or templates file.");
+      return [args] { return run_parse(*args); };
+    }}};
+
+}  // namespace
+}  // namespace l4::cli
