@@ -66,7 +66,8 @@ class FileReader {
  public:
   FileReader(const InputFile& input, std::uint32_t index, const IngestOptions& options,
              const LineVisitor& visit)
-      : input_(input), visit_(visit), splitter_(options.max_line_bytes) {
+      : input_(input), visit_(visit), splitter_(options.max_line_bytes),
+        stop_after_(options.stop_after_lines) {
     summary_.path = input.display;
     summary_.node = input.node;
     record_.file = summary_.path;
@@ -96,11 +97,12 @@ class FileReader {
         continue;
       }
       splitter_.feed(chunk, [this](std::string_view text, std::uint64_t offset, bool truncated) {
-        on_line(text, offset, truncated);
+        if (!stopped()) on_line(text, offset, truncated);
       });
+      if (stopped()) break;
     }
     splitter_.finish([this](std::string_view text, std::uint64_t offset, bool truncated) {
-      on_line(text, offset, truncated);
+      if (!stopped()) on_line(text, offset, truncated);
     });
     if (binary_) {
       if (!last_byte_newline_) ++binary_lines_;
@@ -127,6 +129,8 @@ class FileReader {
   }
 
  private:
+  [[nodiscard]] bool stopped() const { return stop_after_ != 0 && used_ >= stop_after_; }
+
   LineCounts& counts_for(std::string_view node) {
     if (last_node_ != nullptr && last_node_->first == node) return last_node_->second;
     auto it = nodes_.find(node);
@@ -172,6 +176,7 @@ class FileReader {
     if (truncated) ++counts.truncated;
     if ((flags & kCrlf) != 0) ++counts.crlf;
     ++counts.used;
+    ++used_;
     record_.node = last_node_->first;  // stable storage of the node id
     record_.line_no = line_no_;
     record_.offset = offset;
@@ -190,6 +195,8 @@ class FileReader {
   std::string scratch_node_;
   std::uint64_t line_no_ = 0;
   std::uint64_t binary_lines_ = 0;
+  std::uint64_t stop_after_ = 0;
+  std::uint64_t used_ = 0;
   bool binary_ = false;
   bool last_byte_newline_ = true;
 };

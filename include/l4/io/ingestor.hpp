@@ -22,6 +22,9 @@ namespace l4::io {
 
 struct IngestOptions {
   std::size_t max_line_bytes = 64 * 1024;  // longer lines are truncated and counted
+  // For sampling only: stop reading a file after this many used lines (0 = read everything).
+  // The file's summary then covers just the lines read.
+  std::uint64_t stop_after_lines = 0;
 };
 
 // One file to read, with the node identity its path gives.

@@ -212,3 +212,15 @@ TEST_CASE("1,000 tiny files are all read and accounted", "[io][ingest]") {
   CHECK(r.summary.nodes.front().node == "rank_0");
   CHECK(r.summary.nodes.back().node == "rank_999");
 }
+
+TEST_CASE("sampling stops a file after the requested number of used lines", "[io][ingest]") {
+  l4::test::TempDir dir;
+  dir.write("node-1.log", "a\n\nb\nc\nd\n");
+  dir.write("node-2.log", "e\nf\n");
+  IngestOptions options;
+  options.stop_after_lines = 2;
+  auto r = ingest({dir.path().string()}, options);
+  REQUIRE(r.lines.size() == 4);
+  CHECK(r.lines[1].raw == "b");
+  CHECK(r.lines[2].raw == "e");
+}

@@ -1,0 +1,35 @@
+#pragma once
+// StageClassifier: which stage a template marks and whether it reports an iteration — decided once
+// per template from data/stages.json, so a line costs a table lookup, and an iteration number is
+// only extracted from lines whose template reports one.
+#include <memory>
+#include <optional>
+#include <string_view>
+
+#include "l4/diagnose/stage.hpp"
+
+namespace l4::diagnose {
+
+struct TemplateStageInfo {
+  std::optional<Stage> marks;  // the stage a line of this template moves its stream into
+  int iteration_pattern = -1;  // index of the iteration pattern that applies, -1 when none
+};
+
+class StageClassifier {
+ public:
+  // From the embedded data/stages.json, or from `json` when given. Throws l4::InputError.
+  explicit StageClassifier(std::string_view json = {});
+  StageClassifier(StageClassifier&&) noexcept;
+  StageClassifier& operator=(StageClassifier&&) noexcept;
+  ~StageClassifier();
+
+  [[nodiscard]] TemplateStageInfo classify(std::string_view template_text) const;
+  // The iteration number a line reports (pattern from classify()), nullopt when it does not match.
+  [[nodiscard]] std::optional<long> iteration(std::string_view content, int pattern) const;
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace l4::diagnose

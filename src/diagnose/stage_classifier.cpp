@@ -1,0 +1,89 @@
+#include "l4/diagnose/stage_classifier.hpp"
+
+#include <nlohmann/json.hpp>
+#include <re2/re2.h>
+
+#include <vector>
+
+#include "l4/embedded_data.hpp"
+#include "l4/error.hpp"
+
+namespace l4::diagnose {
+
+struct StageClassifier::Impl {
+  std::vector<std::pair<Stage, std::unique_ptr<RE2>>> markers;  // one alternation per stage
+  std::vector<std::unique_ptr<RE2>> iteration;
+};
+
+namespace {
+std::unique_ptr<RE2> compile(const std::string& pattern, bool case_insensitive) {
+  RE2::Options options;
+  options.set_case_sensitive(!case_insensitive);
+  options.set_log_errors(false);
+  auto re = std::make_unique<RE2>(pattern, options);
+  if (!re->ok()) throw InputError("stages table: bad pattern '" + pattern + "': " + re->error());
+  return re;
+}
+}  // namespace
+
+StageClassifier::StageClassifier(std::string_view json) : impl_(std::make_unique<Impl>()) {
+  if (json.empty()) json = embedded::data("stages.json");
+  try {
+    const auto doc = nlohmann::json::parse(json);
+    for (const auto& entry : doc.at("stages")) {
+      const auto name = entry.at("stage").get<std::string>();
+      const auto stage = parse_stage(name);
+      if (!stage) throw InputError("stages table: unknown stage '" + name + "'");
+      std::string alternation;
+      for (const auto& m : entry.at("markers")) {
+        if (!alternation.empty()) alternation += '|';
+        alternation += "(?:" + m.get<std::string>() + ")";
+      }
+      impl_->markers.emplace_back(*stage, compile(alternation, true));
+    }
+    for (const auto& p : doc.at("iteration")) impl_->iteration.push_back(compile(p.get<std::string>(), true));
+  } catch (const nlohmann::json::exception& e) {
+    throw InputError(std::string("stages table: ") + e.what());
+  }
+}
+
+StageClassifier::StageClassifier(StageClassifier&&) noexcept = default;
+StageClassifier& StageClassifier::operator=(StageClassifier&&) noexcept = default;
+StageClassifier::~StageClassifier() = default;
+
+TemplateStageInfo StageClassifier::classify(std::string_view template_text) const {
+  TemplateStageInfo info;
+  const re2::StringPiece text(template_text.data(), template_text.size());
+  for (const auto& [stage, re] : impl_->markers) {
+    if (RE2::PartialMatch(text, *re)) {
+      info.marks = stage;
+      break;
+    }
+  }
+  // A template reports an iteration when its text keeps the pattern's shape with <*> for the
+  // number, e.g. "iteration <*>/ <*> |".
+  for (std::size_t i = 0; i < impl_->iteration.size(); ++i) {
+    std::string probe(template_text);
+    for (std::size_t pos = probe.find("<*>"); pos != std::string::npos; pos = probe.find("<*>", pos)) {
+      probe.replace(pos, 3, "1");
+    }
+    if (RE2::PartialMatch(probe, *impl_->iteration[i])) {
+      info.iteration_pattern = static_cast<int>(i);
+      if (!info.marks) info.marks = Stage::training;
+      break;
+    }
+  }
+  return info;
+}
+
+std::optional<long> StageClassifier::iteration(std::string_view content, int pattern) const {
+  if (pattern < 0 || pattern >= static_cast<int>(impl_->iteration.size())) return std::nullopt;
+  long value = 0;
+  if (RE2::PartialMatch(re2::StringPiece(content.data(), content.size()),
+                        *impl_->iteration[static_cast<std::size_t>(pattern)], &value)) {
+    return value;
+  }
+  return std::nullopt;
+}
+
+}  // namespace l4::diagnose
