@@ -5,14 +5,69 @@
 #include <string_view>
 #include <unordered_map>
 
+#include "l4/parse/template_store.hpp"
 #include "l4/parse/token_masker.hpp"
 
 namespace l4::parse {
 namespace {
 
-bool variable_like(std::string_view token) {
-  if (has_wildcard(token)) return true;
-  return std::any_of(token.begin(), token.end(), [](char c) { return c >= '0' && c <= '9'; });
+bool variable_like(std::string_view token) { return has_wildcard(token); }
+
+constexpr bool is_piece_delim(char c) {
+  switch (c) {
+    case ',': case '!': case ';': case ':': case '=': case '|': case '"': case '\'':
+    case '[': case ']': case '(': case ')': case '{': case '}':
+      return true;
+    default:
+      return false;
+  }
+}
+
+// Splits a token into pieces and the delimiters between them: "a:b," -> {"a","b",""}, ":,".
+void pieces_of(std::string_view token, std::vector<std::string_view>& pieces, std::string& delims) {
+  pieces.clear();
+  delims.clear();
+  std::size_t start = 0;
+  for (std::size_t i = 0; i < token.size(); ++i) {
+    if (is_piece_delim(token[i])) {
+      pieces.push_back(token.substr(start, i - start));
+      delims.push_back(token[i]);
+      start = i + 1;
+    }
+  }
+  pieces.push_back(token.substr(start));
+}
+
+// The most specific token that keeps what all `values` share: when they have the same delimiter
+// skeleton ("<host>:<port>", "'<id>'", "<n>,"), pieces that agree stay and the others become
+// <*>; otherwise the whole token is a parameter.
+std::string generalize(const std::vector<std::string_view>& values) {
+  std::vector<std::string_view> first;
+  std::string skeleton;
+  pieces_of(values[0], first, skeleton);
+  std::vector<bool> same(first.size(), true);
+  std::vector<std::string_view> pieces;
+  std::string delims;
+  for (std::size_t v = 1; v < values.size(); ++v) {
+    pieces_of(values[v], pieces, delims);
+    if (delims != skeleton) return "<*>";
+    for (std::size_t i = 0; i < pieces.size(); ++i) same[i] = same[i] && pieces[i] == first[i];
+  }
+  std::string out;
+  bool any_constant = false;
+  for (std::size_t i = 0; i < first.size(); ++i) {
+    if (same[i] && !first[i].empty() && !has_wildcard(first[i])) any_constant = true;
+    out.append(same[i] ? first[i] : std::string_view("<*>"));
+    if (i < skeleton.size()) out.push_back(skeleton[i]);
+  }
+  // nothing but delimiters and variables left: keep the delimiters only when there are some
+  if (!any_constant && skeleton.empty()) return "<*>";
+  std::string tmp;
+  do {
+    tmp = out;
+    for (auto pos = out.find("<*><*>"); pos != std::string::npos; pos = out.find("<*><*>")) out.erase(pos, 3);
+  } while (tmp != out);
+  return out;
 }
 
 }  // namespace
@@ -28,19 +83,23 @@ std::vector<std::vector<std::size_t>> ContrastiveGrouper::anchor_groups(std::spa
   }
   std::map<std::string, std::vector<std::size_t>> by_key;
   std::vector<std::uint64_t> f(n);
-  std::vector<std::uint64_t> sorted(n);
+  std::vector<std::uint64_t> sorted;
   for (const std::size_t m : members) {
     const auto& toks = lines[m].tokens;
-    for (std::size_t p = 0; p < n; ++p) f[p] = freq[p][toks[p]];
-    // the anchor frequency: shared by most positions, the higher one on a tie
-    sorted = f;
+    sorted.clear();
+    for (std::size_t p = 0; p < n; ++p) {
+      f[p] = freq[p][toks[p]];
+      if (!is_wildcard(toks[p])) sorted.push_back(f[p]);
+    }
+    // the anchor frequency: shared by most positions, the lower one on a tie (more of the line is kept as anchor) (parameters masked
+    // as a whole are not candidates: their frequency says nothing about the template)
     std::sort(sorted.begin(), sorted.end());
     std::uint64_t anchor = 0;
     std::size_t best = 0;
-    for (std::size_t i = 0; i < n;) {
+    for (std::size_t i = 0; i < sorted.size();) {
       std::size_t j = i;
-      while (j < n && sorted[j] == sorted[i]) ++j;
-      if (j - i >= best) {
+      while (j < sorted.size() && sorted[j] == sorted[i]) ++j;
+      if (j - i > best) {
         best = j - i;
         anchor = sorted[i];
       }
@@ -48,7 +107,7 @@ std::vector<std::vector<std::size_t>> ContrastiveGrouper::anchor_groups(std::spa
     }
     std::string key;
     for (std::size_t p = 0; p < n; ++p) {
-      if (f[p] >= anchor) key.append(toks[p]);
+      if (f[p] >= anchor && !is_wildcard(toks[p])) key.append(toks[p]);
       else key.push_back('\x01');
       key.push_back('\x1f');
     }
@@ -75,6 +134,9 @@ void ContrastiveGrouper::split(std::span<const MaskedLine> lines, std::vector<st
   const std::size_t n = variable.size();
   std::size_t split_pos = n;
   std::size_t split_values = 0;
+  // positions that vary with masked variables among their values: parameters, unless a split on
+  // a word position separates them into units where they are constant
+  std::vector<std::size_t> pending;
   for (std::size_t p = 0; p < n; ++p) {
     if (variable[p]) continue;
     std::map<std::string_view, std::uint64_t> values;
@@ -85,7 +147,11 @@ void ContrastiveGrouper::split(std::span<const MaskedLine> lines, std::vector<st
       var_like = var_like || variable_like(tok);
     }
     if (values.size() == 1) continue;
-    if (var_like || values.size() >= options_.word_param_values) {
+    if (var_like) {
+      pending.push_back(p);
+      continue;
+    }
+    if (values.size() >= options_.word_param_values) {
       variable[p] = true;
       continue;
     }
@@ -100,10 +166,26 @@ void ContrastiveGrouper::split(std::span<const MaskedLine> lines, std::vector<st
     for (auto& [value, part] : parts) split(lines, std::move(part), variable, out);
     return;
   }
+  for (const std::size_t p : pending) variable[p] = true;
   MinedTemplate t;
   t.tokens.reserve(n);
   const auto& first = lines[members[0]].tokens;
-  for (std::size_t p = 0; p < n; ++p) t.tokens.push_back(variable[p] ? std::string("<*>") : first[p]);
+  std::vector<std::string_view> values;
+  for (std::size_t p = 0; p < n; ++p) {
+    if (!variable[p]) {
+      t.tokens.push_back(first[p]);
+      continue;
+    }
+    values.clear();
+    for (const std::size_t m : members) values.push_back(lines[m].tokens[p]);
+    std::sort(values.begin(), values.end());
+    values.erase(std::unique(values.begin(), values.end()), values.end());
+    if (values.size() == 1) {
+      t.tokens.emplace_back(has_wildcard(values[0]) ? values[0] : std::string_view("<*>"));
+    } else {
+      t.tokens.push_back(generalize(values));
+    }
+  }
   for (const std::size_t m : members) t.count += lines[m].count;
   t.members = std::move(members);
   std::sort(t.members.begin(), t.members.end());
@@ -124,17 +206,22 @@ std::vector<MinedTemplate> ContrastiveGrouper::merge(std::vector<MinedTemplate> 
         if (a.size() != b.size()) continue;
         bool ok = true;
         bool differ = false;
+        std::vector<std::string> merged = a;
         for (std::size_t p = 0; p < a.size() && ok; ++p) {
           if (a[p] == b[p]) continue;
           differ = true;
-          ok = is_wildcard(a[p]) || is_wildcard(b[p]);
-        }
-        if (!ok) continue;
-        if (differ) {
-          for (std::size_t p = 0; p < a.size(); ++p) {
-            if (a[p] != b[p]) a[p] = "<*>";
+          if (is_wildcard(a[p]) || is_wildcard(b[p])) {
+            merged[p] = "<*>";
+          } else if (has_wildcard(a[p]) && glob_match(a[p], b[p], nullptr)) {
+            merged[p] = a[p];
+          } else if (has_wildcard(b[p]) && glob_match(b[p], a[p], nullptr)) {
+            merged[p] = b[p];
+          } else {
+            ok = false;
           }
         }
+        if (!ok) continue;
+        if (differ) a = std::move(merged);
         templates[i].count += templates[j].count;
         auto& mi = templates[i].members;
         const auto& mj = templates[j].members;

@@ -58,7 +58,7 @@ bool iequals(std::string_view a, std::string_view b) {
 // "/a/b", "/x" (PS rule): one or more "/" each followed by non-slash text.
 bool is_path(std::string_view s) {
   if (s.size() < 2 || s[0] != '/') return false;
-  bool need = true;  // after a '/', at least one non-slash char
+  bool need = true;  // after a '/', at least one non-slash char ("//" is no path)
   for (std::size_t i = 1; i < s.size(); ++i) {
     if (s[i] == '/') {
       if (need) return false;
@@ -67,7 +67,8 @@ bool is_path(std::string_view s) {
       need = false;
     }
   }
-  return !need;
+  if (need && s.size() == 2) return false;
+  return true;  // a trailing '/' is part of a directory path
 }
 
 void replace_all(std::string& s, std::string_view from, std::string_view to) {
@@ -121,6 +122,20 @@ std::string TokenMasker::mask(std::string_view token) const {
 
 void TokenMasker::mask_into(std::string_view token, std::string& out) const {
   const std::size_t start = out.size();
+  // a URL keeps its scheme: "hdfs://host:9000/a" -> "hdfs://<*>"
+  if (const auto scheme = token.find("://"); scheme != std::string_view::npos && scheme > 0 &&
+                                             scheme + 3 < token.size()) {
+    bool letters = true;
+    for (std::size_t i = 0; i < scheme; ++i) {
+      const char c = token[i];
+      letters = letters && ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '+' || c == '.' || c == '-');
+    }
+    if (letters) {
+      out.append(token.substr(0, scheme + 3));
+      out.append("<*>");
+      return;
+    }
+  }
   bool changed = false;
   std::size_t i = 0;
   while (i < token.size()) {
