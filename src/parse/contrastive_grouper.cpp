@@ -89,10 +89,10 @@ std::vector<std::vector<std::size_t>> ContrastiveGrouper::anchor_groups(std::spa
     sorted.clear();
     for (std::size_t p = 0; p < n; ++p) {
       f[p] = freq[p][toks[p]];
-      if (!is_wildcard(toks[p])) sorted.push_back(f[p]);
+      if (!has_wildcard(toks[p])) sorted.push_back(f[p]);
     }
-    // the anchor frequency: shared by most positions, the lower one on a tie (more of the line is kept as anchor) (parameters masked
-    // as a whole are not candidates: their frequency says nothing about the template)
+    // the anchor frequency: shared by most positions, the lower one on a tie (more of the line is kept as anchor) (tokens holding masked
+    // parameters are not candidates: their frequency says nothing about the template)
     std::sort(sorted.begin(), sorted.end());
     std::uint64_t anchor = 0;
     std::size_t best = 0;
@@ -107,7 +107,8 @@ std::vector<std::vector<std::size_t>> ContrastiveGrouper::anchor_groups(std::spa
     }
     std::string key;
     for (std::size_t p = 0; p < n; ++p) {
-      if (f[p] >= anchor && !is_wildcard(toks[p])) key.append(toks[p]);
+      // a line made only of masked tokens is keyed by all of them
+      if (sorted.empty() || (f[p] >= anchor && !has_wildcard(toks[p]))) key.append(toks[p]);
       else key.push_back('\x01');
       key.push_back('\x1f');
     }
@@ -221,7 +222,17 @@ std::vector<MinedTemplate> ContrastiveGrouper::merge(std::vector<MinedTemplate> 
           }
         }
         if (!ok) continue;
-        if (differ) a = std::move(merged);
+        if (differ) {
+          // a merge must not dissolve a template: keep template text and few differences
+          std::size_t diffs = 0;
+          bool constant = false;
+          for (std::size_t p = 0; p < a.size(); ++p) {
+            diffs += a[p] != b[p] ? 1 : 0;
+            constant = constant || !has_wildcard(merged[p]);
+          }
+          if (!constant || diffs > std::max<std::size_t>(1, a.size() / 4)) continue;
+          a = std::move(merged);
+        }
         templates[i].count += templates[j].count;
         auto& mi = templates[i].members;
         const auto& mj = templates[j].members;

@@ -84,7 +84,22 @@ void replace_all(std::string& s, std::string_view from, std::string_view to) {
 struct TokenMasker::Impl {
   RE2::Set set{RE2::Options(), RE2::ANCHOR_BOTH};
   std::vector<std::string> names;
+  std::vector<std::string> domain_suffixes;  // ".com", ...: a dotted name ending so is a host name
   bool any = false;
+
+  [[nodiscard]] bool host_name(std::string_view piece) const {
+    const auto first_dot = piece.find('.');
+    if (first_dot == std::string_view::npos || first_dot == 0) return false;
+    if (piece.find('.', first_dot + 1) == std::string_view::npos) return false;  // at least a.b.tld
+    for (const char c : piece) {
+      const bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || is_digit(c) || c == '-' || c == '.';
+      if (!ok) return false;
+    }
+    for (const auto& suffix : domain_suffixes) {
+      if (piece.size() > suffix.size() && piece.substr(piece.size() - suffix.size()) == suffix) return true;
+    }
+    return false;
+  }
 };
 
 TokenMasker::TokenMasker(std::string_view patterns_json) : impl_(std::make_unique<Impl>()) {
@@ -103,6 +118,9 @@ TokenMasker::TokenMasker(std::string_view patterns_json) : impl_(std::make_uniqu
       throw l4::InputError("parse_masks.json: pattern " + name + ": " + error);
     }
     impl_->names.push_back(name);
+  }
+  for (const auto& d : doc.value("domain_suffixes", nlohmann::json::array())) {
+    impl_->domain_suffixes.push_back("." + d.get<std::string>());
   }
   impl_->any = !impl_->names.empty();
   if (impl_->any && !impl_->set.Compile()) throw l4::InputError("parse_masks.json: patterns do not compile");
@@ -152,7 +170,7 @@ void TokenMasker::mask_into(std::string_view token, std::string& out) const {
       changed = true;
       continue;
     }
-    if (is_path(piece) ||
+    if (is_path(piece) || impl_->host_name(piece) ||
         (impl_->any && has_digit(piece) && impl_->set.Match(re2::StringPiece(piece.data(), piece.size()), nullptr))) {
       out.append("<*>");
       changed = true;
