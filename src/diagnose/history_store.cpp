@@ -362,4 +362,14 @@ HistoryKnowledge HistoryStore::load() const {
   return k;
 }
 
+HistoryKnowledge HistoryStore::load_if_exists(const std::filesystem::path& db) {
+  std::error_code ec;
+  if (!std::filesystem::exists(db, ec)) {
+    HistoryKnowledge empty;
+    empty.db = db.string();
+    return empty;
+  }
+  return HistoryStore(db).load();
+}
+
 }  // namespace l4::diagnose

@@ -75,6 +75,9 @@ class HistoryStore {
   [[nodiscard]] HistoryStats stats() const;
   // Everything diagnosis needs, read in one transaction (a consistent snapshot).
   [[nodiscard]] HistoryKnowledge load() const;
+  // load() of the database at `db`, or an empty history (jobs = 0, db set) when there is no file
+  // there — without creating one, so a reader never leaves an empty database behind.
+  [[nodiscard]] static HistoryKnowledge load_if_exists(const std::filesystem::path& db);
 
   [[nodiscard]] const std::filesystem::path& path() const { return path_; }
 

@@ -3,6 +3,9 @@
 #include <catch2/catch.hpp>
 #include <sqlite3.h>
 
+#include <sys/wait.h>
+#include <unistd.h>
+
 #include <cstdlib>
 #include <fstream>
 #include <optional>
@@ -262,6 +265,64 @@ TEST_CASE("two writers at once lose nothing", "[history]") {
   CHECK(k.find("0000000000000100")->jobs == kJobsEach);
   REQUIRE(k.find("0000000000000101") != nullptr);
   CHECK(k.find("0000000000000101")->jobs == kJobsEach);
+}
+
+TEST_CASE("two writer processes at once lose nothing", "[history]") {
+  l4::test::TempDir dir;
+  const auto db = dir.path() / "history.db";
+  constexpr int kJobsEach = 20;
+  int gate[2];  // children start together when the parent closes the write end
+  REQUIRE(pipe(gate) == 0);
+  std::vector<pid_t> children;
+  for (int w = 0; w < 2; ++w) {
+    const pid_t pid = fork();
+    REQUIRE(pid >= 0);
+    if (pid == 0) {  // child: its own connection, its own POSIX locks
+      close(gate[1]);
+      char c = 0;
+      const auto got = read(gate[0], &c, 1);  // 0 at EOF: the gate is open
+      int status = got == 0 ? 0 : 2;
+      try {
+        HistoryStore store(db);
+        for (int i = 0; i < kJobsEach; ++i) {
+          store.add_job(job("p" + std::to_string(w) + "-" + std::to_string(i), 1,
+                            {tpl("00000000000000cc", 1, 1, stage_bit(Stage::training))}));
+        }
+      } catch (...) {
+        status = 1;
+      }
+      _exit(status);
+    }
+    children.push_back(pid);
+  }
+  close(gate[0]);
+  close(gate[1]);
+  for (const pid_t pid : children) {
+    int status = -1;
+    REQUIRE(waitpid(pid, &status, 0) == pid);
+    CHECK(WIFEXITED(status));
+    CHECK(WEXITSTATUS(status) == 0);
+  }
+  const auto k = HistoryStore(db).load();
+  CHECK(k.jobs == 2 * kJobsEach);
+  REQUIRE(k.find("00000000000000cc") != nullptr);
+  CHECK(k.find("00000000000000cc")->count == 2 * kJobsEach);
+}
+
+TEST_CASE("load_if_exists reads a history without creating one", "[history]") {
+  l4::test::TempDir dir;
+  const auto missing = dir.path() / "none" / "history.db";
+  const auto empty = HistoryStore::load_if_exists(missing);
+  CHECK(empty.jobs == 0);
+  CHECK(empty.templates.empty());
+  CHECK(empty.db == missing.string());
+  CHECK_FALSE(std::filesystem::exists(dir.path() / "none"));
+
+  const auto db = dir.path() / "h.db";
+  HistoryStore(db).add_job(job("j", 1, {tpl("00000000000000dd", 2, 1, 0)}));
+  const auto k = HistoryStore::load_if_exists(db);
+  CHECK(k.jobs == 1);
+  CHECK(k.job_fraction("00000000000000dd") == 1.0);
 }
 
 TEST_CASE("default_path honours L4_HISTORY, then XDG_DATA_HOME, then HOME", "[history]") {
