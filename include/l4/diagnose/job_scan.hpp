@@ -1,0 +1,84 @@
+#pragma once
+// JobScan: everything diagnosis needs from one read of a job's logs, aggregated per event
+// (template) and per node — counts, where and when each event was first seen, the stage and
+// iteration each stream was in. Memory grows with templates × nodes, not with lines.
+#include <cmath>
+#include <cstdint>
+#include <limits>
+#include <string>
+#include <vector>
+
+#include "l4/diagnose/stage.hpp"
+#include "l4/diagnose/stage_classifier.hpp"
+#include "l4/format/level.hpp"
+#include "l4/io/ingest_summary.hpp"
+#include "l4/parse/template_id.hpp"
+
+namespace l4::diagnose {
+
+inline constexpr double kNoTime = std::numeric_limits<double>::quiet_NaN();
+
+// Where and when an event was seen: enough to cite it (file:line) and to place it in time.
+struct Occurrence {
+  std::uint32_t node = 0;       // index into JobScan::nodes
+  std::uint32_t file = 0;       // index into JobScan::ingest.files
+  std::uint64_t line = 0;       // 1-based; 0 = no occurrence
+  double time = kNoTime;        // seconds of year (format::parse_timestamp); inherited by lines
+                                // without a stamp; NaN before a stream's first stamp
+  std::optional<Stage> stage;   // the stream's stage at this line
+  long iteration = -1;          // the last iteration the stream had reported before this line
+
+  [[nodiscard]] bool valid() const { return line != 0; }
+  // Earlier in time; unknown times after known ones; ties by file then line.
+  [[nodiscard]] bool before(const Occurrence& o) const {
+    const bool a = !std::isnan(time), b = !std::isnan(o.time);
+    if (a != b) return a;
+    if (a && time != o.time) return time < o.time;
+    if (file != o.file) return file < o.file;
+    return line < o.line;
+  }
+};
+
+struct EventStats {
+  parse::TemplateId id = 0;
+  std::string text;                       // template text
+  format::Level level = format::Level::unknown;  // highest level seen
+  std::uint64_t count = 0;
+  std::vector<std::uint32_t> node_counts;  // per node index
+  std::vector<Occurrence> node_first;      // first occurrence per node (invalid when none)
+  Occurrence first;                        // earliest occurrence in the job
+  std::string first_text;                  // the raw line of `first` (capped)
+  std::string first_content;               // its content (header removed)
+  std::vector<std::string> first_parameters;
+  StageMask stages = 0;
+  TemplateStageInfo stage_info;
+
+  [[nodiscard]] std::uint32_t node_spread() const {
+    std::uint32_t n = 0;
+    for (auto c : node_counts) n += c > 0 ? 1 : 0;
+    return n;
+  }
+};
+
+struct NodeStats {
+  std::string id;
+  std::uint64_t lines = 0;
+  Occurrence first_line, last_line;
+  // The last line that showed progress (an iteration report or a stage marker below WARN): an
+  // error followed by progress on its node was recovered from.
+  Occurrence last_progress;
+  long last_iteration = -1;
+  // (iteration, time of its first report on this node), ascending by iteration
+  std::vector<std::pair<long, double>> iterations;
+  std::uint64_t warn_or_worse = 0;  // lines at WARN level or above
+};
+
+struct JobScan {
+  io::IngestSummary ingest;
+  std::vector<NodeStats> nodes;    // natural order of node ids
+  std::vector<EventStats> events;  // every template that occurred, by id
+  long last_iteration = -1;        // highest iteration any stream reported
+  std::uint64_t templates_from_history = 0;
+};
+
+}  // namespace l4::diagnose

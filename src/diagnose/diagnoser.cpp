@@ -1,0 +1,389 @@
+#include "l4/diagnose/diagnoser.hpp"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <cmath>
+#include <map>
+#include <numeric>
+#include <set>
+
+#include "diagnose/event_evidence.hpp"
+#include "l4/io/node_identity.hpp"
+#include "l4/parse/template_id.hpp"
+
+namespace l4::diagnose {
+namespace {
+
+// Per-event working state of the analysis.
+struct Candidate {
+  const EventStats* event = nullptr;
+  double novelty = 1;     // cross-job: 1 - fraction of normal jobs with the event
+  double fault = 0;       // how strongly its text/level says "failure" (0..1)
+  double terminal = 1;    // temporal: 1 when no progress followed it on some node, else small
+  double spread = 0;      // spatial: fraction of nodes that show it
+  double score = 0;
+  EventRole role = EventRole::symptom;
+  std::vector<std::pair<std::string, double>> categories;
+};
+
+double median(std::vector<double> v) {
+  if (v.empty()) return kNoTime;
+  std::sort(v.begin(), v.end());
+  const std::size_t m = v.size() / 2;
+  return v.size() % 2 == 1 ? v[m] : (v[m - 1] + v[m]) / 2;
+}
+
+// True when, on every node showing the event, the node made progress after the event's first
+// occurrence there: the job went on, so the event did not end it.
+bool followed_by_progress(const EventStats& e, const JobScan& scan) {
+  bool any = false;
+  for (std::size_t n = 0; n < e.node_first.size(); ++n) {
+    const Occurrence& first = e.node_first[n];
+    if (!first.valid()) continue;
+    any = true;
+    const Occurrence& progress = scan.nodes[n].last_progress;
+    if (!progress.valid() || !first.before(progress)) return false;
+    // Require real distance in time when both are stamped, so a progress line printed in the
+    // same second as the failure does not count.
+    if (!std::isnan(first.time) && !std::isnan(progress.time) && progress.time - first.time < 1.0) return false;
+  }
+  return any;
+}
+
+std::vector<std::string> nodes_of(const EventStats& e, const JobScan& scan) {
+  std::vector<std::string> out;
+  for (std::size_t n = 0; n < e.node_counts.size(); ++n) {
+    if (e.node_counts[n] > 0) out.push_back(scan.nodes[n].id);
+  }
+  return out;
+}
+
+Citation cite(const Occurrence& o, const std::string& text, const JobScan& scan) {
+  Citation c;
+  if (!o.valid()) return c;
+  c.node = scan.nodes[o.node].id;
+  c.file = o.file < scan.ingest.files.size() ? scan.ingest.files[o.file].path : "";
+  c.line = o.line;
+  c.text = text;
+  return c;
+}
+
+// Job-level patterns that have no error text of their own.
+struct Features {
+  bool node_went_silent = false;
+  std::size_t silent_node = 0;
+  bool iteration_stall = false;
+  bool iteration_slowdown = false;
+  std::size_t slow_node = 0;
+  bool no_root_text = false;
+};
+
+Features job_features(const JobScan& scan) {
+  Features f;
+  const std::size_t n = scan.nodes.size();
+  if (n >= 2) {
+    // A node that stopped logging long before the others went silent.
+    std::vector<std::pair<double, std::size_t>> last;
+    for (std::size_t i = 0; i < n; ++i) {
+      if (!std::isnan(scan.nodes[i].last_line.time)) last.emplace_back(scan.nodes[i].last_line.time, i);
+    }
+    if (last.size() == n) {
+      std::sort(last.begin(), last.end());
+      std::vector<double> rest;
+      for (std::size_t i = 1; i < last.size(); ++i) rest.push_back(last[i].first);
+      const double gap_to_next = last[1].first - last[0].first;
+      const double typical = median(rest);
+      if (gap_to_next > 30.0 && typical - last[0].first > 30.0) {
+        f.node_went_silent = true;
+        f.silent_node = last[0].second;
+      }
+    }
+    // Iterations: every reporting node stopped at the same iteration.
+    std::set<long> finals;
+    std::size_t reporting = 0;
+    for (const auto& node : scan.nodes) {
+      if (node.last_iteration >= 0) {
+        finals.insert(node.last_iteration);
+        ++reporting;
+      }
+    }
+    f.iteration_stall = reporting >= 1 && finals.size() == 1;
+    // Slowdown: a node whose recent iteration intervals are far above the other nodes'.
+    std::vector<std::pair<double, std::size_t>> recent;
+    for (std::size_t i = 0; i < n; ++i) {
+      const auto& it = scan.nodes[i].iterations;
+      if (it.size() < 6) continue;
+      std::vector<double> d;
+      for (std::size_t k = it.size() - 5; k < it.size(); ++k) {
+        const double dt = (it[k].second - it[k - 1].second) / static_cast<double>(std::max(1L, it[k].first - it[k - 1].first));
+        if (!std::isnan(dt)) d.push_back(dt);
+      }
+      if (!d.empty()) recent.emplace_back(median(d), i);
+    }
+    if (recent.size() >= 3) {
+      std::vector<double> values;
+      for (auto& r : recent) values.push_back(r.first);
+      const double med = median(values);
+      std::vector<double> dev;
+      for (double v : values) dev.push_back(std::abs(v - med));
+      const double mad = std::max(median(dev), 0.05 * med);
+      auto worst = std::max_element(recent.begin(), recent.end());
+      if (med > 0 && worst->first > med * 1.3 && (worst->first - med) / mad > 6) {
+        f.iteration_slowdown = true;
+        f.slow_node = worst->second;
+      }
+    }
+  }
+  return f;
+}
+
+std::string level_name(format::Level level) {
+  const auto s = format::to_string(level);
+  return s.empty() ? "" : std::string(s);
+}
+
+}  // namespace
+
+parse::TemplateStore known_templates(const HistoryKnowledge& history) {
+  parse::TemplateStore store;
+  std::vector<const std::string*> texts;
+  for (const auto& [id, t] : history.templates) texts.push_back(&t.text);
+  std::sort(texts.begin(), texts.end(), [](auto a, auto b) { return *a < *b; });
+  for (const auto* t : texts) store.add(*t, 0);
+  return store;
+}
+
+Diagnoser::Diagnoser(DiagnoseOptions options)
+    : options_(std::move(options)), catalog_(options_.catalog_files) {}
+
+Diagnosis Diagnoser::diagnose(std::span<const std::string> paths, const HistoryKnowledge* history) const {
+  JobScanner scanner(options_.scan);
+  if (history != nullptr && !history->templates.empty()) {
+    const auto store = known_templates(*history);
+    return analyze(scanner.scan(paths, &store), history);
+  }
+  return analyze(scanner.scan(paths), history);
+}
+
+Diagnosis Diagnoser::analyze(JobScan scan, const HistoryKnowledge* history) const {
+  Diagnosis d;
+  const bool use_history = history != nullptr && history->jobs > 0;
+  if (use_history) {
+    d.history = HistoryUse{history->db, history->jobs};
+  } else {
+    d.notes.push_back("no history of normal jobs: events were weighed by within-job evidence only "
+                      "(add successful jobs with `l4 history add`)");
+  }
+  const std::size_t node_count = scan.nodes.size();
+  const EventEvidence evidence;
+
+  // --- Cross-job and per-event evidence ------------------------------------------------------
+  std::vector<Candidate> candidates;
+  for (const auto& e : scan.events) {
+    Candidate c;
+    c.event = &e;
+    if (use_history) {
+      const double frac = history->job_fraction(parse::to_hex(e.id));
+      if (frac >= options_.history_cutoff) continue;  // normal jobs have it: not failure-indicating
+      c.novelty = 1.0 - frac;
+    }
+    c.categories = catalog_.match(e.text);
+    if (c.categories.empty()) c.categories = catalog_.match(e.first_content);
+    c.fault = evidence.fault_score(e.text, e.level, !c.categories.empty());
+    if (c.fault < (use_history ? 0.35 : 0.5)) continue;
+    c.terminal = followed_by_progress(e, scan) ? 0.15 : 1.0;
+    c.spread = node_count == 0 ? 0 : static_cast<double>(e.node_spread()) / static_cast<double>(node_count);
+    c.score = c.novelty * c.fault * c.terminal;
+    if (c.score < 0.2) continue;
+    candidates.push_back(std::move(c));
+  }
+  const Features features = job_features(scan);
+  if (candidates.empty() && !features.iteration_slowdown) {
+    d.failure_found = false;
+    d.verdict.category = "none";
+    d.verdict.summary = "No failure evidence found: no event that normal jobs lack carries fault "
+                        "semantics, and no stall or slowdown was seen.";
+    d.inputs = std::move(scan.ingest);
+    return d;
+  }
+  d.failure_found = true;
+
+  // --- Onset: the earliest strong evidence ----------------------------------------------------
+  const Candidate* onset = nullptr;
+  for (const auto& c : candidates) {
+    if (c.score < 0.5) continue;
+    if (onset == nullptr || c.event->first.before(onset->event->first)) onset = &c;
+  }
+  if (onset == nullptr && !candidates.empty()) onset = &candidates.front();
+
+  // --- Spatial: nodes whose events deviate --------------------------------------------------------
+  std::vector<double> node_score(node_count, 0.0);
+  std::vector<std::vector<std::pair<double, std::size_t>>> node_events(node_count);
+  for (std::size_t ci = 0; ci < candidates.size(); ++ci) {
+    const Candidate& c = candidates[ci];
+    const auto& e = *c.event;
+    const double k = static_cast<double>(e.node_spread());
+    // An event on one node singles it out; an event on every node says nothing about which.
+    const double spatial = node_count <= 1 ? 1.0 : (static_cast<double>(node_count) - k + 1) / static_cast<double>(node_count);
+    for (std::size_t n = 0; n < e.node_counts.size(); ++n) {
+      if (e.node_counts[n] == 0) continue;
+      double w = c.score * spatial * spatial;
+      if (onset != nullptr && e.node_first[n].valid() && !onset->event->first.before(e.node_first[n])) {
+        w *= 2.0;  // this node shows the earliest evidence of the failure
+      }
+      node_score[n] += w;
+      node_events[n].emplace_back(w, ci);
+    }
+  }
+  if (features.node_went_silent) node_score[features.silent_node] += 2.0;
+  if (features.iteration_slowdown) node_score[features.slow_node] += 2.0;
+
+  std::vector<std::size_t> order(node_count);
+  std::iota(order.begin(), order.end(), 0);
+  std::stable_sort(order.begin(), order.end(), [&](auto a, auto b) { return node_score[a] > node_score[b]; });
+  const double top = node_count > 0 ? node_score[order[0]] : 0;
+  for (std::size_t i = 0; i < std::min(options_.top_nodes, node_count); ++i) {
+    const auto n = order[i];
+    if (node_score[n] <= 0) break;
+    NodeFinding f;
+    f.node = scan.nodes[n].id;
+    f.score = top > 0 ? node_score[n] / top : 0;
+    auto evs = node_events[n];
+    std::stable_sort(evs.begin(), evs.end(), [](auto& a, auto& b) { return a.first > b.first; });
+    for (std::size_t j = 0; j < std::min<std::size_t>(5, evs.size()); ++j) {
+      f.events.push_back(parse::to_hex(candidates[evs[j].second].event->id));
+    }
+    d.faulty_nodes.push_back(std::move(f));
+  }
+  const std::size_t top_node = node_count > 0 ? order[0] : 0;
+
+  // --- Roles: root evidence is local to the faulty node or comes first; the rest are symptoms --
+  for (auto& c : candidates) {
+    const auto& e = *c.event;
+    const bool on_top = top_node < e.node_counts.size() && e.node_counts[top_node] > 0;
+    const bool local = c.spread <= 0.34 || e.node_spread() <= 1;
+    const bool first = onset != nullptr && &c == onset;
+    c.role = (on_top && local) || first ? EventRole::root : EventRole::symptom;
+    if (c.role == EventRole::root) c.score *= 1.25;
+  }
+  std::stable_sort(candidates.begin(), candidates.end(), [](const Candidate& a, const Candidate& b) {
+    if (a.role != b.role) return a.role == EventRole::root;
+    if (a.score != b.score) return a.score > b.score;
+    return a.event->first.before(b.event->first);
+  });
+
+  // --- Temporal: stage and iteration of the first root evidence --------------------------------
+  const Candidate* root = nullptr;
+  for (const auto& c : candidates) {
+    if (c.role == EventRole::root && (root == nullptr || c.event->first.before(root->event->first))) root = &c;
+  }
+  if (root == nullptr && !candidates.empty()) root = &candidates.front();
+  if (root != nullptr) {
+    const Occurrence& at = root->event->first;
+    d.stage = at.stage.value_or(Stage::init);
+    // The last iteration any node completed before the failure struck.
+    long last = -1;
+    for (const auto& node : scan.nodes) {
+      for (const auto& [it, t] : node.iterations) {
+        if (std::isnan(at.time) || std::isnan(t) || t <= at.time) last = std::max(last, it);
+      }
+    }
+    if (last < 0) last = at.iteration;
+    if (last >= 0) {
+      d.last_completed = last;
+      if (d.stage == Stage::training) d.failed_at = last + 1;
+    }
+  } else if (features.iteration_slowdown) {
+    d.stage = Stage::training;
+    if (scan.last_iteration >= 0) d.last_completed = scan.last_iteration;
+  }
+
+  // --- Verdict: catalogue signatures over events, plus job features ----------------------------
+  std::map<std::string, double> category_score;
+  std::map<std::string, std::vector<std::string>> category_evidence;
+  for (const auto& c : candidates) {
+    const double role = c.role == EventRole::root ? 2.0 : 0.5;
+    for (const auto& [category, weight] : c.categories) {
+      category_score[category] += c.score * weight * role;
+      auto& ev = category_evidence[category];
+      if (ev.size() < 3) ev.push_back(fmt::format("'{}' ({})", c.event->text.substr(0, 120), to_string(c.role)));
+    }
+  }
+  auto add_feature = [&](bool on, std::string_view name, const std::string& why) {
+    if (!on) return;
+    for (const auto& [category, weight] : catalog_.feature(name)) {
+      category_score[category] += weight;
+      category_evidence[category].push_back(why);
+    }
+  };
+  const bool root_has_text = root != nullptr && root->role == EventRole::root && !root->categories.empty() &&
+                             root->event->node_spread() < std::max<std::size_t>(2, node_count / 2);
+  add_feature(features.node_went_silent, "node_went_silent",
+              fmt::format("node {} stopped logging long before the others", scan.nodes[features.silent_node].id));
+  add_feature(features.iteration_stall && !root_has_text, "iteration_stall",
+              "every node stopped reporting iterations at the same one");
+  add_feature(features.iteration_slowdown, "iteration_slowdown",
+              fmt::format("node {}'s iterations took markedly longer than the others'", scan.nodes[features.slow_node].id));
+  add_feature(!root_has_text, "no_root_text", "no node-local error text precedes the symptoms");
+
+  std::vector<std::pair<double, std::string>> ranked;
+  for (const auto& [category, score] : category_score) ranked.emplace_back(score, category);
+  std::stable_sort(ranked.begin(), ranked.end(), [](auto& a, auto& b) { return a.first > b.first; });
+  if (ranked.empty()) {
+    d.verdict.category = "unknown";
+    d.verdict.confidence = 0.2;
+  } else {
+    d.verdict.category = ranked[0].second;
+    const double second = ranked.size() > 1 ? ranked[1].first : 0;
+    d.verdict.confidence = std::clamp(0.5 + 0.5 * (ranked[0].first - second) / (ranked[0].first + 1e-9), 0.0, 1.0);
+    d.verdict.evidence = category_evidence[ranked[0].second];
+  }
+
+  // --- Events and parameters for the report -----------------------------------------------------
+  for (std::size_t i = 0; i < std::min(options_.max_events, candidates.size()); ++i) {
+    const auto& c = candidates[i];
+    EventFinding f;
+    f.event_id = parse::to_hex(c.event->id);
+    f.template_text = c.event->text;
+    f.role = c.role;
+    f.score = std::round(c.score * 1000) / 1000;
+    f.level = level_name(c.event->level);
+    f.nodes = nodes_of(*c.event, scan);
+    f.count = c.event->count;
+    f.first = cite(c.event->first, c.event->first_text, scan);
+    d.events.push_back(std::move(f));
+  }
+  std::set<std::pair<std::string, std::string>> seen;
+  for (const auto& c : candidates) {
+    if (c.role != EventRole::root && d.parameters.size() >= 6) break;
+    const std::string node = scan.nodes[c.event->first.node].id;
+    for (const auto& p : evidence.parameters(c.event->first_content)) {
+      if (seen.insert({p.type, p.value}).second) d.parameters.push_back(ParameterFinding{p.type, p.value, node});
+    }
+    if (d.parameters.size() >= 12) break;
+  }
+
+  // --- Summary ------------------------------------------------------------------------------------
+  std::string where = d.faulty_nodes.empty() ? "no single node" : "node " + d.faulty_nodes.front().node;
+  std::string when = d.stage ? std::string(to_string(*d.stage)) : "an unknown stage";
+  if (d.failed_at) when += fmt::format(" (iteration {})", *d.failed_at);
+  else if (d.last_completed) when += fmt::format(" (after iteration {})", *d.last_completed);
+  d.verdict.summary = fmt::format("The job most likely failed because of {} on {}, during {}.", d.verdict.category, where, when);
+  if (root != nullptr) {
+    const auto c = cite(root->event->first, root->event->first_text, scan);
+    d.verdict.summary += fmt::format(" First evidence: {}:{} on {}: \"{}\".", c.file, c.line, c.node,
+                                     c.text.substr(0, 160));
+  }
+  const auto symptoms = std::count_if(candidates.begin(), candidates.end(), [](auto& c) { return c.role == EventRole::symptom; });
+  if (symptoms > 0) {
+    d.verdict.summary += fmt::format(" {} further event{} on other nodes look like consequences (symptoms).",
+                                     symptoms, symptoms == 1 ? "" : "s");
+  }
+  d.inputs = std::move(scan.ingest);
+  return d;
+}
+
+std::string_view to_string(EventRole role) { return role == EventRole::root ? "root" : "symptom"; }
+
+}  // namespace l4::diagnose

@@ -1,0 +1,378 @@
+#include "l4/diagnose/job_scanner.hpp"
+
+#include <spdlog/spdlog.h>
+
+#include <algorithm>
+#include <map>
+#include <numeric>
+#include <thread>
+#include <unordered_map>
+
+#include "l4/format/header_parser.hpp"
+#include "l4/format/timestamp.hpp"
+#include "l4/io/node_identity.hpp"
+#include "l4/parse/template_miner.hpp"
+
+namespace l4::diagnose {
+namespace {
+
+constexpr std::size_t kMaxTextBytes = 2000;
+
+format::HeaderParser make_header_parser(const ScanOptions& options) {
+  if (options.log_format) return format::HeaderParser(format::LogFormat::from_loghub(*options.log_format));
+  return format::HeaderParser();
+}
+
+// The state of one stream (one node's lines within one file) as it is read.
+struct StreamState {
+  double time = kNoTime;
+  std::optional<Stage> stage;
+  long iteration = -1;
+};
+
+// A line no template matched during the parallel pass; mined afterwards.
+struct PendingLine {
+  std::string node;
+  Occurrence where;
+  std::string raw, content;
+  format::Level level = format::Level::unknown;
+};
+
+// Per-thread aggregation; nodes are local indexes until merged.
+struct Partial {
+  std::vector<std::string> node_names;
+  std::unordered_map<std::string, std::uint32_t> node_index;
+  std::vector<NodeStats> nodes;
+  std::vector<EventStats> events;  // indexed by template index in the store
+  std::vector<PendingLine> pending;
+  std::vector<io::FileSummary> files;  // (file index, summary) kept in `file_ids`
+  std::vector<std::uint32_t> file_ids;
+  long last_iteration = -1;
+
+  std::uint32_t node(std::string_view name) {
+    auto it = node_index.find(std::string(name));
+    if (it != node_index.end()) return it->second;
+    const auto idx = static_cast<std::uint32_t>(node_names.size());
+    node_names.emplace_back(name);
+    node_index.emplace(std::string(name), idx);
+    NodeStats stats;
+    stats.id = std::string(name);
+    nodes.push_back(std::move(stats));
+    return idx;
+  }
+};
+
+void record_event(EventStats& e, const Occurrence& at, format::Level level, std::string_view raw,
+                  std::string_view content, const std::vector<std::string_view>& params) {
+  ++e.count;
+  if (e.node_counts.size() <= at.node) {
+    e.node_counts.resize(at.node + 1, 0);
+    e.node_first.resize(at.node + 1);
+  }
+  ++e.node_counts[at.node];
+  Occurrence& nf = e.node_first[at.node];
+  if (!nf.valid() || at.before(nf)) nf = at;
+  if (!e.first.valid() || at.before(e.first)) {
+    e.first = at;
+    e.first_text.assign(raw.substr(0, kMaxTextBytes));
+    e.first_content.assign(content.substr(0, kMaxTextBytes));
+    e.first_parameters.assign(params.begin(), params.end());
+  }
+  if (at.stage) e.stages |= stage_bit(*at.stage);
+  if (level > e.level) e.level = level;
+}
+
+// Moves a stream's stage/iteration on, given what one line says. Warnings and errors never move
+// the stage: a failure's own lines must not relabel the stage it happened in.
+void advance(StreamState& st, const TemplateStageInfo& info, format::Level level, std::string_view content,
+             const StageClassifier& stages, NodeStats& node, const Occurrence& at, long& job_iteration) {
+  if (level >= format::Level::warn) return;
+  if ((info.marks || info.iteration_pattern >= 0) &&
+      (!node.last_progress.valid() || node.last_progress.before(at))) {
+    node.last_progress = at;
+  }
+  if (info.marks) st.stage = info.marks;
+  if (info.iteration_pattern >= 0) {
+    if (auto it = stages.iteration(content, info.iteration_pattern)) {
+      st.iteration = std::max(st.iteration, *it);
+      if (*it > node.last_iteration) {
+        node.last_iteration = *it;
+        node.iterations.emplace_back(*it, at.time);
+      }
+      job_iteration = std::max(job_iteration, *it);
+    }
+  }
+}
+
+class Worker {
+ public:
+  Worker(const ScanOptions& options, const StageClassifier& stages, const parse::TemplateStore& store,
+         const std::vector<TemplateStageInfo>& infos)
+      : options_(options), stages_(stages), store_(store), infos_(infos),
+        headers_(make_header_parser(options)) {
+    partial_.events.resize(store.templates().size());
+  }
+
+  void read(const io::Ingestor& ingestor, const io::InputFile& input, std::uint32_t file_index) {
+    std::size_t hint = 0;
+    std::unordered_map<std::uint32_t, StreamState> streams;
+    parse::ParseResult result;
+    auto summary = ingestor.read_file(input, [&](const io::LineRecord& line) {
+      const format::Header header = headers_.split(line.content, hint);
+      const std::uint32_t node = partial_.node(line.node);
+      StreamState& st = streams[node];
+      if (!header.timestamp.empty()) {
+        if (auto t = format::parse_timestamp(header.timestamp)) st.time = *t;
+      }
+      const Occurrence at{node, file_index, line.line_no, st.time, st.stage, st.iteration};
+      NodeStats& ns = partial_.nodes[node];
+      ++ns.lines;
+      if (!ns.first_line.valid()) ns.first_line = at;
+      ns.last_line = at;
+      if (header.level >= format::Level::warn) ++ns.warn_or_worse;
+      if (store_.match(header.content, result)) {
+        advance(st, infos_[result.index], header.level, header.content, stages_, ns, at,
+                partial_.last_iteration);
+        record_event(partial_.events[result.index], at, header.level, line.raw, header.content,
+                     result.parameters);
+      } else {
+        // Unknown template: classify the text itself so stage and iteration still advance.
+        advance(st, stages_.classify(header.content), header.level, header.content, stages_, ns, at,
+                partial_.last_iteration);
+        partial_.pending.push_back(PendingLine{std::string(line.node), at,
+                                               std::string(line.raw.substr(0, kMaxTextBytes)),
+                                               std::string(header.content), header.level});
+      }
+    }, file_index);
+    partial_.files.push_back(std::move(summary));
+    partial_.file_ids.push_back(file_index);
+  }
+
+  Partial& partial() { return partial_; }
+
+ private:
+  const ScanOptions& options_;
+  const StageClassifier& stages_;
+  const parse::TemplateStore& store_;
+  const std::vector<TemplateStageInfo>& infos_;
+  format::HeaderParser headers_;
+  Partial partial_;
+};
+
+// Splits files over workers by size (largest first, to the least loaded); deterministic.
+std::vector<std::vector<std::uint32_t>> assign(const std::vector<io::InputFile>& inputs, unsigned workers) {
+  std::vector<std::pair<std::uintmax_t, std::uint32_t>> sized;
+  for (std::uint32_t i = 0; i < inputs.size(); ++i) {
+    std::error_code ec;
+    const auto size = inputs[i].path == "-" ? 0 : std::filesystem::file_size(inputs[i].path, ec);
+    sized.emplace_back(ec ? 0 : size, i);
+  }
+  std::sort(sized.begin(), sized.end(), [](auto& a, auto& b) { return a.first != b.first ? a.first > b.first : a.second < b.second; });
+  std::vector<std::vector<std::uint32_t>> plan(workers);
+  std::vector<std::uintmax_t> load(workers, 0);
+  for (const auto& [size, idx] : sized) {
+    const auto w = static_cast<std::size_t>(std::min_element(load.begin(), load.end()) - load.begin());
+    plan[w].push_back(idx);
+    load[w] += size + 1;
+  }
+  for (auto& p : plan) std::sort(p.begin(), p.end());
+  return plan;
+}
+
+void merge_occurrence_min(Occurrence& into, const Occurrence& from) {
+  if (from.valid() && (!into.valid() || from.before(into))) into = from;
+}
+
+}  // namespace
+
+JobScanner::JobScanner(ScanOptions options) : options_(std::move(options)) {
+  if (options_.threads == 0) options_.threads = 1;
+}
+
+JobScan JobScanner::scan(std::span<const std::string> paths, const parse::TemplateStore* known) const {
+  io::Ingestor ingestor(options_.ingest);
+  const auto inputs = ingestor.discover(paths);
+  const bool has_stdin = std::any_of(inputs.begin(), inputs.end(), [](const auto& i) { return i.path == "-"; });
+
+  parse::TemplateStore initial;
+  std::uint64_t from_history = 0;
+  if (known != nullptr) {
+    for (const auto& t : known->templates()) {
+      if (!t.erased) {
+        initial.add(t.text, 0);
+        ++from_history;
+      }
+    }
+  }
+  parse::TemplateMiner miner(std::move(initial));
+
+  // (1) Mine a sample: the first lines of every file (stdin cannot be read twice: it is read
+  // once, in step 2, and all of it is mined in step 3).
+  {
+    io::IngestOptions sample_options = options_.ingest;
+    sample_options.stop_after_lines = options_.sample_lines_per_file;
+    io::Ingestor sampler(sample_options);
+    const auto headers = make_header_parser(options_);
+    parse::ParseResult result;
+    for (const auto& input : inputs) {
+      if (input.path == "-") continue;
+      std::size_t hint = 0;
+      sampler.read_file(input, [&](const io::LineRecord& line) {
+        const auto header = headers.split(line.content, hint);
+        if (!miner.store().match(header.content, result)) miner.observe(header.content);
+      });
+    }
+    miner.build();
+  }
+  (void)has_stdin;
+
+  // (2) Read everything in parallel against the frozen store.
+  std::vector<TemplateStageInfo> infos;
+  for (const auto& t : miner.store().templates()) infos.push_back(stages_.classify(t.text));
+  const unsigned workers = std::max(1U, std::min<unsigned>(options_.threads, static_cast<unsigned>(inputs.size())));
+  const auto plan = assign(inputs, workers);
+  std::vector<std::unique_ptr<Worker>> pool;
+  for (unsigned w = 0; w < workers; ++w) {
+    pool.push_back(std::make_unique<Worker>(options_, stages_, miner.store(), infos));
+  }
+  {
+    std::vector<std::thread> threads;
+    std::vector<std::exception_ptr> errors(workers);
+    for (unsigned w = 0; w < workers; ++w) {
+      threads.emplace_back([&, w] {
+        try {
+          for (auto idx : plan[w]) pool[w]->read(ingestor, inputs[idx], idx);
+        } catch (...) {
+          errors[w] = std::current_exception();
+        }
+      });
+    }
+    for (auto& t : threads) t.join();
+    for (auto& e : errors) {
+      if (e) std::rethrow_exception(e);
+    }
+  }
+
+  // Global node order: natural order of ids.
+  std::vector<std::string> names;
+  for (auto& w : pool) {
+    for (auto& n : w->partial().node_names) names.push_back(n);
+  }
+  std::sort(names.begin(), names.end(), [](const auto& a, const auto& b) { return io::natural_less(a, b); });
+  names.erase(std::unique(names.begin(), names.end()), names.end());
+  std::unordered_map<std::string, std::uint32_t> global;
+  for (std::uint32_t i = 0; i < names.size(); ++i) global.emplace(names[i], i);
+
+  JobScan scan;
+  scan.templates_from_history = from_history;
+  scan.nodes.resize(names.size());
+  for (std::uint32_t i = 0; i < names.size(); ++i) scan.nodes[i].id = names[i];
+
+  // (3) Mine the lines nobody matched, in a deterministic order, then match them.
+  std::vector<PendingLine> pending;
+  for (auto& w : pool) {
+    auto& p = w->partial();
+    for (auto& line : p.pending) {
+      line.where.node = global.at(line.node);
+      pending.push_back(std::move(line));
+    }
+    p.pending.clear();
+  }
+  std::sort(pending.begin(), pending.end(), [](const PendingLine& a, const PendingLine& b) {
+    return a.where.file != b.where.file ? a.where.file < b.where.file : a.where.line < b.where.line;
+  });
+  for (const auto& line : pending) miner.observe(line.content);
+  if (!pending.empty()) miner.build();
+
+  const auto& templates = miner.store().templates();
+  std::vector<EventStats> events(templates.size());
+  auto merge_event = [&](EventStats& into, EventStats& from, const std::vector<std::uint32_t>& remap) {
+    if (from.count == 0) return;
+    into.count += from.count;
+    into.stages |= from.stages;
+    into.level = std::max(into.level, from.level);
+    if (into.node_counts.size() < names.size()) {
+      into.node_counts.resize(names.size(), 0);
+      into.node_first.resize(names.size());
+    }
+    for (std::size_t local = 0; local < from.node_counts.size(); ++local) {
+      const auto g = remap[local];
+      into.node_counts[g] += from.node_counts[local];
+      Occurrence o = from.node_first[local];
+      o.node = g;
+      merge_occurrence_min(into.node_first[g], o);
+    }
+    Occurrence f = from.first;
+    f.node = remap[f.node];
+    if (!into.first.valid() || f.before(into.first)) {
+      into.first = f;
+      into.first_text = std::move(from.first_text);
+      into.first_content = std::move(from.first_content);
+      into.first_parameters = std::move(from.first_parameters);
+    }
+  };
+
+  std::vector<io::FileSummary> files(inputs.size());
+  for (auto& w : pool) {
+    auto& p = w->partial();
+    std::vector<std::uint32_t> remap;
+    for (const auto& n : p.node_names) remap.push_back(global.at(n));
+    for (std::size_t i = 0; i < p.events.size(); ++i) merge_event(events[i], p.events[i], remap);
+    for (std::size_t local = 0; local < p.nodes.size(); ++local) {
+      NodeStats& into = scan.nodes[remap[local]];
+      NodeStats& from = p.nodes[local];
+      from.first_line.node = from.last_line.node = remap[local];
+      into.lines += from.lines;
+      into.warn_or_worse += from.warn_or_worse;
+      merge_occurrence_min(into.first_line, from.first_line);
+      if (!into.last_line.valid() || into.last_line.before(from.last_line)) into.last_line = from.last_line;
+      from.last_progress.node = remap[local];
+      if (from.last_progress.valid() && (!into.last_progress.valid() || into.last_progress.before(from.last_progress))) {
+        into.last_progress = from.last_progress;
+      }
+      into.last_iteration = std::max(into.last_iteration, from.last_iteration);
+      into.iterations.insert(into.iterations.end(), from.iterations.begin(), from.iterations.end());
+    }
+    scan.last_iteration = std::max(scan.last_iteration, p.last_iteration);
+    for (std::size_t i = 0; i < p.files.size(); ++i) files[p.file_ids[i]] = std::move(p.files[i]);
+  }
+  parse::ParseResult result;
+  std::vector<std::string_view> no_params;
+  for (const auto& line : pending) {
+    if (!miner.store().match(line.content, result)) result = miner.match_or_add(line.content);
+    if (events.size() <= result.index) events.resize(miner.store().templates().size());
+    EventStats& e = events[result.index];
+    if (e.node_counts.size() < names.size()) {
+      e.node_counts.resize(names.size(), 0);
+      e.node_first.resize(names.size());
+    }
+    record_event(e, line.where, line.level, line.raw, line.content, result.parameters);
+  }
+
+  // Keep the events that occurred, with their identity.
+  const auto& final_templates = miner.store().templates();
+  for (std::size_t i = 0; i < events.size(); ++i) {
+    if (events[i].count == 0) continue;
+    events[i].id = final_templates[i].id;
+    events[i].text = final_templates[i].text;
+    events[i].stage_info = stages_.classify(final_templates[i].text);
+    scan.events.push_back(std::move(events[i]));
+  }
+  std::sort(scan.events.begin(), scan.events.end(), [](const auto& a, const auto& b) { return a.id < b.id; });
+  for (auto& n : scan.nodes) {
+    std::sort(n.iterations.begin(), n.iterations.end(), [](const auto& a, const auto& b) {
+      if (a.first != b.first) return a.first < b.first;
+      const bool an = std::isnan(a.second), bn = std::isnan(b.second);
+      return an != bn ? bn : (!an && a.second < b.second);
+    });
+    n.iterations.erase(std::unique(n.iterations.begin(), n.iterations.end(),
+                                   [](const auto& a, const auto& b) { return a.first == b.first; }),
+                       n.iterations.end());
+  }
+  scan.ingest = io::summarize(std::move(files));
+  spdlog::debug("scanned {} lines, {} nodes, {} events ({} lines mined after the sample)",
+                scan.ingest.total.used, scan.nodes.size(), scan.events.size(), pending.size());
+  return scan;
+}
+
+}  // namespace l4::diagnose

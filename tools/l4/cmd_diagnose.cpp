@@ -1,0 +1,81 @@
+// `l4 diagnose`: the product — why did this job fail, where, and when.
+#include <spdlog/spdlog.h>
+#include <unistd.h>
+
+#include "command.hpp"
+#include "l4/diagnose/diagnoser.hpp"
+#include "l4/diagnose/history_store.hpp"
+#include "l4/error.hpp"
+#include "l4/report/diagnosis_report.hpp"
+#include "output.hpp"
+
+namespace l4::cli {
+namespace {
+
+struct DiagnoseArgs {
+  std::vector<std::string> paths;
+  OutputOptions output;
+  std::string db;
+  bool no_history = false;
+  std::size_t top_nodes = 8;
+  std::vector<std::string> catalogs;
+  std::string log_format;
+  unsigned threads = 2;
+};
+
+int run_diagnose(const DiagnoseArgs& args) {
+  diagnose::DiagnoseOptions options;
+  options.top_nodes = args.top_nodes;
+  options.catalog_files = args.catalogs;
+  options.scan.threads = args.threads;
+  if (!args.log_format.empty()) options.scan.log_format = args.log_format;
+  diagnose::Diagnoser diagnoser(options);
+
+  std::optional<diagnose::HistoryKnowledge> history;
+  if (!args.no_history) {
+    const auto db = args.db.empty() ? diagnose::HistoryStore::default_path() : std::filesystem::path(args.db);
+    if (!args.db.empty() && !std::filesystem::exists(db)) throw InputError("no history database at " + db.string());
+    history = diagnose::HistoryStore::load_if_exists(db);
+    spdlog::debug("history {}: {} normal jobs", db.string(), history->jobs);
+  }
+  const auto diagnosis = diagnoser.diagnose(args.paths, history && history->jobs > 0 ? &*history : nullptr);
+
+  OutputStream out(args.output);
+  if (args.output.format == "text") {
+    const bool to_terminal = args.output.output_path.empty() || args.output.output_path == "-";
+    out.stream() << report::render_text(diagnosis, to_terminal && colour_allowed(STDOUT_FILENO));
+  } else {
+    out.stream() << report::to_json(diagnosis).dump(2) << '\n';
+  }
+  out.finish();
+  if (!diagnosis.failure_found) {
+    spdlog::warn("no failure evidence found");
+    return static_cast<int>(ExitCode::nothing);
+  }
+  return 0;
+}
+
+const CommandRegistration registration{CommandSpec{
+    "diagnose", "Find why a job failed: events, faulty node, stage, iteration, category", [](CLI::App& sub) {
+      auto args = std::make_shared<DiagnoseArgs>();
+      add_input_paths(sub, args->paths);
+      add_output_options(sub, args->output, {"json", "text"}, "json");
+      sub.add_option("--db", args->db, "History database of normal jobs (default: $L4_HISTORY, "
+                                        "$XDG_DATA_HOME/l4/history.db or ~/.local/share/l4/history.db)");
+      sub.add_flag("--no-history", args->no_history, "Ignore the history; weigh events within the job only");
+      sub.add_option("--top-nodes", args->top_nodes, "How many ranked faulty nodes to list")
+          ->capture_default_str()->check(CLI::PositiveNumber);
+      sub.add_option("--catalog", args->catalogs, "Extra fault catalogue JSON (same format as data/catalogue.json); repeatable");
+      sub.add_option("--log-format", args->log_format, "Loghub-style header format, e.g. '<Date> <Time> <Level> <Content>'");
+      sub.add_option("--threads", args->threads, "Worker threads")->capture_default_str()->check(CLI::Range(1, 64));
+      sub.footer(
+          "Examples:\n"
+          "  l4 diagnose data/jobs/gpu-ecc/logs                  # JSON report\n"
+          "  l4 diagnose --format text job_logs/                  # short summary for people\n"
+          "  l4 history add --job-id ok-1 good_job/ && l4 diagnose bad_job/   # with cross-job evidence\n"
+          "Exit: 0 failure evidence found, 1 none found (the report says so), 2 bad input.");
+      return [args] { return run_diagnose(*args); };
+    }}};
+
+}  // namespace
+}  // namespace l4::cli
