@@ -1,0 +1,23 @@
+#pragma once
+// JobProfiler: the JobProfile of a job — the same scan diagnosis makes, reduced to per-template
+// statistics — for `l4 history add`. Parsing starts from the history's known templates, so a
+// normal job's events get the ids a later diagnosis will see.
+#include <span>
+#include <string>
+
+#include "l4/diagnose/history_knowledge.hpp"
+#include "l4/diagnose/job_profile.hpp"
+#include "l4/diagnose/job_scan.hpp"
+#include "l4/diagnose/job_scanner.hpp"
+
+namespace l4::diagnose {
+
+// The profile of an existing scan.
+JobProfile profile_of(const JobScan& scan, std::string job_id, std::string style = {});
+
+// Scans `paths` (starting from `known`'s templates when given) and profiles the job.
+// Throws l4::InputError for unusable paths.
+JobProfile profile_job(std::span<const std::string> paths, std::string job_id, const HistoryKnowledge* known,
+                       const ScanOptions& options = {});
+
+}  // namespace l4::diagnose
