@@ -6,6 +6,8 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <chrono>
+#include <cstdio>
 #include <cstdlib>
 #include <fstream>
 #include <optional>
@@ -288,7 +290,8 @@ TEST_CASE("two writer processes at once lose nothing", "[history]") {
           store.add_job(job("p" + std::to_string(w) + "-" + std::to_string(i), 1,
                             {tpl("00000000000000cc", 1, 1, stage_bit(Stage::training))}));
         }
-      } catch (...) {
+      } catch (const std::exception& e) {
+        std::fprintf(stderr, "writer process %d: %s\n", w, e.what());
         status = 1;
       }
       _exit(status);
@@ -342,4 +345,37 @@ TEST_CASE("default_path honours L4_HISTORY, then XDG_DATA_HOME, then HOME", "[hi
     ScopedEnv no_home("HOME", nullptr);
     CHECK_THROWS_AS(HistoryStore::default_path(), l4::InputError);
   }
+}
+
+// Not run by default (hidden tag): how long adding and loading a large history takes.
+//   build/l4_tests "[history-bench]"
+TEST_CASE("history size and speed: 200 jobs x 2000 templates", "[.][history-bench]") {
+  l4::test::TempDir dir;
+  HistoryStore store(dir.path() / "big.db");
+  constexpr int kJobs = 200;
+  constexpr int kTemplates = 2000;
+  char id[17];
+  const auto start = std::chrono::steady_clock::now();
+  for (int j = 0; j < kJobs; ++j) {
+    std::vector<TemplateProfile> templates;
+    templates.reserve(kTemplates);
+    for (int t = 0; t < kTemplates; ++t) {
+      // Jobs share most templates: job j has templates j .. j + kTemplates.
+      std::snprintf(id, sizeof id, "%016x", static_cast<unsigned>(j + t));
+      templates.push_back(tpl(id, static_cast<std::uint64_t>(t % 50 + 1), 8, stage_bit(Stage::training)));
+    }
+    store.add_job(job("job-" + std::to_string(j), 8, std::move(templates)));
+  }
+  const auto added = std::chrono::steady_clock::now();
+  const auto k = store.load();
+  const auto loaded = std::chrono::steady_clock::now();
+  using ms = std::chrono::duration<double, std::milli>;
+  const auto bytes = std::filesystem::file_size(store.path()) +
+                     std::filesystem::file_size(store.path().string() + "-wal");
+  std::printf("history-bench: %d jobs x %d templates: add %.1f ms/job, load %.0f ms for %zu templates, "
+              "%.1f MB on disk\n",
+              kJobs, kTemplates, ms(added - start).count() / kJobs, ms(loaded - added).count(),
+              k.templates.size(), static_cast<double>(bytes) / 1e6);
+  CHECK(k.jobs == kJobs);
+  CHECK(k.templates.size() == kJobs - 1 + kTemplates);
 }
