@@ -1,0 +1,146 @@
+// End-to-end: `l4 diagnose` on fixture jobs and on the edge cases the issue names.
+#include <catch2/catch.hpp>
+
+#include <cstdlib>
+#include <fstream>
+#include <sstream>
+
+#include "support/test_support.hpp"
+
+using l4::test::fixture;
+using l4::test::run_l4;
+using nlohmann::json;
+
+namespace {
+
+std::string slurp(const std::filesystem::path& p) {
+  std::ifstream in(p);
+  std::stringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
+
+// A small healthy job: `nodes` per-node logs with init, loading and `iterations` iterations.
+void write_normal_job(const l4::test::TempDir& dir, const std::string& root, int nodes, int iterations,
+                      bool with_iterations = true) {
+  for (int n = 1; n <= nodes; ++n) {
+    std::string text;
+    text += "[2024-03-01 10:00:00,000] [INFO] [launch.py:12:main] WORLD_SIZE=" + std::to_string(nodes * 8) + "\n";
+    text += "node-0" + std::to_string(n) + ":100:100 [0] NCCL INFO Bootstrap : Using eth0:10.0.0." + std::to_string(n) + "<0>\n";
+    text += "[2024-03-01 10:00:01,000] [INFO] [model.py:40:build] building GPT model ...\n";
+    for (int i = 1; i <= iterations; ++i) {
+      const std::string sec = (i < 10 ? "0" : "") + std::to_string(i);
+      if (with_iterations) {
+        text += "[2024-03-01 10:01:" + sec + ",000] [INFO] [training.py:700:log] iteration " + std::to_string(i) +
+                "/ 100 | lm loss: " + std::to_string(3.0 - i * 0.01) + " |\n";
+      } else {
+        text += "[2024-03-01 10:01:" + sec + ",000] [INFO] [data.py:10:load] prefetched shard " + std::to_string(i * 7) + "\n";
+      }
+    }
+    dir.write(root + "/node-0" + std::to_string(n) + ".log", text);
+  }
+}
+
+}  // namespace
+
+TEST_CASE("l4 diagnose finds the ECC fault of the fixture job", "[e2e][diagnose]") {
+  const auto r = run_l4({"diagnose", "--no-history", fixture("diagnose/ecc-job").string()});
+  REQUIRE(r.exit_code == 0);
+  const auto j = json::parse(r.out);
+  CHECK(j["failure_found"] == true);
+  CHECK(j["verdict"]["category"] == "hardware/gpu/ecc");
+  REQUIRE_FALSE(j["faulty_nodes"].empty());
+  CHECK(j["faulty_nodes"][0]["node"] == "node-02");
+  CHECK(j["stage"]["name"] == "training");
+  CHECK(j["iteration"]["last_completed"] == 39);
+  CHECK(j["iteration"]["failed_at"] == 40);
+  REQUIRE_FALSE(j["events"].empty());
+  CHECK(j["events"][0]["role"] == "root");
+  CHECK(j["events"][0]["first"]["file"] == "node-02.log");
+  CHECK(j["events"][0]["first"]["line"] == 53);
+  CHECK(j["events"][0]["first"]["text"].get<std::string>().find("ECC") != std::string::npos);
+  // Watchdog timeouts on every node are symptoms, and benign noise is not reported.
+  bool watchdog_symptom = false;
+  for (const auto& e : j["events"]) {
+    const auto text = e["template"].get<std::string>();
+    CHECK(text.find("OVERFLOW") == std::string::npos);
+    CHECK(text.find("deprecated") == std::string::npos);
+    if (text.find("Watchdog") != std::string::npos) watchdog_symptom = e["role"] == "symptom";
+  }
+  CHECK(watchdog_symptom);
+  CHECK(j["history"].is_null());
+  CHECK(j["inputs"]["nodes"] == 4);
+}
+
+TEST_CASE("l4 diagnose report matches the golden file", "[e2e][diagnose][golden]") {
+  const auto r = run_l4({"diagnose", "--no-history", fixture("diagnose/ecc-job").string()});
+  REQUIRE(r.exit_code == 0);
+  const auto golden = fixture("diagnose/ecc-job.expected.json");
+  if (std::getenv("L4_UPDATE_GOLDEN") != nullptr) std::ofstream(golden) << r.out;
+  CHECK(json::parse(r.out) == json::parse(slurp(golden)));
+}
+
+TEST_CASE("l4 diagnose --format text is a short summary", "[e2e][diagnose]") {
+  const auto r = run_l4({"diagnose", "--no-history", "--format", "text", fixture("diagnose/ecc-job").string()});
+  REQUIRE(r.exit_code == 0);
+  CHECK(r.out.find("hardware/gpu/ecc") != std::string::npos);
+  CHECK(r.out.find("node-02.log:53") != std::string::npos);
+  CHECK(r.out.find("\033[") == std::string::npos);  // no colour when not a terminal
+}
+
+TEST_CASE("l4 diagnose edge cases", "[e2e][diagnose][bad-input]") {
+  l4::test::TempDir dir;
+  SECTION("a job with no failure: exit 1, 'no failure evidence found', valid report") {
+    write_normal_job(dir, "ok", 4, 20);
+    const auto r = run_l4({"diagnose", "--no-history", (dir.path() / "ok").string()});
+    CHECK(r.exit_code == 1);
+    CHECK(r.err.find("no failure evidence found") != std::string::npos);
+    const auto j = json::parse(r.out);
+    CHECK(j["failure_found"] == false);
+    CHECK(j["verdict"]["category"] == "none");
+    CHECK(j["events"].empty());
+  }
+  SECTION("an empty job: exit 1 with a valid report saying nothing was usable") {
+    dir.write("empty/node-01.log", "");
+    dir.write("empty/node-02.log", "\n\n");
+    const auto r = run_l4({"diagnose", "--no-history", (dir.path() / "empty").string()});
+    CHECK(r.exit_code == 1);
+    const auto j = json::parse(r.out);
+    CHECK(j["failure_found"] == false);
+    CHECK(j["inputs"]["lines"]["used"] == 0);
+  }
+  SECTION("a job with one node") {
+    write_normal_job(dir, "one", 1, 10);
+    std::ofstream(dir.path() / "one" / "node-01.log", std::ios::app)
+        << "[E301 10:02:00.000000 CUDACachingAllocator.cpp:1] CUDA error: uncorrectable ECC error encountered\n";
+    const auto r = run_l4({"diagnose", "--no-history", (dir.path() / "one").string()});
+    CHECK(r.exit_code == 0);
+    const auto j = json::parse(r.out);
+    CHECK(j["verdict"]["category"] == "hardware/gpu/ecc");
+    CHECK(j["faulty_nodes"][0]["node"] == "node-01");
+    CHECK(j["iteration"]["last_completed"] == 10);
+  }
+  SECTION("nodes with no iteration lines: iteration is null, the rest still works") {
+    write_normal_job(dir, "noit", 3, 10, false);
+    std::ofstream(dir.path() / "noit" / "node-02.log", std::ios::app)
+        << "[2024-03-01 10:02:00,000] [ERROR] [train.py:5:main] torch.OutOfMemoryError: CUDA out of memory. Tried to allocate 2.00 GiB\n";
+    const auto r = run_l4({"diagnose", "--no-history", (dir.path() / "noit").string()});
+    CHECK(r.exit_code == 0);
+    const auto j = json::parse(r.out);
+    CHECK(j["iteration"]["last_completed"].is_null());
+    CHECK(j["iteration"]["failed_at"].is_null());
+    CHECK(j["verdict"]["category"] == "user/config/gpu-oom");
+    CHECK(j["faulty_nodes"][0]["node"] == "node-02");
+  }
+  SECTION("a missing job path: exit 2 naming it") {
+    const auto r = run_l4({"diagnose", "/no/such/job"});
+    CHECK(r.exit_code == 2);
+    CHECK(r.err.find("/no/such/job") != std::string::npos);
+  }
+  SECTION("a missing history database given with --db: exit 2") {
+    write_normal_job(dir, "ok2", 2, 5);
+    const auto r = run_l4({"diagnose", "--db", (dir.path() / "nope.db").string(), (dir.path() / "ok2").string()});
+    CHECK(r.exit_code == 2);
+    CHECK(r.err.find("nope.db") != std::string::npos);
+  }
+}
