@@ -79,10 +79,16 @@ void replace_all(std::string& s, std::string_view from, std::string_view to) {
   }
 }
 
+RE2::Options quiet_options() {
+  RE2::Options o;
+  o.set_log_errors(false);
+  return o;
+}
+
 }  // namespace
 
 struct TokenMasker::Impl {
-  RE2::Set set{RE2::Options(), RE2::ANCHOR_BOTH};
+  RE2::Set set{quiet_options(), RE2::ANCHOR_BOTH};
   std::vector<std::string> names;
   std::vector<std::string> domain_suffixes;  // ".com", ...: a dotted name ending so is a host name
   bool any = false;

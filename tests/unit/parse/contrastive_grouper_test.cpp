@@ -1,0 +1,126 @@
+#include <catch2/catch.hpp>
+
+#include <algorithm>
+#include <random>
+#include <set>
+
+#include "l4/parse/contrastive_grouper.hpp"
+#include "l4/parse/token_masker.hpp"
+
+using namespace l4::parse;
+
+namespace {
+
+std::vector<MaskedLine> masked_lines(const std::vector<std::string>& contents) {
+  const TokenMasker m;
+  std::vector<MaskedLine> out;
+  std::vector<std::string_view> toks;
+  for (const auto& c : contents) {
+    tokenize(c, toks);
+    MaskedLine line;
+    for (const auto t : toks) line.tokens.push_back(m.mask(t));
+    out.push_back(std::move(line));
+  }
+  return out;
+}
+
+std::set<std::string> texts(const std::vector<MinedTemplate>& ts) {
+  std::set<std::string> out;
+  for (const auto& t : ts) {
+    std::string s;
+    for (const auto& tok : t.tokens) s += (s.empty() ? "" : " ") + tok;
+    out.insert(s);
+  }
+  return out;
+}
+
+std::vector<std::size_t> all(std::size_t n) {
+  std::vector<std::size_t> v(n);
+  for (std::size_t i = 0; i < n; ++i) v[i] = i;
+  return v;
+}
+
+}  // namespace
+
+TEST_CASE("grouping: lines are grouped by their frequent anchor tokens", "[parse][group]") {
+  const auto lines = masked_lines({
+      "Received block a1 of size 9", "Received block b2 of size 8", "Received block c3 of size 7",
+      "Deleting block x from disk", "Deleting block y from disk",
+  });
+  const ContrastiveGrouper g;
+  const auto five = std::vector<std::size_t>{0, 1, 2};
+  const auto groups_a = g.anchor_groups(lines, five);
+  REQUIRE(groups_a.size() == 1);
+  CHECK(groups_a[0].size() == 3);
+  const auto other = std::vector<std::size_t>{3, 4};
+  CHECK(g.anchor_groups(lines, other).size() == 1);
+  // same token count, different anchors: never one group
+  const auto mixed_lines = masked_lines({"open file a ok", "open file b ok", "close socket 3 now", "close socket 4 now"});
+  CHECK(g.anchor_groups(mixed_lines, all(4)).size() == 2);
+}
+
+TEST_CASE("contrastive units: varying positions are parameters, few varying words split", "[parse][group]") {
+  const ContrastiveGrouper g;
+  SECTION("a position holding masked variables is a parameter") {
+    const auto lines = masked_lines({"took 12 ms on gpu0", "took 7 ms on gpu0", "took 300 ms on gpu0"});
+    CHECK(texts(g.contrast(lines, all(3))) == std::set<std::string>{"took <*> ms on gpu0"});
+  }
+  SECTION("a position taking a few plain words separates templates") {
+    const auto lines = masked_lines({"peer 1 state LEADING", "peer 2 state FOLLOWING", "peer 3 state LEADING",
+                                     "peer 4 state FOLLOWING"});
+    CHECK(texts(g.contrast(lines, all(4))) ==
+          std::set<std::string>{"peer <*> state LEADING", "peer <*> state FOLLOWING"});
+  }
+  SECTION("a position taking many different words is a parameter") {
+    const auto lines = masked_lines({"login by alice ok", "login by bob ok", "login by carol ok", "login by dave ok",
+                                     "login by erin ok"});
+    CHECK(texts(g.contrast(lines, all(5))) == std::set<std::string>{"login by <*> ok"});
+  }
+  SECTION("parameters keep their shared shape") {
+    const auto lines = masked_lines({"connect a.example:80 done", "connect b.example:443 done"});
+    CHECK(texts(g.contrast(lines, all(2))) == std::set<std::string>{"connect <*>:<*> done"});
+  }
+  SECTION("the word threshold is an option") {
+    const ContrastiveGrouper strict(GrouperOptions{2});
+    const auto lines = masked_lines({"peer x state LEADING", "peer x state FOLLOWING"});
+    CHECK(texts(strict.contrast(lines, all(2))) == std::set<std::string>{"peer x state <*>"});
+  }
+}
+
+TEST_CASE("merging: templates differing only where one has <*> merge", "[parse][group]") {
+  std::vector<MinedTemplate> ts;
+  ts.push_back({{"user", "<*>", "logged", "in", "from", "<*>"}, 5, {0}});
+  ts.push_back({{"user", "root", "logged", "in", "from", "<*>"}, 2, {1}});
+  ts.push_back({{"user", "<*>", "logged", "out", "from", "<*>"}, 1, {2}});
+  const auto merged = ContrastiveGrouper::merge(ts);
+  REQUIRE(merged.size() == 2);
+  CHECK(texts(merged) == std::set<std::string>{"user <*> logged in from <*>", "user <*> logged out from <*>"});
+  for (const auto& t : merged) {
+    if (t.tokens[3] == "in") {
+      CHECK(t.count == 7);
+      CHECK(t.members == std::vector<std::size_t>{0, 1});
+    }
+  }
+  // a fully general template does not swallow unrelated ones
+  std::vector<MinedTemplate> wild;
+  wild.push_back({{"<*>", "<*>", "<*>", "<*>"}, 1, {0}});
+  wild.push_back({{"data", "TLB", "error", "interrupt"}, 1, {1}});
+  CHECK(ContrastiveGrouper::merge(wild).size() == 2);
+}
+
+TEST_CASE("mining is deterministic: input order does not matter", "[parse][group]") {
+  std::vector<std::string> contents;
+  for (int i = 0; i < 30; ++i) {
+    contents.push_back("PacketResponder " + std::to_string(i % 3) + " for block blk_" + std::to_string(i * 7919) +
+                       " terminating");
+    contents.push_back("Worker " + std::to_string(i) + (i % 2 != 0 ? " state RUNNING" : " state STOPPED"));
+    contents.push_back("Verification succeeded for blk_" + std::to_string(i * 31));
+  }
+  const ContrastiveGrouper g;
+  const auto first = texts(g.mine(masked_lines(contents)));
+  std::mt19937 rng(1);
+  std::shuffle(contents.begin(), contents.end(), rng);
+  CHECK(texts(g.mine(masked_lines(contents))) == first);
+  CHECK(first == std::set<std::string>{"PacketResponder <*> for block <*> terminating", "Worker <*> state RUNNING",
+                                       "Worker <*> state STOPPED", "Verification succeeded for <*>"});
+}

@@ -1,0 +1,102 @@
+#include <catch2/catch.hpp>
+
+#include <set>
+#include <string>
+#include <thread>
+
+#include "l4/parse/template_miner.hpp"
+
+using namespace l4::parse;
+
+namespace {
+
+std::vector<std::string> hdfs_like(int n) {
+  std::vector<std::string> out;
+  for (int i = 0; i < n; ++i) {
+    out.push_back("Receiving block blk_" + std::to_string(1000 + i * 37) + " src: /10.250." + std::to_string(i % 200) +
+                  ".5:50010 dest: /10.250.1." + std::to_string(i % 17) + ":50010");
+    out.push_back("PacketResponder " + std::to_string(i % 3) + " for block blk_-" + std::to_string(i * 91) +
+                  " terminating");
+  }
+  return out;
+}
+
+std::vector<std::string_view> views(const std::vector<std::string>& v) { return {v.begin(), v.end()}; }
+
+}  // namespace
+
+TEST_CASE("miner: batch mining then lookup", "[parse][miner]") {
+  const auto lines = hdfs_like(50);
+  TemplateMiner miner;
+  miner.mine(views(lines));
+  CHECK(miner.store().size() == 2);
+  const auto r = miner.match(lines[0]);
+  REQUIRE(r.has_value());
+  CHECK(r->template_text == "Receiving block <*> src: <*>:<*> dest: <*>:<*>");
+  CHECK(r->parameters.size() == 5);
+  CHECK(r->parameters[0] == "blk_1000");
+  const auto p = miner.match("PacketResponder 2 for block blk_5 terminating");
+  REQUIRE(p.has_value());
+  CHECK(p->template_text == "PacketResponder <*> for block <*> terminating");
+  CHECK_FALSE(miner.match("completely new line").has_value());
+  // counts come from mining
+  std::uint64_t total = 0;
+  for (const auto& t : miner.store().templates()) total += t.count;
+  CHECK(total == lines.size());
+}
+
+TEST_CASE("miner: incremental match_or_add learns and generalizes", "[parse][miner]") {
+  TemplateMiner miner;
+  const auto a = miner.match_or_add("Worker 1 joined group alpha");
+  CHECK(a.template_text == "Worker <*> joined group alpha");
+  const auto b = miner.match_or_add("Worker 2 joined group alpha");
+  CHECK(b.id == a.id);
+  CHECK(b.parameters == std::vector<std::string_view>{"2"});
+  // a new template with the same token count
+  const auto c = miner.match_or_add("Disk 3 is nearly full");
+  CHECK(c.template_text == "Disk <*> is nearly full");
+  CHECK(miner.store().size() == 2);
+  // incremental and batch agree on the same lines
+  TemplateMiner batch;
+  const std::vector<std::string> lines = {"Worker 1 joined group alpha", "Worker 2 joined group alpha",
+                                          "Disk 3 is nearly full"};
+  batch.mine(views(lines));
+  std::set<std::string> inc_texts;
+  std::set<std::string> batch_texts;
+  for (const auto& t : miner.store().templates()) {
+    if (!t.erased) inc_texts.insert(t.text);
+  }
+  for (const auto& t : batch.store().templates()) batch_texts.insert(t.text);
+  CHECK(inc_texts == batch_texts);
+}
+
+TEST_CASE("miner: known templates are reused and new lines still learned", "[parse][miner]") {
+  TemplateStore store;
+  store.add("Verification succeeded for <*>");
+  TemplateMiner miner(std::move(store));
+  const auto r = miner.match_or_add("Verification succeeded for blk_77");
+  CHECK(r.template_text == "Verification succeeded for <*>");
+  CHECK_FALSE(miner.store().templates()[r.index].provisional);
+  const auto n = miner.match_or_add("Deleting block blk_1 file /data/x");
+  CHECK(n.template_text == "Deleting block <*> file <*>");
+  CHECK(miner.store().templates()[n.index].provisional);
+}
+
+TEST_CASE("miner: a frozen miner matches from two threads with identical results", "[parse][miner]") {
+  const auto lines = hdfs_like(400);
+  TemplateMiner miner;
+  miner.mine(views(lines));
+  const TemplateMiner& frozen = miner;
+  auto work = [&](std::vector<TemplateId>& ids) {
+    ParseResult r;
+    for (const auto& l : lines) ids.push_back(frozen.match(l, r) ? r.id : 0);
+  };
+  std::vector<TemplateId> one;
+  std::vector<TemplateId> two;
+  std::thread t1(work, std::ref(one));
+  std::thread t2(work, std::ref(two));
+  t1.join();
+  t2.join();
+  CHECK(one == two);
+  CHECK(std::count(one.begin(), one.end(), TemplateId{0}) == 0);
+}

@@ -1,0 +1,106 @@
+#include <catch2/catch.hpp>
+
+#include "l4/error.hpp"
+#include "l4/parse/template_store.hpp"
+#include "support/test_support.hpp"
+
+using namespace l4::parse;
+
+TEST_CASE("template ids are FNV-1a of the text, printed as 16 hex digits", "[parse][store]") {
+  // published FNV-1a 64 test vectors
+  CHECK(template_id("") == 0xcbf29ce484222325ULL);
+  CHECK(template_id("a") == 0xaf63dc4c8601ec8cULL);
+  CHECK(to_hex(template_id("a")) == "af63dc4c8601ec8c");
+  CHECK(to_hex(1) == "0000000000000001");
+  CHECK(parse_template_id("af63dc4c8601ec8c") == template_id("a"));
+  CHECK_FALSE(parse_template_id("xyz").has_value());
+  CHECK_FALSE(parse_template_id("af63dc4c8601ec8").has_value());
+  TemplateStore s;
+  const auto i = s.add("Verification succeeded for <*>");
+  CHECK(s.templates()[i].id == template_id("Verification succeeded for <*>"));
+}
+
+TEST_CASE("glob matching of template tokens captures parameters", "[parse][store]") {
+  std::vector<std::string_view> params;
+  CHECK(glob_match("<*>:<*>", "10.0.0.1:50010", &params));
+  REQUIRE(params.size() == 2);
+  CHECK(params[0] == "10.0.0.1");
+  CHECK(params[1] == "50010");
+  params.clear();
+  CHECK(glob_match("(HWID=<*>)", "(HWID=1973)", &params));
+  CHECK(params == std::vector<std::string_view>{"1973"});
+  CHECK_FALSE(glob_match("(HWID=<*>)", "(HWID=1973", nullptr));
+  CHECK_FALSE(glob_match("node-<*>", "host-3", nullptr));
+  CHECK(glob_match("plain", "plain", nullptr));
+}
+
+TEST_CASE("store matching: literals before wildcards, parameters are views into the line", "[parse][store]") {
+  TemplateStore s;
+  s.add("Worker <*> state <*>");
+  s.add("Worker <*> state FAILED");
+  s.add("<*>:<*> Served block <*> to <*>");
+  ParseResult r;
+  REQUIRE(s.match("Worker 3 state FAILED", r));
+  CHECK(r.template_text == "Worker <*> state FAILED");
+  CHECK(r.parameters == std::vector<std::string_view>{"3"});
+  REQUIRE(s.match("Worker 4 state RUNNING", r));
+  CHECK(r.template_text == "Worker <*> state <*>");
+  const std::string line = "10.250.19.102:50010 Served block blk_-1 to /10.250.19.102";
+  REQUIRE(s.match(line, r));
+  CHECK(r.id == template_id("<*>:<*> Served block <*> to <*>"));
+  REQUIRE(r.parameters.size() == 4);
+  CHECK(r.parameters[2] == "blk_-1");
+  CHECK(r.parameters[2].data() >= line.data());
+  CHECK(r.parameters[2].data() < line.data() + line.size());
+  CHECK_FALSE(s.match("Worker 3 state", r));
+  CHECK_FALSE(s.match("something else entirely", r));
+}
+
+TEST_CASE("store: add is idempotent by text; erase stops matching", "[parse][store]") {
+  TemplateStore s;
+  const auto a = s.add("a <*> c", 2);
+  CHECK(s.add("a <*> c", 3) == a);
+  CHECK(s.templates()[a].count == 5);
+  CHECK(s.size() == 1);
+  const auto b = s.add("a b c", 1);
+  ParseResult r;
+  REQUIRE(s.match("a b c", r));
+  CHECK(r.index == b);
+  s.erase({b});
+  CHECK(s.size() == 1);
+  REQUIRE(s.match("a b c", r));
+  CHECK(r.index == a);
+  CHECK_FALSE(s.find(template_id("a b c")).has_value());
+}
+
+TEST_CASE("store: JSON save/load round-trip keeps ids, texts and counts", "[parse][store]") {
+  TemplateStore s;
+  s.add("Received block <*> of size <*> from <*>", 12);
+  s.add("ciod: Error loading <*>: invalid or missing program image, \"Exec\" format error", 3);
+  s.add("", 1);
+  const l4::test::TempDir dir;
+  const auto path = dir.path() / "t.json";
+  s.save(path);
+  const auto loaded = TemplateStore::load(path);
+  REQUIRE(loaded.size() == s.size());
+  for (const auto& t : s.templates()) {
+    const auto i = loaded.find(t.id);
+    REQUIRE(i.has_value());
+    CHECK(loaded.templates()[*i].text == t.text);
+    CHECK(loaded.templates()[*i].count == t.count);
+  }
+  CHECK(loaded.to_json() == s.to_json());
+  ParseResult r;
+  CHECK(loaded.match("Received block blk_1 of size 3 from /x", r));
+}
+
+TEST_CASE("store: malformed templates files are input errors", "[parse][store]") {
+  CHECK_THROWS_AS(TemplateStore::from_json("nope"), l4::InputError);
+  CHECK_THROWS_AS(TemplateStore::from_json(R"({"x": 1})"), l4::InputError);
+  CHECK_THROWS_AS(TemplateStore::from_json(R"({"templates": [{"id": "0000000000000001", "template": "a"}]})"),
+                  l4::InputError);
+  const auto ok = TemplateStore::from_json(R"({"templates": [{"template": "a  <*>"}]})");
+  REQUIRE(ok.size() == 1);
+  CHECK(ok.templates()[0].text == "a <*>");
+  CHECK_THROWS_AS(TemplateStore::load("/nonexistent/t.json"), l4::InputError);
+}

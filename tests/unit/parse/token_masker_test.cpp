@@ -1,0 +1,79 @@
+#include <catch2/catch.hpp>
+
+#include "l4/parse/token_masker.hpp"
+
+using l4::parse::TokenMasker;
+
+TEST_CASE("masker: digit runs, addresses and typed variables become <*>", "[parse][mask]") {
+  const TokenMasker m;
+  CHECK(m.mask("42") == "<*>");
+  CHECK(m.mask("10.251.42.84:50010") == "<*>:<*>");
+  CHECK(m.mask("/10.10.34.11:45307") == "<*>:<*>");
+  CHECK(m.mask("/var/log/app.log") == "<*>");
+  CHECK(m.mask("/var/www/html/") == "<*>");
+  CHECK(m.mask("0x7f3a") == "<*>");
+  CHECK(m.mask("3fa85f6457174562") == "<*>");
+  CHECK(m.mask("123e4567-e89b-12d3-a456-426614174000") == "<*>");
+  CHECK(m.mask("blk_-6952295868487656571") == "<*>");
+  CHECK(m.mask("job_1445062781478_0011") == "<*>");
+  CHECK(m.mask("12ms") == "<*>");
+  CHECK(m.mask("3.5GB") == "<*>");
+  CHECK(m.mask("-2") == "<*>");
+  CHECK(m.mask("true") == "<*>");
+  CHECK(m.mask("hdfs://10.0.0.1:9000/user/x") == "hdfs://<*>");
+  CHECK(m.mask("proxy.cse.example.edu:5070") == "<*>:<*>");
+}
+
+TEST_CASE("masker: keeps the template text around variables", "[parse][mask]") {
+  const TokenMasker m;
+  CHECK(m.mask("node-246") == "node-<*>");
+  CHECK(m.mask("(HWID=1973)") == "(HWID=<*>)");
+  CHECK(m.mask("uid=0") == "uid=<*>");
+  CHECK(m.mask("'attempt_201706092018_0025_m_000001_1180'") == "'<*>'");
+  CHECK(m.mask("43,") == "<*>,");
+}
+
+TEST_CASE("masker: status words, error names and exception classes stay", "[parse][mask]") {
+  const TokenMasker m;
+  for (const char* word : {"FAILED", "ERROR", "NullPointerException", "java.io.IOException", "ssh2",
+                           "[preauth]", "NCCL_TIMEOUT", "CUDA_ERROR_ILLEGAL_ADDRESS", "alt0", "ok"}) {
+    INFO(word);
+    CHECK(m.mask(word) == word);
+  }
+}
+
+TEST_CASE("masker: masking is idempotent, so masked tokens are canonical template text", "[parse][mask]") {
+  const TokenMasker m;
+  for (const char* token : {"10.251.42.84:50010", "node-246", "(HWID=1973)", "blk_<*>", "<*>.<*>", "<*><*>:<*>",
+                            "x=1.5,y=2", "'<*>'", "a/<*>"}) {
+    const std::string once = m.mask(token);
+    INFO(token << " -> " << once);
+    CHECK(m.mask(once) == once);
+  }
+  CHECK(m.mask("blk_<*>") == "<*>");
+  CHECK(m.mask("<*>.<*>") == "<*>");
+  CHECK(m.mask("<*><*>:<*>") == "<*>:<*>");
+}
+
+TEST_CASE("masker: patterns are data; bad patterns are reported", "[parse][mask]") {
+  const TokenMasker none(R"({"patterns": []})");
+  CHECK(none.pattern_names().empty());
+  CHECK(none.mask("12ms") == "12ms");   // no typed pattern: only the digit rule applies
+  CHECK(none.mask("12") == "<*>");
+  CHECK_THROWS(TokenMasker(R"({"patterns": [{"name": "bad", "regex": "("}]})"));
+  CHECK_THROWS(TokenMasker("not json"));
+  const TokenMasker builtin;
+  CHECK(builtin.pattern_names().size() >= 5);
+}
+
+TEST_CASE("tokenize splits on whitespace runs without empty tokens", "[parse][mask]") {
+  std::vector<std::string_view> toks;
+  l4::parse::tokenize("  boot  (command 4223)\t x ", toks);
+  REQUIRE(toks.size() == 4);
+  CHECK(toks[0] == "boot");
+  CHECK(toks[1] == "(command");
+  CHECK(toks[2] == "4223)");
+  CHECK(toks[3] == "x");
+  l4::parse::tokenize("", toks);
+  CHECK(toks.empty());
+}
