@@ -1,6 +1,8 @@
 #include "l4/parse/template_store.hpp"
 
 #include <algorithm>
+#include <array>
+#include <cstring>
 #include <fstream>
 #include <nlohmann/json.hpp>
 #include <sstream>
@@ -12,9 +14,30 @@
 namespace l4::parse {
 namespace {
 
+// Hash for the literal-child lookups of the matching trie (hot path): 8 bytes per step. Only used
+// in memory, never stored, so it need not be stable; ids use template_id().
+std::uint64_t fast_hash(std::string_view s) noexcept {
+  constexpr std::uint64_t kMul = 0x9E3779B97F4A7C15ULL;
+  std::uint64_t h = s.size() * kMul;
+  std::size_t i = 0;
+  for (; i + 8 <= s.size(); i += 8) {
+    std::uint64_t w = 0;
+    std::memcpy(&w, s.data() + i, 8);
+    h = (h ^ w) * kMul;
+    h ^= h >> 29U;
+  }
+  if (i < s.size()) {
+    std::uint64_t w = 0;
+    std::memcpy(&w, s.data() + i, s.size() - i);
+    h = (h ^ w) * kMul;
+    h ^= h >> 29U;
+  }
+  return h ^ (h >> 32U);
+}
+
 struct StringHash {
   using is_transparent = void;
-  std::size_t operator()(std::string_view s) const noexcept { return static_cast<std::size_t>(template_id(s)); }
+  std::size_t operator()(std::string_view s) const noexcept { return static_cast<std::size_t>(fast_hash(s)); }
 };
 
 struct Node {
@@ -70,12 +93,20 @@ struct Trie {
     };
     const std::size_t n = tokens.size();
     if (n == 0) return nodes[0].leaf;
-    thread_local std::vector<Frame> stack;
-    stack.clear();
-    stack.push_back({0, 0});
-    while (!stack.empty()) {
-      Frame& f = stack.back();
-      const std::size_t depth = stack.size() - 1;
+    // the walk needs one frame per token: on the stack for ordinary lines, on the heap for long ones
+    constexpr std::size_t kInline = 128;
+    std::array<Frame, kInline> inline_frames;
+    std::vector<Frame> heap_frames;
+    Frame* stack = inline_frames.data();
+    if (n > kInline) {
+      heap_frames.resize(n);
+      stack = heap_frames.data();
+    }
+    std::size_t size = 0;
+    stack[size++] = {0, 0};
+    while (size > 0) {
+      Frame& f = stack[size - 1];
+      const std::size_t depth = size - 1;
       const Node& node = nodes[f.node];
       const std::string_view tok = tokens[depth];
       std::int64_t next = -1;
@@ -94,7 +125,7 @@ struct Trie {
         }
       }
       if (next < 0) {
-        stack.pop_back();
+        --size;
         continue;
       }
       if (depth + 1 == n) {
@@ -102,7 +133,7 @@ struct Trie {
         if (leaf >= 0) return leaf;
         continue;
       }
-      stack.push_back({static_cast<std::uint32_t>(next), 0});
+      stack[size++] = {static_cast<std::uint32_t>(next), 0};
     }
     return -1;
   }

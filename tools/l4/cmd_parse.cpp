@@ -128,28 +128,29 @@ int run_parse(const ParseArgs& args) {
                                    : parse::TemplateMiner(parse::TemplateStore::load(args.templates_in));
   const bool have_known = miner.store().size() > 0;
 
-  // Pass 1: learn from the lines no known template matches. Standard input cannot be read twice,
-  // so its lines are kept; files are read again for the output pass.
+  // Without known templates: pass 1 mines all lines, pass 2 assigns them. Standard input cannot be
+  // read twice, so its lines are kept; files are read again. With known templates (--templates):
+  // one pass, lines no template matches are learned incrementally (provisional templates).
   std::vector<std::string> kept;
   std::vector<std::pair<std::uint64_t, std::uint32_t>> kept_pos;  // line_no, file index
   parse::ParseResult result;
-  auto learn = [&](std::string_view content) {
-    if (have_known && miner.match(content, result)) return;
-    miner.observe(content);
-  };
-  io::IngestSummary summary = ingestor.read_all(inputs, [&](const io::LineRecord& rec) {
-    const std::string_view content = splitter.content(rec.content);
-    if (from_stdin) {
-      kept.emplace_back(content);
-      kept_pos.emplace_back(rec.line_no, rec.file_index);
-    }
-    learn(content);
-  });
-  const std::uint64_t unmatched_format = splitter.unmatched();
-  const std::size_t distinct = miner.observed_distinct();
-  miner.build();
+  io::IngestSummary summary;
+  std::uint64_t unmatched_format = 0;
+  if (!have_known) {
+    summary = ingestor.read_all(inputs, [&](const io::LineRecord& rec) {
+      const std::string_view content = splitter.content(rec.content);
+      if (from_stdin) {
+        kept.emplace_back(content);
+        kept_pos.emplace_back(rec.line_no, rec.file_index);
+      }
+      miner.observe(content);
+    });
+    unmatched_format = splitter.unmatched();
+    const std::size_t distinct = miner.observed_distinct();
+    miner.build();
+    spdlog::debug("mined {} templates from {} distinct masked lines", miner.store().size(), distinct);
+  }
   miner.store().reset_counts();
-  spdlog::debug("mined {} templates from {} distinct masked lines", miner.store().size(), distinct);
 
   OutputStream out(args.output);
   std::ostream& os = out.stream();
@@ -185,15 +186,19 @@ int run_parse(const ParseArgs& args) {
     }
   };
 
-  if (from_stdin) {
+  if (!have_known && from_stdin) {
     for (std::size_t i = 0; i < kept.size(); ++i) {
       emit(summary.files[kept_pos[i].second].path, kept_pos[i].first, kept[i]);
     }
   } else {
     splitter.reset();
-    ingestor.read_all(inputs, [&](const io::LineRecord& rec) {
+    auto second = ingestor.read_all(inputs, [&](const io::LineRecord& rec) {
       emit(rec.file, rec.line_no, splitter.content(rec.content));
     });
+    if (have_known) {
+      summary = std::move(second);
+      unmatched_format = splitter.unmatched();
+    }
   }
 
   if (!per_line) {
