@@ -85,7 +85,8 @@ void record_event(EventStats& e, const Occurrence& at, format::Level level, std:
 // Moves a stream's stage/iteration on, given what one line says. Warnings and errors never move
 // the stage: a failure's own lines must not relabel the stage it happened in.
 void advance(StreamState& st, const TemplateStageInfo& info, format::Level level, std::string_view content,
-             const StageClassifier& stages, NodeStats& node, const Occurrence& at, long& job_iteration) {
+             std::span<const std::string_view> parameters, const StageClassifier& stages, NodeStats& node,
+             const Occurrence& at, long& job_iteration) {
   if (level >= format::Level::warn) return;
   if ((info.marks || info.iteration_pattern >= 0) &&
       (!node.last_progress.valid() || node.last_progress.before(at))) {
@@ -93,7 +94,7 @@ void advance(StreamState& st, const TemplateStageInfo& info, format::Level level
   }
   if (info.marks) st.stage = info.marks;
   if (info.iteration_pattern >= 0) {
-    if (auto it = stages.iteration(content, info.iteration_pattern)) {
+    if (auto it = stages.iteration(info, content, parameters)) {
       st.iteration = std::max(st.iteration, *it);
       if (*it > node.last_iteration) {
         node.last_iteration = *it;
@@ -131,13 +132,13 @@ class Worker {
       ns.last_line = at;
       if (header.level >= format::Level::warn) ++ns.warn_or_worse;
       if (store_.match(header.content, result)) {
-        advance(st, infos_[result.index], header.level, header.content, stages_, ns, at,
+        advance(st, infos_[result.index], header.level, header.content, result.parameters, stages_, ns, at,
                 partial_.last_iteration);
         record_event(partial_.events[result.index], at, header.level, line.raw, header.content,
                      result.parameters);
       } else {
         // Unknown template: classify the text itself so stage and iteration still advance.
-        advance(st, stages_.classify(header.content), header.level, header.content, stages_, ns, at,
+        advance(st, stages_.classify(header.content), header.level, header.content, {}, stages_, ns, at,
                 partial_.last_iteration);
         partial_.pending.push_back(PendingLine{std::string(line.node), at,
                                                std::string(line.raw.substr(0, kMaxTextBytes)),

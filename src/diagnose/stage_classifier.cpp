@@ -47,6 +47,31 @@ StageClassifier::StageClassifier(std::string_view json) : impl_(std::make_unique
   }
 }
 
+namespace {
+// Which "<*>" of `template_text` the pattern's number comes from: fill that one with a marker
+// number and the others with 1, and see whether the pattern captures the marker.
+int iteration_parameter(std::string_view template_text, const RE2& pattern) {
+  std::vector<std::size_t> places;
+  for (std::size_t pos = template_text.find("<*>"); pos != std::string_view::npos;
+       pos = template_text.find("<*>", pos + 3)) {
+    places.push_back(pos);
+  }
+  for (std::size_t k = 0; k < places.size(); ++k) {
+    std::string probe;
+    std::size_t from = 0;
+    for (std::size_t i = 0; i < places.size(); ++i) {
+      probe.append(template_text.substr(from, places[i] - from));
+      probe.append(i == k ? "987653" : "1");
+      from = places[i] + 3;
+    }
+    probe.append(template_text.substr(from));
+    long value = 0;
+    if (RE2::PartialMatch(probe, pattern, &value) && value == 987653) return static_cast<int>(k);
+  }
+  return -1;
+}
+}  // namespace
+
 StageClassifier::StageClassifier(StageClassifier&&) noexcept = default;
 StageClassifier& StageClassifier::operator=(StageClassifier&&) noexcept = default;
 StageClassifier::~StageClassifier() = default;
@@ -70,10 +95,23 @@ TemplateStageInfo StageClassifier::classify(std::string_view template_text) cons
     if (RE2::PartialMatch(probe, *impl_->iteration[i])) {
       info.iteration_pattern = static_cast<int>(i);
       if (!info.marks) info.marks = Stage::training;
+      info.iteration_parameter = iteration_parameter(template_text, *impl_->iteration[i]);
       break;
     }
   }
   return info;
+}
+
+std::optional<long> StageClassifier::iteration(const TemplateStageInfo& info, std::string_view content,
+                                               std::span<const std::string_view> parameters) const {
+  if (info.iteration_parameter >= 0 && static_cast<std::size_t>(info.iteration_parameter) < parameters.size()) {
+    const std::string_view p = parameters[static_cast<std::size_t>(info.iteration_parameter)];
+    long value = 0;
+    std::size_t i = 0;
+    for (; i < p.size() && i < 15 && p[i] >= '0' && p[i] <= '9'; ++i) value = value * 10 + (p[i] - '0');
+    if (i > 0) return value;
+  }
+  return iteration(content, info.iteration_pattern);
 }
 
 std::optional<long> StageClassifier::iteration(std::string_view content, int pattern) const {

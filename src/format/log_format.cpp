@@ -57,6 +57,9 @@ struct LogFormat::Impl {
   bool plain = false;
   std::vector<std::string> literals;
   int timestamp_first = -1, timestamp_last = -1, level = -1, component = -1, content = -1;
+  // The pattern ended in "(?P<content>.*)": the regex matches only the header and the content is
+  // the rest of the line, so submatch extraction never walks the message.
+  bool content_is_rest = false;
 
   void index_fields() {
     for (int i = 0; i < static_cast<int>(fields.size()); ++i) {
@@ -125,10 +128,15 @@ struct LogFormat::Impl {
 
   bool split_regex(std::string_view line, std::vector<std::string_view>& values) const {
     const int n = regex->NumberOfCapturingGroups();
-    std::vector<re2::StringPiece> groups(static_cast<std::size_t>(n) + 1);
-    if (!regex->Match(re2::StringPiece(line.data(), line.size()), 0, line.size(), RE2::ANCHOR_BOTH,
-                      groups.data(), n + 1)) {
+    thread_local std::vector<re2::StringPiece> groups;
+    groups.assign(static_cast<std::size_t>(n) + 1, re2::StringPiece());
+    if (!regex->Match(re2::StringPiece(line.data(), line.size()), 0, line.size(),
+                      content_is_rest ? RE2::ANCHOR_START : RE2::ANCHOR_BOTH, groups.data(), n + 1)) {
       return false;
+    }
+    if (content_is_rest) {
+      const std::size_t end = static_cast<std::size_t>(groups[0].data() + groups[0].size() - line.data());
+      values[static_cast<std::size_t>(content)] = line.substr(end);
     }
     const auto& names = regex->CapturingGroupNames();
     std::size_t f = 0;
@@ -225,6 +233,11 @@ LogFormat LogFormat::from_loghub(std::string_view format_string) {
 LogFormat LogFormat::from_regex(std::string name, std::string_view pattern) {
   auto impl = std::make_unique<Impl>();
   impl->name = std::move(name);
+  constexpr std::string_view kRestIsContent = "(?P<content>.*)";
+  if (pattern.ends_with(kRestIsContent)) {
+    pattern.remove_suffix(kRestIsContent.size());
+    impl->content_is_rest = true;
+  }
   RE2::Options options;
   options.set_log_errors(false);
   impl->regex = std::make_unique<RE2>(re2::StringPiece(pattern.data(), pattern.size()), options);
@@ -235,6 +248,7 @@ LogFormat LogFormat::from_regex(std::string name, std::string_view pattern) {
     (void)index;
     impl->fields.push_back(group);  // std::map: ordered by group index
   }
+  if (impl->content_is_rest) impl->fields.emplace_back("content");
   impl->index_fields();
   if (impl->content < 0) throw InputError("format '" + impl->name + "' has no content group");
   return LogFormat(std::move(impl));

@@ -4,6 +4,7 @@
 // only extracted from lines whose template reports one.
 #include <memory>
 #include <optional>
+#include <span>
 #include <string_view>
 
 #include "l4/diagnose/stage.hpp"
@@ -13,6 +14,7 @@ namespace l4::diagnose {
 struct TemplateStageInfo {
   std::optional<Stage> marks;  // the stage a line of this template moves its stream into
   int iteration_pattern = -1;  // index of the iteration pattern that applies, -1 when none
+  int iteration_parameter = -1;// which "<*>" of the template holds the number (-1: read the text)
 };
 
 class StageClassifier {
@@ -26,6 +28,10 @@ class StageClassifier {
   [[nodiscard]] TemplateStageInfo classify(std::string_view template_text) const;
   // The iteration number a line reports (pattern from classify()), nullopt when it does not match.
   [[nodiscard]] std::optional<long> iteration(std::string_view content, int pattern) const;
+  // The same, read from the line's parameters when the template's number is a parameter (no
+  // regex per line); falls back to the text otherwise.
+  [[nodiscard]] std::optional<long> iteration(const TemplateStageInfo& info, std::string_view content,
+                                              std::span<const std::string_view> parameters) const;
 
  private:
   struct Impl;

@@ -1,0 +1,39 @@
+#include <catch2/catch.hpp>
+
+#include "l4/diagnose/stage_classifier.hpp"
+
+using namespace l4::diagnose;
+
+TEST_CASE("templates are classified into stage markers from data/stages.json", "[diagnose][stage]") {
+  StageClassifier c;
+  CHECK(c.classify("saving checkpoint at iteration <*> to <*>").marks == Stage::checkpoint);
+  CHECK(c.classify("building GPT model ...").marks == Stage::loading);
+  CHECK(c.classify("loading checkpoint from <*> at iteration <*>").marks == Stage::loading);
+  CHECK(c.classify("Bootstrap : Using eth0:<*>").marks.has_value());
+  CHECK(c.classify("validation loss at iteration <*> | lm loss value: <*> |").marks == Stage::evaluation);
+  CHECK_FALSE(c.classify("hello world").marks.has_value());
+}
+
+TEST_CASE("iteration numbers are read from the template's parameter when it holds one", "[diagnose][stage]") {
+  StageClassifier c;
+  const auto megatron = c.classify("iteration <*> <*> | consumed samples: <*> | lm loss: <*> |");
+  REQUIRE(megatron.iteration_pattern >= 0);
+  CHECK(megatron.marks == Stage::training);
+  CHECK(megatron.iteration_parameter == 0);
+  const std::string content = "iteration 39/ 1000 | consumed samples: 512 | lm loss: 2.1 |";
+  const std::vector<std::string_view> params{"39/", "1000", "512", "2.1"};
+  CHECK(c.iteration(megatron, content, params) == 39);
+
+  const auto ds = c.classify("[Rank <*>] step=<*>, skipped=<*>, lr=<*>");
+  REQUIRE(ds.iteration_pattern >= 0);
+  CHECK(ds.iteration_parameter == 1);
+  CHECK(c.iteration(ds, "[Rank 0] step=120, skipped=0, lr=[0.1]", std::vector<std::string_view>{"0", "120", "0", "[0.1]"}) == 120);
+
+  // A template whose number is literal text still yields it, from the line itself.
+  const auto literal = c.classify("iteration 5/ 100 | lm loss: <*> |");
+  REQUIRE(literal.iteration_pattern >= 0);
+  CHECK(literal.iteration_parameter == -1);
+  CHECK(c.iteration(literal, "iteration 5/ 100 | lm loss: 3 |", std::vector<std::string_view>{"3"}) == 5);
+
+  CHECK(c.classify("Watchdog caught collective operation timeout").iteration_pattern == -1);
+}
