@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <map>
+#include <set>
 #include <string_view>
 #include <unordered_map>
 
@@ -12,6 +13,49 @@ namespace l4::parse {
 namespace {
 
 bool variable_like(std::string_view token) { return has_wildcard(token); }
+
+// The words of a token that are not variables: alphanumeric runs without digits.
+std::string skeleton(std::string_view token) {
+  std::string out;
+  std::size_t i = 0;
+  auto word_char = [](char c) {
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_';
+  };
+  while (i < token.size()) {
+    if (!word_char(token[i])) {
+      ++i;
+      continue;
+    }
+    std::size_t j = i;
+    bool digit = false;
+    while (j < token.size() && word_char(token[j])) {
+      digit = digit || (token[j] >= '0' && token[j] <= '9');
+      ++j;
+    }
+    if (!digit) {
+      if (!out.empty()) out.push_back(' ');
+      out.append(token.substr(i, j - i));
+    }
+    i = j;
+  }
+  return out;
+}
+
+// True when the values at positions p and q determine each other (a bijection between them).
+bool one_to_one(std::span<const MaskedLine> lines, std::span<const std::size_t> members, std::size_t p,
+                std::size_t q) {
+  std::map<std::string_view, std::string_view> pq;
+  std::map<std::string_view, std::string_view> qp;
+  for (const std::size_t m : members) {
+    const std::string_view a = lines[m].tokens[p];
+    const std::string_view b = lines[m].tokens[q];
+    const auto [i, new_a] = pq.emplace(a, b);
+    if (!new_a && i->second != b) return false;
+    const auto [k, new_b] = qp.emplace(b, a);
+    if (!new_b && k->second != a) return false;
+  }
+  return true;
+}
 
 constexpr bool is_piece_delim(char c) {
   switch (c) {
@@ -70,6 +114,18 @@ std::string generalize(const std::vector<std::string_view>& values) {
   return out;
 }
 
+// The parameter token for position p over `members`: the one value when it is all masked, else
+// the shape the values share (generalize).
+std::string shape_of(std::span<const MaskedLine> lines, std::span<const std::size_t> members, std::size_t p) {
+  std::vector<std::string_view> values;
+  values.reserve(members.size());
+  for (const std::size_t m : members) values.push_back(lines[m].tokens[p]);
+  std::sort(values.begin(), values.end());
+  values.erase(std::unique(values.begin(), values.end()), values.end());
+  if (values.size() == 1) return has_wildcard(values[0]) ? std::string(values[0]) : std::string("<*>");
+  return generalize(values);
+}
+
 }  // namespace
 
 std::vector<std::vector<std::size_t>> ContrastiveGrouper::anchor_groups(std::span<const MaskedLine> lines,
@@ -126,20 +182,32 @@ std::vector<MinedTemplate> ContrastiveGrouper::contrast(std::span<const MaskedLi
   std::vector<MinedTemplate> out;
   if (members.empty()) return out;
   const std::size_t n = lines[members[0]].tokens.size();
-  split(lines, std::vector<std::size_t>(members.begin(), members.end()), std::vector<bool>(n, false), out);
+  split(lines, std::vector<std::size_t>(members.begin(), members.end()), std::vector<std::string>(n), out);
   return out;
 }
 
 void ContrastiveGrouper::split(std::span<const MaskedLine> lines, std::vector<std::size_t> members,
-                               std::vector<bool> variable, std::vector<MinedTemplate>& out) const {
+                               std::vector<std::string> variable, std::vector<MinedTemplate>& out) const {
+  // variable[p]: empty while position p is template text, else the parameter's shape ("<*>",
+  // "user=<*>", "<*>:<*>") fixed where it was found to vary (sub-units inherit it)
   const std::size_t n = variable.size();
   std::size_t split_pos = n;
   std::size_t split_values = 0;
+  bool split_by_skeleton = false;
+  auto candidate = [&](std::size_t p, std::size_t d, bool by_skeleton) {
+    if (split_pos == n || d < split_values) {
+      split_pos = p;
+      split_values = d;
+      split_by_skeleton = by_skeleton;
+    }
+  };
   // positions that vary with masked variables among their values: parameters, unless a split on
   // a word position separates them into units where they are constant
   std::vector<std::size_t> pending;
+  std::vector<std::size_t> many_words;   // plain-word positions with many values
+  std::vector<std::size_t> varying;      // every position with more than one value
   for (std::size_t p = 0; p < n; ++p) {
-    if (variable[p]) continue;
+    if (!variable[p].empty()) continue;
     std::map<std::string_view, std::uint64_t> values;
     bool var_like = false;
     for (const std::size_t m : members) {
@@ -148,45 +216,66 @@ void ContrastiveGrouper::split(std::span<const MaskedLine> lines, std::vector<st
       var_like = var_like || variable_like(tok);
     }
     if (values.size() == 1) continue;
+    varying.push_back(p);
     if (var_like) {
-      pending.push_back(p);
+      // "dcbf.....<*>" vs "icbi.....<*>": different words around the variable separate templates
+      // (only when they differ from the first word on: "rhost=<*>" and "rhost=<*>.example.om"
+      // are one parameter)
+      std::set<std::string> skeletons;
+      std::set<std::string> first_words;
+      bool all_words = true;
+      for (const auto& [value, count] : values) {
+        std::string sk = skeleton(value);
+        all_words = all_words && !sk.empty();
+        first_words.insert(sk.substr(0, sk.find(' ')));
+        skeletons.insert(std::move(sk));
+      }
+      if (all_words && skeletons.size() > 1 && first_words.size() == skeletons.size() &&
+          skeletons.size() < options_.word_param_values) {
+        candidate(p, skeletons.size(), true);
+      } else {
+        pending.push_back(p);
+      }
       continue;
     }
     if (values.size() >= options_.word_param_values) {
-      variable[p] = true;
+      many_words.push_back(p);
       continue;
     }
-    if (split_pos == n || values.size() < split_values) {
-      split_pos = p;
-      split_values = values.size();
+    candidate(p, values.size(), false);
+  }
+  // Many different words at a position are a parameter, unless they co-vary one-to-one with
+  // another varying position: then both are template text of different templates.
+  for (const std::size_t p : many_words) {
+    bool covaries = false;
+    for (const std::size_t q : varying) {
+      if (q != p && one_to_one(lines, members, p, q)) {
+        covaries = true;
+        break;
+      }
+    }
+    if (covaries) {
+      std::set<std::string_view> distinct;
+      for (const std::size_t m : members) distinct.insert(lines[m].tokens[p]);
+      candidate(p, distinct.size(), false);
+    } else {
+      variable[p] = shape_of(lines, members, p);
     }
   }
   if (split_pos < n) {
-    std::map<std::string_view, std::vector<std::size_t>> parts;
-    for (const std::size_t m : members) parts[lines[m].tokens[split_pos]].push_back(m);
+    std::map<std::string, std::vector<std::size_t>> parts;
+    for (const std::size_t m : members) {
+      const std::string_view tok = lines[m].tokens[split_pos];
+      parts[split_by_skeleton ? skeleton(tok) : std::string(tok)].push_back(m);
+    }
     for (auto& [value, part] : parts) split(lines, std::move(part), variable, out);
     return;
   }
-  for (const std::size_t p : pending) variable[p] = true;
+  for (const std::size_t p : pending) variable[p] = shape_of(lines, members, p);
   MinedTemplate t;
   t.tokens.reserve(n);
   const auto& first = lines[members[0]].tokens;
-  std::vector<std::string_view> values;
-  for (std::size_t p = 0; p < n; ++p) {
-    if (!variable[p]) {
-      t.tokens.push_back(first[p]);
-      continue;
-    }
-    values.clear();
-    for (const std::size_t m : members) values.push_back(lines[m].tokens[p]);
-    std::sort(values.begin(), values.end());
-    values.erase(std::unique(values.begin(), values.end()), values.end());
-    if (values.size() == 1) {
-      t.tokens.emplace_back(has_wildcard(values[0]) ? values[0] : std::string_view("<*>"));
-    } else {
-      t.tokens.push_back(generalize(values));
-    }
-  }
+  for (std::size_t p = 0; p < n; ++p) t.tokens.push_back(variable[p].empty() ? first[p] : variable[p]);
   for (const std::size_t m : members) t.count += lines[m].count;
   t.members = std::move(members);
   std::sort(t.members.begin(), t.members.end());

@@ -60,7 +60,7 @@ class ContrastiveGrouper {
 
  private:
   void split(std::span<const MaskedLine> lines, std::vector<std::size_t> members,
-             std::vector<bool> variable, std::vector<MinedTemplate>& out) const;
+             std::vector<std::string> variable, std::vector<MinedTemplate>& out) const;
   GrouperOptions options_;
 };
 

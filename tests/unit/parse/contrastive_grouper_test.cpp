@@ -77,8 +77,20 @@ TEST_CASE("contrastive units: varying positions are parameters, few varying word
     CHECK(texts(g.contrast(lines, all(5))) == std::set<std::string>{"login by <*> ok"});
   }
   SECTION("parameters keep their shared shape") {
-    const auto lines = masked_lines({"connect a.example:80 done", "connect b.example:443 done"});
-    CHECK(texts(g.contrast(lines, all(2))) == std::set<std::string>{"connect <*>:<*> done"});
+    const auto lines = masked_lines({"connect a.example:80 done", "connect b.example:443 done",
+                                     "connect c.example:80 done", "connect d.example:8080 done"});
+    CHECK(texts(g.contrast(lines, all(4))) == std::set<std::string>{"connect <*>:<*> done"});
+  }
+  SECTION("different words around a masked variable separate templates") {
+    const auto lines = masked_lines({"caused by dcbf......0", "caused by icbi......1", "caused by dcbf......1"});
+    CHECK(texts(g.contrast(lines, all(3))) ==
+          std::set<std::string>{"caused by dcbf......<*>", "caused by icbi......<*>"});
+  }
+  SECTION("many words that co-vary with another position are template text") {
+    const auto lines = masked_lines({"interrupt: illegal instruction..1", "interrupt: privileged instruction.2",
+                                     "interrupt: imprecise exception...3", "interrupt: unknown trap.4",
+                                     "interrupt: illegal instruction..5"});
+    CHECK(g.contrast(lines, all(5)).size() == 4);
   }
   SECTION("the word threshold is an option") {
     const ContrastiveGrouper strict(GrouperOptions{2});
