@@ -63,40 +63,41 @@ class ContentSplitter {
   std::uint64_t unmatched_ = 0;
 };
 
-void csv_field(std::ostream& os, std::string_view s) {
+// Appends `s` as one CSV field (quoted when it holds a comma, quote or line break).
+void csv_field(std::string& out, std::string_view s) {
   bool quote = false;
-  for (const char c : s) {
-    if (c == ',' || c == '"' || c == '\n' || c == '\r') {
-      quote = true;
-      break;
-    }
-  }
+  for (const char c : s) quote = quote || c == ',' || c == '"' || c == '\n' || c == '\r';
   if (!quote) {
-    os << s;
+    out.append(s);
     return;
   }
-  os << '"';
+  out.push_back('"');
   for (const char c : s) {
-    if (c == '"') os << '"';
-    os << c;
+    if (c == '"') out.push_back('"');
+    out.push_back(c);
   }
-  os << '"';
+  out.push_back('"');
+}
+
+void csv_field(std::ostream& os, std::string_view s) {
+  std::string tmp;
+  csv_field(tmp, s);
+  os << tmp;
 }
 
 // Python-list style, as Loghub's structured CSVs print ParameterList: ['a', 'b'].
-std::string parameter_list(const std::vector<std::string_view>& params) {
-  std::string s = "[";
+void parameter_list(std::string& out, const std::vector<std::string_view>& params) {
+  out.push_back('[');
   for (std::size_t i = 0; i < params.size(); ++i) {
-    if (i != 0) s += ", ";
-    s += '\'';
+    if (i != 0) out.append(", ");
+    out.push_back('\'');
     for (const char c : params[i]) {
-      if (c == '\'' || c == '\\') s += '\\';
-      s += c;
+      if (c == '\'' || c == '\\') out.push_back('\\');
+      out.push_back(c);
     }
-    s += '\'';
+    out.push_back('\'');
   }
-  s += ']';
-  return s;
+  out.push_back(']');
 }
 
 nlohmann::json templates_json(const parse::TemplateStore& store) {
@@ -159,22 +160,31 @@ int run_parse(const ParseArgs& args) {
   const bool multi = inputs.size() > 1;
   if (per_line && csv) os << (multi ? "File," : "") << "LineId,Content,EventId,EventTemplate,ParameterList\n";
 
+  std::string row;
+  std::string params;
   auto emit = [&](std::string_view file, std::uint64_t line_no, std::string_view content) {
     if (!miner.match(content, result)) result = miner.match_or_add(content);
     else miner.store().add_count(result.index, 1);
     if (!per_line) return;
     if (csv) {
+      row.clear();
       if (multi) {
-        csv_field(os, file);
-        os << ',';
+        csv_field(row, file);
+        row.push_back(',');
       }
-      os << line_no << ',';
-      csv_field(os, content);
-      os << ',' << parse::to_hex(result.id) << ',';
-      csv_field(os, result.template_text);
-      os << ',';
-      csv_field(os, parameter_list(result.parameters));
-      os << '\n';
+      row.append(std::to_string(line_no));
+      row.push_back(',');
+      csv_field(row, content);
+      row.push_back(',');
+      row.append(parse::to_hex(result.id));
+      row.push_back(',');
+      csv_field(row, result.template_text);
+      row.push_back(',');
+      params.clear();
+      parameter_list(params, result.parameters);
+      csv_field(row, params);
+      row.push_back('\n');
+      os.write(row.data(), static_cast<std::streamsize>(row.size()));
     } else {
       nlohmann::json j = {{"file", file},
                           {"line", line_no},
