@@ -2,12 +2,15 @@
 // text, exit codes and messages.
 #include <catch2/catch.hpp>
 
+#include <thread>
+
 #include "l4/diagnose/history_store.hpp"
 #include "support/test_support.hpp"
 
 using l4::diagnose::HistoryStore;
 using l4::diagnose::JobProfile;
 using l4::diagnose::TemplateProfile;
+using l4::test::fixture;
 using l4::test::run_l4;
 using nlohmann::json;
 
@@ -104,4 +107,110 @@ TEST_CASE("l4 history on a missing, empty or foreign database", "[e2e][history][
   SECTION("no subcommand: usage error") {
     CHECK(run_l4({"history"}).exit_code == 2);
   }
+}
+
+TEST_CASE("l4 history add stores a job once per id", "[e2e][history]") {
+  l4::test::TempDir dir;
+  const auto db = dir.path() / "data" / "history.db";
+  const auto logs = fixture("history/normal-job/logs").string();
+
+  const auto first = run_l4({"history", "add", "--db", db.string(), logs});
+  REQUIRE(first.exit_code == 0);
+  const auto a = json::parse(first.out);
+  CHECK(a["job_id"] == "normal-job");  // a logs/ directory takes its parent's name
+  CHECK(a["replaced"] == false);
+  CHECK(a["nodes"] == 2);
+  CHECK(a["lines"] == 28);
+  const auto templates = a["templates"].get<int>();
+  CHECK(templates >= 5);
+  const auto k1 = HistoryStore(db).load();
+
+  // The same job again: replaced, nothing doubled.
+  const auto second = run_l4({"history", "add", "--format", "text", "--db", db.string(), logs + "/"});
+  REQUIRE(second.exit_code == 0);
+  CHECK(second.out.find("replaced job normal-job") != std::string::npos);
+  const auto k2 = HistoryStore(db).load();
+  CHECK(k2.jobs == 1);
+  CHECK(k2.templates.size() == k1.templates.size());
+  for (const auto& [id, t] : k1.templates) {
+    REQUIRE(k2.find(id) != nullptr);
+    CHECK(k2.find(id)->count == t.count);
+  }
+
+  // A second normal job with the same events: every template is in every job.
+  const auto other = run_l4({"history", "add", "--db", db.string(), "--job-id", "copy", "--style", "megatron", logs});
+  REQUIRE(other.exit_code == 0);
+  CHECK(json::parse(other.out)["style"] == "megatron");
+  const auto k3 = HistoryStore(db).load();
+  CHECK(k3.jobs == 2);
+  CHECK(k3.templates.size() == k1.templates.size());
+  for (const auto& [id, t] : k3.templates) CHECK(k3.job_fraction(id) == 1.0);
+
+  const auto list = json::parse(run_l4({"history", "list", "--db", db.string()}).out);
+  REQUIRE(list["jobs"].size() == 2);
+  CHECK(list["jobs"][0]["id"] == "copy");
+  CHECK(list["jobs"][0]["style"] == "megatron");
+  CHECK(list["jobs"][1]["templates"] == templates);
+}
+
+TEST_CASE("l4 history add: file names, stdin and unusable input", "[e2e][history][bad-input]") {
+  l4::test::TempDir dir;
+  const auto db = dir.path() / "history.db";
+  SECTION("a single file is named after its stem") {
+    const auto log = fixture("history/normal-job/logs/node-0.log").string();
+    const auto r = run_l4({"history", "add", "--db", db.string(), log});
+    REQUIRE(r.exit_code == 0);
+    CHECK(json::parse(r.out)["job_id"] == "node-0");
+  }
+  SECTION("stdin needs --job-id") {
+    const auto r = run_l4({"history", "add", "--db", db.string(), "-"}, "[2024-05-01 10:00:00,000] [INFO] [x] hi\n");
+    CHECK(r.exit_code == 2);
+    CHECK(r.err.find("--job-id") != std::string::npos);
+    const auto ok = run_l4({"history", "add", "--db", db.string(), "--job-id", "piped", "-"},
+                           "[2024-05-01 10:00:00,000] [INFO] [x] hello world\n");
+    CHECK(ok.exit_code == 0);
+    CHECK(json::parse(ok.out)["job_id"] == "piped");
+  }
+  SECTION("no usable lines: exit 1, nothing stored") {
+    const auto blank = dir.write("blank/node-0.log", "\n\n\n");
+    const auto r = run_l4({"history", "add", "--db", db.string(), blank.parent_path().string()});
+    CHECK(r.exit_code == 1);
+    CHECK(r.out.empty());
+    CHECK_FALSE(std::filesystem::exists(db));
+  }
+  SECTION("a missing path: exit 2, no database created") {
+    const auto r = run_l4({"history", "add", "--db", db.string(), "/no/such/job"});
+    CHECK(r.exit_code == 2);
+    CHECK(r.err.find("/no/such/job") != std::string::npos);
+    CHECK_FALSE(std::filesystem::exists(db));
+  }
+  SECTION("a database that is not SQLite: exit 2 before parsing") {
+    const auto bogus = dir.write("bogus.db", std::string(1000, 'q'));
+    const auto r = run_l4({"history", "add", "--db", bogus.string(), fixture("history/normal-job/logs").string()});
+    CHECK(r.exit_code == 2);
+    CHECK(r.err.find(bogus.string()) != std::string::npos);
+  }
+}
+
+TEST_CASE("parallel l4 history add processes lose nothing", "[e2e][history]") {
+  l4::test::TempDir dir;
+  const auto db = (dir.path() / "history.db").string();
+  const auto logs = fixture("history/normal-job/logs").string();
+  constexpr int kEach = 5;
+  std::vector<int> failures(2, 0);
+  auto adder = [&](int w) {
+    for (int i = 0; i < kEach; ++i) {
+      const auto id = "w" + std::to_string(w) + "-" + std::to_string(i);
+      if (run_l4({"history", "add", "-q", "--db", db, "--job-id", id, logs}).exit_code != 0) ++failures[w];
+    }
+  };
+  std::thread t0(adder, 0);
+  std::thread t1(adder, 1);
+  t0.join();
+  t1.join();
+  CHECK(failures[0] == 0);
+  CHECK(failures[1] == 0);
+  const auto stats = json::parse(run_l4({"history", "stats", "--db", db}).out);
+  CHECK(stats["jobs"] == 2 * kEach);
+  CHECK(stats["lines"] == 2 * kEach * 28);
 }

@@ -1,6 +1,7 @@
 // `l4 history`: the history of normal (successful) jobs that `l4 diagnose` compares a failed job
-// against — list what it holds, its size, remove a job. Storage lives in
-// l4::diagnose::HistoryStore; this file only parses options and renders results.
+// against — add a job, list what it holds, its size, remove a job. Storage lives in
+// l4::diagnose::HistoryStore, profiling in l4::diagnose::profile_job; this file only parses
+// options and renders results.
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
 
@@ -9,6 +10,7 @@
 
 #include "command.hpp"
 #include "l4/diagnose/history_store.hpp"
+#include "l4/diagnose/job_profiler.hpp"
 #include "l4/error.hpp"
 #include "output.hpp"
 
@@ -23,6 +25,8 @@ struct HistoryArgs {
   std::string db;  // empty: HistoryStore::default_path()
   OutputOptions output;
   std::string job_id;
+  std::string style;
+  std::vector<std::string> paths;
 };
 
 std::filesystem::path db_path(const HistoryArgs& args) {
@@ -39,6 +43,62 @@ bool db_exists(const std::filesystem::path& db) {
 nlohmann::json to_json(const JobInfo& j) {
   return {{"id", j.id},       {"style", j.style},         {"nodes", j.nodes},
           {"lines", j.lines}, {"templates", j.templates}, {"added_at", j.added_at}};
+}
+
+// The job id `add` uses without --job-id: the name of the one path given — a directory's name,
+// a file's name without .gz and .log/.txt. A directory called logs or log takes its parent's name
+// (jobs/normal-1/logs → normal-1), the layout of data/jobs.
+std::string default_job_id(const std::vector<std::string>& paths) {
+  if (paths.size() != 1 || paths.front() == "-") {
+    throw InputError("give the job an id with --job-id (needed with stdin or several paths)");
+  }
+  std::error_code ec;
+  auto p = std::filesystem::weakly_canonical(std::filesystem::absolute(paths.front()), ec);
+  if (ec) p = std::filesystem::path(paths.front());
+  if (!p.has_filename()) p = p.parent_path();  // trailing slash
+  if (std::filesystem::is_directory(p, ec)) {
+    if ((p.filename() == "logs" || p.filename() == "log") && p.has_parent_path()) p = p.parent_path();
+    return p.filename().string();
+  }
+  auto name = p.filename();
+  if (name.extension() == ".gz") name = name.stem();
+  if (name.extension() == ".log" || name.extension() == ".txt") name = name.stem();
+  return name.string();
+}
+
+int run_add(const HistoryArgs& args) {
+  const auto db = db_path(args);
+  const std::string job_id = args.job_id.empty() ? default_job_id(args.paths) : args.job_id;
+  if (job_id.empty()) throw InputError("empty job id; pass --job-id");
+  // An existing database is checked (schema, not SQLite) before the expensive parse; a new one is
+  // only created once there is something to store, so a bad path leaves nothing behind. Parsing
+  // starts from the history's templates so ids agree with what diagnosis will see.
+  const auto known = HistoryStore::load_if_exists(db);
+  auto profile = diagnose::profile_job(args.paths, job_id, &known);
+  if (!args.style.empty()) profile.style = args.style;
+  if (profile.lines == 0) {
+    spdlog::error("no usable log lines for job {}; nothing added to {}", job_id, db.string());
+    return static_cast<int>(ExitCode::nothing);
+  }
+  const bool replaced = HistoryStore(db).add_job(profile);
+  OutputStream out(args.output);
+  if (args.output.format == "text") {
+    out.stream() << fmt::format("{} job {} in {}: {} nodes, {} lines, {} templates\n",
+                                replaced ? "replaced" : "added", job_id, db.string(), profile.node_count,
+                                profile.lines, profile.templates.size());
+  } else {
+    out.stream() << nlohmann::json{{"db", db.string()},
+                                   {"job_id", job_id},
+                                   {"replaced", replaced},
+                                   {"style", profile.style},
+                                   {"nodes", profile.node_count},
+                                   {"lines", profile.lines},
+                                   {"templates", profile.templates.size()}}
+                        .dump(2)
+                 << '\n';
+  }
+  out.finish();
+  return 0;
 }
 
 int run_list(const HistoryArgs& args) {
@@ -110,7 +170,7 @@ void add_db_option(CLI::App& app, HistoryArgs& args) {
 }
 
 const CommandRegistration registration{CommandSpec{
-    "history", "The history of normal jobs that diagnosis compares against (list, stats, remove)",
+    "history", "The history of normal jobs that diagnosis compares against (add, list, stats, remove)",
     [](CLI::App& sub) {
       auto args = std::make_shared<HistoryArgs>();
       sub.require_subcommand(1);
@@ -118,10 +178,27 @@ const CommandRegistration registration{CommandSpec{
           "Events that also occur in successful jobs are not failure-indicating; the history holds\n"
           "the event statistics of such jobs in one SQLite file (see docs/history.md).\n"
           "Examples:\n"
+          "  l4 history add data/jobs/normal-1/logs    # job id normal-1\n"
           "  l4 history list --format text\n"
           "  l4 history stats --db /shared/l4/history.db\n"
           "  l4 history remove --db history.db job-0042\n"
           "  L4_HISTORY=/shared/l4/history.db l4 history list");
+
+      CLI::App* add = sub.add_subcommand("add", "Parse a successful job's logs and store its event statistics");
+      add_db_option(*add, *args);
+      add->add_option("--job-id", args->job_id,
+                      "Id to store the job under (default: the directory's name; a logs/ directory takes its "
+                      "parent's). Adding an id again replaces that job.");
+      add->add_option("--style", args->style, "Framework style to record (megatron, deepspeed, ...)");
+      add_output_options(*add, args->output, {"json", "text"}, "json");
+      add_input_paths(*add, args->paths);
+      add->footer(
+          "Add only jobs that succeeded: their events are taken as normal.\n"
+          "Examples:\n"
+          "  l4 history add data/jobs/normal-1/logs                 # stored as normal-1\n"
+          "  l4 history add --job-id run-42 --db h.db node-*.log.gz\n"
+          "  ls -d ok/*/ | xargs -P4 -n1 l4 history add -q     # parallel adds are safe\n"
+          "Exit: 0 added or replaced, 1 no usable log lines, 2 bad path, option or database.");
 
       CLI::App* list = sub.add_subcommand("list", "List the stored jobs, ordered by id");
       add_db_option(*list, *args);
@@ -150,11 +227,12 @@ const CommandRegistration registration{CommandSpec{
           "  l4 history remove --db /shared/l4/history.db normal-1\n"
           "Exit: 0 removed, 1 no such job, 2 not a history database.");
 
-      return [args, list, stats, remove]() -> int {
+      return [args, add, list, stats, remove]() -> int {
+        if (add->parsed()) return run_add(*args);
         if (list->parsed()) return run_list(*args);
         if (stats->parsed()) return run_stats(*args);
         if (remove->parsed()) return run_remove(*args);
-        throw InputError("history: a subcommand is required (list, stats, remove)");
+        throw InputError("history: a subcommand is required (add, list, stats, remove)");
       };
     }}};
 
