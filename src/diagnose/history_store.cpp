@@ -81,7 +81,6 @@ class Statement {
                         : std::string(reinterpret_cast<const char*>(p),
                                       static_cast<std::size_t>(sqlite3_column_bytes(stmt_.get(), column)));
   }
-  [[nodiscard]] bool is_null(int column) const { return sqlite3_column_type(stmt_.get(), column) == SQLITE_NULL; }
 
  private:
   void check(int rc) {
