@@ -238,6 +238,22 @@ Diagnosis Diagnoser::analyze(JobScan scan, const HistoryKnowledge* history) cons
   }
   if (features.node_went_silent) node_score[features.silent_node] += 2.0;
   if (features.iteration_slowdown) node_score[features.slow_node] += 2.0;
+  if (options_.ranking != NodeRanking::l4) {
+    // The L4 paper's baselines: earliest first error line, or most error lines.
+    std::vector<std::size_t> by(node_count);
+    std::iota(by.begin(), by.end(), 0);
+    if (options_.ranking == NodeRanking::first_error) {
+      std::stable_sort(by.begin(), by.end(), [&](auto a, auto b) {
+        const auto& x = scan.nodes[a].first_error;
+        const auto& y = scan.nodes[b].first_error;
+        if (x.valid() != y.valid()) return x.valid();
+        return x.valid() && x.before(y);
+      });
+    } else {
+      std::stable_sort(by.begin(), by.end(), [&](auto a, auto b) { return scan.nodes[a].errors > scan.nodes[b].errors; });
+    }
+    for (std::size_t r = 0; r < by.size(); ++r) node_score[by[r]] = static_cast<double>(by.size() - r);
+  }
 
   std::vector<std::size_t> order(node_count);
   std::iota(order.begin(), order.end(), 0);

@@ -38,6 +38,22 @@ struct PendingLine {
   format::Level level = format::Level::unknown;
 };
 
+bool contains_error_word(std::string_view text) {
+  for (std::size_t pos = text.find_first_of("eE"); pos != std::string_view::npos;
+       pos = text.find_first_of("eE", pos + 1)) {
+    if (pos + 5 <= text.size() && (text[pos + 1] | 0x20) == 'r' && (text[pos + 2] | 0x20) == 'r' &&
+        (text[pos + 3] | 0x20) == 'o' && (text[pos + 4] | 0x20) == 'r') {
+      return true;
+    }
+  }
+  return false;
+}
+
+bool is_error_line(const format::Header& h) {
+  if (h.level != format::Level::unknown) return h.level >= format::Level::error;
+  return contains_error_word(h.content);
+}
+
 // Per-thread aggregation; nodes are local indexes until merged.
 struct Partial {
   std::vector<std::string> node_names;
@@ -131,6 +147,10 @@ class Worker {
       if (!ns.first_line.valid()) ns.first_line = at;
       ns.last_line = at;
       if (header.level >= format::Level::warn) ++ns.warn_or_worse;
+      if (is_error_line(header)) {
+        ++ns.errors;
+        if (!ns.first_error.valid() || at.before(ns.first_error)) ns.first_error = at;
+      }
       if (store_.match(header.content, result)) {
         advance(st, infos_[result.index], header.level, header.content, result.parameters, stages_, ns, at,
                 partial_.last_iteration);
@@ -325,6 +345,9 @@ JobScan JobScanner::scan(std::span<const std::string> paths, const parse::Templa
       from.first_line.node = from.last_line.node = remap[local];
       into.lines += from.lines;
       into.warn_or_worse += from.warn_or_worse;
+      into.errors += from.errors;
+      from.first_error.node = remap[local];
+      merge_occurrence_min(into.first_error, from.first_error);
       merge_occurrence_min(into.first_line, from.first_line);
       if (!into.last_line.valid() || into.last_line.before(from.last_line)) into.last_line = from.last_line;
       from.last_progress.node = remap[local];

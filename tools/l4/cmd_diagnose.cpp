@@ -21,6 +21,7 @@ struct DiagnoseArgs {
   std::vector<std::string> catalogs;
   std::string log_format;
   unsigned threads = 2;
+  std::string baseline;
 };
 
 int run_diagnose(const DiagnoseArgs& args) {
@@ -28,6 +29,8 @@ int run_diagnose(const DiagnoseArgs& args) {
   options.top_nodes = args.top_nodes;
   options.catalog_files = args.catalogs;
   options.scan.threads = args.threads;
+  if (args.baseline == "first-error") options.ranking = diagnose::NodeRanking::first_error;
+  if (args.baseline == "error-count") options.ranking = diagnose::NodeRanking::error_count;
   if (!args.log_format.empty()) options.scan.log_format = args.log_format;
   diagnose::Diagnoser diagnoser(options);
 
@@ -67,6 +70,10 @@ const CommandRegistration registration{CommandSpec{
           ->capture_default_str()->check(CLI::PositiveNumber);
       sub.add_option("--catalog", args->catalogs, "Extra fault catalogue JSON (same format as data/catalogue.json); repeatable");
       sub.add_option("--log-format", args->log_format, "Loghub-style header format, e.g. '<Date> <Time> <Level> <Content>'");
+      sub.add_option("--baseline", args->baseline,
+                     "For comparisons: rank nodes as a baseline of the L4 paper does instead "
+                     "(first-error: earliest error line first; error-count: most error lines first)")
+          ->check(CLI::IsMember({"first-error", "error-count"}));
       sub.add_option("--threads", args->threads, "Worker threads")->capture_default_str()->check(CLI::Range(1, 64));
       sub.footer(
           "Examples:\n"

@@ -21,7 +21,11 @@
 
 namespace l4::diagnose {
 
+// How faulty nodes are ranked: L4's analysis, or one of the L4 paper's baselines (for comparison).
+enum class NodeRanking { l4, first_error, error_count };
+
 struct DiagnoseOptions {
+  NodeRanking ranking = NodeRanking::l4;
   ScanOptions scan;
   std::size_t top_nodes = 8;       // faulty_nodes listed
   std::size_t max_events = 25;     // events listed

@@ -71,6 +71,10 @@ struct NodeStats {
   // (iteration, time of its first report on this node), ascending by iteration
   std::vector<std::pair<long, double>> iterations;
   std::uint64_t warn_or_worse = 0;  // lines at WARN level or above
+  // Error lines (ERROR/FATAL level, or no level and "error" in the text): the input of the L4
+  // paper's baselines, which rank nodes by first error time or by error count.
+  std::uint64_t errors = 0;
+  Occurrence first_error;
 };
 
 struct JobScan {
