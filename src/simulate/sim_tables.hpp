@@ -1,0 +1,61 @@
+#pragma once
+// SimTables: the parsed and compiled style and fault tables (data/simulate_styles.json,
+// data/simulate_faults.json). Parsed once per process; every template is compiled up front so a
+// bad table fails at load, naming the entry, rather than halfway through a job.
+#include <map>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "l4/simulate/sim_catalogue.hpp"
+#include "line_template.hpp"
+
+namespace l4::simulate {
+
+struct StyleTable {
+  std::string name;
+  std::string entry;          // training script name ({entry})
+  bool rank_prefix = false;   // torchrun-style "[rankN]:" prefixes in per-node and merged logs
+  int log_every = 1;          // log_rank0 every N iterations
+  bool fp16 = false;          // dynamic loss scaling: early OVERFLOW lines
+  bool scientific = false;    // loss/lr printed as 1.234567E+00
+  std::map<std::string, std::vector<Block>> hooks;
+  [[nodiscard]] const std::vector<Block>& hook(const std::string& name) const;
+};
+
+struct SymptomTable {
+  std::vector<std::string> keywords;
+  Block block;
+};
+
+struct FaultVariant {
+  std::vector<std::string> stages;  // empty: the fault's stages
+  std::vector<std::string> styles;  // empty: every style
+  bool rank0 = false;
+  std::vector<std::pair<Var, std::string>> set;
+  std::vector<Block> node_root;
+  std::vector<Block> root;
+};
+
+struct FaultTable {
+  FaultInfo info;
+  std::string scope;      // rank | node | all
+  std::string behaviour;  // crash | silent | hang | slow
+  std::vector<std::string> symptoms;
+  std::vector<std::pair<std::string, LineTemplate>> parameters;
+  std::vector<FaultVariant> variants;
+  [[nodiscard]] bool has_symptom(const std::string& s) const;
+};
+
+struct SimTables {
+  std::map<std::string, StyleTable> styles;
+  std::vector<std::string> style_names;
+  std::map<std::string, SymptomTable> symptoms;
+  std::vector<std::string> launcher_keywords;
+  std::vector<FaultTable> faults;
+
+  static const SimTables& get();
+  [[nodiscard]] const FaultTable* find_fault(const std::string& type) const;
+};
+
+}  // namespace l4::simulate

@@ -1,0 +1,183 @@
+// Unit tests of the job generator through its library API: determinism, layouts, gzip, normal
+// jobs, and the truth of every fault type checked against the lines actually written.
+#include "l4/simulate/job_simulator.hpp"
+
+#include <catch2/catch.hpp>
+
+#include "l4/error.hpp"
+#include "l4/simulate/sim_catalogue.hpp"
+#include "sim_test_support.hpp"
+#include "support/test_support.hpp"
+
+namespace fs = std::filesystem;
+using l4::simulate::SimOptions;
+using namespace l4::test::sim;
+
+namespace {
+
+SimOptions small(const fs::path& out, const std::string& fault, std::uint64_t seed = 11) {
+  SimOptions o;
+  o.out_dir = out.string();
+  o.fault = fault;
+  o.seed = seed;
+  o.nodes = 4;
+  o.ranks_per_node = 2;
+  o.iterations = 60;
+  return o;
+}
+
+// Every file under dir/logs with its bytes, sorted by path.
+std::map<std::string, std::string> tree(const fs::path& dir) {
+  std::map<std::string, std::string> out;
+  for (const auto& e : fs::recursive_directory_iterator(dir)) {
+    if (e.is_regular_file()) out[fs::relative(e.path(), dir).string()] = read_bytes(e.path());
+  }
+  return out;
+}
+
+}  // namespace
+
+TEST_CASE("same seed gives identical bytes, another seed different ones", "[simulate]") {
+  l4::test::TempDir tmp;
+  for (const std::string layout : {"per-node", "merged"}) {
+    auto a = small(tmp.path() / ("a" + layout), "hardware/network/ib", 5);
+    a.layout = layout;
+    auto b = a;
+    b.out_dir = (tmp.path() / ("b" + layout)).string();
+    auto c = a;
+    c.out_dir = (tmp.path() / ("c" + layout)).string();
+    c.seed = 6;
+    l4::simulate::simulate_job(a);
+    l4::simulate::simulate_job(b);
+    l4::simulate::simulate_job(c);
+    const auto ta = tree(a.out_dir), tb = tree(b.out_dir), tc = tree(c.out_dir);
+    CHECK(ta == tb);
+    CHECK(ta != tc);
+    CHECK(ta.size() >= 2);
+  }
+}
+
+TEST_CASE("layouts write the documented file names", "[simulate]") {
+  l4::test::TempDir tmp;
+  auto o = small(tmp.path() / "pn", "none");
+  const auto t1 = l4::simulate::simulate_job(o);
+  for (const auto& host : t1.nodes) CHECK(fs::exists(tmp.path() / "pn/logs" / (host + ".log")));
+  CHECK(fs::exists(tmp.path() / "pn/truth.json"));
+  CHECK_FALSE(fs::exists(tmp.path() / "pn/logs/truth.json"));
+
+  o = small(tmp.path() / "pr", "none");
+  o.layout = "per-rank";
+  const auto t2 = l4::simulate::simulate_job(o);
+  for (int r = 0; r < 8; ++r) {
+    const auto& host = t2.nodes[static_cast<std::size_t>(r / 2)];
+    CHECK(fs::exists(tmp.path() / "pr/logs" / host / ("rank_" + std::to_string(r) + ".log")));
+  }
+
+  o = small(tmp.path() / "m", "none");
+  o.layout = "merged";
+  o.style = "deepspeed";
+  const auto t3 = l4::simulate::simulate_job(o);
+  const auto lines = split_lines(read_text(tmp.path() / "m/logs/job.log"));
+  REQUIRE(lines.size() > 100);
+  std::set<std::string> hosts;
+  for (const auto& l : lines) hosts.insert(l.substr(0, l.find(": ")));
+  CHECK(hosts == std::set<std::string>(t3.nodes.begin(), t3.nodes.end()));
+
+  // Host names are unique and contain a digit.
+  std::set<std::string> unique(t1.nodes.begin(), t1.nodes.end());
+  CHECK(unique.size() == t1.nodes.size());
+  for (const auto& h : t1.nodes) CHECK(h.find_first_of("0123456789") != std::string::npos);
+}
+
+TEST_CASE("megatron merged logs carry host and rank prefixes", "[simulate]") {
+  l4::test::TempDir tmp;
+  auto o = small(tmp.path(), "none");
+  o.layout = "merged";
+  l4::simulate::simulate_job(o);
+  const auto lines = split_lines(read_text(tmp.path() / "logs/job.log"));
+  const auto with_rank = std::count_if(lines.begin(), lines.end(),
+                                       [](const std::string& l) { return l.find(": [rank") != std::string::npos; });
+  CHECK(with_rank > static_cast<long>(lines.size() / 2));
+}
+
+TEST_CASE("gzip output decompresses to the plain output", "[simulate]") {
+  l4::test::TempDir tmp;
+  auto plain = small(tmp.path() / "p", "framework/segfault");
+  auto gz = plain;
+  gz.out_dir = (tmp.path() / "g").string();
+  gz.gzip = true;
+  const auto t = l4::simulate::simulate_job(plain);
+  l4::simulate::simulate_job(gz);
+  for (const auto& host : t.nodes) {
+    const auto gz_path = tmp.path() / "g/logs" / (host + ".log.gz");
+    REQUIRE(fs::exists(gz_path));
+    CHECK(read_bytes(gz_path).substr(0, 2) == "\x1f\x8b");
+    CHECK(read_text(gz_path) == read_bytes(tmp.path() / "p/logs" / (host + ".log")));
+  }
+  // The same truth, naming the .gz files.
+  auto plain_truth = read_json(tmp.path() / "p/truth.json");
+  for (auto& l : plain_truth["lines"]) l["file"] = l["file"].get<std::string>() + ".gz";
+  CHECK(plain_truth == read_json(tmp.path() / "g/truth.json"));
+}
+
+TEST_CASE("normal jobs have no fault and no truth lines", "[simulate]") {
+  l4::test::TempDir tmp;
+  for (const std::string style : {"megatron", "deepspeed", "hf"}) {
+    auto o = small(tmp.path() / style, "none");
+    o.style = style;
+    l4::simulate::simulate_job(o);
+    const auto truth = read_json(tmp.path() / style / "truth.json");
+    CHECK(truth["fault"]["type"] == "none");
+    CHECK(truth["fault"]["category"] == "none");
+    CHECK(truth["lines"].empty());
+    CHECK(truth["faulty_nodes"].empty());
+    // The job ran to the end: the last planned iteration was logged.
+    const auto logs = tree(tmp.path() / style / "logs");
+    bool finished = false;
+    for (const auto& [name, text] : logs) finished |= text.find("/ 60 |") != std::string::npos ||
+                                                       text.find("step=60,") != std::string::npos ||
+                                                       text.find("60/60 [") != std::string::npos;
+    CHECK(finished);
+  }
+}
+
+TEST_CASE("every fault type's truth lines point at evidence, in every style", "[simulate]") {
+  const auto& cat = l4::simulate::SimCatalogue::instance();
+  REQUIRE(cat.faults().size() >= 14);
+  l4::test::TempDir tmp;
+  int i = 0;
+  for (const auto& f : cat.faults()) {
+    for (const std::string style : {"megatron", "deepspeed", "hf"}) {
+      const auto layout = l4::simulate::SimCatalogue::layouts()[static_cast<std::size_t>(i++ % 3)];
+      auto o = small(tmp.path() / std::to_string(i), f.type, static_cast<std::uint64_t>(100 + i));
+      o.style = style;
+      o.layout = layout;
+      INFO(f.type << " " << style << " " << layout);
+      const auto t = l4::simulate::simulate_job(o);
+      const auto truth = read_json(o.out_dir + "/truth.json");
+      CHECK(truth["fault"]["type"] == f.type);
+      CHECK(truth["fault"]["category"] == f.category);
+      CHECK(std::find(f.stages.begin(), f.stages.end(), truth["stage"].get<std::string>()) != f.stages.end());
+      CHECK_FALSE(truth["faulty_nodes"].empty());
+      CHECK_FALSE(truth["lines"].empty());
+      const bool has_root = std::any_of(truth["lines"].begin(), truth["lines"].end(),
+                                        [](const auto& l) { return l["role"] == "root"; });
+      CHECK(has_root == !f.root_keywords.empty());
+      const auto problems = check_truth(o.out_dir, truth);
+      CAPTURE(problems);
+      CHECK(problems.empty());
+    }
+  }
+}
+
+TEST_CASE("bad options are input errors", "[simulate]") {
+  l4::test::TempDir tmp;
+  auto o = small(tmp.path(), "no/such/fault");
+  CHECK_THROWS_AS(l4::simulate::simulate_job(o), l4::InputError);
+  o = small(tmp.path(), "none");
+  o.style = "jax";
+  CHECK_THROWS_AS(l4::simulate::simulate_job(o), l4::InputError);
+  o = small(tmp.path(), "none");
+  o.layout = "flat";
+  CHECK_THROWS_AS(l4::simulate::simulate_job(o), l4::InputError);
+}
