@@ -143,6 +143,7 @@ struct Trie {
 
 struct TemplateStore::Index {
   std::unordered_map<std::size_t, Trie> by_count;
+  std::vector<std::size_t> tails;  // list templates, longest first
   std::unordered_map<std::string, std::size_t, StringHash, std::equal_to<>> by_text;
   std::unordered_map<TemplateId, std::size_t> by_id;
 };
@@ -152,11 +153,15 @@ TemplateStore::TemplateStore(TemplateStore&&) noexcept = default;
 TemplateStore& TemplateStore::operator=(TemplateStore&&) noexcept = default;
 TemplateStore::~TemplateStore() = default;
 
-std::size_t TemplateStore::add(std::string_view text, std::uint64_t count, bool provisional) {
+std::size_t TemplateStore::add(std::string_view text, std::uint64_t count, bool provisional, bool tail) {
   if (auto it = index_->by_text.find(text); it != index_->by_text.end()) {
     auto& t = templates_[it->second];
     t.count += count;
     if (!provisional) t.provisional = false;
+    if (tail && !t.tail) {
+      t.tail = true;
+      add_tail(it->second);
+    }
     return it->second;
   }
   Template t;
@@ -171,9 +176,23 @@ std::size_t TemplateStore::add(std::string_view text, std::uint64_t count, bool 
   index_->by_count[t.tokens.size()].insert(t.tokens, index);
   index_->by_text.emplace(t.text, index);
   index_->by_id.emplace(t.id, index);
+  const bool is_list = tail && !t.tokens.empty() && is_wildcard(t.tokens.back());
+  t.tail = is_list;
   templates_.push_back(std::move(t));
   ++live_;
+  if (is_list) add_tail(index);
   return index;
+}
+
+void TemplateStore::add_tail(std::size_t index) {
+  auto& tails = index_->tails;
+  tails.push_back(index);
+  std::stable_sort(tails.begin(), tails.end(), [this](std::size_t a, std::size_t b) {
+    if (templates_[a].tokens.size() != templates_[b].tokens.size()) {
+      return templates_[a].tokens.size() > templates_[b].tokens.size();
+    }
+    return templates_[a].text < templates_[b].text;
+  });
 }
 
 void TemplateStore::erase(const std::vector<std::size_t>& indexes) {
@@ -185,6 +204,7 @@ void TemplateStore::erase(const std::vector<std::size_t>& indexes) {
     --live_;
     index_->by_text.erase(t.text);
     index_->by_id.erase(t.id);
+    std::erase(index_->tails, i);
     counts.push_back(t.tokens.size());
   }
   std::sort(counts.begin(), counts.end());
@@ -199,18 +219,40 @@ void TemplateStore::erase(const std::vector<std::size_t>& indexes) {
 }
 
 bool TemplateStore::match_tokens(std::span<const std::string_view> tokens, ParseResult& out) const {
-  const auto it = index_->by_count.find(tokens.size());
-  if (it == index_->by_count.end()) return false;
-  const std::int64_t found = it->second.find(tokens);
-  if (found < 0) return false;
+  std::int64_t found = -1;
+  if (const auto it = index_->by_count.find(tokens.size()); it != index_->by_count.end()) {
+    found = it->second.find(tokens);
+  }
+  if (found < 0) {
+    // list templates: the prefix matches token by token, the last <*> takes the rest
+    for (const std::size_t i : index_->tails) {
+      const auto& t = templates_[i];
+      const std::size_t k = t.tokens.size();
+      if (k > tokens.size()) continue;
+      bool ok = true;
+      for (std::size_t p = 0; p + 1 < k && ok; ++p) {
+        const auto& pat = t.tokens[p];
+        ok = is_wildcard(pat) || (has_wildcard(pat) ? glob_match(pat, tokens[p], nullptr) : pat == tokens[p]);
+      }
+      if (ok) {
+        found = static_cast<std::int64_t>(i);
+        break;
+      }
+    }
+    if (found < 0) return false;
+  }
   const auto& t = templates_[static_cast<std::size_t>(found)];
   out.id = t.id;
   out.index = static_cast<std::size_t>(found);
   out.template_text = t.text;
   out.parameters.clear();
-  for (std::size_t i = 0; i < tokens.size(); ++i) {
+  const std::size_t k = t.tokens.size();
+  for (std::size_t i = 0; i < k; ++i) {
     const auto& pat = t.tokens[i];
-    if (is_wildcard(pat)) {
+    if (i + 1 == k && k < tokens.size()) {  // a list: from this token to the end of the line
+      out.parameters.emplace_back(tokens[i].data(),
+                                  static_cast<std::size_t>(tokens.back().data() + tokens.back().size() - tokens[i].data()));
+    } else if (is_wildcard(pat)) {
       out.parameters.push_back(tokens[i]);
     } else if (has_wildcard(pat)) {
       glob_match(pat, tokens[i], &out.parameters);
@@ -249,6 +291,7 @@ std::string TemplateStore::to_json() const {
     e["id"] = to_hex(t->id);
     e["template"] = t->text;
     e["count"] = t->count;
+    if (t->tail) e["tail"] = true;
     doc["templates"].push_back(std::move(e));
   }
   return doc.dump(1, ' ', false, nlohmann::ordered_json::error_handler_t::replace) + "\n";
@@ -285,7 +328,7 @@ TemplateStore TemplateStore::from_json(std::string_view json, std::string_view o
       }
     }
     const std::uint64_t count = e.value("count", std::uint64_t{0});
-    store.add(normal, count);
+    store.add(normal, count, false, e.value("tail", false));
   }
   return store;
 }

@@ -27,6 +27,9 @@ struct Template {
   std::vector<std::string> tokens;  // text split on spaces
   std::uint64_t count = 0;          // lines matched/mined for this template
   bool provisional = false;         // learned incrementally; may be re-mined (see TemplateMiner)
+  // The last "<*>" is a list: it takes the rest of the line, one or more tokens ("delete <*>" for
+  // "delete blk_1 blk_2 blk_3"). Set by mining when one prefix ends in lists of different lengths.
+  bool tail = false;
   bool erased = false;              // removed; kept so indexes stay valid
 };
 
@@ -39,11 +42,12 @@ class TemplateStore {
 
   // Adds a template (text = tokens joined by spaces); when one with the same text exists its count
   // grows and its index is returned. A non-provisional add turns an existing provisional one final.
-  std::size_t add(std::string_view text, std::uint64_t count = 0, bool provisional = false);
+  std::size_t add(std::string_view text, std::uint64_t count = 0, bool provisional = false, bool tail = false);
   // Removes templates (by index): they no longer match; their slots stay (erased = true).
   void erase(const std::vector<std::size_t>& indexes);
 
-  // Matches already-tokenized content (tokens are views into `content`); fills `out` and returns
+  // Matches already-tokenized content (tokens are views, in order, into one content string, as
+  // tokenize() gives them); fills `out` and returns
   // true on success. Thread-safe against other const calls.
   bool match_tokens(std::span<const std::string_view> tokens, ParseResult& out) const;
   // Tokenizes and matches.
@@ -56,7 +60,8 @@ class TemplateStore {
   void add_count(std::size_t index, std::uint64_t n) { templates_[index].count += n; }
   void reset_counts();
 
-  // JSON: {"version":1,"templates":[{"id":"16hex","template":"...","count":N},...]} sorted by id.
+  // JSON: {"version":1,"templates":[{"id":"16hex","template":"...","count":N},...]} sorted by id;
+  // list templates carry "tail": true.
   [[nodiscard]] std::string to_json() const;
   // Throws l4::InputError (naming `origin`) on malformed JSON or an id that does not match its text.
   static TemplateStore from_json(std::string_view json, std::string_view origin = "templates");
@@ -65,6 +70,7 @@ class TemplateStore {
 
  private:
   struct Index;
+  void add_tail(std::size_t index);
   std::vector<Template> templates_;
   std::size_t live_ = 0;
   std::unique_ptr<Index> index_;

@@ -100,3 +100,28 @@ TEST_CASE("miner: a frozen miner matches from two threads with identical results
   CHECK(one == two);
   CHECK(std::count(one.begin(), one.end(), TemplateId{0}) == 0);
 }
+
+TEST_CASE("miner: lists of different lengths after one prefix become one list template", "[parse][miner]") {
+  std::vector<std::string> lines;
+  for (int n : {1, 3, 9, 3, 1, 5}) {
+    std::string l = "ask 10.0.0." + std::to_string(n) + ":50010 to delete";
+    for (int i = 0; i < n; ++i) l += " blk_" + std::to_string(n * 100 + i);
+    lines.push_back(l);
+  }
+  TemplateMiner miner;
+  miner.mine(views(lines));
+  REQUIRE(miner.store().size() == 1);
+  const auto& t = miner.store().templates()[0];
+  CHECK(t.text == "ask <*>:<*> to delete <*>");
+  CHECK(t.tail);
+  CHECK(t.count == lines.size());
+  const auto r = miner.match("ask 10.0.0.7:50010 to delete blk_1 blk_2 blk_3 blk_4");
+  REQUIRE(r.has_value());
+  CHECK(r->parameters.back() == "blk_1 blk_2 blk_3 blk_4");
+  // the list flag survives save/load
+  const auto loaded = TemplateStore::from_json(miner.store().to_json());
+  ParseResult p;
+  REQUIRE(loaded.match("ask 10.0.0.7:50010 to delete blk_1 blk_2", p));
+  CHECK(p.template_text == "ask <*>:<*> to delete <*>");
+  CHECK_FALSE(loaded.match("ask 10.0.0.7:50010 to keep blk_1 blk_2", p));
+}
