@@ -49,6 +49,67 @@ void civil(std::int64_t days, int& y, int& m, int& d) {
   y = static_cast<int>(yoe + era * 400 + (m <= 2 ? 1 : 0));
 }
 
+// Fast number formatting for the hot path (fmt's general float path dominates otherwise).
+constexpr std::int64_t kPow10[] = {1, 10, 100, 1000, 10000, 100000, 1000000, 10000000, 100000000, 1000000000};
+
+void put_int(std::string& out, std::int64_t v) {
+  const fmt::format_int f(v);
+  out.append(f.data(), f.size());
+}
+
+void put_pad(std::string& out, std::int64_t v, int width) {  // zero-padded, v >= 0
+  char buf[24];
+  int n = 0;
+  do {
+    buf[n++] = static_cast<char>('0' + v % 10);
+    v /= 10;
+  } while (v != 0 && n < 20);
+  for (int i = n; i < width; ++i) out.push_back('0');
+  while (n > 0) out.push_back(buf[--n]);
+}
+
+// printf("%.<decimals>f").
+void put_fixed(std::string& out, double v, int decimals) {
+  if (!std::isfinite(v)) {
+    out += std::isnan(v) ? "nan" : "inf";
+    return;
+  }
+  if (v < 0) {
+    out.push_back('-');
+    v = -v;
+  }
+  const auto scaled = static_cast<std::int64_t>(std::llround(v * static_cast<double>(kPow10[decimals])));
+  put_int(out, scaled / kPow10[decimals]);
+  if (decimals > 0) {
+    out.push_back('.');
+    put_pad(out, scaled % kPow10[decimals], decimals);
+  }
+}
+
+// printf("%.<digits>E").
+void put_sci(std::string& out, double v, int digits) {
+  if (!std::isfinite(v)) {
+    out += std::isnan(v) ? "nan" : "inf";
+    return;
+  }
+  if (v < 0) {
+    out.push_back('-');
+    v = -v;
+  }
+  int e = v == 0 ? 0 : static_cast<int>(std::floor(std::log10(v)));
+  auto m = static_cast<std::int64_t>(std::llround(v / std::pow(10.0, e) * static_cast<double>(kPow10[digits])));
+  if (m >= kPow10[digits + 1]) {
+    m /= 10;
+    ++e;
+  }
+  put_int(out, m / kPow10[digits]);
+  out.push_back('.');
+  put_pad(out, m % kPow10[digits], digits);
+  out.push_back('E');
+  out.push_back(e < 0 ? '-' : '+');
+  put_pad(out, e < 0 ? -e : e, 2);
+}
+
 struct Stream {
   int sink = 0;
   std::string prefix;
@@ -135,6 +196,7 @@ class Job {
   int skipped_ = 0, mem_mb_ = 30000;
   std::int64_t seq_ = 0, numel_ = 0;
   double straggle_ = 1.0;
+  double peak_lr_ = 3e-4, tflops_ = 200;
 
   // fault plan and cascade state
   std::string stage_;  // planned stage of the fault
@@ -205,6 +267,8 @@ Job::Job(const SimOptions& o) : opt_(o), rng_(o.seed), tables_(SimTables::get())
   heads_ = hidden_ / 128;
   params_ = static_cast<std::int64_t>(12) * nlayers_ * hidden_ * hidden_ / k;
   base_ms_ = rng_.uniform(700, 9000);
+  peak_lr_ = rng_.uniform(1e-4, 6e-4);
+  tflops_ = rng_.uniform(110, 420);
   ms_ = base_ms_;
   mem_mb_ = static_cast<int>(rng_.range(20000, 70000));
   numel_ = rng_.range(10000000, 400000000);
@@ -235,7 +299,13 @@ void Job::plan_fault() {
     feasible.push_back(s);
   }
   if (feasible.empty()) feasible.push_back(stages.front());
-  stage_ = feasible[static_cast<std::size_t>(rng_.range(0, static_cast<std::int64_t>(feasible.size()) - 1))];
+  // Most real failures strike mid-training; the other stages share the rest.
+  const bool train_ok = std::find(feasible.begin(), feasible.end(), "training") != feasible.end();
+  if (train_ok && rng_.chance(0.5)) {
+    stage_ = "training";
+  } else {
+    stage_ = feasible[static_cast<std::size_t>(rng_.range(0, static_cast<std::int64_t>(feasible.size()) - 1))];
+  }
   const int k = opt_.ranks_per_node;
   if (stage_ == "training") {
     const int lo = std::min(iters_ - 1, std::max(2, iters_ / 5));
@@ -374,9 +444,24 @@ void Job::put_time(std::string& out, Var v) {
   const std::string_view date(date_, 10), clock(date_ + 11, 8);
   auto it = std::back_inserter(out);
   switch (v) {
-    case Var::py: out.append(date_, 19); fmt::format_to(it, ",{:03d}", us / 1000); break;
-    case Var::glog: fmt::format_to(it, "{:02d}{:02d} {}.{:06d}", month_, day_, clock, us); break;
-    case Var::c10d: fmt::format_to(it, "{}{:02d} {}.{:06d}{:03d}", month_, day_, clock, us, rng_.next() % 1000); break;
+    case Var::py: out.append(date_, 19); out.push_back(','); put_pad(out, us / 1000, 3); break;
+    case Var::glog:
+      put_pad(out, month_, 2);
+      put_pad(out, day_, 2);
+      out.push_back(' ');
+      out += clock;
+      out.push_back('.');
+      put_pad(out, us, 6);
+      break;
+    case Var::c10d:
+      put_int(out, month_);
+      put_pad(out, day_, 2);
+      out.push_back(' ');
+      out += clock;
+      out.push_back('.');
+      put_pad(out, us, 6);
+      put_pad(out, static_cast<std::int64_t>(rng_.next() % 1000), 3);
+      break;
     case Var::iso: fmt::format_to(it, "{}T{}", date, clock); break;
     case Var::tsu: fmt::format_to(it, "{}_{}", date, clock); break;
     case Var::hms: out += clock; break;
@@ -406,39 +491,40 @@ void Job::expand(std::string& out, Var v) {
       break;
     case Var::host: out += hosts_[node]; break;
     case Var::ip: out += ips_[node]; break;
-    case Var::rank: fmt::format_to(it, "{}", ctx_rank_); break;
-    case Var::lrank: case Var::gpu: fmt::format_to(it, "{}", lrank); break;
+    case Var::rank: put_int(out, ctx_rank_); break;
+    case Var::lrank: case Var::gpu: put_int(out, lrank); break;
     case Var::lrank2: fmt::format_to(it, "{:02d}", lrank); break;
-    case Var::noderank: fmt::format_to(it, "{}", ctx_node_); break;
-    case Var::world: fmt::format_to(it, "{}", world()); break;
-    case Var::nnodes: fmt::format_to(it, "{}", opt_.nodes); break;
-    case Var::nproc: fmt::format_to(it, "{}", k); break;
-    case Var::pid: fmt::format_to(it, "{}", ctx_node_stream_ ? agent_pids_[node] : pids_[rank]); break;
-    case Var::wpid: fmt::format_to(it, "{}", pids_[rank]); break;
-    case Var::tid: fmt::format_to(it, "{}", tids_[rank]); break;
+    case Var::noderank: put_int(out, ctx_node_); break;
+    case Var::world: put_int(out, world()); break;
+    case Var::nnodes: put_int(out, opt_.nodes); break;
+    case Var::nproc: put_int(out, k); break;
+    case Var::pid: put_int(out, ctx_node_stream_ ? agent_pids_[node] : pids_[rank]); break;
+    case Var::wpid: put_int(out, pids_[rank]); break;
+    case Var::tid: put_int(out, tids_[rank]); break;
     case Var::master: out += hosts_[0]; break;
     case Var::master_ip: out += ips_[0]; break;
-    case Var::port: fmt::format_to(it, "{}", port_); break;
+    case Var::port: put_int(out, port_); break;
     case Var::job: out += job_number_; break;
     case Var::busid: out += kBusIds[lrank % 8]; break;
     case Var::pci: fmt::format_to(it, "0000:{}:00", std::string_view(kBusIds[lrank % 8]).substr(0, 2)); break;
     case Var::hca: fmt::format_to(it, "mlx5_{}", lrank % 8); break;
     case Var::nic: out += nic_; break;
     case Var::entry: out += style_->entry; break;
-    case Var::iter: fmt::format_to(it, "{}", resume_ + iter_); break;
-    case Var::iters: case Var::steps: fmt::format_to(it, "{}", resume_ + iters_); break;
+    case Var::iter: put_int(out, resume_ + iter_); break;
+    case Var::iters: case Var::steps: put_int(out, resume_ + iters_); break;
     case Var::iter7: fmt::format_to(it, "{:07d}", resume_ + iter_); break;
-    case Var::fault_iter: fmt::format_to(it, "{}", resume_ + strike_iter_); break;
-    case Var::consumed: fmt::format_to(it, "{}", static_cast<std::int64_t>(resume_ + iter_) * gbs_); break;
-    case Var::ms: fmt::format_to(it, "{:.1f}", ms_); break;
-    case Var::lr: style_->scientific ? fmt::format_to(it, "{:.6E}", lr_) : fmt::format_to(it, "{:.4g}", lr_); break;
-    case Var::loss: style_->scientific ? fmt::format_to(it, "{:.6E}", loss_) : fmt::format_to(it, "{:.4f}", loss_); break;
-    case Var::gnorm: fmt::format_to(it, "{:.3f}", gnorm_); break;
-    case Var::lscale: fmt::format_to(it, "{}", static_cast<std::int64_t>(lscale_)); break;
-    case Var::skipped: fmt::format_to(it, "{}", skipped_); break;
-    case Var::sps: fmt::format_to(it, "{:.2f}", gbs_ * 1000.0 / ms_); break;
-    case Var::tflops: fmt::format_to(it, "{:.1f}", 6.0 * static_cast<double>(params_) * k * gbs_ * seqlen_ / (ms_ / 1000.0) / world() / 1e12); break;
-    case Var::epoch: fmt::format_to(it, "{:.2f}", (resume_ + iter_) / 1000.0); break;
+    case Var::fault_iter: put_int(out, resume_ + strike_iter_); break;
+    case Var::consumed: put_int(out, static_cast<std::int64_t>(resume_ + iter_) * gbs_); break;
+    case Var::ms: put_fixed(out, ms_, 1); break;
+    case Var::lr: if (style_->scientific) { put_sci(out, lr_, 6); } else { fmt::format_to(it, "{:.4g}", lr_); } break;
+    case Var::loss: if (style_->scientific) { put_sci(out, loss_, 6); } else { put_fixed(out, loss_, 4); } break;
+    case Var::gnorm: put_fixed(out, gnorm_, 3); break;
+    case Var::lscale: put_int(out, static_cast<std::int64_t>(lscale_)); break;
+    case Var::lscale2: put_int(out, std::max<std::int64_t>(1, static_cast<std::int64_t>(lscale_) / 2)); break;
+    case Var::skipped: put_int(out, skipped_); break;
+    case Var::sps: put_fixed(out, gbs_ * 1000.0 / ms_, 2); break;
+    case Var::tflops: put_fixed(out, tflops_ * base_ms_ / ms_, 1); break;
+    case Var::epoch: put_fixed(out, (resume_ + iter_) / 1000.0, 2); break;
     case Var::pct: fmt::format_to(it, "{:3d}", iter_ * 100 / std::max(1, iters_)); break;
     case Var::bar: {
       const int fill = iter_ * 10 / std::max(1, iters_);
@@ -456,31 +542,31 @@ void Job::expand(std::string& out, Var v) {
       fmt::format_to(it, "{:02d}:{:02d}:{:02d}", s / 3600, s / 60 % 60, s % 60);
       break;
     }
-    case Var::spit: fmt::format_to(it, "{:.2f}", ms_ / 1000.0); break;
-    case Var::evloss: style_->scientific ? fmt::format_to(it, "{:.6E}", evloss_) : fmt::format_to(it, "{:.4f}", evloss_); break;
-    case Var::evppl: fmt::format_to(it, "{:.6E}", std::exp(evloss_)); break;
-    case Var::rms: fmt::format_to(it, "{:.1f}", rms_); break;
-    case Var::fwd: fmt::format_to(it, "{:.1f}", fwd_); break;
-    case Var::bwd: fmt::format_to(it, "{:.1f}", bwd_); break;
-    case Var::opt: fmt::format_to(it, "{:.1f}", opt_ms_); break;
-    case Var::wait: fmt::format_to(it, "{:.1f}", wait_); break;
+    case Var::spit: put_fixed(out, ms_ / 1000.0, 2); break;
+    case Var::evloss: if (style_->scientific) { put_sci(out, evloss_, 6); } else { put_fixed(out, evloss_, 4); } break;
+    case Var::evppl: put_sci(out, std::exp(evloss_), 6); break;
+    case Var::rms: put_fixed(out, rms_, 1); break;
+    case Var::fwd: put_fixed(out, fwd_, 1); break;
+    case Var::bwd: put_fixed(out, bwd_, 1); break;
+    case Var::opt: put_fixed(out, opt_ms_, 1); break;
+    case Var::wait: put_fixed(out, wait_, 1); break;
     case Var::ckpt: out += ckpt_; break;
-    case Var::params: fmt::format_to(it, "{}", params_); break;
-    case Var::nlayers: fmt::format_to(it, "{}", nlayers_); break;
-    case Var::hidden: fmt::format_to(it, "{}", hidden_); break;
-    case Var::heads: fmt::format_to(it, "{}", heads_); break;
-    case Var::gbs: fmt::format_to(it, "{}", gbs_); break;
-    case Var::mbs: fmt::format_to(it, "{}", mbs_); break;
-    case Var::seqlen: fmt::format_to(it, "{}", seqlen_); break;
+    case Var::params: put_int(out, params_); break;
+    case Var::nlayers: put_int(out, nlayers_); break;
+    case Var::hidden: put_int(out, hidden_); break;
+    case Var::heads: put_int(out, heads_); break;
+    case Var::gbs: put_int(out, gbs_); break;
+    case Var::mbs: put_int(out, mbs_); break;
+    case Var::seqlen: put_int(out, seqlen_); break;
     case Var::peer_host: out += hosts_[static_cast<std::size_t>(peer_node_)]; break;
     case Var::peer_ip: out += ips_[static_cast<std::size_t>(peer_node_)]; break;
-    case Var::peer_rank: fmt::format_to(it, "{}", peer_node_ * k + lrank); break;
+    case Var::peer_rank: put_int(out, peer_node_ * k + lrank); break;
     case Var::xid: out += "13"; break;
-    case Var::seq: fmt::format_to(it, "{}", seq_); break;
-    case Var::seqm1: fmt::format_to(it, "{}", seq_ - 1); break;
-    case Var::numel: fmt::format_to(it, "{}", numel_); break;
+    case Var::seq: put_int(out, seq_); break;
+    case Var::seqm1: put_int(out, seq_ - 1); break;
+    case Var::numel: put_int(out, numel_); break;
     case Var::timeout: out += "600000"; break;
-    case Var::ran: fmt::format_to(it, "{}", 600000 + rng_.range(2, 90)); break;
+    case Var::ran: put_int(out, 600000 + rng_.range(2, 90)); break;
     case Var::exit: out += "1"; break;
     case Var::signame: out += "SIGABRT"; break;
     case Var::signal: {
@@ -493,22 +579,22 @@ void Job::expand(std::string& out, Var v) {
       }
       break;
     }
-    case Var::gib: fmt::format_to(it, "{:.2f}", rng_.uniform(0.5, 20)); break;
-    case Var::freegib: fmt::format_to(it, "{:.2f}", rng_.uniform(0.01, 0.5)); break;
-    case Var::resgib: fmt::format_to(it, "{:.2f}", rng_.uniform(40, 78)); break;
+    case Var::gib: put_fixed(out, rng_.uniform(0.5, 20), 2); break;
+    case Var::freegib: put_fixed(out, rng_.uniform(0.01, 0.5), 2); break;
+    case Var::resgib: put_fixed(out, rng_.uniform(40, 78), 2); break;
     case Var::ch: fmt::format_to(it, "{:02d}", channel_); break;
-    case Var::next: fmt::format_to(it, "{}", (ctx_rank_ + 1) % world()); break;
-    case Var::prev: fmt::format_to(it, "{}", (ctx_rank_ + world() - 1) % world()); break;
-    case Var::n2: fmt::format_to(it, "{}", rng_.range(10, 99)); break;
-    case Var::n3: fmt::format_to(it, "{}", rng_.range(100, 999)); break;
-    case Var::n4: fmt::format_to(it, "{}", rng_.range(1000, 9999)); break;
-    case Var::n5: fmt::format_to(it, "{}", rng_.range(10000, 99999)); break;
+    case Var::next: put_int(out, (ctx_rank_ + 1) % world()); break;
+    case Var::prev: put_int(out, (ctx_rank_ + world() - 1) % world()); break;
+    case Var::n2: put_int(out, rng_.range(10, 99)); break;
+    case Var::n3: put_int(out, rng_.range(100, 999)); break;
+    case Var::n4: put_int(out, rng_.range(1000, 9999)); break;
+    case Var::n5: put_int(out, rng_.range(10000, 99999)); break;
     case Var::hex8: fmt::format_to(it, "{:08x}", static_cast<std::uint32_t>(rng_.next())); break;
     case Var::ver: out += "2.20.5"; break;
-    case Var::mem: fmt::format_to(it, "{}", mem_mb_ + static_cast<int>(rng_.range(0, 999))); break;
+    case Var::mem: put_int(out, mem_mb_ + static_cast<int>(rng_.range(0, 999))); break;
     case Var::dataset: out += dataset_; break;
-    case Var::retry: fmt::format_to(it, "{}", rng_.range(1, 4)); break;
-    case Var::uptime: fmt::format_to(it, "{}", (line_time_ - start_ + boot_[node]) / kSecond); break;
+    case Var::retry: put_int(out, rng_.range(1, 4)); break;
+    case Var::uptime: put_int(out, (line_time_ - start_ + boot_[node]) / kSecond); break;
     case Var::dsver: out += "0.14.4"; break;
     case Var::model: out += model_; break;
     case Var::literal: break;
@@ -585,7 +671,7 @@ bool Job::loading() {
 void Job::train_numbers() {
   const double x = static_cast<double>(resume_ + iter_);
   const double warm = 2000.0;
-  const double peak = 3e-4 * (1.0 + 0.5 * rng_.unit());
+  const double peak = peak_lr_;
   lr_ = x < warm ? peak * x / warm : peak * 0.5 * (1.0 + std::cos(3.14159265 * std::min(1.0, x / 500000.0)));
   loss_ = 1.8 + 8.5 * std::exp(-x / 700.0) + 0.6 * std::exp(-x / 20000.0) + rng_.uniform(-0.06, 0.06);
   gnorm_ = rng_.uniform(0.15, 1.6) + (x < 200 ? rng_.uniform(0, 8) : 0.0);
