@@ -66,3 +66,17 @@ measure "l4 parse: mine + assign" "$l4" -q parse --log-format "$fmt" --templates
 measure "l4 parse: known templates" "$l4" -q parse --log-format "$fmt" --templates "$tpl" --templates-only "$input"
 measure "l4 parse: known, CSV per line" "$l4" -q parse --log-format "$fmt" --templates "$tpl" -o /dev/null "$input"
 echo "templates: $(grep -c '"template"' "$tpl") (in $tpl)"
+# anonymous (heap) vs file-backed (mapped input) resident memory of the mining run, sampled
+anon=0
+file=0
+"$l4" -q parse --log-format "$fmt" --templates-only "$input" >/dev/null 2>&1 &
+pid=$!
+while kill -0 "$pid" 2>/dev/null; do
+  a=$(awk '/^RssAnon/ {print $2}' "/proc/$pid/status" 2>/dev/null || true)
+  f=$(awk '/^RssFile/ {print $2}' "/proc/$pid/status" 2>/dev/null || true)
+  [[ -n "$a" && "$a" -gt "$anon" ]] && anon=$a
+  [[ -n "$f" && "$f" -gt "$file" ]] && file=$f
+  sleep 0.1
+done
+wait "$pid" || true
+awk -v a="$anon" -v f="$file" 'BEGIN { printf "mine + assign, sampled every 0.1 s: max RssAnon %.1f MB (miner), max RssFile %.1f MB (mapped input)\n", a / 1024, f / 1024 }'
