@@ -1,0 +1,61 @@
+#pragma once
+// FaultExtractor: LoFI's two stages (ISSRE'24) made deterministic, for one set of parsed lines
+// (a job, a node or a session).
+//  1. Coarse filter: every line gets a score from the fault lexicon and its level, plus a bonus
+//     when its template is rare in the set and when it has the highest severity present; lines
+//     at or above Options::keep_threshold are fault-indicating candidates.
+//  2. Fine extraction on the candidates: the message is cut into clauses; the clause with the
+//     most fault weight (or the one a cause marker such as "due to :" points to) gives the
+//     description — its constant words up to the first parameter, trailing stop words trimmed.
+//     Parameters are the template's parameters and the entities ParameterTyper finds; the one
+//     whose type indicates the fault best is the FIP.
+// Findings are ranked by score; by default one finding per template (the first occurrence).
+//
+//   l4::extract::FaultExtractor ex;                 // embedded lexicon and types
+//   auto findings = ex.extract(lines, {.top = 5});
+#include <cstddef>
+#include <span>
+#include <vector>
+
+#include "l4/extract/extract_line.hpp"
+#include "l4/extract/fault_lexicon.hpp"
+#include "l4/extract/finding.hpp"
+#include "l4/extract/parameter_typer.hpp"
+
+namespace l4::extract {
+
+struct ExtractOptions {
+  std::size_t top = 0;            // keep at most this many findings (0 = all)
+  double keep_threshold = 2.5;    // coarse score a line needs to be a candidate
+  double rarity_bonus = 1.5;      // added for a template seen once, decaying with its count
+  double top_level_bonus = 1.0;   // added when the line has the highest severity in the set
+  double entity_bonus = 1.0;      // times the best FIP type's fip_priority / 10
+  bool one_per_template = true;   // report each template once (its first line)
+};
+
+class FaultExtractor {
+ public:
+  FaultExtractor();
+  FaultExtractor(FaultLexicon lexicon, ParameterTyper typer);
+
+  // Ranked findings (best first; ties keep input order).
+  [[nodiscard]] std::vector<Finding> extract(std::span<const ExtractLine> lines,
+                                             const ExtractOptions& options = {}) const;
+
+  // Stage 1 for one line, without the set-dependent bonuses (the filter benchmark's unit).
+  [[nodiscard]] double coarse_score(const ExtractLine& line) const {
+    return lexicon_.score(line.content, line.level);
+  }
+
+  // Stage 2 for one line: description and parameters (score left 0).
+  [[nodiscard]] Finding describe(const ExtractLine& line) const;
+
+  [[nodiscard]] const FaultLexicon& lexicon() const { return lexicon_; }
+  [[nodiscard]] const ParameterTyper& typer() const { return typer_; }
+
+ private:
+  FaultLexicon lexicon_;
+  ParameterTyper typer_;
+};
+
+}  // namespace l4::extract

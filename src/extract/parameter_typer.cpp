@@ -1,0 +1,157 @@
+#include "l4/extract/parameter_typer.hpp"
+
+#include <re2/re2.h>
+
+#include <algorithm>
+#include <nlohmann/json.hpp>
+
+#include "l4/embedded_data.hpp"
+#include "l4/error.hpp"
+
+namespace l4::extract {
+
+struct ParameterTyper::Impl {
+  struct Type {
+    std::string name;
+    std::unique_ptr<RE2> re;
+    int groups = 0;
+    int fip_priority = 0;
+    bool fip_with_key = false;
+    bool generic = false;  // key=value, number: yield to any specific type they overlap
+  };
+  std::vector<Type> types;
+  std::vector<std::string> names;
+  std::vector<std::vector<std::string>> examples;
+};
+
+namespace {
+
+// A match before overlap resolution.
+struct Candidate {
+  std::size_t type;
+  std::size_t begin, end;            // whole match (leading delimiter skipped)
+  std::size_t value_begin, value_end;// value group
+};
+
+// Characters a pattern may match just before its value ("(?:^|[\\s=:,])/path") that are no part
+// of the parameter's text.
+bool is_leading_delimiter(char c) { return c == ' ' || c == '\t' || c == '=' || c == ':' || c == ','; }
+
+}  // namespace
+
+ParameterTyper::ParameterTyper(std::string_view json) : impl_(std::make_unique<Impl>()) {
+  const std::string_view text = json.empty() ? embedded::data("parameter_types.json") : json;
+  try {
+    const auto doc = nlohmann::json::parse(text);
+    RE2::Options opts;
+    opts.set_encoding(RE2::Options::EncodingLatin1);  // log bytes need not be valid UTF-8
+    opts.set_log_errors(false);
+    for (const auto& t : doc.at("types")) {
+      Impl::Type type;
+      type.name = t.at("name").get<std::string>();
+      const auto pattern = t.at("regex").get<std::string>();
+      type.re = std::make_unique<RE2>(pattern, opts);
+      if (!type.re->ok()) {
+        throw InputError("parameter types: pattern of '" + type.name + "' does not compile: " + type.re->error());
+      }
+      type.groups = type.re->NumberOfCapturingGroups();
+      type.fip_priority = t.value("fip_priority", 0);
+      type.fip_with_key = t.value("fip_text", std::string("value")) == "text";
+      type.generic = t.value("generic", false);
+      std::vector<std::string> examples;
+      if (t.contains("examples")) {
+        for (const auto& e : t.at("examples")) examples.push_back(e.get<std::string>());
+      }
+      impl_->names.push_back(type.name);
+      impl_->examples.push_back(std::move(examples));
+      impl_->types.push_back(std::move(type));
+    }
+  } catch (const nlohmann::json::exception& e) {
+    throw InputError(std::string("parameter types: malformed JSON: ") + e.what());
+  }
+}
+
+ParameterTyper::ParameterTyper(ParameterTyper&&) noexcept = default;
+ParameterTyper& ParameterTyper::operator=(ParameterTyper&&) noexcept = default;
+ParameterTyper::~ParameterTyper() = default;
+
+std::optional<std::string> ParameterTyper::type_of(std::string_view value) const {
+  for (const auto& t : impl_->types) {
+    if (RE2::FullMatch(value, *t.re)) return t.name;
+  }
+  return std::nullopt;
+}
+
+std::vector<TypedParameter> ParameterTyper::find(std::string_view text) const {
+  std::vector<Candidate> cands;
+  constexpr int kMaxGroups = 4;
+  re2::StringPiece groups[kMaxGroups + 1];
+  const re2::StringPiece whole(text.data(), text.size());
+  for (std::size_t ti = 0; ti < impl_->types.size(); ++ti) {
+    const auto& t = impl_->types[ti];
+    const int ngroups = std::min(t.groups, kMaxGroups);
+    std::size_t pos = 0;
+    while (pos <= text.size() &&
+           t.re->Match(whole, pos, text.size(), RE2::UNANCHORED, groups, ngroups + 1)) {
+      const std::size_t b = static_cast<std::size_t>(groups[0].data() - text.data());
+      const std::size_t e = b + groups[0].size();
+      // The value is the first non-empty capturing group, else the whole match.
+      std::size_t vb = b, ve = e;
+      for (int g = 1; g <= ngroups; ++g) {
+        if (groups[g].data() != nullptr && !groups[g].empty()) {
+          vb = static_cast<std::size_t>(groups[g].data() - text.data());
+          ve = vb + groups[g].size();
+          break;
+        }
+      }
+      std::size_t mb = b;
+      while (mb < vb && is_leading_delimiter(text[mb])) ++mb;
+      if (ve > vb) cands.push_back(Candidate{ti, mb, e, vb, ve});
+      pos = e > pos ? e : pos + 1;
+    }
+  }
+  // A specific type wins over a generic one (PCI:0000:db:00 is a bus id, not a key=value); then
+  // the longer match (a tuple over the UUID inside it); then the earlier type.
+  const auto& types = impl_->types;
+  std::stable_sort(cands.begin(), cands.end(), [&](const Candidate& a, const Candidate& b) {
+    if (types[a.type].generic != types[b.type].generic) return !types[a.type].generic;
+    if ((a.end - a.begin) != (b.end - b.begin)) return (a.end - a.begin) > (b.end - b.begin);
+    return a.type < b.type;
+  });
+  std::vector<Candidate> kept;
+  for (const auto& c : cands) {
+    const bool overlaps = std::any_of(kept.begin(), kept.end(), [&](const Candidate& k) {
+      return c.begin < k.end && k.begin < c.end;
+    });
+    if (!overlaps) kept.push_back(c);
+  }
+  std::sort(kept.begin(), kept.end(), [](const Candidate& a, const Candidate& b) { return a.begin < b.begin; });
+  std::vector<TypedParameter> out;
+  out.reserve(kept.size());
+  for (const auto& c : kept) {
+    const auto& t = impl_->types[c.type];
+    TypedParameter p;
+    p.type = t.name;
+    p.value = std::string(text.substr(c.value_begin, c.value_end - c.value_begin));
+    p.fip_priority = t.fip_priority;
+    p.fip_with_key = t.fip_with_key;
+    if (t.fip_with_key) {
+      p.begin = c.begin;
+      p.end = c.end;
+    } else {
+      p.begin = c.value_begin;
+      p.end = c.value_end;
+    }
+    p.text = std::string(text.substr(p.begin, p.end - p.begin));
+    p.value_begin = c.value_begin;
+    p.match_begin = c.begin;
+    p.match_end = c.end;
+    out.push_back(std::move(p));
+  }
+  return out;
+}
+
+const std::vector<std::string>& ParameterTyper::type_names() const { return impl_->names; }
+const std::vector<std::vector<std::string>>& ParameterTyper::examples() const { return impl_->examples; }
+
+}  // namespace l4::extract

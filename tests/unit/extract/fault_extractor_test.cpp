@@ -1,0 +1,153 @@
+// FaultExtractor: line ranking (coarse filter) and description/parameter extraction (fine stage)
+// on lines with templates built by hand, as the parser would give them.
+#include <catch2/catch.hpp>
+
+#include <string>
+#include <vector>
+
+#include "l4/extract/fault_extractor.hpp"
+
+using l4::extract::ExtractLine;
+using l4::extract::ExtractOptions;
+using l4::extract::FaultExtractor;
+using l4::format::Level;
+
+namespace {
+
+const FaultExtractor& extractor() {
+  static const FaultExtractor e;
+  return e;
+}
+
+// A line whose template is given with "<*>"; parameters are located in the content in order.
+struct Line {
+  std::string content;
+  std::string template_text;
+  Level level = Level::info;
+};
+
+std::vector<ExtractLine> build(const std::vector<Line>& lines) {
+  std::vector<ExtractLine> out;
+  for (std::size_t i = 0; i < lines.size(); ++i) {
+    const auto& l = lines[i];
+    ExtractLine e;
+    e.file = "node-0.log";
+    e.node = "node-0";
+    e.line_no = i + 1;
+    e.level = l.level;
+    e.content = l.content;
+    e.template_text = l.template_text.empty() ? l.content : l.template_text;
+    e.template_id = l4::parse::template_id(e.template_text);
+    // parameters: the content text at each <*> (template literal pieces located in order)
+    std::string_view c = e.content;
+    std::string_view t = e.template_text;
+    std::size_t cpos = 0;
+    while (true) {
+      const auto star = t.find("<*>");
+      if (star == std::string_view::npos) break;
+      cpos += star;
+      t.remove_prefix(star + 3);
+      const auto next_lit = t.substr(0, t.find("<*>"));
+      const auto end = next_lit.empty() ? c.size() : c.find(next_lit, cpos);
+      e.parameters.push_back(c.substr(cpos, end - cpos));
+      cpos = end;
+    }
+    out.push_back(std::move(e));
+  }
+  return out;
+}
+
+}  // namespace
+
+TEST_CASE("wrapper stripped: description is the constant text, parameter the peer", "[extract]") {
+  const std::vector<Line> src = {{"Exception in connection from /172.17.0.5:50538", "Exception in connection from <*>",
+                                  Level::error}};
+  const auto lines = build(src);
+  const auto f = extractor().describe(lines[0]);
+  CHECK(f.description == "Exception in connection");
+  CHECK(f.fip == "/172.17.0.5:50538");
+  REQUIRE_FALSE(f.parameters.empty());
+  CHECK(f.parameters[0].type == "ip_port");
+  CHECK(f.content.substr(f.description_begin, f.description_end - f.description_begin) == f.description);
+}
+
+TEST_CASE("description is cut at the first parameter and trailing stop words", "[extract]") {
+  const std::vector<Line> src = {
+      {"Failed to connect to /172.17.0.2:50010 for block, add to deadNodes and continue. "
+       "java.net.ConnectException: Connection refused",
+       "", Level::warn},
+      {"Slow ReadProcessor read fields took 48048ms (threshold=30000ms); ack: seqno: 737", "", Level::warn},
+      {"Final app status: FAILED, exitCode: 10, (reason: Uncaught exception: boom)", "", Level::info},
+      {"Executor self-exiting due to : Unable to create executor due to null", "", Level::error},
+      {"[rank3]: RuntimeError: NCCL communicator was aborted on rank 3, exitcode: -6", "", Level::error},
+  };
+  const auto lines = build(src);
+  CHECK(extractor().describe(lines[0]).description == "Failed to connect");
+  CHECK(extractor().describe(lines[0]).fip == "/172.17.0.2:50010");
+  CHECK(extractor().describe(lines[1]).description == "Slow ReadProcessor read fields");
+  const auto status = extractor().describe(lines[2]);
+  CHECK(status.description == "Final app status: FAILED");
+  CHECK(status.fip == "exitCode: 10");
+  CHECK(extractor().describe(lines[3]).description == "Unable to create executor due to null");
+  const auto nccl = extractor().describe(lines[4]);
+  CHECK(nccl.description.find("NCCL communicator was aborted") != std::string::npos);
+}
+
+TEST_CASE("ranking: fault lines first, benign and frequent lines filtered out", "[extract]") {
+  std::vector<Line> src;
+  for (int i = 0; i < 50; ++i) {
+    src.push_back({"iteration " + std::to_string(i) + " loss 2.31 lr 0.0003", "iteration <*> loss <*> lr <*>",
+                   Level::info});
+  }
+  src.push_back({"Successfully connected to 10.0.0.7:29500", "Successfully connected to <*>", Level::info});
+  src.push_back({"NCCL WARN NET/IB : Got completion with error 12 hca mlx5_10", "", Level::warn});
+  src.push_back({"Watchdog caught collective operation timeout after 600000 ms on [Rank 3]", "", Level::error});
+  const auto lines = build(src);
+  const auto findings = extractor().extract(lines);
+  REQUIRE(findings.size() == 2);
+  CHECK(findings[0].line_no == 53);  // the ERROR timeout outranks the WARN
+  CHECK(findings[1].line_no == 52);
+  CHECK(findings[0].fip == "[Rank 3]");
+  CHECK(findings[1].fip == "mlx5_10");
+  CHECK(findings[0].score > findings[1].score);
+}
+
+TEST_CASE("one finding per template with its count, or every line with --all semantics", "[extract]") {
+  std::vector<Line> src;
+  for (int i = 0; i < 3; ++i) {
+    src.push_back({"Failed to get block(s) from worker" + std::to_string(i) + ":34655",
+                   "Failed to get block(s) from <*>", Level::error});
+  }
+  const auto lines = build(src);
+  const auto once = extractor().extract(lines);
+  REQUIRE(once.size() == 1);
+  CHECK(once[0].occurrences == 3);
+  CHECK(once[0].line_no == 1);
+  ExtractOptions all;
+  all.one_per_template = false;
+  CHECK(extractor().extract(lines, all).size() == 3);
+  ExtractOptions top;
+  top.one_per_template = false;
+  top.top = 2;
+  CHECK(extractor().extract(lines, top).size() == 2);
+}
+
+TEST_CASE("empty input and lines with nothing fault-indicating give no findings", "[extract]") {
+  CHECK(extractor().extract({}).empty());
+  std::vector<Line> src;
+  for (int i = 0; i < 10; ++i) src.push_back({"step " + std::to_string(i) + " done", "step <*> done", Level::info});
+  const auto lines = build(src);
+  CHECK(extractor().extract(lines).empty());
+}
+
+TEST_CASE("WARN and INFO lines can be fault-indicating (severity alone is not enough)", "[extract]") {
+  std::vector<Line> src;
+  for (int i = 0; i < 20; ++i) src.push_back({"Got assigned task " + std::to_string(i), "Got assigned task <*>", Level::info});
+  src.push_back({"Excluding datanode DatanodeInfoWithStorage[172.17.0.5:50010,DS-0d95,DISK]",
+                 "Excluding datanode <*>", Level::info});
+  const auto lines = build(src);
+  const auto findings = extractor().extract(lines);
+  REQUIRE(findings.size() == 1);
+  CHECK(findings[0].description == "Excluding datanode");
+  CHECK(findings[0].fip == "[172.17.0.5:50010,DS-0d95,DISK]");
+}

@@ -1,0 +1,147 @@
+// ParameterTyper: every type of data/parameter_types.json, the training-stack forms of issue 5,
+// overlap resolution and hostile input.
+#include <catch2/catch.hpp>
+
+#include <string>
+#include <vector>
+
+#include "l4/error.hpp"
+#include "l4/extract/parameter_typer.hpp"
+
+using l4::extract::ParameterTyper;
+using l4::extract::TypedParameter;
+
+namespace {
+
+const ParameterTyper& typer() {
+  static const ParameterTyper t;
+  return t;
+}
+
+// The parameter of `type` found in `text`, or nullptr.
+std::optional<TypedParameter> find_type(std::string_view text, std::string_view type) {
+  for (auto& p : typer().find(text)) {
+    if (p.type == type) return p;
+  }
+  return std::nullopt;
+}
+
+}  // namespace
+
+TEST_CASE("training-stack forms are typed with the right value", "[extract][typer]") {
+  struct Case {
+    std::string text, type, value;
+  };
+  const std::vector<Case> cases = {
+      {"NCCL WARN NET/IB : Got completion with error 12, opcode 0, len 0, vendor err 129 hca mlx5_10", "hca",
+       "mlx5_10"},
+      {"NVRM: GPU at PCI:0000:db:00: GPU has fallen off the bus.", "pci_bus_id", "0000:db:00"},
+      {"[Rank 3] Watchdog caught collective operation timeout", "rank", "3"},
+      {"[rank13]: Traceback (most recent call last):", "rank", "13"},
+      {"failed (exitcode: -9) local_rank: 1 (pid: 4242) of binary: /usr/bin/python", "local_rank", "1"},
+      {"failed (exitcode: -9) local_rank: 1 (pid: 4242) of binary: /usr/bin/python", "exit_code", "-9"},
+      {"NVRM: Xid 79, pid=1234, GPU has fallen off the bus", "xid", "79"},
+      {"NVRM: Xid (PCI:0000:3b:00): 79, pid=1234", "xid", "79"},
+      {"HCCL error code EI0002: The wait execution of the Notify register times out.", "hccl_error_code",
+       "EI0002"},
+      {"Device: 3, node: set-zw04-kubernetes-pc133", "gpu", "3"},
+      {"Device: 3, node: set-zw04-kubernetes-pc133", "host", "set-zw04-kubernetes-pc133"},
+      {"Connection to 10.0.0.5:29500 failed", "ip_port", "10.0.0.5:29500"},
+      {"ping 192.168.1.20 unreachable", "ip", "192.168.1.20"},
+      {"Failed to get block(s) from worker3:34655", "host_port", "worker3:34655"},
+      {"process received SIGKILL", "signal", "SIGKILL"},
+      {"Signal 9 (SIGKILL) received by PID 77", "signal", "9"},
+      {"connect() failed: errno: 111", "errno", "111"},
+      {"socket error ECONNREFUSED", "errno", "ECONNREFUSED"},
+      {"httpCode is 404. requestEntity's type is GET", "http_status", "404"},
+      {"RuntimeError: CUDA error: an illegal memory access was encountered", "cuda_error",
+       "CUDA error: an illegal memory access was encountered"},
+      {"got cudaErrorLaunchFailure from kernel", "cuda_error", "cudaErrorLaunchFailure"},
+      {"NCCL communicator was aborted: ncclInternalError: Internal check failed", "nccl_error",
+       "ncclInternalError"},
+      {"saving checkpoint to /mnt/ckpt/step_1200/model.pt failed", "path", "/mnt/ckpt/step_1200/model.pt"},
+      {"reading hdfs://master3:9000/user/root/in", "url", "hdfs://master3:9000/user/root/in"},
+      {"Container killed: container_1634281403423_0053_01_000002 on host", "container_id",
+       "container_1634281403423_0053_01_000002"},
+      {"Submitted application_1634793166808_0019 to ResourceManager", "job_id", "application_1634793166808_0019"},
+      {"Abandoning BP-1-172.17.0.2-1:blk_1073742150_1327", "block_id", "blk_1073742150_1327"},
+      {"trial 123e4567-e89b-12d3-a456-426614174000 died", "uuid", "123e4567-e89b-12d3-a456-426614174000"},
+      {"Slow waitForAckedSeqno (threshold=30000ms)", "key_value", "threshold=30000ms"},
+      {"Excluding datanode DatanodeInfoWithStorage[172.17.0.5:50010,DS-0d95,DISK]", "bracketed",
+       "[172.17.0.5:50010,DS-0d95,DISK]"},
+      {"took 66480 ms", "number", "66480"},
+  };
+  for (const auto& c : cases) {
+    INFO(c.text << " -> " << c.type);
+    const auto p = find_type(c.text, c.type);
+    REQUIRE(p.has_value());
+    CHECK(p->value == c.value);
+    CHECK(c.text.substr(p->begin, p->end - p->begin) == p->text);
+  }
+}
+
+TEST_CASE("every type in the table has examples, and each example is typed as its type", "[extract][typer]") {
+  const auto& names = typer().type_names();
+  const auto& examples = typer().examples();
+  REQUIRE(names.size() == examples.size());
+  REQUIRE(names.size() >= 20);
+  for (std::size_t i = 0; i < names.size(); ++i) {
+    REQUIRE_FALSE(examples[i].empty());
+    for (const auto& e : examples[i]) {
+      INFO(names[i] << ": " << e);
+      CHECK(find_type(e, names[i]).has_value());
+    }
+  }
+}
+
+TEST_CASE("type_of names the type of a bare value", "[extract][typer]") {
+  CHECK(typer().type_of("mlx5_10") == "hca");
+  CHECK(typer().type_of("10.0.0.5:29500") == "ip_port");
+  CHECK(typer().type_of("10.0.0.5") == "ip");
+  CHECK(typer().type_of("EI0002") == "hccl_error_code");
+  CHECK(typer().type_of("SIGSEGV") == "signal");
+  CHECK(typer().type_of("0000:db:00.0") == "pci_bus_id");
+  CHECK(typer().type_of("/var/log/x.log") == "path");
+  CHECK(typer().type_of("container_1634281403423_0053_01_000002") == "container_id");
+  CHECK(typer().type_of("42") == "number");
+  CHECK_FALSE(typer().type_of("hello world").has_value());
+}
+
+TEST_CASE("a specific type wins over the generic key=value it overlaps", "[extract][typer]") {
+  const auto params = typer().find("worker failed exitcode: -9 signal: 9 retries=3");
+  std::vector<std::string> types;
+  for (const auto& p : params) types.push_back(p.type);
+  CHECK(types == std::vector<std::string>{"exit_code", "signal", "key_value"});
+  CHECK(params[0].text == "exitcode: -9");  // keyed types keep their key in text
+  CHECK(params[0].fip_with_key);
+  CHECK(params[2].text == "retries=3");
+}
+
+TEST_CASE("parameters come back in position order and never overlap", "[extract][typer]") {
+  const std::string line =
+      "[rank7]: Device: 3, node: gpu-node-12 peer 10.1.2.3:4000 hca mlx5_2 Xid 48 path /a/b/c errno=5 x=1";
+  const auto params = typer().find(line);
+  REQUIRE(params.size() >= 8);
+  for (std::size_t i = 1; i < params.size(); ++i) {
+    CHECK(params[i - 1].end <= params[i].begin);
+  }
+}
+
+TEST_CASE("hostile input: empty, binary and very long lines", "[extract][typer]") {
+  CHECK(typer().find("").empty());
+  const std::string binary("\xff\xfe\x00\x01 10.0.0.1:80 \x80\x81", 20);
+  CHECK(find_type(binary, "ip_port").has_value());
+  const std::string long_line(100000, 'a');
+  CHECK(typer().find(long_line).empty());
+}
+
+TEST_CASE("a table with a bad pattern is rejected with its name", "[extract][typer]") {
+  const std::string bad = R"({"types":[{"name":"broken","regex":"(unclosed"}]})";
+  CHECK_THROWS_AS(ParameterTyper(bad), l4::InputError);
+  try {
+    ParameterTyper t(bad);
+  } catch (const l4::InputError& e) {
+    CHECK(std::string(e.what()).find("broken") != std::string::npos);
+  }
+  CHECK_THROWS_AS(ParameterTyper("{not json"), l4::InputError);
+}
