@@ -71,6 +71,25 @@ bool is_path(std::string_view s) {
   return true;  // a trailing '/' is part of a directory path
 }
 
+constexpr bool is_hex(char c) {
+  return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
+}
+constexpr bool is_alnum(char c) { return is_hex(c) || (c >= 'g' && c <= 'z') || (c >= 'G' && c <= 'Z'); }
+
+// A MAC address ("FF:F2:9F:16:E2:A0", "00-1b-21-3a-4f-5c") starting at `text[i]`.
+bool mac_at(std::string_view text, std::size_t i) {
+  if (i + 17 > text.size()) return false;
+  const char sep = text[i + 2];
+  if (sep != ':' && sep != '-') return false;
+  for (std::size_t g = 0; g < 6; ++g) {
+    const std::size_t at = i + g * 3;
+    if (!is_hex(text[at]) || !is_hex(text[at + 1])) return false;
+    if (g < 5 && text[at + 2] != sep) return false;
+  }
+  if (i > 0 && is_alnum(text[i - 1])) return false;
+  return i + 17 == text.size() || !is_alnum(text[i + 17]);
+}
+
 void replace_all(std::string& s, std::string_view from, std::string_view to) {
   for (;;) {
     const auto pos = s.find(from);
@@ -161,6 +180,21 @@ void TokenMasker::mask_into(std::string_view token, std::string& out) const {
     }
   }
   bool changed = false;
+  // MAC addresses first: their ':' would otherwise split them into pieces
+  std::string without_macs;
+  if (token.size() >= 17 && (token.find(':') != std::string_view::npos || token.find('-') != std::string_view::npos)) {
+    for (std::size_t k = 0; k < token.size();) {
+      if (mac_at(token, k)) {
+        if (without_macs.empty()) without_macs.assign(token.substr(0, k));
+        without_macs.append("<*>");
+        k += 17;
+        continue;
+      }
+      if (!without_macs.empty()) without_macs.push_back(token[k]);
+      ++k;
+    }
+    if (!without_macs.empty()) token = without_macs;
+  }
   std::size_t i = 0;
   while (i < token.size()) {
     if (is_path_delim(token[i])) {

@@ -22,6 +22,9 @@ TEST_CASE("masker: digit runs, addresses and typed variables become <*>", "[pars
   CHECK(m.mask("true") == "<*>");
   CHECK(m.mask("hdfs://10.0.0.1:9000/user/x") == "hdfs://<*>");
   CHECK(m.mask("proxy.cse.example.edu:5070") == "<*>:<*>");
+  CHECK(m.mask("FF:F2:9F:16:E2:A0") == "<*>");
+  CHECK(m.mask("mLp(FF:F2:9F:16:CF:A0),") == "mLp(<*>),");
+  CHECK(m.mask("00-1b-21-3a-4f-5c") == "<*>");
 }
 
 TEST_CASE("masker: keeps the template text around variables", "[parse][mask]") {
