@@ -208,7 +208,22 @@ class Job {
   int last_completed_ = -1;
 };
 
-Job::Job(const SimOptions& o) : opt_(o), rng_(o.seed), tables_(SimTables::get()) {
+// The generator's seed: the user's seed mixed with the job's shape, so two jobs that differ only in
+// fault or style do not share host names, pids and numbers.
+std::uint64_t job_seed(const SimOptions& o) {
+  std::uint64_t h = 1469598103934665603ULL;  // FNV-1a
+  const auto mix = [&h](std::string_view s) {
+    for (const char c : s) h = (h ^ static_cast<unsigned char>(c)) * 1099511628211ULL;
+    h = (h ^ 0xffU) * 1099511628211ULL;
+  };
+  mix(o.fault);
+  mix(o.style);
+  mix(o.layout);
+  mix(fmt::format("{}/{}/{}", o.nodes, o.ranks_per_node, o.iterations));
+  return o.seed ^ h;
+}
+
+Job::Job(const SimOptions& o) : opt_(o), rng_(job_seed(o)), tables_(SimTables::get()) {
   if (opt_.nodes < 1 || opt_.nodes > 4096) throw InputError("--nodes must be between 1 and 4096");
   if (opt_.ranks_per_node < 1 || opt_.ranks_per_node > 64) throw InputError("--ranks-per-node must be between 1 and 64");
   if (opt_.iterations < 1) throw InputError("--iterations must be at least 1");

@@ -68,3 +68,26 @@ TEST_CASE("l4 simulate rejects bad options with exit 2", "[e2e][simulate]") {
   CHECK(r.exit_code == 0);
   CHECK(nlohmann::json::parse(r.out).size() == l4::simulate::SimCatalogue::instance().faults().size());
 }
+
+TEST_CASE("the committed sample jobs are what l4 simulate writes", "[e2e][simulate]") {
+  // data/jobs/README.md lists these commands; a table change must regenerate the samples.
+  const fs::path samples = fs::path(L4_SOURCE_DIR) / "data/jobs";
+  const std::vector<std::vector<std::string>> jobs = {
+      {"gpu-ecc", "--fault", "hardware/gpu/ecc", "--seed", "1", "--nodes", "4", "--ranks-per-node", "8",
+       "--iterations", "3000", "--style", "megatron", "--layout", "per-node"},
+      {"normal-1", "--fault", "none", "--seed", "5", "--nodes", "4", "--ranks-per-node", "8", "--iterations", "3000",
+       "--style", "deepspeed", "--layout", "per-node", "--gzip"}};
+  l4::test::TempDir tmp;
+  for (const auto& job : jobs) {
+    std::vector<std::string> args = {"simulate", "--out", (tmp.path() / job[0]).string(), "--job-id", job[0]};
+    args.insert(args.end(), job.begin() + 1, job.end());
+    REQUIRE(run_l4(args).exit_code == 0);
+    INFO(job[0]);
+    for (const auto& e : fs::recursive_directory_iterator(samples / job[0])) {
+      if (!e.is_regular_file()) continue;
+      const auto rel = fs::relative(e.path(), samples / job[0]);
+      INFO(rel.string());
+      CHECK(read_text(e.path()) == read_text(tmp.path() / job[0] / rel));  // .gz compared decompressed
+    }
+  }
+}
