@@ -690,7 +690,8 @@ void Job::train_numbers() {
   lr_ = x < warm ? peak * x / warm : peak * 0.5 * (1.0 + std::cos(3.14159265 * std::min(1.0, x / 500000.0)));
   loss_ = 1.8 + 8.5 * std::exp(-x / 700.0) + 0.6 * std::exp(-x / 20000.0) + rng_.uniform(-0.06, 0.06);
   gnorm_ = rng_.uniform(0.15, 1.6) + (x < 200 ? rng_.uniform(0, 8) : 0.0);
-  ms_ = base_ms_ * straggle_ * rng_.uniform(0.97, 1.05);
+  // Synchronous training runs at the pace of the slowest node: its compute plus the collectives.
+  ms_ = base_ms_ * (straggle_ > 1.0 ? 0.83 * straggle_ + 0.17 : 1.0) * rng_.uniform(0.97, 1.05);
   if (fault_ != nullptr && fault_->info.type == "framework/numerics" && strike_iter_ > 0 && iter_ > strike_iter_ - 6) {
     gnorm_ *= 5.0 * (iter_ - strike_iter_ + 7);
     loss_ *= 1.0 + 0.3 * (iter_ - strike_iter_ + 7);
