@@ -6,6 +6,9 @@
 #include <string_view>
 #include <unordered_map>
 
+#include <nlohmann/json.hpp>
+
+#include "l4/embedded_data.hpp"
 #include "l4/parse/template_store.hpp"
 #include "l4/parse/token_masker.hpp"
 
@@ -128,6 +131,24 @@ std::string shape_of(std::span<const MaskedLine> lines, std::span<const std::siz
 
 }  // namespace
 
+std::vector<std::string> default_unit_words() {
+  std::vector<std::string> out;
+  const auto doc = nlohmann::json::parse(l4::embedded::data("parse_masks.json"), nullptr, false);
+  if (doc.is_object() && doc.contains("unit_words")) {
+    for (const auto& u : doc["unit_words"]) {
+      if (u.is_string()) out.push_back(u.get<std::string>());
+    }
+  }
+  return out;
+}
+
+bool ContrastiveGrouper::is_unit(std::string_view token) const {
+  while (!token.empty() && (token.back() == ',' || token.back() == ';' || token.back() == ')' || token.back() == '.')) {
+    token.remove_suffix(1);
+  }
+  return std::find(options_.unit_words.begin(), options_.unit_words.end(), token) != options_.unit_words.end();
+}
+
 std::vector<std::vector<std::size_t>> ContrastiveGrouper::anchor_groups(std::span<const MaskedLine> lines,
                                                                         std::span<const std::size_t> members) const {
   std::vector<std::vector<std::size_t>> groups;
@@ -241,6 +262,15 @@ void ContrastiveGrouper::split(std::span<const MaskedLine> lines, std::vector<st
     if (values.size() >= options_.word_param_values) {
       many_words.push_back(p);
       continue;
+    }
+    // "877.0 B" / "6.0 KB": units after a parameter belong to it
+    if (p > 0 && std::all_of(values.begin(), values.end(), [&](const auto& v) { return is_unit(v.first); })) {
+      bool after_parameter = !variable[p - 1].empty();
+      for (const std::size_t m : members) after_parameter = after_parameter || has_wildcard(lines[m].tokens[p - 1]);
+      if (after_parameter) {
+        pending.push_back(p);
+        continue;
+      }
     }
     candidate(p, values.size(), false);
   }

@@ -14,14 +14,21 @@
 #include <cstdint>
 #include <span>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace l4::parse {
+
+// The "unit_words" of the embedded data/parse_masks.json.
+std::vector<std::string> default_unit_words();
 
 struct GrouperOptions {
   // A position with at least this many different plain-word values is a parameter; with fewer it
   // splits the unit into separate templates.
   std::size_t word_param_values = 4;
+  // Unit words ("B", "KB", "ms"): a position holding only units right after a parameter is part
+  // of that parameter ("877.0 B" / "6.0 KB"), not a template split. From data/parse_masks.json.
+  std::vector<std::string> unit_words = default_unit_words();
 };
 
 // A distinct masked line and how many input lines had it.
@@ -61,6 +68,7 @@ class ContrastiveGrouper {
  private:
   void split(std::span<const MaskedLine> lines, std::vector<std::size_t> members,
              std::vector<std::string> variable, std::vector<MinedTemplate>& out) const;
+  [[nodiscard]] bool is_unit(std::string_view token) const;
   GrouperOptions options_;
 };
 

@@ -92,8 +92,17 @@ TEST_CASE("contrastive units: varying positions are parameters, few varying word
                                      "interrupt: illegal instruction..5"});
     CHECK(g.contrast(lines, all(5)).size() == 4);
   }
+  SECTION("units after a parameter belong to it") {
+    const auto lines = masked_lines({"size 877.0 B, free 838.2 KB", "size 6.0 KB, free 874.3 KB",
+                                     "size 12 MB, free 1.5 GB"});
+    CHECK(texts(g.contrast(lines, all(3))) == std::set<std::string>{"size <*> <*>, free <*> <*>"});
+    const auto words = masked_lines({"unit B ready", "unit KB ready"});  // not after a parameter
+    CHECK(g.contrast(words, all(2)).size() == 2);
+  }
   SECTION("the word threshold is an option") {
-    const ContrastiveGrouper strict(GrouperOptions{2});
+    GrouperOptions two;
+    two.word_param_values = 2;
+    const ContrastiveGrouper strict(two);
     const auto lines = masked_lines({"peer x state LEADING", "peer x state FOLLOWING"});
     CHECK(texts(strict.contrast(lines, all(2))) == std::set<std::string>{"peer x state <*>"});
   }
