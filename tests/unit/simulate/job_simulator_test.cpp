@@ -181,3 +181,56 @@ TEST_CASE("bad options are input errors", "[simulate]") {
   o.layout = "flat";
   CHECK_THROWS_AS(l4::simulate::simulate_job(o), l4::InputError);
 }
+
+TEST_CASE("a hang: every other rank times out on one SeqNum, the stuck rank prints nothing", "[simulate]") {
+  l4::test::TempDir tmp;
+  auto o = small(tmp.path(), "platform/hang", 9);
+  o.layout = "per-rank";
+  const auto t = l4::simulate::simulate_job(o);
+  REQUIRE(t.faulty_ranks.size() == 1);
+  const int stuck = t.faulty_ranks[0];
+  std::set<std::string> seqs;
+  int timed_out = 0;
+  for (int r = 0; r < 8; ++r) {
+    const auto& host = t.nodes[static_cast<std::size_t>(r / 2)];
+    const auto text = read_text(tmp.path() / "logs" / host / ("rank_" + std::to_string(r) + ".log"));
+    const auto at = text.find("Watchdog caught collective operation timeout: WorkNCCL(SeqNum=");
+    if (r == stuck) {
+      CHECK(at == std::string::npos);
+      continue;
+    }
+    REQUIRE(at != std::string::npos);
+    ++timed_out;
+    const auto start = text.find('=', at) + 1;
+    seqs.insert(text.substr(start, text.find(',', start) - start));
+  }
+  CHECK(timed_out == 7);
+  CHECK(seqs.size() == 1);
+  CHECK(t.lines.size() >= 14);  // two evidence lines per timed-out rank, plus teardown
+  for (const auto& l : t.lines) CHECK(l.role == "symptom");
+  REQUIRE(t.last_completed.has_value());
+  CHECK(*t.failed_at == *t.last_completed + 1);
+}
+
+TEST_CASE("a straggler: only the slow node's step timer is root evidence and it rises", "[simulate]") {
+  l4::test::TempDir tmp;
+  auto o = small(tmp.path(), "platform/straggler", 4);
+  o.iterations = 120;
+  const auto t = l4::simulate::simulate_job(o);
+  REQUIRE(t.faulty_nodes.size() == 1);
+  std::vector<std::uint64_t> root_lines;
+  for (const auto& l : t.lines) {
+    if (l.role == "root") {
+      CHECK(l.node == t.faulty_nodes[0]);
+      root_lines.push_back(l.line);
+    }
+  }
+  REQUIRE(root_lines.size() >= 5);
+  const auto lines = split_lines(read_text(tmp.path() / "logs" / (t.faulty_nodes[0] + ".log")));
+  auto step_ms = [&](std::uint64_t n) {
+    const auto& s = lines[n - 1];
+    const auto at = s.find("time (ms): ");
+    return std::stod(s.substr(at + 11));
+  };
+  CHECK(step_ms(root_lines.back()) > 1.5 * step_ms(root_lines.front()));
+}
