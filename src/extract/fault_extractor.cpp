@@ -177,6 +177,13 @@ Finding FaultExtractor::describe(const ExtractLine& line) const {
         break;
       }
     }
+    for (const auto& m : lexicon_.label_markers()) {
+      if (text.size() == m.size() && ends_with_marker(text, m)) {
+        carry = std::max(carry, s + kCauseBonus);  // the label's own weight passes on
+        s = 0;
+        break;
+      }
+    }
     if (is_type_label(text)) s *= kTypeLabelFactor;
     if (cl.parenthetical) s *= kParentheticalFactor;
     s -= kPositionPenalty * static_cast<double>(i);
@@ -302,6 +309,13 @@ std::vector<Finding> FaultExtractor::extract(std::span<const ExtractLine> lines,
     s += options.rarity_bonus / (1.0 + std::log2(static_cast<double>(counts[k])));
     if (l.level == top_level && top_level >= format::Level::warn) s += options.top_level_bonus;
     if (s < options.keep_threshold) continue;
+    // Background specificity ranks candidates; it does not make a line a candidate.
+    if (options.template_sets != nullptr && options.sets > 1) {
+      const auto it = options.template_sets->find(k);
+      const double df = it == options.template_sets->end() ? 0.0 : it->second;
+      const double n = options.sets;
+      s += options.background_weight * std::log((1.0 + n) / (1.0 + df)) / std::log(1.0 + n);
+    }
     if (options.one_per_template) {
       if (auto it = first.find(k); it != first.end()) {
         ++out[it->second].occurrences;

@@ -96,6 +96,8 @@ FaultLexicon::FaultLexicon(std::string_view json) {
     clause_separators_ = string_list(doc, "clause_separators");
     cause_markers_ = string_list(doc, "cause_markers");
     for (auto& s : cause_markers_) s = lower(s);
+    label_markers_ = string_list(doc, "label_markers");
+    for (auto& s : label_markers_) s = lower(s);
     trailing_stop_words_ = string_list(doc, "trailing_stop_words");
     leading_stop_words_ = string_list(doc, "leading_stop_words");
     wrapper_prefixes_ = string_list(doc, "wrapper_prefixes");

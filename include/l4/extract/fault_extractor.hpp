@@ -14,7 +14,9 @@
 //   l4::extract::FaultExtractor ex;                 // embedded lexicon and types
 //   auto findings = ex.extract(lines, {.top = 5});
 #include <cstddef>
+#include <cstdint>
 #include <span>
+#include <unordered_map>
 #include <vector>
 
 #include "l4/extract/extract_line.hpp"
@@ -31,6 +33,13 @@ struct ExtractOptions {
   double top_level_bonus = 1.0;   // added when the line has the highest severity in the set
   double entity_bonus = 1.0;      // times the best FIP type's fip_priority / 10
   bool one_per_template = true;   // report each template once (its first line)
+  // Optional background: in how many sets (jobs, sessions, files) of a larger collection each
+  // template occurs, and how many sets there are. A template found in most sets is routine
+  // (a wrapper every failure prints); one found in few is specific. Adds
+  // background_weight * ln((1 + sets) / (1 + sets_with_template)) / ln(1 + sets).
+  const std::unordered_map<parse::TemplateId, std::uint32_t>* template_sets = nullptr;
+  std::uint32_t sets = 0;
+  double background_weight = 2.0;
 };
 
 class FaultExtractor {

@@ -50,6 +50,8 @@ class FaultLexicon {
   [[nodiscard]] const std::vector<Term>& terms() const { return terms_; }
   [[nodiscard]] const std::vector<std::string>& clause_separators() const { return clause_separators_; }
   [[nodiscard]] const std::vector<std::string>& cause_markers() const { return cause_markers_; }
+  // Clauses that are only a label ("error", "Diagnostics"): the description follows them.
+  [[nodiscard]] const std::vector<std::string>& label_markers() const { return label_markers_; }
   // True when `word` (any case) is a word a description should not end with ("to", "took").
   [[nodiscard]] bool is_trailing_stop_word(std::string_view word) const;
   [[nodiscard]] bool is_leading_stop_word(std::string_view word) const;
@@ -69,6 +71,7 @@ class FaultLexicon {
   double level_weights_[8] = {};
   std::vector<std::string> clause_separators_;
   std::vector<std::string> cause_markers_;
+  std::vector<std::string> label_markers_;
   std::vector<std::string> trailing_stop_words_;
   std::vector<std::string> leading_stop_words_;
   std::vector<std::string> wrapper_prefixes_;
