@@ -1,6 +1,7 @@
 #include "l4/diagnose/diagnoser.hpp"
 
 #include <fmt/format.h>
+#include <spdlog/spdlog.h>
 
 #include <algorithm>
 #include <cmath>
@@ -34,9 +35,39 @@ double median(std::vector<double> v) {
   return v.size() % 2 == 1 ? v[m] : (v[m - 1] + v[m]) / 2;
 }
 
-// True when, on every node showing the event, the node made progress after the event's first
-// occurrence there: the job went on, so the event did not end it.
-bool followed_by_progress(const EventStats& e, const JobScan& scan) {
+// When the job last showed progress (an iteration report or a stage marker), job-wide.
+double last_progress_time(const JobScan& scan) {
+  double t = kNoTime;
+  for (const auto& n : scan.nodes) {
+    if (n.last_progress.valid() && !std::isnan(n.last_progress.time) && !(n.last_progress.time <= t)) {
+      t = n.last_progress.time;
+    }
+  }
+  return t;
+}
+
+// Typical seconds between iteration reports (0 when unknown).
+double iteration_interval(const JobScan& scan) {
+  std::vector<std::pair<long, double>> all;
+  for (const auto& n : scan.nodes) all.insert(all.end(), n.iterations.begin(), n.iterations.end());
+  std::sort(all.begin(), all.end());
+  std::vector<double> gaps;
+  for (std::size_t i = 1; i < all.size(); ++i) {
+    if (all[i].first > all[i - 1].first && !std::isnan(all[i].second) && !std::isnan(all[i - 1].second)) {
+      gaps.push_back((all[i].second - all[i - 1].second) / static_cast<double>(all[i].first - all[i - 1].first));
+    }
+  }
+  const double m = median(gaps);
+  return std::isnan(m) ? 0.0 : std::max(0.0, m);
+}
+
+// True when the job went on after the event: its last occurrence lies well before the job's last
+// progress (time-stamped), or — without stamps — every node showing it made progress after it.
+// Failures end jobs, so an event the job outlived did not cause the failure.
+bool followed_by_progress(const EventStats& e, const JobScan& scan, double progress_time, double margin) {
+  if (e.last.valid() && !std::isnan(e.last.time) && !std::isnan(progress_time)) {
+    return e.last.time < progress_time - margin;
+  }
   bool any = false;
   for (std::size_t n = 0; n < e.node_first.size(); ++n) {
     const Occurrence& first = e.node_first[n];
@@ -44,9 +75,6 @@ bool followed_by_progress(const EventStats& e, const JobScan& scan) {
     any = true;
     const Occurrence& progress = scan.nodes[n].last_progress;
     if (!progress.valid() || !first.before(progress)) return false;
-    // Require real distance in time when both are stamped, so a progress line printed in the
-    // same second as the failure does not count.
-    if (!std::isnan(first.time) && !std::isnan(progress.time) && progress.time - first.time < 1.0) return false;
   }
   return any;
 }
@@ -138,6 +166,22 @@ Features job_features(const JobScan& scan) {
   return f;
 }
 
+// The job's stage at an occurrence: the job-wide timeline of stage changes (every stream, by
+// time; stages only move forward past setup) when the occurrence is stamped, else its stream's.
+Stage stage_at(const JobScan& scan, const Occurrence& at) {
+  if (std::isnan(at.time) || scan.stage_changes.empty()) return at.stage.value_or(Stage::init);
+  std::optional<Stage> stage;
+  for (const auto& change : scan.stage_changes) {
+    if (change.time > at.time) break;
+    const bool setup = change.stage == Stage::init || change.stage == Stage::loading;
+    const bool past_setup = stage && !(*stage == Stage::init || *stage == Stage::loading);
+    if (setup && past_setup) continue;
+    if (setup && stage == Stage::loading && change.stage == Stage::init) continue;
+    stage = change.stage;
+  }
+  return stage.value_or(at.stage.value_or(Stage::init));
+}
+
 std::string level_name(format::Level level) {
   const auto s = format::to_string(level);
   return s.empty() ? "" : std::string(s);
@@ -177,6 +221,9 @@ Diagnosis Diagnoser::analyze(JobScan scan, const HistoryKnowledge* history) cons
   }
   const std::size_t node_count = scan.nodes.size();
   const EventEvidence evidence;
+  const double progress_time = last_progress_time(scan);
+  // Progress within a few iterations of an event may still be the last iterations finishing.
+  const double margin = std::max(10.0, 3.0 * iteration_interval(scan));
 
   // --- Cross-job and per-event evidence ------------------------------------------------------
   std::vector<Candidate> candidates;
@@ -185,16 +232,21 @@ Diagnosis Diagnoser::analyze(JobScan scan, const HistoryKnowledge* history) cons
     c.event = &e;
     if (use_history) {
       const double frac = history->job_fraction(parse::to_hex(e.id));
-      if (frac >= options_.history_cutoff) continue;  // normal jobs have it: not failure-indicating
+      if (frac >= options_.history_cutoff) {  // normal jobs have it: not failure-indicating
+        spdlog::trace("event {} in {:.0f}% of normal jobs: '{}'", parse::to_hex(e.id), frac * 100, e.text.substr(0, 100));
+        continue;
+      }
       c.novelty = 1.0 - frac;
     }
     c.categories = catalog_.match(e.text);
     if (c.categories.empty()) c.categories = catalog_.match(e.first_content);
     c.fault = evidence.fault_score(e.text, e.level, !c.categories.empty());
-    if (c.fault < (use_history ? 0.35 : 0.5)) continue;
-    c.terminal = followed_by_progress(e, scan) ? 0.15 : 1.0;
+    c.terminal = followed_by_progress(e, scan, progress_time, margin) ? 0.15 : 1.0;
     c.spread = node_count == 0 ? 0 : static_cast<double>(e.node_spread()) / static_cast<double>(node_count);
     c.score = c.novelty * c.fault * c.terminal;
+    spdlog::trace("event {} novelty {:.2f} fault {:.2f} terminal {:.2f} spread {:.2f}: '{}'", parse::to_hex(e.id),
+                  c.novelty, c.fault, c.terminal, c.spread, e.text.substr(0, 100));
+    if (c.fault < (use_history ? 0.35 : 0.5)) continue;
     if (c.score < 0.2) continue;
     candidates.push_back(std::move(c));
   }
@@ -297,7 +349,7 @@ Diagnosis Diagnoser::analyze(JobScan scan, const HistoryKnowledge* history) cons
   if (root == nullptr && !candidates.empty()) root = &candidates.front();
   if (root != nullptr) {
     const Occurrence& at = root->event->first;
-    d.stage = at.stage.value_or(Stage::init);
+    d.stage = stage_at(scan, at);
     // The last iteration any node completed before the failure struck.
     long last = -1;
     for (const auto& node : scan.nodes) {

@@ -64,6 +64,7 @@ struct Partial {
   std::vector<io::FileSummary> files;  // (file index, summary) kept in `file_ids`
   std::vector<std::uint32_t> file_ids;
   long last_iteration = -1;
+  std::vector<StageChange> stage_changes;
 
   std::uint32_t node(std::string_view name) {
     auto it = node_index.find(std::string(name));
@@ -94,6 +95,7 @@ void record_event(EventStats& e, const Occurrence& at, format::Level level, std:
     e.first_content.assign(content.substr(0, kMaxTextBytes));
     e.first_parameters.assign(params.begin(), params.end());
   }
+  if (!e.last.valid() || e.last.before(at)) e.last = at;
   if (at.stage) e.stages |= stage_bit(*at.stage);
   if (level > e.level) e.level = level;
 }
@@ -102,13 +104,24 @@ void record_event(EventStats& e, const Occurrence& at, format::Level level, std:
 // the stage: a failure's own lines must not relabel the stage it happened in.
 void advance(StreamState& st, const TemplateStageInfo& info, format::Level level, std::string_view content,
              std::span<const std::string_view> parameters, const StageClassifier& stages, NodeStats& node,
-             const Occurrence& at, long& job_iteration) {
+             const Occurrence& at, long& job_iteration, std::vector<StageChange>& changes) {
   if (level >= format::Level::warn) return;
-  if ((info.marks || info.iteration_pattern >= 0) &&
-      (!node.last_progress.valid() || node.last_progress.before(at))) {
+  // Continuation lines (tracebacks, stack frames, indented blocks) never mark a stage.
+  if (!content.empty() && (content.front() == ' ' || content.front() == '\t')) return;
+  std::optional<Stage> marks = info.marks;
+  // Stages move forward: once a stream trains, init and loading markers (environment dumps in
+  // failure summaries, say) do not pull it back.
+  const auto past_setup = [](std::optional<Stage> s) {
+    return s && (*s == Stage::training || *s == Stage::checkpoint || *s == Stage::evaluation);
+  };
+  if (marks && (*marks == Stage::init || *marks == Stage::loading) && past_setup(st.stage)) marks.reset();
+  if ((marks || info.iteration_pattern >= 0) && (!node.last_progress.valid() || node.last_progress.before(at))) {
     node.last_progress = at;
   }
-  if (info.marks) st.stage = info.marks;
+  if (marks && marks != st.stage) {
+    st.stage = marks;
+    if (!std::isnan(at.time)) changes.push_back(StageChange{at.time, *marks});
+  }
   if (info.iteration_pattern >= 0) {
     if (auto it = stages.iteration(info, content, parameters)) {
       st.iteration = std::max(st.iteration, *it);
@@ -153,13 +166,13 @@ class Worker {
       }
       if (store_.match(header.content, result)) {
         advance(st, infos_[result.index], header.level, header.content, result.parameters, stages_, ns, at,
-                partial_.last_iteration);
+                partial_.last_iteration, partial_.stage_changes);
         record_event(partial_.events[result.index], at, header.level, line.raw, header.content,
                      result.parameters);
       } else {
         // Unknown template: classify the text itself so stage and iteration still advance.
         advance(st, stages_.classify(header.content), header.level, header.content, {}, stages_, ns, at,
-                partial_.last_iteration);
+                partial_.last_iteration, partial_.stage_changes);
         partial_.pending.push_back(PendingLine{std::string(line.node), at,
                                                std::string(line.raw.substr(0, kMaxTextBytes)),
                                                std::string(header.content), header.level});
@@ -323,6 +336,9 @@ JobScan JobScanner::scan(std::span<const std::string> paths, const parse::Templa
       o.node = g;
       merge_occurrence_min(into.node_first[g], o);
     }
+    Occurrence l = from.last;
+    l.node = remap[l.node];
+    if (!into.last.valid() || into.last.before(l)) into.last = l;
     Occurrence f = from.first;
     f.node = remap[f.node];
     if (!into.first.valid() || f.before(into.first)) {
@@ -358,6 +374,7 @@ JobScan JobScanner::scan(std::span<const std::string> paths, const parse::Templa
       into.iterations.insert(into.iterations.end(), from.iterations.begin(), from.iterations.end());
     }
     scan.last_iteration = std::max(scan.last_iteration, p.last_iteration);
+    scan.stage_changes.insert(scan.stage_changes.end(), p.stage_changes.begin(), p.stage_changes.end());
     for (std::size_t i = 0; i < p.files.size(); ++i) files[p.file_ids[i]] = std::move(p.files[i]);
   }
   parse::ParseResult result;
@@ -393,6 +410,9 @@ JobScan JobScanner::scan(std::span<const std::string> paths, const parse::Templa
                                    [](const auto& a, const auto& b) { return a.first == b.first; }),
                        n.iterations.end());
   }
+  std::stable_sort(scan.stage_changes.begin(), scan.stage_changes.end(), [](const auto& a, const auto& b) {
+    return a.time != b.time ? a.time < b.time : a.stage < b.stage;
+  });
   scan.ingest = io::summarize(std::move(files));
   spdlog::debug("scanned {} lines, {} nodes, {} events ({} lines mined after the sample)",
                 scan.ingest.total.used, scan.nodes.size(), scan.events.size(), pending.size());

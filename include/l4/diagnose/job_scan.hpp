@@ -47,6 +47,7 @@ struct EventStats {
   std::vector<std::uint32_t> node_counts;  // per node index
   std::vector<Occurrence> node_first;      // first occurrence per node (invalid when none)
   Occurrence first;                        // earliest occurrence in the job
+  Occurrence last;                         // latest occurrence in the job
   std::string first_text;                  // the raw line of `first` (capped)
   std::string first_content;               // its content (header removed)
   std::vector<std::string> first_parameters;
@@ -77,11 +78,18 @@ struct NodeStats {
   Occurrence first_error;
 };
 
+// A stream (one node's lines in one file) entering a stage, at a stamped time.
+struct StageChange {
+  double time = kNoTime;
+  Stage stage = Stage::init;
+};
+
 struct JobScan {
   io::IngestSummary ingest;
   std::vector<NodeStats> nodes;    // natural order of node ids
   std::vector<EventStats> events;  // every template that occurred, by id
   long last_iteration = -1;        // highest iteration any stream reported
+  std::vector<StageChange> stage_changes;  // from every stream, sorted by time
   std::uint64_t templates_from_history = 0;
 };
 
