@@ -50,10 +50,17 @@ bool is_type_label(std::string_view text) {
   while (!text.empty() && is_space(text.front())) text.remove_prefix(1);
   while (!text.empty() && (is_space(text.back()) || text.back() == ':')) text.remove_suffix(1);
   if (text.empty()) return false;
-  for (const char c : text) {
-    if (!is_word_char(c) && c != '.' && c != '$') return false;
+  // Every space-separated word is such a name ("ServiceException ServiceException").
+  while (!text.empty()) {
+    const auto sp = text.find(' ');
+    auto word = text.substr(0, sp);
+    for (const char c : word) {
+      if (!is_word_char(c) && c != '.' && c != '$') return false;
+    }
+    if (!word.empty() && !word.ends_with("Exception") && !word.ends_with("Error")) return false;
+    text = sp == std::string_view::npos ? std::string_view{} : text.substr(sp + 1);
   }
-  return text.ends_with("Exception") || text.ends_with("Error");
+  return true;
 }
 
 std::size_t word_count(std::string_view text) {
@@ -160,8 +167,10 @@ Finding FaultExtractor::describe(const ExtractLine& line) const {
   for (std::size_t i = 0; i < clauses.size(); ++i) {
     auto& cl = clauses[i];
     const auto text = c.substr(cl.begin, cl.end - cl.begin);
-    double s = lexicon_.score(text) + carry;
-    carry = 0;
+    const bool label = is_type_label(text);
+    const double incoming = carry;
+    double s = lexicon_.score(text) + (label ? 0.0 : carry);
+    carry = label ? incoming : 0.0;  // "error: IndexError('…')": the label passes the hand-over on
     // A clause that is only parameters ("exitCode: 10") is no description.
     std::size_t covered = cl.begin;
     for (const auto& [wb, we] : whole) {
@@ -184,7 +193,7 @@ Finding FaultExtractor::describe(const ExtractLine& line) const {
         break;
       }
     }
-    if (is_type_label(text)) s *= kTypeLabelFactor;
+    if (label) s *= kTypeLabelFactor;
     if (cl.parenthetical) s *= kParentheticalFactor;
     s -= kPositionPenalty * static_cast<double>(i);
     cl.score = s;

@@ -3,6 +3,7 @@
 #include <catch2/catch.hpp>
 
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 #include "l4/extract/fault_extractor.hpp"
@@ -150,4 +151,46 @@ TEST_CASE("WARN and INFO lines can be fault-indicating (severity alone is not en
   REQUIRE(findings.size() == 1);
   CHECK(findings[0].description == "Excluding datanode");
   CHECK(findings[0].fip == "[172.17.0.5:50010,DS-0d95,DISK]");
+}
+
+TEST_CASE("a label clause hands the description to the clause after it", "[extract]") {
+  const std::vector<Line> src = {
+      {"Container from a bad node: container_1_2_01_000002 on host: worker3. Exit status: 137. "
+       "Diagnostics: Container killed on request. Exit code is 137",
+       "", Level::warn},
+      {"Exception encountered while connecting to the server : java.net.SocketTimeoutException: 60000 millis "
+       "timeout while waiting for channel to be ready for read. ch : java.nio.channels.SocketChannel[connection-pending "
+       "remote=worker1/172.17.0.3:8030]",
+       "", Level::warn},
+  };
+  const auto lines = build(src);
+  const auto killed = extractor().describe(lines[0]);
+  CHECK(killed.description == "Container killed on request");
+  CHECK(killed.fip == "container_1_2_01_000002");  // the entity the line is about, named before
+  const auto remote = extractor().describe(lines[1]);
+  CHECK(remote.description == "Exception encountered while connecting to the server");
+}
+
+TEST_CASE("background: a template common to most sets ranks below a specific one", "[extract]") {
+  const std::vector<Line> src = {
+      {"ServiceException ServiceException: exception.id: vdc-0001", "ServiceException ServiceException: exception.id: <*>",
+       Level::error},
+      {"query task failed, taskId=42", "query task failed, taskId=<*>", Level::error},
+  };
+  const auto lines = build(src);
+  // Without a background the wrapper line ranks by its own words.
+  std::unordered_map<l4::parse::TemplateId, std::uint32_t> sets = {{lines[0].template_id, 30},
+                                                                  {lines[1].template_id, 1}};
+  ExtractOptions with;
+  with.template_sets = &sets;
+  with.sets = 32;
+  const auto ranked = extractor().extract(lines, with);
+  REQUIRE(ranked.size() == 2);
+  CHECK(ranked[0].line_no == 2);
+  CHECK(ranked[0].fip == "taskId=42");
+  const auto plain = extractor().extract(lines);
+  REQUIRE(plain.size() == 2);
+  const double gap_plain = plain[0].line_no == 2 ? plain[0].score - plain[1].score : plain[1].score - plain[0].score;
+  const double gap_with = ranked[0].score - ranked[1].score;
+  CHECK(gap_with > gap_plain);  // the background widened the specific line's lead
 }
