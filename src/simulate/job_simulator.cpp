@@ -197,6 +197,7 @@ class Job {
   std::int64_t seq_ = 0, numel_ = 0;
   double straggle_ = 1.0;
   double peak_lr_ = 3e-4, tflops_ = 200;
+  int epoch_steps_ = 10000;  // optimizer steps per epoch (HF 'epoch')
 
   // fault plan and cascade state
   std::string stage_;  // planned stage of the fault
@@ -284,6 +285,7 @@ Job::Job(const SimOptions& o) : opt_(o), rng_(job_seed(o)), tables_(SimTables::g
   base_ms_ = rng_.uniform(700, 9000);
   peak_lr_ = rng_.uniform(1e-4, 6e-4);
   tflops_ = rng_.uniform(110, 420);
+  epoch_steps_ = static_cast<int>(rng_.range(20000, 200000));
   ms_ = base_ms_;
   mem_mb_ = static_cast<int>(rng_.range(20000, 70000));
   numel_ = rng_.range(10000000, 400000000);
@@ -539,7 +541,7 @@ void Job::expand(std::string& out, Var v) {
     case Var::skipped: put_int(out, skipped_); break;
     case Var::sps: put_fixed(out, gbs_ * 1000.0 / ms_, 2); break;
     case Var::tflops: put_fixed(out, tflops_ * base_ms_ / ms_, 1); break;
-    case Var::epoch: put_fixed(out, (resume_ + iter_) / 1000.0, 2); break;
+    case Var::epoch: put_fixed(out, static_cast<double>(resume_ + iter_) / epoch_steps_, 2); break;
     case Var::pct: fmt::format_to(it, "{:3d}", iter_ * 100 / std::max(1, iters_)); break;
     case Var::bar: {
       const int fill = iter_ * 10 / std::max(1, iters_);

@@ -73,7 +73,7 @@ TEST_CASE("the committed sample jobs are what l4 simulate writes", "[e2e][simula
   // data/jobs/README.md lists these commands; a table change must regenerate the samples.
   const fs::path samples = fs::path(L4_SOURCE_DIR) / "data/jobs";
   const std::vector<std::vector<std::string>> jobs = {
-      {"gpu-ecc", "--fault", "hardware/gpu/ecc", "--seed", "1", "--nodes", "4", "--ranks-per-node", "8",
+      {"gpu-ecc", "--fault", "hardware/gpu/ecc", "--seed", "3", "--nodes", "4", "--ranks-per-node", "8",
        "--iterations", "3000", "--style", "megatron", "--layout", "per-node"},
       {"normal-1", "--fault", "none", "--seed", "5", "--nodes", "4", "--ranks-per-node", "8", "--iterations", "3000",
        "--style", "deepspeed", "--layout", "per-node", "--gzip"}};
