@@ -235,11 +235,24 @@ Job::Job(const SimOptions& o) : opt_(o), rng_(job_seed(o)), tables_(SimTables::g
   if (std::find(layouts.begin(), layouts.end(), opt_.layout) == layouts.end()) {
     throw InputError("unknown --layout '" + opt_.layout + "' (per-node, per-rank, merged)");
   }
+  // A fault seen only by its peers (a lost node, a hang) needs peers to see it.
+  const auto observable = [this](const FaultTable& f) {
+    if (f.behaviour == "silent") return opt_.nodes >= 2;
+    if (f.behaviour == "hang") return opt_.nodes * opt_.ranks_per_node >= 2;
+    return true;
+  };
   if (opt_.fault == "random") {
-    fault_ = &tables_.faults[static_cast<std::size_t>(rng_.range(0, static_cast<std::int64_t>(tables_.faults.size()) - 1))];
+    std::vector<const FaultTable*> ok;
+    for (const auto& f : tables_.faults) {
+      if (observable(f)) ok.push_back(&f);
+    }
+    fault_ = ok[static_cast<std::size_t>(rng_.range(0, static_cast<std::int64_t>(ok.size()) - 1))];
   } else if (opt_.fault != "none") {
     fault_ = tables_.find_fault(opt_.fault);
     if (fault_ == nullptr) throw InputError("unknown --fault '" + opt_.fault + "' (see l4 simulate --list-faults)");
+    if (!observable(*fault_)) {
+      throw InputError("--fault " + opt_.fault + " leaves no evidence without peers: use --nodes 2 or more");
+    }
   }
   if (opt_.out_dir.empty()) throw InputError("--out is required");
   if (opt_.job_id.empty()) opt_.job_id = fmt::format("sim-{}", opt_.seed);
@@ -334,7 +347,9 @@ void Job::plan_fault() {
   } else if (stage_ == "checkpoint") {
     const int count = std::max(1, (iters_ - 1) / save_every_);
     strike_iter_ = save_every_ * static_cast<int>(rng_.range(1, count));
+    if (strike_iter_ > iters_) strike_iter_ = iters_;  // the final save always happens
   }
+  if (stage_ == "training") strike_iter_ = std::clamp(strike_iter_, 1, iters_);
   faulty_rank_ = variant_->rank0 ? 0 : static_cast<int>(rng_.range(0, world() - 1));
   faulty_node_ = node_of(faulty_rank_);
   peer_node_ = opt_.nodes > 1 ? (faulty_node_ + 1) % opt_.nodes : faulty_node_;
@@ -769,9 +784,9 @@ bool Job::training() {
       struck_ = true;
       slow_node_[static_cast<std::size_t>(faulty_node_)] = 1;
       truth_.failed_at = resume_ + iter_;
-      slow_iters = static_cast<int>(rng_.range(8, 30));
+      slow_iters = std::min(static_cast<int>(rng_.range(8, 30)), iters_ - strike_iter_);
     }
-    if (slow_iters > 0 && iter_ >= strike_iter_) {
+    if (struck_ && slow && iter_ >= strike_iter_) {
       straggle_ = std::min(6.0, straggle_ * rng_.uniform(1.15, 1.5));
       if (iter_ - strike_iter_ >= slow_iters) {
         strike();  // the scheduler's time limit ends the job
@@ -1004,6 +1019,13 @@ JobTruth Job::run() {
   bool ok = launch() && init();
   if (ok) ok = loading();
   if (ok) ok = training();
+  if (ok && fault_ != nullptr && !struck_) {
+    // Safety net for tiny runs whose planned strike point never came: strike at the end.
+    struck_ = false;
+    last_completed_ = iters_;
+    strike();
+    ok = false;
+  }
   if (ok) finish_normal();
   for (auto& s : sinks_) {
     truth_.bytes_written += s->bytes();

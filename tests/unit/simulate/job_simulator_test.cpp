@@ -235,3 +235,29 @@ TEST_CASE("a straggler: only the slow node's step timer is root evidence and it 
   };
   CHECK(step_ms(root_lines.back()) > 1.5 * step_ms(root_lines.front()));
 }
+
+TEST_CASE("tiny jobs (one node, one rank, few iterations) still show every fault", "[simulate]") {
+  l4::test::TempDir tmp;
+  int i = 0;
+  for (const auto& f : l4::simulate::SimCatalogue::instance().faults()) {
+    for (const int iterations : {1, 3, 13}) {
+      for (const int nodes : {1, 2}) {
+        ++i;
+        auto o = small(tmp.path() / std::to_string(i), f.type, static_cast<std::uint64_t>(i));
+        o.nodes = nodes;
+        o.ranks_per_node = 1;
+        o.iterations = iterations;
+        INFO(f.type << " iterations=" << iterations << " nodes=" << nodes);
+        if (nodes == 1 && (f.type == "hardware/node/lost" || f.type == "platform/hang")) {
+          CHECK_THROWS_AS(l4::simulate::simulate_job(o), l4::InputError);  // nobody would notice
+          continue;
+        }
+        const auto t = l4::simulate::simulate_job(o);
+        CHECK_FALSE(t.lines.empty());
+        const auto problems = check_truth(o.out_dir, read_json(o.out_dir + "/truth.json"));
+        CAPTURE(problems);
+        CHECK(problems.empty());
+      }
+    }
+  }
+}
