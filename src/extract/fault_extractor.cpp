@@ -117,8 +117,9 @@ Finding FaultExtractor::describe(const ExtractLine& line) const {
     // The value, with a wrapper glued before it (DatanodeInfoWithStorage[...]) but not its key.
     std::size_t b = p.value_begin;
     if (p.match_begin < b && !p.fip_with_key && p.type != "key_value") b = p.match_begin;
-    spans.emplace_back(b, p.value_begin + p.value.size());
     whole.emplace_back(p.match_begin, p.match_end);
+    if (p.type == "identifier") continue;  // a code name reads as text in the description
+    spans.emplace_back(b, p.value_begin + p.value.size());
   }
   std::sort(spans.begin(), spans.end());
   std::sort(whole.begin(), whole.end());
@@ -263,6 +264,25 @@ Finding FaultExtractor::describe(const ExtractLine& line) const {
     }
   };
   trim(desc);
+  // "… thrown in awaitResult": a code name ending the description is its parameter, not its text.
+  for (const auto& p : f.parameters) {
+    if (p.type == "identifier" && p.end == desc.second && p.begin > desc.first) {
+      Span cut{desc.first, p.begin};
+      trim(cut);
+      if (cut.second > cut.first) desc = cut;
+    }
+  }
+  // "Container killed on request. Exit code is 137": a short sentence right after a whole-clause
+  // description that states more of the fault belongs to it.
+  if (desc.second >= ce - 1 && chosen + 1 < clauses.size() && clauses[chosen + 1].separator_before == ". ") {
+    const auto& next = clauses[chosen + 1];
+    const auto text = c.substr(next.begin, next.end - next.begin);
+    if (!next.parenthetical && word_count(text) <= 6 && lexicon_.score(text) > 0) {
+      Span ext{desc.first, next.end};
+      trim(ext);
+      desc = ext;
+    }
+  }
   f.description_begin = desc.first;
   f.description_end = desc.second;
   f.description = std::string(c.substr(desc.first, desc.second - desc.first));
@@ -281,6 +301,7 @@ Finding FaultExtractor::describe(const ExtractLine& line) const {
     if (p.fip_priority < 3) continue;
     const bool entity = p.fip_priority >= 7;
     const std::size_t k = clause_of(p.begin);
+    if (p.begin >= desc.first && p.end <= desc.second && !entity) continue;  // part of the FID
     double s = p.fip_priority;
     if (p.begin >= desc.second || k >= chosen) {
       if (k > chosen + 2) continue;

@@ -165,7 +165,7 @@ TEST_CASE("a label clause hands the description to the clause after it", "[extra
   };
   const auto lines = build(src);
   const auto killed = extractor().describe(lines[0]);
-  CHECK(killed.description == "Container killed on request");
+  CHECK(killed.description == "Container killed on request. Exit code is 137");
   CHECK(killed.fip == "container_1_2_01_000002");  // the entity the line is about, named before
   const auto remote = extractor().describe(lines[1]);
   CHECK(remote.description == "Exception encountered while connecting to the server");
@@ -193,4 +193,18 @@ TEST_CASE("background: a template common to most sets ranks below a specific one
   const double gap_plain = plain[0].line_no == 2 ? plain[0].score - plain[1].score : plain[1].score - plain[0].score;
   const double gap_with = ranked[0].score - ranked[1].score;
   CHECK(gap_with > gap_plain);  // the background widened the specific line's lead
+}
+
+TEST_CASE("a code name ending the description is a parameter; a short fault sentence after joins", "[extract]") {
+  const std::vector<Line> src = {
+      {"Executor self-exiting due to : Unable to create executor due to Exception thrown in awaitResult:", "",
+       Level::error},
+      {"Diagnostics: Container killed on request. Exit code is 137", "", Level::warn},
+  };
+  const auto lines = build(src);
+  const auto code = extractor().describe(lines[0]);
+  CHECK(code.description == "Unable to create executor due to Exception thrown");
+  CHECK(code.fip == "awaitResult");
+  CHECK(extractor().describe(lines[1]).description == "Container killed on request. Exit code is 137");
+  CHECK(extractor().typer().type_of("awaitResult") == "identifier");
 }
