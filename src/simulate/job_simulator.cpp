@@ -593,6 +593,8 @@ void Job::expand(std::string& out, Var v) {
     case Var::peer_host: out += hosts_[static_cast<std::size_t>(peer_node_)]; break;
     case Var::peer_ip: out += ips_[static_cast<std::size_t>(peer_node_)]; break;
     case Var::peer_rank: put_int(out, peer_node_ * k + lrank); break;
+    // One NCCL connection port per job, so a root line and its 'Last error:' repeat agree.
+    case Var::pport: put_int(out, 32768 + (numel_ + faulty_rank_ * 7919) % 28000); break;
     case Var::xid: out += "13"; break;
     case Var::seq: put_int(out, seq_); break;
     case Var::seqm1: put_int(out, seq_ - 1); break;

@@ -21,7 +21,7 @@ namespace l4::simulate {
   X(evppl) X(rms) X(fwd) X(bwd) X(opt) X(wait) X(ckpt) X(iter7) X(params) X(nlayers) X(hidden)  \
   X(heads) X(gbs) X(mbs) X(seqlen) X(peer_host) X(peer_ip) X(peer_rank) X(xid) X(pci) X(seq)    \
   X(timeout) X(ran) X(exit) X(signal) X(signame) X(gib) X(freegib) X(resgib) X(ch) X(next)      \
-  X(prev) X(n2) X(n3) X(n4) X(n5) X(hex8) X(ver) X(fault_iter) X(mem) X(dataset) X(retry) X(tsu) X(lrank2) X(numel) X(seqm1) X(uptime) X(dsver) X(model) X(wpid) X(entry) X(lscale2)
+  X(prev) X(n2) X(n3) X(n4) X(n5) X(hex8) X(ver) X(fault_iter) X(mem) X(dataset) X(retry) X(tsu) X(lrank2) X(numel) X(seqm1) X(uptime) X(dsver) X(model) X(wpid) X(entry) X(lscale2) X(pport)
 
 enum class Var : std::uint8_t {
 #define L4_SIM_ENUM(name) name,
