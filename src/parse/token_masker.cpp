@@ -24,7 +24,7 @@ constexpr bool is_path_delim(char c) {
 // ...and words inside a piece additionally on these.
 constexpr bool is_word_delim(char c) {
   switch (c) {
-    case '.': case '-': case '+': case '@': case '#': case '$': case '%': case '&':
+    case '.': case '-': case '+': case '@': case '#': case '$': case '%': case '&': case '/':
       return true;
     default:
       return is_path_delim(c);
