@@ -240,13 +240,16 @@ Diagnosis Diagnoser::analyze(JobScan scan, const HistoryKnowledge* history) cons
     }
     c.categories = catalog_.match(e.text);
     if (c.categories.empty()) c.categories = catalog_.match(e.first_content);
-    c.fault = evidence.fault_score(e.text, e.level, !c.categories.empty());
+    // Iteration reports are the job's heartbeat: failure-indicating only when a fault signature
+    // shows in them ("grad norm: nan").
+    if (e.stage_info.iteration_pattern >= 0 && c.categories.empty()) continue;
+    c.fault = evidence.fault_score(e.first_content, e.level, !c.categories.empty());
     c.terminal = followed_by_progress(e, scan, progress_time, margin) ? 0.15 : 1.0;
     c.spread = node_count == 0 ? 0 : static_cast<double>(e.node_spread()) / static_cast<double>(node_count);
     c.score = c.novelty * c.fault * c.terminal;
     spdlog::trace("event {} novelty {:.2f} fault {:.2f} terminal {:.2f} spread {:.2f}: '{}'", parse::to_hex(e.id),
                   c.novelty, c.fault, c.terminal, c.spread, e.text.substr(0, 100));
-    if (c.fault < (use_history ? 0.35 : 0.5)) continue;
+    if (c.fault < 0.5) continue;  // extract's keep threshold (lexicon score 2.5)
     if (c.score < 0.2) continue;
     candidates.push_back(std::move(c));
   }
@@ -409,8 +412,15 @@ Diagnosis Diagnoser::analyze(JobScan scan, const HistoryKnowledge* history) cons
   }
 
   // --- Events and parameters for the report -----------------------------------------------------
-  for (std::size_t i = 0; i < std::min(options_.max_events, candidates.size()); ++i) {
+  // Every root event; symptoms only when their text says "failure" plainly, and a few of them:
+  // a teardown cascade prints many lines that say nothing new.
+  std::size_t symptoms_listed = 0;
+  for (std::size_t i = 0; i < candidates.size() && d.events.size() < options_.max_events; ++i) {
     const auto& c = candidates[i];
+    if (c.role == EventRole::symptom) {
+      if (c.fault < 0.8 || symptoms_listed >= 10) continue;
+      ++symptoms_listed;
+    }
     EventFinding f;
     f.event_id = parse::to_hex(c.event->id);
     f.template_text = c.event->text;

@@ -4,21 +4,22 @@
 
 namespace l4::diagnose {
 
-double EventEvidence::fault_score(std::string_view, format::Level level, bool catalog_hit) const {
-  double by_level = 0.25;
-  switch (level) {
-    case format::Level::fatal: by_level = 1.0; break;
-    case format::Level::error: by_level = 0.9; break;
-    case format::Level::warn: by_level = 0.6; break;
-    case format::Level::notice: by_level = 0.3; break;
-    case format::Level::info: by_level = 0.2; break;
-    case format::Level::debug:
-    case format::Level::trace: by_level = 0.1; break;
-    case format::Level::unknown: by_level = 0.25; break;
-  }
-  return std::max(by_level, catalog_hit ? 0.9 : 0.0);
+namespace {
+// A lexicon score at which a line is clearly about a failure (an error-level line naming one).
+constexpr double kClearFailure = 5.0;
+}  // namespace
+
+double EventEvidence::fault_score(std::string_view text, format::Level level, bool catalog_hit) const {
+  const double lexical = std::clamp(lexicon_.score(text, level) / kClearFailure, 0.0, 1.0);
+  return std::max(lexical, catalog_hit ? 0.9 : 0.0);
 }
 
-std::vector<TypedValue> EventEvidence::parameters(std::string_view) const { return {}; }
+std::vector<TypedValue> EventEvidence::parameters(std::string_view content) const {
+  auto found = typer_.find(content);
+  std::stable_sort(found.begin(), found.end(), [](const auto& a, const auto& b) { return a.fip_priority > b.fip_priority; });
+  std::vector<TypedValue> out;
+  for (auto& p : found) out.push_back(TypedValue{std::move(p.type), std::move(p.value)});
+  return out;
+}
 
 }  // namespace l4::diagnose
