@@ -33,12 +33,13 @@ install_missing
 case "$mode" in
   demo)
     build build -DCMAKE_BUILD_TYPE=Release
-    sample=data/jobs/gpu-ecc
-    if ./build/l4 --help 2>/dev/null | grep -q '^  diagnose'; then
-      ./build/l4 diagnose --format text "$sample"
-    else
-      ./build/l4 ingest --format text "$sample"
-    fi
+    # A history of the two bundled normal jobs gives diagnose its cross-job evidence.
+    db=build/demo-history.db
+    rm -f "$db"
+    for job in data/jobs/normal-1 data/jobs/normal-2; do
+      ./build/l4 -q history add --db "$db" "$job/logs" >/dev/null
+    done
+    ./build/l4 diagnose --db "$db" --format text data/jobs/gpu-ecc/logs
     ;;
   test)
     build build -DCMAKE_BUILD_TYPE=Release
