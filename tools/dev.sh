@@ -7,7 +7,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 PACKAGES=(g++ cmake ninja-build pkg-config libcli11-dev libspdlog-dev libfmt-dev nlohmann-json3-dev
-          libre2-dev catch2 zlib1g-dev libsqlite3-dev libbenchmark-dev python3)
+          libre2-dev catch2 zlib1g-dev libsqlite3-dev libbenchmark-dev python3 time)
 
 install_missing() {
   local missing=()

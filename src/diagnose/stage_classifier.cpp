@@ -48,25 +48,33 @@ StageClassifier::StageClassifier(std::string_view json) : impl_(std::make_unique
 }
 
 namespace {
+// The template with every "<*>" filled with "1", except number `marked` filled with a marker number.
+std::string fill_wildcards(std::string_view template_text, std::size_t marked) {
+  std::string out;
+  std::size_t from = 0, k = 0;
+  for (std::size_t pos = template_text.find("<*>"); pos != std::string_view::npos;
+       pos = template_text.find("<*>", from), ++k) {
+    out.append(template_text.substr(from, pos - from));
+    out.append(k == marked ? "987653" : "1");
+    from = pos + 3;
+  }
+  out.append(template_text.substr(from));
+  return out;
+}
+
 // Which "<*>" of `template_text` the pattern's number comes from: fill that one with a marker
 // number and the others with 1, and see whether the pattern captures the marker.
 int iteration_parameter(std::string_view template_text, const RE2& pattern) {
-  std::vector<std::size_t> places;
+  std::size_t places = 0;
   for (std::size_t pos = template_text.find("<*>"); pos != std::string_view::npos;
        pos = template_text.find("<*>", pos + 3)) {
-    places.push_back(pos);
+    ++places;
   }
-  for (std::size_t k = 0; k < places.size(); ++k) {
-    std::string probe;
-    std::size_t from = 0;
-    for (std::size_t i = 0; i < places.size(); ++i) {
-      probe.append(template_text.substr(from, places[i] - from));
-      probe.append(i == k ? "987653" : "1");
-      from = places[i] + 3;
-    }
-    probe.append(template_text.substr(from));
+  for (std::size_t k = 0; k < places; ++k) {
     long value = 0;
-    if (RE2::PartialMatch(probe, pattern, &value) && value == 987653) return static_cast<int>(k);
+    if (RE2::PartialMatch(fill_wildcards(template_text, k), pattern, &value) && value == 987653) {
+      return static_cast<int>(k);
+    }
   }
   return -1;
 }
@@ -87,11 +95,8 @@ TemplateStageInfo StageClassifier::classify(std::string_view template_text) cons
   }
   // A template reports an iteration when its text keeps the pattern's shape with <*> for the
   // number, e.g. "iteration <*>/ <*> |".
+  const std::string probe = fill_wildcards(template_text, std::string::npos);
   for (std::size_t i = 0; i < impl_->iteration.size(); ++i) {
-    std::string probe(template_text);
-    for (std::size_t pos = probe.find("<*>"); pos != std::string::npos; pos = probe.find("<*>", pos)) {
-      probe.replace(pos, 3, "1");
-    }
     if (RE2::PartialMatch(probe, *impl_->iteration[i])) {
       info.iteration_pattern = static_cast<int>(i);
       if (!info.marks) info.marks = Stage::training;
