@@ -2,6 +2,7 @@
 
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 
@@ -10,6 +11,7 @@
 namespace l4::io {
 namespace {
 constexpr std::size_t kChunk = 1 << 20;
+constexpr std::size_t kMapWindow = std::size_t{64} << 20;
 }
 
 ByteSource::ByteSource(const std::string& path) : path_(path) {
@@ -36,9 +38,14 @@ ByteSource::~ByteSource() {
 
 std::string_view ByteSource::next_raw() {
   if (mapped_) {
-    if (mapped_done_) return {};
-    mapped_done_ = true;
-    return mapped_->bytes();
+    const std::string_view all = mapped_->bytes();
+    if (mapped_pos_ >= all.size()) return {};
+    // The caller is done with the previous window (partial lines were copied) when it asks again.
+    mapped_->release_before(mapped_pos_);
+    const std::size_t n = std::min(kMapWindow, all.size() - mapped_pos_);
+    const std::string_view window = all.substr(mapped_pos_, n);
+    mapped_pos_ += n;
+    return window;
   }
   if (fd_eof_) return {};
   std::size_t filled = 0;

@@ -1,6 +1,6 @@
 #pragma once
-// ByteSource: the decompressed bytes of one input, delivered in chunks — a memory-mapped plain
-// file as one chunk, stdin in 1 MiB reads, gzip (recognised by its magic bytes, any number of
+// ByteSource: the decompressed bytes of one input, delivered in chunks — a memory-mapped file in
+// 64 MiB windows (each released once the next is asked for), stdin in 1 MiB reads, gzip (recognised by its magic bytes, any number of
 // members) inflated with zlib. Reports a gzip stream that ends early or is corrupt.
 #include <zlib.h>
 
@@ -35,7 +35,7 @@ class ByteSource {
 
   std::string path_;
   std::unique_ptr<MappedFile> mapped_;
-  bool mapped_done_ = false;
+  std::size_t mapped_pos_ = 0;  // bytes of the mapping handed out so far
   int fd_ = -1;
   bool fd_eof_ = false;
   std::vector<char> raw_buffer_;

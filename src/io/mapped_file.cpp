@@ -5,6 +5,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 
@@ -37,6 +38,12 @@ MappedFile::MappedFile(const std::string& path) {
     ::madvise(data_, size_, MADV_SEQUENTIAL);
   }
   ::close(fd);
+}
+
+void MappedFile::release_before(std::size_t offset) const {
+  static const auto page = static_cast<std::size_t>(::sysconf(_SC_PAGESIZE));
+  const std::size_t bytes = std::min(offset, size_) / page * page;
+  if (data_ != nullptr && bytes > 0) ::madvise(data_, bytes, MADV_DONTNEED);
 }
 
 MappedFile::~MappedFile() {

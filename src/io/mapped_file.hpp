@@ -18,6 +18,9 @@ class MappedFile {
   [[nodiscard]] std::string_view bytes() const {
     return {static_cast<const char*>(data_), size_};
   }
+  // Drops the pages wholly before byte `offset` from memory: they were read and will not be read
+  // again, so resident memory stays bounded however large the file.
+  void release_before(std::size_t offset) const;
 
  private:
   void* data_ = nullptr;

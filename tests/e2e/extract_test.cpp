@@ -71,7 +71,8 @@ TEST_CASE("l4 extract --top, jsonl and text output", "[e2e][extract]") {
 TEST_CASE("l4 extract groups by node and reads stdin with a user format", "[e2e][extract]") {
   const auto r = run_l4({"extract", "--group", "node", fixture("extract/job").string()});
   REQUIRE(r.exit_code == 0);
-  for (const auto& f : json::parse(r.out)["findings"]) CHECK(f["group"] == f["node"]);
+  const auto findings = json::parse(r.out).at("findings");  // named: a range-for over a temporary's member dangles
+  for (const auto& f : findings) CHECK(f["group"] == f["node"]);
 
   const auto s = run_l4({"extract", "--log-format", "<Level> <Content>", "-"},
                         "INFO Got assigned task 1\nINFO Got assigned task 2\n"
