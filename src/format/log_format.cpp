@@ -45,6 +45,21 @@ std::string unescape(std::string_view text) {
   return out;
 }
 
+// Loghub: the text between fields is regex as written, except that runs of spaces match any run
+// of whitespace.
+std::string literal_regex(std::string_view literal) {
+  std::string out;
+  for (std::size_t i = 0; i < literal.size(); ++i) {
+    if (literal[i] == ' ') {
+      while (i + 1 < literal.size() && literal[i + 1] == ' ') ++i;
+      out += "\\s+";
+    } else {
+      out.push_back(literal[i]);
+    }
+  }
+  return out;
+}
+
 bool is_space(char c) { return c == ' ' || c == '\t' || c == '\f' || c == '\v' || c == '\r' || c == '\n'; }
 
 }  // namespace
@@ -175,17 +190,7 @@ LogFormat LogFormat::from_loghub(std::string_view format_string) {
     if (!field) break;
     plain = plain && plain_literal(literal);
     literal_parts.push_back(literal);
-    // Loghub: runs of spaces in the literal text match any run of whitespace.
-    std::string regex_lit;
-    for (std::size_t i = 0; i < literal.size(); ++i) {
-      if (literal[i] == ' ') {
-        while (i + 1 < literal.size() && literal[i + 1] == ' ') ++i;
-        regex_lit += "\\s+";
-      } else {
-        regex_lit.push_back(literal[i]);
-      }
-    }
-    pattern += regex_lit;
+    pattern += literal_regex(literal);
     literal.clear();
     const std::string name(format_string.substr(open + 1, close - open - 1));
     for (char c : name) {
@@ -199,18 +204,7 @@ LogFormat LogFormat::from_loghub(std::string_view format_string) {
   }
   plain = plain && plain_literal(literal);
   literal_parts.push_back(literal);
-  {
-    std::string regex_lit;
-    for (std::size_t i = 0; i < literal.size(); ++i) {
-      if (literal[i] == ' ') {
-        while (i + 1 < literal.size() && literal[i + 1] == ' ') ++i;
-        regex_lit += "\\s+";
-      } else {
-        regex_lit.push_back(literal[i]);
-      }
-    }
-    pattern += regex_lit + "$";
-  }
+  pattern += literal_regex(literal) + "$";
   impl->index_fields();
   if (impl->content < 0) {
     throw InputError("log format '" + std::string(format_string) + "' has no <Content> field");
