@@ -7,6 +7,9 @@ namespace l4::diagnose {
 namespace {
 // A lexicon score at which a line is clearly about a failure (an error-level line naming one).
 constexpr double kClearFailure = 5.0;
+// Parameter types at or above this FIP priority (data/parameter_types.json) are entities: GPU,
+// rank, IP, HCA, exit code, path ...
+constexpr int kEntityPriority = 5;
 }  // namespace
 
 double EventEvidence::fault_score(std::string_view text, format::Level level, bool catalog_hit) const {
@@ -18,7 +21,11 @@ std::vector<TypedValue> EventEvidence::parameters(std::string_view content) cons
   auto found = typer_.find(content);
   std::stable_sort(found.begin(), found.end(), [](const auto& a, const auto& b) { return a.fip_priority > b.fip_priority; });
   std::vector<TypedValue> out;
-  for (auto& p : found) out.push_back(TypedValue{std::move(p.type), std::move(p.value)});
+  for (auto& p : found) {
+    // Generic shapes (a bare number, key=value, an identifier) name no entity worth reporting.
+    if (p.fip_priority < kEntityPriority) continue;
+    out.push_back(TypedValue{std::move(p.type), std::move(p.value)});
+  }
   return out;
 }
 
