@@ -353,17 +353,15 @@ Diagnosis Diagnoser::analyze(JobScan scan, const HistoryKnowledge* history) cons
   if (root != nullptr) {
     const Occurrence& at = root->event->first;
     d.stage = stage_at(scan, at);
-    // The last iteration any node completed before the failure struck.
-    long last = -1;
-    for (const auto& node : scan.nodes) {
-      for (const auto& [it, t] : node.iterations) {
-        if (std::isnan(at.time) || std::isnan(t) || t <= at.time) last = std::max(last, it);
-      }
-    }
+    // Iterations only mean something once training started. The last one reported anywhere is
+    // the last completed: nothing completes after a failure, and the final report is often
+    // logged a moment after the root event. A failure in training breaks the next iteration;
+    // one in evaluation or checkpointing, the iteration being evaluated or saved.
+    long last = scan.last_iteration;
     if (last < 0) last = at.iteration;
-    if (last >= 0) {
+    if (last >= 0 && d.stage != Stage::init && d.stage != Stage::loading) {
       d.last_completed = last;
-      if (d.stage == Stage::training) d.failed_at = last + 1;
+      d.failed_at = d.stage == Stage::training ? last + 1 : last;
     }
   } else if (features.iteration_slowdown) {
     d.stage = Stage::training;
