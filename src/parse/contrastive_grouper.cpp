@@ -60,23 +60,13 @@ bool one_to_one(std::span<const MaskedLine> lines, std::span<const std::size_t> 
   return true;
 }
 
-constexpr bool is_piece_delim(char c) {
-  switch (c) {
-    case ',': case '!': case ';': case ':': case '=': case '|': case '"': case '\'':
-    case '[': case ']': case '(': case ')': case '{': case '}':
-      return true;
-    default:
-      return false;
-  }
-}
-
 // Splits a token into pieces and the delimiters between them: "a:b," -> {"a","b",""}, ":,".
 void pieces_of(std::string_view token, std::vector<std::string_view>& pieces, std::string& delims) {
   pieces.clear();
   delims.clear();
   std::size_t start = 0;
   for (std::size_t i = 0; i < token.size(); ++i) {
-    if (is_piece_delim(token[i])) {
+    if (is_piece_delimiter(token[i])) {
       pieces.push_back(token.substr(start, i - start));
       delims.push_back(token[i]);
       start = i + 1;

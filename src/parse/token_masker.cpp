@@ -11,23 +11,13 @@
 namespace l4::parse {
 namespace {
 
-// Delimiters of the Loghub-2.0 template conventions: path-like pieces are split on these...
-constexpr bool is_path_delim(char c) {
-  switch (c) {
-    case ',': case '!': case ';': case ':': case '=': case '|': case '"': case '\'':
-    case '[': case ']': case '(': case ')': case '{': case '}':
-      return true;
-    default:
-      return false;
-  }
-}
-// ...and words inside a piece additionally on these.
+// Words inside a piece are split on these as well as on the piece delimiters.
 constexpr bool is_word_delim(char c) {
   switch (c) {
     case '.': case '-': case '+': case '@': case '#': case '$': case '%': case '&': case '/':
       return true;
     default:
-      return is_path_delim(c);
+      return is_piece_delimiter(c);
   }
 }
 constexpr bool is_digit(char c) { return c >= '0' && c <= '9'; }
@@ -197,12 +187,12 @@ void TokenMasker::mask_into(std::string_view token, std::string& out) const {
   }
   std::size_t i = 0;
   while (i < token.size()) {
-    if (is_path_delim(token[i])) {
+    if (is_piece_delimiter(token[i])) {
       out.push_back(token[i++]);
       continue;
     }
     std::size_t j = i;
-    while (j < token.size() && !is_path_delim(token[j])) ++j;
+    while (j < token.size() && !is_piece_delimiter(token[j])) ++j;
     const std::string_view piece = token.substr(i, j - i);
     i = j;
     if (piece == "<*>") {

@@ -37,6 +37,18 @@ class TokenMasker {
 // Splits `text` on runs of ASCII whitespace into `out` (cleared first); no empty tokens.
 void tokenize(std::string_view text, std::vector<std::string_view>& out);
 
+// The delimiters of the Loghub-2.0 template conventions that split a token into pieces (paths
+// are cut at these, words additionally at '.', '-', '/' ...). Shared by masking and grouping.
+constexpr bool is_piece_delimiter(char c) noexcept {
+  switch (c) {
+    case ',': case '!': case ';': case ':': case '=': case '|': case '"': case '\'':
+    case '[': case ']': case '(': case ')': case '{': case '}':
+      return true;
+    default:
+      return false;
+  }
+}
+
 // True when a template token is "<*>" exactly.
 constexpr bool is_wildcard(std::string_view token) noexcept { return token == "<*>"; }
 // True when a template token holds "<*>" somewhere.
