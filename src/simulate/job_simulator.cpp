@@ -68,16 +68,23 @@ void put_pad(std::string& out, std::int64_t v, int width) {  // zero-padded, v >
   while (n > 0) out.push_back(buf[--n]);
 }
 
-// printf("%.<decimals>f").
-void put_fixed(std::string& out, double v, int decimals) {
+// Writes what printf writes for a non-finite value (and returns false), or the sign of a
+// negative one, leaving `v` its magnitude.
+bool put_sign(std::string& out, double& v) {
   if (!std::isfinite(v)) {
     out += std::isnan(v) ? "nan" : "inf";
-    return;
+    return false;
   }
   if (v < 0) {
     out.push_back('-');
     v = -v;
   }
+  return true;
+}
+
+// printf("%.<decimals>f").
+void put_fixed(std::string& out, double v, int decimals) {
+  if (!put_sign(out, v)) return;
   const auto scaled = static_cast<std::int64_t>(std::llround(v * static_cast<double>(kPow10[decimals])));
   put_int(out, scaled / kPow10[decimals]);
   if (decimals > 0) {
@@ -88,14 +95,7 @@ void put_fixed(std::string& out, double v, int decimals) {
 
 // printf("%.<digits>E").
 void put_sci(std::string& out, double v, int digits) {
-  if (!std::isfinite(v)) {
-    out += std::isnan(v) ? "nan" : "inf";
-    return;
-  }
-  if (v < 0) {
-    out.push_back('-');
-    v = -v;
-  }
+  if (!put_sign(out, v)) return;
   int e = v == 0 ? 0 : static_cast<int>(std::floor(std::log10(v)));
   auto m = static_cast<std::int64_t>(std::llround(v / std::pow(10.0, e) * static_cast<double>(kPow10[digits])));
   if (m >= kPow10[digits + 1]) {
