@@ -104,7 +104,6 @@ struct Features {
   bool iteration_stall = false;
   bool iteration_slowdown = false;
   std::size_t slow_node = 0;
-  bool no_root_text = false;
 };
 
 Features job_features(const JobScan& scan) {

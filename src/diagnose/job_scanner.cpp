@@ -226,7 +226,6 @@ JobScanner::JobScanner(ScanOptions options) : options_(std::move(options)) {
 JobScan JobScanner::scan(std::span<const std::string> paths, const parse::TemplateStore* known) const {
   io::Ingestor ingestor(options_.ingest);
   const auto inputs = ingestor.discover(paths);
-  const bool has_stdin = std::any_of(inputs.begin(), inputs.end(), [](const auto& i) { return i.path == "-"; });
 
   parse::TemplateStore initial;
   std::uint64_t from_history = 0;
@@ -258,7 +257,6 @@ JobScan JobScanner::scan(std::span<const std::string> paths, const parse::Templa
     }
     miner.build();
   }
-  (void)has_stdin;
 
   // (2) Read everything in parallel against the frozen store.
   std::vector<TemplateStageInfo> infos;
