@@ -106,8 +106,10 @@ void advance(StreamState& st, const TemplateStageInfo& info, format::Level level
              std::span<const std::string_view> parameters, const StageClassifier& stages, NodeStats& node,
              const Occurrence& at, long& job_iteration, std::vector<StageChange>& changes) {
   if (level >= format::Level::warn) return;
-  // Continuation lines (tracebacks, stack frames, indented blocks) never mark a stage.
-  if (!content.empty() && (content.front() == ' ' || content.front() == '\t')) return;
+  // Continuation lines (tracebacks, stack frames, indented blocks) never mark a stage by their
+  // words; an indented iteration report (a progress bar: "  1%|  | 42002/42190 [...]") still counts.
+  const bool continuation = !content.empty() && (content.front() == ' ' || content.front() == '\t');
+  if (continuation && info.iteration_pattern < 0) return;
   std::optional<Stage> marks = info.marks;
   // Stages move forward: once a stream trains, init and loading markers (environment dumps in
   // failure summaries, say) do not pull it back.
