@@ -10,11 +10,17 @@
 #include <set>
 
 #include "diagnose/event_evidence.hpp"
+#include "diagnose/spatial_evidence.hpp"
 #include "l4/io/node_identity.hpp"
 #include "l4/parse/template_id.hpp"
 
 namespace l4::diagnose {
 namespace {
+
+// How much the spatial evidence without an event of the node's own weighs against one root event
+// on it (about 1-2): a node missing every widespread symptom, and a node others' failure lines name.
+constexpr double kMissingWeight = 3.0;
+constexpr double kNamedWeight = 1.5;
 
 // Per-event working state of the analysis.
 struct Candidate {
@@ -288,6 +294,15 @@ Diagnosis Diagnoser::analyze(JobScan scan, const HistoryKnowledge* history) cons
       }
       node_score[n] += w;
       node_events[n].emplace_back(w, ci);
+    }
+  }
+  {
+    std::vector<WeightedEvent> weighted;
+    for (const auto& c : candidates) weighted.push_back({c.event, c.score});
+    const auto missing = missing_symptom_scores(scan, weighted);
+    const auto named = named_node_scores(scan, weighted);
+    for (std::size_t n = 0; n < node_count; ++n) {
+      node_score[n] += kMissingWeight * missing[n] + kNamedWeight * std::min(2.0, named[n]);
     }
   }
   if (features.node_went_silent) node_score[features.silent_node] += 2.0;

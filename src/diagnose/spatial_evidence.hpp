@@ -1,0 +1,28 @@
+#pragma once
+// Spatial evidence beyond "which node shows an event": the nodes of one job behave alike, so a node
+// is also singled out when it *lacks* what every other node reports (it died, hung or lost its
+// network before it could report), and when the other nodes' failure lines name it.
+#include <cstddef>
+#include <span>
+#include <vector>
+
+#include "l4/diagnose/job_scan.hpp"
+
+namespace l4::diagnose {
+
+// An event the analysis found failure-indicating, with its weight (0..1).
+struct WeightedEvent {
+  const EventStats* event = nullptr;
+  double weight = 0;
+};
+
+// Per node, the weighted mean shortfall (0..1) of its counts of the widespread failure events
+// (shown by at least half the nodes) against the typical node's count. Zero everywhere for jobs
+// of fewer than three nodes, where "typical" means nothing.
+std::vector<double> missing_symptom_scores(const JobScan& scan, std::span<const WeightedEvent> events);
+
+// Per node, the weighted number of failure events shown by *other* nodes whose text names it (its
+// node id as a whole word, e.g. "The node 'dgx-b23_91007_0' has failed to send a keep-alive").
+std::vector<double> named_node_scores(const JobScan& scan, std::span<const WeightedEvent> events);
+
+}  // namespace l4::diagnose

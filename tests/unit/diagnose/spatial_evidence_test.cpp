@@ -1,0 +1,67 @@
+#include <catch2/catch.hpp>
+
+#include "diagnose/spatial_evidence.hpp"
+
+using namespace l4::diagnose;
+
+namespace {
+
+JobScan job_of(std::initializer_list<const char*> nodes) {
+  JobScan scan;
+  for (const char* n : nodes) {
+    NodeStats stats;
+    stats.id = n;
+    scan.nodes.push_back(std::move(stats));
+  }
+  return scan;
+}
+
+EventStats event(std::vector<std::uint32_t> per_node, std::uint32_t first_node = 0, std::string content = {}) {
+  EventStats e;
+  e.node_counts = std::move(per_node);
+  for (auto c : e.node_counts) e.count += c;
+  e.first.node = first_node;
+  e.first.line = 1;
+  e.first_content = std::move(content);
+  return e;
+}
+
+}  // namespace
+
+TEST_CASE("a node short of the symptoms every other node reports stands out", "[diagnose][spatial]") {
+  const JobScan scan = job_of({"n-01", "n-02", "n-03", "n-04"});
+  // A watchdog timeout from each of 4 ranks per node, but one rank of n-03 hung and never reported.
+  const EventStats watchdog = event({4, 4, 3, 4});
+  // Teardown on every node except n-04, which was lost.
+  const EventStats teardown = event({2, 2, 2, 0});
+  const std::vector<WeightedEvent> events{{&watchdog, 1.0}, {&teardown, 1.0}};
+  const auto s = missing_symptom_scores(scan, events);
+  REQUIRE(s.size() == 4);
+  CHECK(s[0] == 0.0);
+  CHECK(s[1] == 0.0);
+  CHECK(s[2] == Approx(0.125));  // a quarter short on one of two events
+  CHECK(s[3] == Approx(0.5));    // all short on one of two events
+}
+
+TEST_CASE("events on few nodes and jobs of two nodes give no missing-symptom evidence", "[diagnose][spatial]") {
+  const EventStats local = event({1, 0, 0, 0});
+  const std::vector<WeightedEvent> events{{&local, 1.0}};
+  const auto four = missing_symptom_scores(job_of({"a-1", "a-2", "a-3", "a-4"}), events);
+  CHECK(std::all_of(four.begin(), four.end(), [](double v) { return v == 0.0; }));
+  const EventStats both = event({3, 0});
+  const std::vector<WeightedEvent> pair{{&both, 1.0}};
+  const auto two = missing_symptom_scores(job_of({"a-1", "a-2"}), pair);
+  CHECK(two == std::vector<double>{0.0, 0.0});
+}
+
+TEST_CASE("a node named by another node's failure line is implicated, as a whole word only", "[diagnose][spatial]") {
+  const JobScan scan = job_of({"dgx-b19", "dgx-b2", "dgx-b23"});
+  const EventStats keepalive =
+      event({1, 0, 0}, 0, "The node 'dgx-b23_91007_0' has failed to send a keep-alive heartbeat to the rendezvous");
+  const EventStats own = event({0, 0, 1}, 2, "host : dgx-b23");  // a node naming itself says nothing
+  const std::vector<WeightedEvent> events{{&keepalive, 0.8}, {&own, 1.0}};
+  const auto s = named_node_scores(scan, events);
+  CHECK(s[0] == 0.0);
+  CHECK(s[1] == 0.0);  // "dgx-b2" is a prefix of "dgx-b23", not a name in the text
+  CHECK(s[2] == Approx(0.8));
+}
