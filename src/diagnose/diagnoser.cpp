@@ -30,6 +30,7 @@ struct Candidate {
   double terminal = 1;    // temporal: 1 when no progress followed it on some node, else small
   double spread = 0;      // spatial: fraction of nodes that show it
   double score = 0;
+  bool drift = false;     // spatial: the numbers that single out a drifting node (no error text)
   EventRole role = EventRole::symptom;
   std::vector<std::pair<std::string, double>> categories;
 };
@@ -110,6 +111,8 @@ struct Features {
   bool iteration_stall = false;
   bool iteration_slowdown = false;
   std::size_t slow_node = 0;
+  long slow_since = -1;                 // iteration at which the slow node's numbers departed
+  const EventStats* slow_event = nullptr;
 };
 
 Features job_features(const JobScan& scan) {
@@ -166,6 +169,16 @@ Features job_features(const JobScan& scan) {
         f.iteration_slowdown = true;
         f.slow_node = worst->second;
       }
+    }
+    // Synchronous training slows every rank to the straggler's pace, so iteration times alike
+    // across nodes do not clear it; the numbers its lines carry (compute times, waits) do.
+    if (auto drift = drifting_node(scan); drift && (!f.iteration_slowdown || f.slow_node == drift->node)) {
+      spdlog::debug("node {} drifts in {} parameters since iteration {}", scan.nodes[drift->node].id, drift->votes,
+                    drift->since);
+      f.iteration_slowdown = true;
+      f.slow_node = drift->node;
+      f.slow_since = drift->since;
+      f.slow_event = drift->event;
     }
   }
   return f;
@@ -259,6 +272,19 @@ Diagnosis Diagnoser::analyze(JobScan scan, const HistoryKnowledge* history) cons
     candidates.push_back(std::move(c));
   }
   const Features features = job_features(scan);
+  if (features.slow_event != nullptr) {
+    auto it = std::find_if(candidates.begin(), candidates.end(), [&](auto& c) { return c.event == features.slow_event; });
+    if (it == candidates.end()) {
+      Candidate c;
+      c.event = features.slow_event;
+      c.fault = 0.5;
+      c.spread = node_count == 0 ? 0 : static_cast<double>(c.event->node_spread()) / static_cast<double>(node_count);
+      c.score = 0.45;  // evidence for a node, not an onset: its first line is the first step
+      candidates.push_back(std::move(c));
+      it = std::prev(candidates.end());
+    }
+    it->drift = true;
+  }
   if (candidates.empty() && !features.iteration_slowdown) {
     d.failure_found = false;
     d.verdict.category = "none";
@@ -349,7 +375,7 @@ Diagnosis Diagnoser::analyze(JobScan scan, const HistoryKnowledge* history) cons
     const bool on_top = top_node < e.node_counts.size() && e.node_counts[top_node] > 0;
     const bool local = c.spread <= 0.34 || e.node_spread() <= 1;
     const bool first = onset != nullptr && &c == onset;
-    c.role = (on_top && local) || first ? EventRole::root : EventRole::symptom;
+    c.role = (on_top && local) || first || c.drift ? EventRole::root : EventRole::symptom;
     if (c.role == EventRole::root) c.score *= 1.25;
   }
   std::stable_sort(candidates.begin(), candidates.end(), [](const Candidate& a, const Candidate& b) {
@@ -361,9 +387,17 @@ Diagnosis Diagnoser::analyze(JobScan scan, const HistoryKnowledge* history) cons
   // --- Temporal: stage and iteration of the first root evidence --------------------------------
   const Candidate* root = nullptr;
   for (const auto& c : candidates) {
+    if (c.drift) continue;  // its lines span the whole run; the drift has its own onset
     if (c.role == EventRole::root && (root == nullptr || c.event->first.before(root->event->first))) root = &c;
   }
-  if (root == nullptr && !candidates.empty()) root = &candidates.front();
+  if (root == nullptr) {
+    for (const auto& c : candidates) {
+      if (!c.drift) {
+        root = &c;
+        break;
+      }
+    }
+  }
   if (root != nullptr) {
     const Occurrence& at = root->event->first;
     d.stage = stage_at(scan, at);
@@ -421,6 +455,16 @@ Diagnosis Diagnoser::analyze(JobScan scan, const HistoryKnowledge* history) cons
     const double second = ranked.size() > 1 ? ranked[1].first : 0;
     d.verdict.confidence = std::clamp(0.5 + 0.5 * (ranked[0].first - second) / (ranked[0].first + 1e-9), 0.0, 1.0);
     d.verdict.evidence = category_evidence[ranked[0].second];
+  }
+
+  // A failure the catalogue explains by a slowdown broke where the slow node's numbers departed.
+  if (features.iteration_slowdown && features.slow_since >= 0) {
+    const auto explained = catalog_.feature("iteration_slowdown");
+    if (std::any_of(explained.begin(), explained.end(), [&](auto& cw) { return cw.first == d.verdict.category; })) {
+      d.stage = Stage::training;
+      d.failed_at = features.slow_since;
+      if (scan.last_iteration >= 0) d.last_completed = scan.last_iteration;
+    }
   }
 
   // --- Events and parameters for the report -----------------------------------------------------

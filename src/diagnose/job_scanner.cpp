@@ -3,6 +3,7 @@
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
+#include <charconv>
 #include <map>
 #include <numeric>
 #include <thread>
@@ -79,9 +80,32 @@ struct Partial {
   }
 };
 
+// A parameter as a number ("5465.1", "-6", "4.8E-05"), NaN when it is anything else.
+double as_number(std::string_view p) {
+  double v = std::nan("");
+  if (p.empty() || p.size() > 24) return v;
+  const char* end = p.data() + p.size();
+  const auto [ptr, ec] = std::from_chars(p.data(), end, v);
+  return ec == std::errc() && ptr == end && std::isfinite(v) ? v : std::nan("");
+}
+
+void track_numbers(EventStats& e, const Occurrence& at, const std::vector<std::string_view>& params) {
+  std::array<double, NumericTrack::kWidth> numbers;
+  const std::size_t width = std::min(params.size(), NumericTrack::kWidth);
+  bool any = false;
+  for (std::size_t p = 0; p < width; ++p) {
+    numbers[p] = as_number(params[p]);
+    any = any || !std::isnan(numbers[p]);
+  }
+  if (!any && e.node_numbers.empty()) return;
+  if (e.node_numbers.size() <= at.node) e.node_numbers.resize(at.node + 1);
+  e.node_numbers[at.node].observe(std::span<const double>(numbers.data(), width), at.iteration, at.time);
+}
+
 void record_event(EventStats& e, const Occurrence& at, format::Level level, std::string_view raw,
                   std::string_view content, const std::vector<std::string_view>& params) {
   ++e.count;
+  track_numbers(e, at, params);
   if (e.node_counts.size() <= at.node) {
     e.node_counts.resize(at.node + 1, 0);
     e.node_first.resize(at.node + 1);
@@ -332,6 +356,10 @@ JobScan JobScanner::scan(std::span<const std::string> paths, const parse::Templa
     for (std::size_t local = 0; local < from.node_counts.size(); ++local) {
       const auto g = remap[local];
       into.node_counts[g] += from.node_counts[local];
+      if (local < from.node_numbers.size() && from.node_numbers[local].seen > 0) {
+        if (into.node_numbers.size() < names.size()) into.node_numbers.resize(names.size());
+        into.node_numbers[g].merge(from.node_numbers[local]);
+      }
       Occurrence o = from.node_first[local];
       o.node = g;
       merge_occurrence_min(into.node_first[g], o);

@@ -2,6 +2,8 @@
 
 #include <algorithm>
 #include <cctype>
+#include <cmath>
+#include <map>
 #include <string_view>
 
 namespace l4::diagnose {
@@ -65,6 +67,100 @@ std::vector<double> named_node_scores(const JobScan& scan, std::span<const Weigh
     }
   }
   return score;
+}
+
+std::optional<DriftingNode> drifting_node(const JobScan& scan) {
+  const std::size_t n = scan.nodes.size();
+  if (n < 3) return std::nullopt;
+  // A departure this large (ratio of recent to early level, against the median node's) singles a
+  // node out, if no second node departs even a third as far.
+  const double kDrift = std::log(1.5);
+  const double kOwnDeparture = std::log(1.3);
+  struct Vote {
+    std::size_t votes = 0;
+    double strength = 0, best = 0;
+    long since = -1;
+    const EventStats* event = nullptr;
+  };
+  // Only measurements logged while the job trained: init-time lines (NCCL channel setup, one per
+  // peer) differ between nodes by design.
+  double training_from = kNoTime;
+  for (const auto& node : scan.nodes) {
+    for (const auto& [it, t] : node.iterations) {
+      if (!std::isnan(t) && !(training_from <= t)) training_from = t;
+    }
+  }
+  const auto during_training = [&](const NumericTrack& t) {
+    if (t.last_iteration >= 0) return true;
+    return !std::isnan(training_from) && !std::isnan(t.last_time) && t.last_time >= training_from;
+  };
+  // The job's iteration at a time: the highest any node had reported by then.
+  const auto iteration_at = [&](double time) {
+    long best = -1;
+    for (const auto& node : scan.nodes) {
+      for (const auto& [it, t] : node.iterations) {
+        if (!std::isnan(t) && t <= time) best = std::max(best, it);
+      }
+    }
+    return best;
+  };
+  std::map<std::size_t, Vote> ballot;
+  std::vector<std::pair<double, std::size_t>> lr;
+  for (const auto& e : scan.events) {
+    if (e.node_numbers.empty()) continue;
+    for (std::size_t p = 0; p < NumericTrack::kWidth; ++p) {
+      lr.clear();
+      for (std::size_t i = 0; i < std::min(n, e.node_numbers.size()); ++i) {
+        const auto& t = e.node_numbers[i];
+        if (t.seen < NumericTrack::kBaseline + 4 || !during_training(t)) continue;
+        const double r = t.recent_ratio(p);
+        if (std::isfinite(r) && r > 0) lr.emplace_back(std::log(r), i);
+      }
+      if (lr.size() < 3 || 2 * lr.size() < n) continue;
+      std::vector<double> values;
+      for (const auto& [v, i] : lr) values.push_back(v);
+      std::sort(values.begin(), values.end());
+      const std::size_t m = values.size() / 2;
+      const double median = values.size() % 2 == 1 ? values[m] : (values[m - 1] + values[m]) / 2;
+      double top = 0, second = 0;
+      std::size_t who = 0;
+      double who_lr = 0;
+      for (const auto& [v, i] : lr) {
+        const double d = std::abs(v - median);
+        if (d > top) {
+          second = top;
+          top = d;
+          who = i;
+          who_lr = v;
+        } else if (d > second) {
+          second = d;
+        }
+      }
+      if (top < kDrift || second * 3 > top) continue;
+      Vote& vote = ballot[who];
+      ++vote.votes;
+      vote.strength += top;
+      if (top > vote.best) {
+        vote.best = top;
+        vote.event = &e;
+      }
+      const auto& track = e.node_numbers[who];
+      long since = track.departed_at[p];
+      if (since < 0 && !std::isnan(track.departed_time[p])) since = iteration_at(track.departed_time[p]);
+
+      if (std::abs(who_lr) > kOwnDeparture && since >= 0 && (vote.since < 0 || since < vote.since)) vote.since = since;
+    }
+  }
+  const Vote* best = nullptr;
+  std::size_t node = 0;
+  for (const auto& [i, v] : ballot) {
+    if (best == nullptr || v.strength > best->strength) {
+      best = &v;
+      node = i;
+    }
+  }
+  if (best == nullptr || best->votes < 2) return std::nullopt;
+  return DriftingNode{node, best->votes, best->since, best->event};
 }
 
 }  // namespace l4::diagnose

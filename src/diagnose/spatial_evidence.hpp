@@ -3,6 +3,7 @@
 // is also singled out when it *lacks* what every other node reports (it died, hung or lost its
 // network before it could report), and when the other nodes' failure lines name it.
 #include <cstddef>
+#include <optional>
 #include <span>
 #include <vector>
 
@@ -24,5 +25,18 @@ std::vector<double> missing_symptom_scores(const JobScan& scan, std::span<const 
 // Per node, the weighted number of failure events shown by *other* nodes whose text names it (its
 // node id as a whole word, e.g. "The node 'dgx-b23_91007_0' has failed to send a keep-alive").
 std::vector<double> named_node_scores(const JobScan& scan, std::span<const WeightedEvent> events);
+
+// The node whose measurements moved unlike every other node's: in some event that all (or most)
+// nodes log with numbers, its recent level departed from its early level while the others' did
+// not, or the reverse (a straggler's compute times grow; everyone else's waits grow).
+struct DriftingNode {
+  std::size_t node = 0;
+  std::size_t votes = 0;        // (event, parameter) pairs that single it out
+  long since = -1;              // iteration at which its own numbers began to depart, -1 unknown
+                                // (placed by time on the job's iteration reports when its own
+                                // stream reports none)
+  const EventStats* event = nullptr;  // the event that singles it out most strongly
+};
+std::optional<DriftingNode> drifting_node(const JobScan& scan);
 
 }  // namespace l4::diagnose

@@ -2,8 +2,10 @@
 // JobScan: everything diagnosis needs from one read of a job's logs, aggregated per event
 // (template) and per node — counts, where and when each event was first seen, the stage and
 // iteration each stream was in. Memory grows with templates × nodes, not with lines.
+#include <array>
 #include <cmath>
 #include <cstdint>
+#include <span>
 #include <limits>
 #include <string>
 #include <vector>
@@ -39,6 +41,33 @@ struct Occurrence {
   }
 };
 
+// One node's measurements in one event's numeric parameters (step times, waits, throughput): their
+// early level and their recent level. A straggler slows every rank's step, but only its own
+// compute times grow; comparing how each node's numbers moved finds it without any error text.
+struct NumericTrack {
+  static constexpr std::size_t kWidth = 8;         // parameters tracked: the first kWidth
+  static constexpr std::uint32_t kBaseline = 16;   // occurrences whose mean is the early level
+  std::array<double, kWidth> base_sum{};
+  std::array<double, kWidth> recent{};             // exponential moving average after the baseline
+  // When the current departure from the early level began: the stream's iteration (-1 unknown)
+  // and time (NaN unknown). Streams that print no iteration reports of their own are placed by time.
+  std::array<long, kWidth> departed_at{-1, -1, -1, -1, -1, -1, -1, -1};
+  std::array<double, kWidth> departed_time{kNoTime, kNoTime, kNoTime, kNoTime, kNoTime, kNoTime, kNoTime, kNoTime};
+  std::array<std::uint32_t, kWidth> numeric{};    // occurrences where the parameter was a number
+  std::uint32_t seen = 0;
+  double last_time = kNoTime;                      // of the latest occurrence
+  long last_iteration = -1;
+
+  // `values`: the line's parameters as numbers (NaN when not a number); `at`: where the line is.
+  void observe(std::span<const double> values, long iteration, double time);
+  // Mean of the early level of parameter p (NaN until the baseline is complete or when p was not
+  // always a number), and the recent level relative to it.
+  [[nodiscard]] double baseline(std::size_t p) const;
+  [[nodiscard]] double recent_ratio(std::size_t p) const;
+  // Merges a track of the same node and event from another worker (approximate: averages).
+  void merge(const NumericTrack& other);
+};
+
 struct EventStats {
   parse::TemplateId id = 0;
   std::string text;                       // template text
@@ -53,6 +82,7 @@ struct EventStats {
   std::vector<std::string> first_parameters;
   StageMask stages = 0;
   TemplateStageInfo stage_info;
+  std::vector<NumericTrack> node_numbers;  // per node index; empty when no parameter is a number
 
   [[nodiscard]] std::uint32_t node_spread() const {
     std::uint32_t n = 0;

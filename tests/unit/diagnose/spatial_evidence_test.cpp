@@ -65,3 +65,62 @@ TEST_CASE("a node named by another node's failure line is implicated, as a whole
   CHECK(s[1] == 0.0);  // "dgx-b2" is a prefix of "dgx-b23", not a name in the text
   CHECK(s[2] == Approx(0.8));
 }
+
+namespace {
+
+// A step-time event on `nodes` nodes, 40 steps each; from step 30 on, node `slow` computes
+// `factor` times slower while the others wait for it.
+JobScan straggling_job(std::size_t nodes, std::size_t slow, double factor) {
+  JobScan scan;
+  for (std::size_t n = 0; n < nodes; ++n) {
+    NodeStats stats;
+    stats.id = "node-" + std::to_string(n);
+    for (long it = 1; it <= 40; ++it) stats.iterations.emplace_back(it, 100.0 + it);
+    scan.nodes.push_back(std::move(stats));
+  }
+  EventStats step;
+  step.node_numbers.resize(nodes);
+  for (long it = 1; it <= 40; ++it) {
+    for (std::size_t n = 0; n < nodes; ++n) {
+      const double jitter = 1.0 + 0.02 * static_cast<double>((it + static_cast<long>(n)) % 3);
+      const bool slowed = it >= 30 && factor != 1.0;
+      const double compute = 1000 * jitter * (slowed && n == slow ? factor : 1.0);
+      const double wait = slowed && n != slow ? 1000 * (factor - 1) + 100 : 100 * jitter;
+      const std::array<double, 3> values{static_cast<double>(it), compute, wait};  // step, compute, wait
+      step.node_numbers[n].observe(values, it, 100.0 + it);
+    }
+  }
+  step.node_counts.assign(nodes, 40);
+  step.count = 40 * nodes;
+  scan.events.push_back(std::move(step));
+  return scan;
+}
+
+}  // namespace
+
+TEST_CASE("numeric tracks keep the early level and when the numbers departed from it", "[diagnose][spatial]") {
+  NumericTrack t;
+  for (long it = 1; it <= 20; ++it) {
+    const std::array<double, 2> v{100.0, std::nan("")};
+    t.observe(v, it, static_cast<double>(it));
+  }
+  CHECK(t.baseline(0) == Approx(100.0));
+  CHECK(std::isnan(t.baseline(1)));  // never a number
+  CHECK(t.departed_at[0] == -1);
+  for (long it = 21; it <= 30; ++it) {
+    const std::array<double, 2> v{300.0, std::nan("")};
+    t.observe(v, it, static_cast<double>(it));
+  }
+  CHECK(t.departed_at[0] == 21);
+  CHECK(t.departed_time[0] == Approx(21.0));
+  CHECK(t.recent_ratio(0) > 2.5);
+}
+
+TEST_CASE("the straggler is the node whose numbers moved unlike the others'", "[diagnose][spatial]") {
+  const auto drift = drifting_node(straggling_job(6, 4, 3.0));
+  REQUIRE(drift.has_value());
+  CHECK(drift->node == 4);
+  CHECK(drift->votes >= 2);  // its compute grew, and it alone did not wait
+  CHECK(drift->since == 30);
+  CHECK_FALSE(drifting_node(straggling_job(6, 4, 1.0)).has_value());  // nobody slowed down
+}
