@@ -21,6 +21,8 @@ namespace {
 // on it (about 1-2): a node missing every widespread symptom, and a node others' failure lines name.
 constexpr double kMissingWeight = 3.0;
 constexpr double kNamedWeight = 1.5;
+// The shortfall of widespread symptoms (0..1) from which a node that says nothing itself went silent.
+constexpr double kSilentShortfall = 0.75;
 
 // Per-event working state of the analysis.
 struct Candidate {
@@ -106,7 +108,7 @@ Citation cite(const Occurrence& o, const std::string& text, const JobScan& scan)
 
 // Job-level patterns that have no error text of their own.
 struct Features {
-  bool node_went_silent = false;
+  bool node_went_silent = false;        // a node lacks nearly every widespread symptom and says nothing itself
   std::size_t silent_node = 0;
   bool iteration_stall = false;
   bool iteration_slowdown = false;
@@ -119,22 +121,6 @@ Features job_features(const JobScan& scan) {
   Features f;
   const std::size_t n = scan.nodes.size();
   if (n >= 2) {
-    // A node that stopped logging long before the others went silent.
-    std::vector<std::pair<double, std::size_t>> last;
-    for (std::size_t i = 0; i < n; ++i) {
-      if (!std::isnan(scan.nodes[i].last_line.time)) last.emplace_back(scan.nodes[i].last_line.time, i);
-    }
-    if (last.size() == n) {
-      std::sort(last.begin(), last.end());
-      std::vector<double> rest;
-      for (std::size_t i = 1; i < last.size(); ++i) rest.push_back(last[i].first);
-      const double gap_to_next = last[1].first - last[0].first;
-      const double typical = median(rest);
-      if (gap_to_next > 30.0 && typical - last[0].first > 30.0) {
-        f.node_went_silent = true;
-        f.silent_node = last[0].second;
-      }
-    }
     // Iterations: every reporting node stopped at the same iteration.
     std::set<long> finals;
     std::size_t reporting = 0;
@@ -271,7 +257,7 @@ Diagnosis Diagnoser::analyze(JobScan scan, const HistoryKnowledge* history) cons
     if (c.score < 0.2) continue;
     candidates.push_back(std::move(c));
   }
-  const Features features = job_features(scan);
+  Features features = job_features(scan);
   if (features.slow_event != nullptr) {
     auto it = std::find_if(candidates.begin(), candidates.end(), [&](auto& c) { return c.event == features.slow_event; });
     if (it == candidates.end()) {
@@ -330,8 +316,24 @@ Diagnosis Diagnoser::analyze(JobScan scan, const HistoryKnowledge* history) cons
     for (std::size_t n = 0; n < node_count; ++n) {
       node_score[n] += kMissingWeight * missing[n] + kNamedWeight * std::min(2.0, named[n]);
     }
+    // A node that reported (almost) none of what every other node did, and no failure of its own,
+    // went silent: lost, powered off, cut from the network.
+    const auto most = std::max_element(missing.begin(), missing.end());
+    if (most != missing.end()) {
+      spdlog::debug("largest symptom shortfall: {:.2f} on {}", *most, scan.nodes[static_cast<std::size_t>(most - missing.begin())].id);
+    }
+    if (most != missing.end() && *most >= kSilentShortfall) {
+      const auto n = static_cast<std::size_t>(most - missing.begin());
+      const bool says_something = std::any_of(candidates.begin(), candidates.end(), [&](const Candidate& c) {
+        return !c.categories.empty() && n < c.event->node_counts.size() && c.event->node_counts[n] > 0 &&
+               c.spread <= 0.34;
+      });
+      if (!says_something) {
+        features.node_went_silent = true;
+        features.silent_node = n;
+      }
+    }
   }
-  if (features.node_went_silent) node_score[features.silent_node] += 2.0;
   if (features.iteration_slowdown) node_score[features.slow_node] += 2.0;
   if (options_.ranking != NodeRanking::l4) {
     // The L4 paper's baselines: earliest first error line, or most error lines.
@@ -434,15 +436,23 @@ Diagnosis Diagnoser::analyze(JobScan scan, const HistoryKnowledge* history) cons
       category_evidence[category].push_back(why);
     }
   };
-  const bool root_has_text = root != nullptr && root->role == EventRole::root && !root->categories.empty() &&
-                             root->event->node_spread() < std::max<std::size_t>(2, node_count / 2);
-  add_feature(features.node_went_silent, "node_went_silent",
-              fmt::format("node {} stopped logging long before the others", scan.nodes[features.silent_node].id));
-  add_feature(features.iteration_stall && !root_has_text, "iteration_stall",
+  // A known fault signature anywhere among the failure events (not one of the categories that
+  // stand for "no signature", such as a hang) is root text, on one node or on all of them.
+  std::set<std::string> signature_free;
+  for (const auto& [category, weight] : catalog_.feature("no_root_text")) signature_free.insert(category);
+  const bool root_has_text = std::any_of(candidates.begin(), candidates.end(), [&](const Candidate& c) {
+    return !c.drift && std::any_of(c.categories.begin(), c.categories.end(),
+                                   [&](auto& cw) { return !signature_free.contains(cw.first); });
+  });
+  const bool silent = features.node_went_silent;
+  add_feature(silent, "node_went_silent",
+              fmt::format("node {} reported none of what the other nodes did, and nothing of its own",
+                          scan.nodes[features.silent_node].id));
+  add_feature(features.iteration_stall && !root_has_text && !silent, "iteration_stall",
               "every node stopped reporting iterations at the same one");
   add_feature(features.iteration_slowdown, "iteration_slowdown",
               fmt::format("node {}'s iterations took markedly longer than the others'", scan.nodes[features.slow_node].id));
-  add_feature(!root_has_text, "no_root_text", "no node-local error text precedes the symptoms");
+  add_feature(!root_has_text && !silent, "no_root_text", "no error text with a known fault signature precedes the symptoms");
 
   std::vector<std::pair<double, std::string>> ranked;
   for (const auto& [category, score] : category_score) ranked.emplace_back(score, category);
