@@ -18,6 +18,7 @@ struct CategoryCatalog::Impl {
     double weight = 1;
     std::vector<std::unique_ptr<RE2>> patterns;
     std::map<std::string, double> features;
+    std::string refines;  // a more general category whose evidence this one inherits
   };
   std::vector<Entry> entries;
 
@@ -28,6 +29,7 @@ struct CategoryCatalog::Impl {
         Entry e;
         e.category = c.at("category").get<std::string>();
         e.weight = c.value("weight", 1.0);
+        e.refines = c.value("refines", std::string());
         RE2::Options options;
         options.set_case_sensitive(false);
         options.set_log_errors(false);
@@ -83,6 +85,14 @@ std::vector<std::pair<std::string, double>> CategoryCatalog::feature(std::string
   for (const auto& e : impl_->entries) {
     auto it = e.features.find(std::string(name));
     if (it != e.features.end()) out.emplace_back(e.category, it->second);
+  }
+  return out;
+}
+
+std::vector<std::pair<std::string, std::string>> CategoryCatalog::refinements() const {
+  std::vector<std::pair<std::string, std::string>> out;
+  for (const auto& e : impl_->entries) {
+    if (!e.refines.empty()) out.emplace_back(e.category, e.refines);
   }
   return out;
 }

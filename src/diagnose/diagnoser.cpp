@@ -23,6 +23,8 @@ constexpr double kMissingWeight = 3.0;
 constexpr double kNamedWeight = 1.5;
 // The shortfall of widespread symptoms (0..1) from which a node that says nothing itself went silent.
 constexpr double kSilentShortfall = 0.75;
+// Each further event with a category's signature counts this much of the one before it.
+constexpr double kFurtherEvidence = 0.5;
 
 // Per-event working state of the analysis.
 struct Candidate {
@@ -420,14 +422,32 @@ Diagnosis Diagnoser::analyze(JobScan scan, const HistoryKnowledge* history) cons
 
   // --- Verdict: catalogue signatures over events, plus job features ----------------------------
   std::map<std::string, double> category_score;
+  std::map<std::string, std::vector<double>> category_votes;
   std::map<std::string, std::vector<std::string>> category_evidence;
   for (const auto& c : candidates) {
     const double role = c.role == EventRole::root ? 2.0 : 0.5;
     for (const auto& [category, weight] : c.categories) {
-      category_score[category] += c.score * weight * role;
+      category_votes[category].push_back(c.score * weight * role);
       auto& ev = category_evidence[category];
       if (ev.size() < 3) ev.push_back(fmt::format("'{}' ({})", c.event->text.substr(0, 120), to_string(c.role)));
     }
+  }
+  // The strongest event speaks for a category; more events add less and less. One fault prints
+  // its signature in several templates (a peer address the parser split), which is one piece of
+  // evidence, not several.
+  for (auto& [category, votes] : category_votes) {
+    std::sort(votes.begin(), votes.end(), std::greater<>());
+    double score = 0, share = 1;
+    for (double v : votes) {
+      score += share * v;
+      share *= kFurtherEvidence;
+    }
+    category_score[category] = score;
+  }
+  for (const auto& [specific, general] : catalog_.refinements()) {
+    auto own = category_score.find(specific);
+    auto inherited = category_score.find(general);
+    if (own != category_score.end() && inherited != category_score.end()) own->second += inherited->second;
   }
   auto add_feature = [&](bool on, std::string_view name, const std::string& why) {
     if (!on) return;
@@ -455,7 +475,10 @@ Diagnosis Diagnoser::analyze(JobScan scan, const HistoryKnowledge* history) cons
   add_feature(!root_has_text && !silent, "no_root_text", "no error text with a known fault signature precedes the symptoms");
 
   std::vector<std::pair<double, std::string>> ranked;
-  for (const auto& [category, score] : category_score) ranked.emplace_back(score, category);
+  for (const auto& [category, score] : category_score) {
+    spdlog::debug("category {}: {:.3f}", category, score);
+    ranked.emplace_back(score, category);
+  }
   std::stable_sort(ranked.begin(), ranked.end(), [](auto& a, auto& b) { return a.first > b.first; });
   if (ranked.empty()) {
     d.verdict.category = "unknown";

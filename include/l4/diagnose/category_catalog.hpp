@@ -23,6 +23,10 @@ class CategoryCatalog {
   [[nodiscard]] std::vector<std::pair<std::string, double>> match(std::string_view text) const;
   // Weight a named job feature ("node_went_silent", ...) gives each category.
   [[nodiscard]] std::vector<std::pair<std::string, double>> feature(std::string_view name) const;
+  // (specific, general) pairs: a category that "refines" another shows all of the general one's
+  // signs plus its own (RoCE faults print NCCL's IB-verbs errors too, and ethernet link events), so
+  // when its own signs are present it inherits the general category's evidence.
+  [[nodiscard]] std::vector<std::pair<std::string, std::string>> refinements() const;
   [[nodiscard]] std::vector<std::string> categories() const;
 
  private:
