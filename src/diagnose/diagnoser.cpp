@@ -76,6 +76,11 @@ double iteration_interval(const JobScan& scan) {
 // progress (time-stamped), or — without stamps — every node showing it made progress after it.
 // Failures end jobs, so an event the job outlived did not cause the failure.
 bool followed_by_progress(const EventStats& e, const JobScan& scan, double progress_time, double margin) {
+  // An unstamped line (a traceback) happened some time after its stream's last stamp: only its
+  // own file can tell whether progress followed it.
+  if (e.last.valid() && !e.last.stamped && e.last.file < scan.file_last_progress.size()) {
+    return scan.file_last_progress[e.last.file] > e.last.line;
+  }
   if (e.last.valid() && !std::isnan(e.last.time) && !std::isnan(progress_time)) {
     return e.last.time < progress_time - margin;
   }
@@ -175,10 +180,11 @@ Features job_features(const JobScan& scan) {
 // The job's stage at an occurrence: the job-wide timeline of stage changes (every stream, by
 // time; stages only move forward past setup) when the occurrence is stamped, else its stream's.
 Stage stage_at(const JobScan& scan, const Occurrence& at) {
-  if (std::isnan(at.time) || scan.stage_changes.empty()) return at.stage.value_or(Stage::init);
+  const double time = at.estimated_time();
+  if (std::isnan(time) || scan.stage_changes.empty()) return at.stage.value_or(Stage::init);
   std::optional<Stage> stage;
   for (const auto& change : scan.stage_changes) {
-    if (change.time > at.time) break;
+    if (change.time > time) break;
     const bool setup = change.stage == Stage::init || change.stage == Stage::loading;
     const bool past_setup = stage && !(*stage == Stage::init || *stage == Stage::loading);
     if (setup && past_setup) continue;

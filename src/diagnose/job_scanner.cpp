@@ -29,7 +29,23 @@ struct StreamState {
   double time = kNoTime;
   std::optional<Stage> stage;
   long iteration = -1;
+  // Events whose occurrences since the stream's last stamp are unstamped; the next stamp bounds them.
+  std::vector<std::uint32_t> unstamped_events;
 };
+
+constexpr std::size_t kMaxUnstampedRun = 4096;
+
+// Gives the unstamped occurrences of `e` at or before line `line` of `file` the stream's next stamp.
+void bound_unstamped(EventStats& e, std::uint32_t node, std::uint32_t file, std::uint64_t line, double stamp) {
+  const auto bound = [&](Occurrence& o) {
+    if (o.valid() && !o.stamped && o.file == file && o.node == node && o.line < line && std::isnan(o.next_stamp)) {
+      o.next_stamp = stamp;
+    }
+  };
+  bound(e.first);
+  bound(e.last);
+  if (node < e.node_first.size()) bound(e.node_first[node]);
+}
 
 // A line no template matched during the parallel pass; mined afterwards.
 struct PendingLine {
@@ -66,6 +82,7 @@ struct Partial {
   std::vector<std::uint32_t> file_ids;
   long last_iteration = -1;
   std::vector<StageChange> stage_changes;
+  std::vector<std::pair<std::uint32_t, std::uint64_t>> file_last_progress;  // (file index, line)
 
   std::uint32_t node(std::string_view name) {
     auto it = node_index.find(std::string(name));
@@ -171,16 +188,23 @@ class Worker {
 
   void read(const io::Ingestor& ingestor, const io::InputFile& input, std::uint32_t file_index) {
     std::size_t hint = 0;
+    std::uint64_t last_progress_line = 0;
     std::unordered_map<std::uint32_t, StreamState> streams;
     parse::ParseResult result;
     auto summary = ingestor.read_file(input, [&](const io::LineRecord& line) {
       const format::Header header = headers_.split(line.content, hint);
       const std::uint32_t node = partial_.node(line.node);
       StreamState& st = streams[node];
+      bool stamped = false;
       if (!header.timestamp.empty()) {
-        if (auto t = format::parse_timestamp(header.timestamp)) st.time = *t;
+        if (auto t = format::parse_timestamp(header.timestamp)) {
+          st.time = *t;
+          stamped = true;
+          for (auto idx : st.unstamped_events) bound_unstamped(partial_.events[idx], node, file_index, line.line_no, *t);
+          st.unstamped_events.clear();
+        }
       }
-      const Occurrence at{node, file_index, line.line_no, st.time, st.stage, st.iteration};
+      const Occurrence at{node, file_index, line.line_no, st.time, st.stage, st.iteration, stamped};
       NodeStats& ns = partial_.nodes[node];
       ++ns.lines;
       if (!ns.first_line.valid()) ns.first_line = at;
@@ -195,6 +219,9 @@ class Worker {
                 partial_.last_iteration, partial_.stage_changes);
         record_event(partial_.events[result.index], at, header.level, line.raw, header.content,
                      result.parameters);
+        if (!stamped && st.unstamped_events.size() < kMaxUnstampedRun) {
+          st.unstamped_events.push_back(static_cast<std::uint32_t>(result.index));
+        }
       } else {
         // Unknown template: classify the text itself so stage and iteration still advance.
         advance(st, stages_.classify(header.content), header.level, header.content, {}, stages_, ns, at,
@@ -203,7 +230,9 @@ class Worker {
                                                std::string(line.raw.substr(0, kMaxTextBytes)),
                                                std::string(header.content), header.level});
       }
+      if (ns.last_progress.file == file_index && ns.last_progress.line == line.line_no) last_progress_line = line.line_no;
     }, file_index);
+    partial_.file_last_progress.emplace_back(file_index, last_progress_line);
     partial_.files.push_back(std::move(summary));
     partial_.file_ids.push_back(file_index);
   }
@@ -404,6 +433,8 @@ JobScan JobScanner::scan(std::span<const std::string> paths, const parse::Templa
     scan.last_iteration = std::max(scan.last_iteration, p.last_iteration);
     scan.stage_changes.insert(scan.stage_changes.end(), p.stage_changes.begin(), p.stage_changes.end());
     for (std::size_t i = 0; i < p.files.size(); ++i) files[p.file_ids[i]] = std::move(p.files[i]);
+    scan.file_last_progress.resize(inputs.size(), 0);
+    for (const auto& [file, line] : p.file_last_progress) scan.file_last_progress[file] = line;
   }
   parse::ParseResult result;
   std::vector<std::string_view> no_params;

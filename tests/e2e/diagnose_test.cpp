@@ -144,3 +144,33 @@ TEST_CASE("l4 diagnose edge cases", "[e2e][diagnose][bad-input]") {
     CHECK(r.err.find("nope.db") != std::string::npos);
   }
 }
+
+TEST_CASE("an unstamped traceback that ends its rank's log is root evidence, though others log on",
+          "[e2e][diagnose]") {
+  // node-03's rank died of an OOM: its traceback carries no timestamp, so its time is only known
+  // to follow the rank's last stamped line; the other nodes report iterations for 50 more seconds
+  // before the watchdog tears them down. That progress is not "the job outlived the error".
+  l4::test::TempDir dir;
+  write_normal_job(dir, "job", 4, 10);
+  for (int n = 1; n <= 4; ++n) {
+    const std::string name = "job/node-0" + std::to_string(n) + ".log";
+    std::string text = slurp(dir.path() / name);
+    if (n == 3) {
+      text += "Traceback (most recent call last):\n  File \"/workspace/train.py\", line 243, in <module>\n";
+      text += "torch.OutOfMemoryError: CUDA out of memory. Tried to allocate 14.06 GiB. GPU 5 has a total capacity of 79.33 GiB\n";
+    } else {
+      for (int i = 11; i <= 59; ++i) {
+        text += "[2024-03-01 10:01:" + std::to_string(i) + ",000] [INFO] [training.py:700:log] iteration " +
+                std::to_string(i) + "/ 100 | lm loss: 2.5 |\n";
+      }
+      text += "[2024-03-01 10:11:00,000] [ERROR] [ProcessGroupNCCL.cpp:607] [Rank 0] Watchdog caught collective operation timeout\n";
+    }
+    dir.write(name, text);
+  }
+  const auto r = run_l4({"diagnose", "--no-history", (dir.path() / "job").string()});
+  REQUIRE(r.exit_code == 0);
+  const auto j = json::parse(r.out);
+  CHECK(j["verdict"]["category"] == "user/config/gpu-oom");
+  CHECK(j["faulty_nodes"][0]["node"] == "node-03");
+  CHECK(j["events"][0]["template"].get<std::string>().find("out of memory") != std::string::npos);
+}

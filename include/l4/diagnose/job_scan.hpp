@@ -29,6 +29,12 @@ struct Occurrence {
                                 // without a stamp; NaN before a stream's first stamp
   std::optional<Stage> stage;   // the stream's stage at this line
   long iteration = -1;          // the last iteration the stream had reported before this line
+  bool stamped = false;         // the line carried its own timestamp (else `time` is a lower bound)
+  double next_stamp = kNoTime;  // for an unstamped line: the next stamp in its stream (upper bound)
+
+  // Best estimate of when an unstamped line was written: a crash's traceback is printed just
+  // before the teardown that follows it, long after the last stamped progress line.
+  [[nodiscard]] double estimated_time() const { return stamped || std::isnan(next_stamp) ? time : next_stamp; }
 
   [[nodiscard]] bool valid() const { return line != 0; }
   // Earlier in time; unknown times after known ones; ties by file then line.
@@ -120,6 +126,9 @@ struct JobScan {
   std::vector<EventStats> events;  // every template that occurred, by id
   long last_iteration = -1;        // highest iteration any stream reported
   std::vector<StageChange> stage_changes;  // from every stream, sorted by time
+  // Per input file, the line number of its last progress line (0: none): whether an unstamped
+  // line was followed by progress is read from its own file.
+  std::vector<std::uint64_t> file_last_progress;
   std::uint64_t templates_from_history = 0;
 };
 
