@@ -63,6 +63,14 @@ bool is_type_label(std::string_view text) {
   return true;
 }
 
+// The text after a field's separator ("status:failed" -> "failed"), or "" when none.
+std::string_view field_value(std::string_view field) {
+  const auto is = field.find(" is ");
+  const auto sep = field.find_first_of(":=");
+  if (is != std::string_view::npos && (sep == std::string_view::npos || is < sep)) return field.substr(is + 4);
+  return sep == std::string_view::npos ? std::string_view{} : field.substr(sep + 1);
+}
+
 std::size_t word_count(std::string_view text) {
   std::size_t n = 0;
   bool in = false;
@@ -80,6 +88,25 @@ FaultExtractor::FaultExtractor() = default;
 
 FaultExtractor::FaultExtractor(FaultLexicon lexicon, ParameterTyper typer)
     : lexicon_(std::move(lexicon)), typer_(std::move(typer)) {}
+
+double FaultExtractor::clause_weight(std::string_view text) const {
+  // Distinct terms, as FaultLexicon::score, but a word that is a field's key ("errorCode=",
+  // "exception.id:") names a field and says nothing about this message.
+  std::vector<TermHit> hits;
+  lexicon_.hits(text, hits);
+  std::vector<std::size_t> seen;
+  double total = 0;
+  for (const auto& h : hits) {
+    std::size_t e = h.end;
+    while (e < text.size() && (is_word_char(text[e]) || text[e] == '.' || text[e] == '-')) ++e;
+    const bool key = e < text.size() &&
+                     (text[e] == '=' || (text[e] == ':' && e + 1 < text.size() && !is_space(text[e + 1])));
+    if (key || std::find(seen.begin(), seen.end(), h.term) != seen.end()) continue;
+    seen.push_back(h.term);
+    total += lexicon_.terms()[h.term].weight;
+  }
+  return total;
+}
 
 Finding FaultExtractor::describe(const ExtractLine& line) const {
   Finding f;
@@ -113,6 +140,11 @@ Finding FaultExtractor::describe(const ExtractLine& line) const {
     spans.emplace_back(b, b + p.size());
   }
   f.parameters = typer_.find(c);
+  // A field whose value states a fault ("status:failed", "retCode is empty") is text to describe,
+  // not a parameter.
+  std::erase_if(f.parameters, [&](const TypedParameter& p) {
+    return p.type == "key_value" && lexicon_.score(field_value(p.text)) > 0;
+  });
   for (const auto& p : f.parameters) {
     // The value, with a wrapper glued before it (DatanodeInfoWithStorage[...]) but not its key.
     std::size_t b = p.value_begin;
@@ -134,6 +166,20 @@ Finding FaultExtractor::describe(const ExtractLine& line) const {
   std::sort(cuts.begin(), cuts.end(), [](const auto& a, const auto& b) {
     return a.first != b.first ? a.first < b.first : a.second.size() > b.second.size();
   });
+  // A quoted payload (reason='…', IndexError('…')) is one message: inside it only sentence
+  // separators cut, and its first clause is no parenthetical detail.
+  std::vector<Span> payloads;
+  for (const auto& [pos, sep] : cuts) {
+    if (!lexicon_.is_payload_opener(sep) || inside(payloads, pos)) continue;
+    const char quote = sep.back();
+    const std::size_t b = pos + sep.size();
+    std::size_t e = c.find(quote, b);
+    while (e != std::string_view::npos && e + 1 < c.size() && is_word_char(c[e + 1])) e = c.find(quote, e + 1);
+    payloads.emplace_back(b, e == std::string_view::npos ? c.size() : e);
+  }
+  std::erase_if(cuts, [&](const auto& cut) {
+    return inside(payloads, cut.first) && !lexicon_.is_sentence_separator(cut.second);
+  });
   std::vector<Clause> clauses;
   std::size_t start = 0;
   std::string_view before;
@@ -151,7 +197,8 @@ Finding FaultExtractor::describe(const ExtractLine& line) const {
     std::size_t b = start, e = end;
     while (b < e && !is_word_char(c[b]) && c[b] != '/' && c[b] != '[') ++b;
     while (e > b && is_space(c[e - 1])) --e;
-    if (e > b) clauses.push_back(Clause{b, e, before, depth_at(b) > 0, 0});
+    const bool parenthetical = depth_at(b) > 0 && !lexicon_.is_payload_opener(before);
+    if (e > b) clauses.push_back(Clause{b, e, before, parenthetical, 0});
   };
   for (const auto& [pos, sep] : cuts) {
     if (pos < start) continue;  // overlapping separators: the longest at a position wins
@@ -160,50 +207,101 @@ Finding FaultExtractor::describe(const ExtractLine& line) const {
     before = sep;
   }
   push(c.size());
+  if (clauses.empty()) return f;
 
-  // Score clauses; a clause ending in a cause marker hands its weight to the next.
+  // Raw weight of each clause: its fault words plus the values that state a fault (HTTP 503).
+  // A clause made only of parameters ("exitCode: 10", "exception.id: vdc") is no description.
+  std::vector<double> raw(clauses.size());
+  std::vector<bool> params_only(clauses.size());
+  std::vector<bool> type_label(clauses.size());
+  for (std::size_t i = 0; i < clauses.size(); ++i) {
+    const auto& cl = clauses[i];
+    const auto text = c.substr(cl.begin, cl.end - cl.begin);
+    raw[i] = clause_weight(text);
+    for (const auto& p : f.parameters) {
+      if (p.begin >= cl.begin && p.end <= cl.end) raw[i] += p.fault_weight;
+    }
+    // Covered when parameters and the punctuation between them ("[url=/x]") fill it.
+    std::size_t covered = cl.begin;
+    for (bool moved = true; moved && covered < cl.end;) {
+      moved = false;
+      while (covered < cl.end && !is_word_char(c[covered])) {
+        ++covered;
+        moved = true;
+      }
+      for (const auto* set : {&whole, &spans}) {
+        for (const auto& [wb, we] : *set) {
+          if (wb <= covered && we > covered) {
+            covered = we;
+            moved = true;
+          }
+        }
+      }
+    }
+    params_only[i] = covered >= cl.end;
+    type_label[i] = is_type_label(text);
+  }
+  // The last clause that can carry a description (prose, not a class name).
+  std::size_t last_prose = clauses.size();
+  for (std::size_t i = clauses.size(); i-- > 0;) {
+    if (!params_only[i] && !type_label[i]) {
+      last_prose = i;
+      break;
+    }
+  }
+
+  // Score clauses. A clause ending in a cause marker, a label ("error: …") and an exception
+  // class opening the message ("ServiceException: …") hand their weight on: to the next prose
+  // clause that names a fault, or to the last prose clause when none does. Parameters and class
+  // names in between pass the hand-over on.
+  // The clause that receives a hand-over keeps the position of the clause that started it: a
+  // root cause deep in a chain ("Cause: … reason='…'") is the headline the chain points to.
   double best = -1e9;
   std::size_t chosen = 0;
   double carry = 0;
+  std::size_t carry_from = 0;
+  auto hand_over = [&](double weight, std::size_t from) {
+    if (carry <= 0) carry_from = from;
+    carry = std::max(carry, weight);
+  };
   for (std::size_t i = 0; i < clauses.size(); ++i) {
     auto& cl = clauses[i];
     const auto text = c.substr(cl.begin, cl.end - cl.begin);
-    const bool label = is_type_label(text);
-    const double incoming = carry;
-    double s = lexicon_.score(text) + (label ? 0.0 : carry);
-    carry = label ? incoming : 0.0;  // "error: IndexError('…')": the label passes the hand-over on
-    // A clause that is only parameters ("exitCode: 10") is no description.
-    std::size_t covered = cl.begin;
-    for (const auto& [wb, we] : whole) {
-      if (wb <= covered && we > covered) covered = we;
+    double s = raw[i];
+    std::size_t position = i;
+    if (params_only[i]) {
+      cl.score = -1e6;
+      continue;
     }
-    for (const auto& [wb, we] : spans) {
-      if (wb <= covered && we > covered) covered = we;
+    if (type_label[i]) {
+      s *= kTypeLabelFactor;
+      if (i == 0 && clauses.size() > 1) hand_over(raw[i] + kCauseBonus, i);
+    } else if (carry > 0 && (raw[i] > 0 || i == last_prose)) {
+      s += carry;
+      position = carry_from;
+      carry = 0;
     }
-    if (covered >= cl.end) s = -1e6;
     for (const auto& m : lexicon_.cause_markers()) {
       if (ends_with_marker(text, m)) {
-        carry = kCauseBonus;
+        hand_over(kCauseBonus, position);
         break;
       }
     }
     for (const auto& m : lexicon_.label_markers()) {
       if (text.size() == m.size() && ends_with_marker(text, m)) {
-        carry = std::max(carry, s + kCauseBonus);  // the label's own weight passes on
+        hand_over(s + kCauseBonus, position);  // the label's own weight passes on
         s = 0;
         break;
       }
     }
-    if (label) s *= kTypeLabelFactor;
     if (cl.parenthetical) s *= kParentheticalFactor;
-    s -= kPositionPenalty * static_cast<double>(i);
+    s -= kPositionPenalty * static_cast<double>(position);
     cl.score = s;
     if (s > best) {
       best = s;
       chosen = i;
     }
   }
-  if (clauses.empty()) return f;
 
   std::size_t cb = clauses[chosen].begin;
   const std::size_t ce = clauses[chosen].end;
@@ -246,7 +344,12 @@ Finding FaultExtractor::describe(const ExtractLine& line) const {
     while (changed && d.second > d.first) {
       changed = false;
       while (d.first < d.second && !is_word_char(c[d.first])) { ++d.first; changed = true; }
-      while (d.second > d.first && !is_word_char(c[d.second - 1]) && c[d.second - 1] != ')') { --d.second; changed = true; }
+      // A closing parenthesis stays when the description opened it ("executor(s)").
+      while (d.second > d.first && !is_word_char(c[d.second - 1]) &&
+             (c[d.second - 1] != ')' || c.substr(d.first, d.second - d.first).find('(') == std::string_view::npos)) {
+        --d.second;
+        changed = true;
+      }
       // last word
       std::size_t w = d.second;
       while (w > d.first && is_word_char(c[w - 1])) --w;
@@ -283,6 +386,16 @@ Finding FaultExtractor::describe(const ExtractLine& line) const {
       desc = ext;
     }
   }
+  // "ResponseEntity return httpCode is 404": when only a value states the fault, that value with
+  // its key is the description.
+  if (lexicon_.score(c.substr(desc.first, desc.second - desc.first)) <= 0) {
+    for (const auto& p : f.parameters) {
+      if (p.fault_weight > 0 && p.begin >= clauses[chosen].begin && p.end <= ce) {
+        desc = {p.begin, p.end};
+        break;
+      }
+    }
+  }
   f.description_begin = desc.first;
   f.description_end = desc.second;
   f.description = std::string(c.substr(desc.first, desc.second - desc.first));
@@ -316,7 +429,11 @@ Finding FaultExtractor::describe(const ExtractLine& line) const {
       fip = &p;
     }
   }
-  if (fip != nullptr) f.fip = fip->text;
+  if (fip != nullptr) {
+    // A value its code-style key names is shown with the key ("taskId is 42", "url is /x").
+    const std::size_t key = fip->text == fip->value ? typer_.field_key_before(c, fip->begin) : std::string_view::npos;
+    f.fip = key == std::string_view::npos ? fip->text : std::string(c.substr(key, fip->end - key));
+  }
   return f;
 }
 
@@ -332,6 +449,7 @@ std::vector<Finding> FaultExtractor::extract(std::span<const ExtractLine> lines,
   }
   std::vector<Finding> out;
   std::unordered_map<parse::TemplateId, std::size_t> first;  // template -> index in out
+  bool onset_seen = top_level < format::Level::error;  // no onset bonus below error level
   for (std::size_t i = 0; i < lines.size(); ++i) {
     const auto& l = lines[i];
     const auto k = key(l);
@@ -339,6 +457,10 @@ std::vector<Finding> FaultExtractor::extract(std::span<const ExtractLine> lines,
     s += options.rarity_bonus / (1.0 + std::log2(static_cast<double>(counts[k])));
     if (l.level == top_level && top_level >= format::Level::warn) s += options.top_level_bonus;
     if (s < options.keep_threshold) continue;
+    if (!onset_seen && l.level == top_level) {
+      s += options.onset_bonus;
+      onset_seen = true;
+    }
     // Background specificity ranks candidates; it does not make a line a candidate.
     if (options.template_sets != nullptr && options.sets > 1) {
       const auto it = options.template_sets->find(k);
@@ -358,6 +480,10 @@ std::vector<Finding> FaultExtractor::extract(std::span<const ExtractLine> lines,
     int best_priority = 0;
     for (const auto& p : f.parameters) best_priority = std::max(best_priority, p.fip_priority);
     f.score = s + options.entity_bonus * (f.fip.empty() ? 0.0 : best_priority / 10.0);
+    // A value that states the fault ("httpCode is 503") weighs like the fault words it replaces.
+    for (const auto& p : f.parameters) {
+      if (p.begin >= f.description_begin && p.end <= f.description_end) f.score += p.fault_weight;
+    }
     if (!options.one_per_template) f.occurrences = counts[k];
     out.push_back(std::move(f));
   }

@@ -101,6 +101,8 @@ FaultLexicon::FaultLexicon(std::string_view json) {
     trailing_stop_words_ = string_list(doc, "trailing_stop_words");
     leading_stop_words_ = string_list(doc, "leading_stop_words");
     wrapper_prefixes_ = string_list(doc, "wrapper_prefixes");
+    payload_openers_ = string_list(doc, "payload_openers");
+    sentence_separators_ = string_list(doc, "sentence_separators");
   } catch (const nlohmann::json::exception& e) {
     throw InputError(std::string("fault lexicon: malformed JSON: ") + e.what());
   }
@@ -161,6 +163,15 @@ void FaultLexicon::hits(std::string_view text, std::vector<TermHit>& out) const 
 
 bool FaultLexicon::is_trailing_stop_word(std::string_view word) const {
   return contains_word(trailing_stop_words_, word);
+}
+
+bool FaultLexicon::is_payload_opener(std::string_view separator) const {
+  return std::find(payload_openers_.begin(), payload_openers_.end(), separator) != payload_openers_.end();
+}
+
+bool FaultLexicon::is_sentence_separator(std::string_view separator) const {
+  return std::find(sentence_separators_.begin(), sentence_separators_.end(), separator) !=
+         sentence_separators_.end();
 }
 
 bool FaultLexicon::is_leading_stop_word(std::string_view word) const {

@@ -3,6 +3,9 @@
 #include <re2/re2.h>
 
 #include <algorithm>
+#include <cctype>
+#include <optional>
+#include <utility>
 #include <nlohmann/json.hpp>
 
 #include "l4/embedded_data.hpp"
@@ -18,10 +21,14 @@ struct ParameterTyper::Impl {
     int fip_priority = 0;
     bool fip_with_key = false;
     bool generic = false;  // key=value, number: yield to any specific type they overlap
+    double fault_weight = 0;  // for a numeric value inside [fault_min, fault_max]
+    double fault_min = 0, fault_max = -1;
   };
   std::vector<Type> types;
   std::vector<std::string> names;
   std::vector<std::vector<std::string>> examples;
+  std::unique_ptr<RE2> field_key_before;  // "{field_key}{field_sep}" anchored at the end
+  std::unique_ptr<RE2> context_key;       // keys of request context (trace id): never a FIP
 };
 
 namespace {
@@ -35,7 +42,32 @@ struct Candidate {
 
 // Characters a pattern may match just before its value ("(?:^|[\\s=:,])/path") that are no part
 // of the parameter's text.
+bool is_space(char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\n'; }
 bool is_leading_delimiter(char c) { return c == ' ' || c == '\t' || c == '=' || c == ':' || c == ','; }
+
+// Patterns name the shared field syntax as {field_key} and {field_sep}.
+std::string expand_fields(std::string pattern, const std::string& key, const std::string& sep) {
+  for (const auto& [name, value] : {std::pair<std::string_view, const std::string&>{"{field_key}", key},
+                                    std::pair<std::string_view, const std::string&>{"{field_sep}", sep}}) {
+    for (auto at = pattern.find(name); at != std::string::npos; at = pattern.find(name, at + value.size())) {
+      pattern = pattern.substr(0, at) + value + pattern.substr(at + name.size());
+    }
+  }
+  return pattern;
+}
+
+// The numeric value of `v` ("404", "-9"), or nullopt.
+std::optional<double> number_of(std::string_view v) {
+  if (v.empty() || v.size() > 18) return std::nullopt;
+  double x = 0;
+  std::size_t i = v.front() == '-' ? 1 : 0;
+  if (i == v.size()) return std::nullopt;
+  for (; i < v.size(); ++i) {
+    if (v[i] < '0' || v[i] > '9') return std::nullopt;
+    x = x * 10 + (v[i] - '0');
+  }
+  return v.front() == '-' ? -x : x;
+}
 
 }  // namespace
 
@@ -46,10 +78,24 @@ ParameterTyper::ParameterTyper(std::string_view json) : impl_(std::make_unique<I
     RE2::Options opts;
     opts.set_encoding(RE2::Options::EncodingLatin1);  // log bytes need not be valid UTF-8
     opts.set_log_errors(false);
+    const auto field_key = doc.value("field_key", std::string("(?!)"));
+    const auto field_sep = doc.value("field_sep", std::string("(?!)"));
+    if (doc.contains("field_key")) {
+      impl_->field_key_before = std::make_unique<RE2>("(" + field_key + field_sep + ")$", opts);
+      if (!impl_->field_key_before->ok()) {
+        throw InputError("parameter types: field_key/field_sep do not compile: " + impl_->field_key_before->error());
+      }
+    }
+    if (doc.contains("context_key")) {
+      impl_->context_key = std::make_unique<RE2>(doc.at("context_key").get<std::string>(), opts);
+      if (!impl_->context_key->ok()) {
+        throw InputError("parameter types: context_key does not compile: " + impl_->context_key->error());
+      }
+    }
     for (const auto& t : doc.at("types")) {
       Impl::Type type;
       type.name = t.at("name").get<std::string>();
-      const auto pattern = t.at("regex").get<std::string>();
+      const auto pattern = expand_fields(t.at("regex").get<std::string>(), field_key, field_sep);
       type.re = std::make_unique<RE2>(pattern, opts);
       if (!type.re->ok()) {
         throw InputError("parameter types: pattern of '" + type.name + "' does not compile: " + type.re->error());
@@ -58,6 +104,11 @@ ParameterTyper::ParameterTyper(std::string_view json) : impl_(std::make_unique<I
       type.fip_priority = t.value("fip_priority", 0);
       type.fip_with_key = t.value("fip_text", std::string("value")) == "text";
       type.generic = t.value("generic", false);
+      if (t.contains("fault_range")) {
+        type.fault_min = t.at("fault_range").at(0).get<double>();
+        type.fault_max = t.at("fault_range").at(1).get<double>();
+        type.fault_weight = t.value("fault_weight", 0.0);
+      }
       std::vector<std::string> examples;
       if (t.contains("examples")) {
         for (const auto& e : t.at("examples")) examples.push_back(e.get<std::string>());
@@ -106,7 +157,13 @@ std::vector<TypedParameter> ParameterTyper::find(std::string_view text) const {
       }
       std::size_t mb = b;
       while (mb < vb && is_leading_delimiter(text[mb])) ++mb;
-      if (ve > vb) cands.push_back(Candidate{ti, mb, e, vb, ve});
+      // A full stop that ends the sentence is no part of the value ("url is /x/y. Next").
+      std::size_t me = e;
+      while (ve > vb + 1 && ve == me && text[ve - 1] == '.' && (me == text.size() || is_space(text[me]))) {
+        --ve;
+        --me;
+      }
+      if (ve > vb) cands.push_back(Candidate{ti, mb, me, vb, ve});
       pos = e > pos ? e : pos + 1;
     }
   }
@@ -135,6 +192,10 @@ std::vector<TypedParameter> ParameterTyper::find(std::string_view text) const {
     p.value = std::string(text.substr(c.value_begin, c.value_end - c.value_begin));
     p.fip_priority = t.fip_priority;
     p.fip_with_key = t.fip_with_key;
+    if (t.fault_weight != 0) {
+      const auto x = number_of(p.value);
+      if (x && *x >= t.fault_min && *x <= t.fault_max) p.fault_weight = t.fault_weight;
+    }
     if (t.fip_with_key) {
       p.begin = c.begin;
       p.end = c.end;
@@ -143,12 +204,37 @@ std::vector<TypedParameter> ParameterTyper::find(std::string_view text) const {
       p.end = c.value_end;
     }
     p.text = std::string(text.substr(p.begin, p.end - p.begin));
+    // A value named by a request-context key (traceid is …, x-request-id:…) identifies the
+    // request, not the fault.
+    if (impl_->context_key) {
+      const auto context = [&](std::size_t from, std::size_t to) {
+        return RE2::PartialMatch(re2::StringPiece(text.data() + from, to - from), *impl_->context_key);
+      };
+      const std::size_t key = field_key_before(text, c.begin);
+      if (context(c.begin, c.end) || (key != std::string_view::npos && context(key, c.begin))) p.fip_priority = 0;
+    }
     p.value_begin = c.value_begin;
     p.match_begin = c.begin;
     p.match_end = c.end;
     out.push_back(std::move(p));
   }
   return out;
+}
+
+std::size_t ParameterTyper::field_key_before(std::string_view text, std::size_t pos) const {
+  if (!impl_->field_key_before || pos > text.size()) return std::string_view::npos;
+  constexpr std::size_t kWindow = 64;  // keys are short; bound the work on long lines
+  const std::size_t from = pos > kWindow ? pos - kWindow : 0;
+  re2::StringPiece key;
+  const re2::StringPiece window(text.data() + from, pos - from);
+  if (!RE2::PartialMatch(window, *impl_->field_key_before, &key)) return std::string_view::npos;
+  const auto b = static_cast<std::size_t>(key.data() - text.data());
+  // The key must start a word: not the tail of a longer token ("x-request-id").
+  if (b > 0 && (std::isalnum(static_cast<unsigned char>(text[b - 1])) != 0 || text[b - 1] == '_' ||
+                text[b - 1] == '-' || text[b - 1] == '.')) {
+    return std::string_view::npos;
+  }
+  return b;
 }
 
 const std::vector<std::string>& ParameterTyper::type_names() const { return impl_->names; }

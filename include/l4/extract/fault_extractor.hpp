@@ -9,13 +9,16 @@
 //     description — its constant words up to the first parameter, trailing stop words trimmed.
 //     Parameters are the template's parameters and the entities ParameterTyper finds; the one
 //     whose type indicates the fault best is the FIP.
-// Findings are ranked by score; by default one finding per template (the first occurrence).
+// Findings are ranked by score (coarse score, rarity, severity, the first error's onset bonus,
+// the entity named, values that state a fault); by default one finding per template (the first
+// occurrence).
 //
 //   l4::extract::FaultExtractor ex;                 // embedded lexicon and types
 //   auto findings = ex.extract(lines, {.top = 5});
 #include <cstddef>
 #include <cstdint>
 #include <span>
+#include <string_view>
 #include <unordered_map>
 #include <vector>
 
@@ -32,6 +35,9 @@ struct ExtractOptions {
   double rarity_bonus = 1.5;      // added for a template seen once, decaying with its count
   double top_level_bonus = 1.0;   // added when the line has the highest severity in the set
   double entity_bonus = 1.0;      // times the best FIP type's fip_priority / 10
+  // Added to the first candidate at the highest severity when that is error or above: the first
+  // error of a cascade is its root; the errors after it are its consequences and wrappers.
+  double onset_bonus = 3.0;
   bool one_per_template = true;   // report each template once (its first line)
   // Optional background: in how many sets (jobs, sessions, files) of a larger collection each
   // template occurs, and how many sets there are. A template found in most sets is routine
@@ -63,6 +69,9 @@ class FaultExtractor {
   [[nodiscard]] const ParameterTyper& typer() const { return typer_; }
 
  private:
+  // Fault weight of one clause: its distinct lexicon terms, field keys ("errorCode=") excluded.
+  [[nodiscard]] double clause_weight(std::string_view text) const;
+
   FaultLexicon lexicon_;
   ParameterTyper typer_;
 };

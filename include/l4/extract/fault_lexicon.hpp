@@ -56,6 +56,10 @@ class FaultLexicon {
   [[nodiscard]] bool is_trailing_stop_word(std::string_view word) const;
   [[nodiscard]] bool is_leading_stop_word(std::string_view word) const;
   [[nodiscard]] const std::vector<std::string>& wrapper_prefixes() const { return wrapper_prefixes_; }
+  // Separators that open a quoted payload (reason='…', IndexError('…')): the quote is one message.
+  [[nodiscard]] bool is_payload_opener(std::string_view separator) const;
+  // Separators that still cut inside a payload (". ", "; ").
+  [[nodiscard]] bool is_sentence_separator(std::string_view separator) const;
 
  private:
   template <class Visit>
@@ -75,6 +79,8 @@ class FaultLexicon {
   std::vector<std::string> trailing_stop_words_;
   std::vector<std::string> leading_stop_words_;
   std::vector<std::string> wrapper_prefixes_;
+  std::vector<std::string> payload_openers_;
+  std::vector<std::string> sentence_separators_;
 };
 
 }  // namespace l4::extract

@@ -35,6 +35,10 @@ class ParameterTyper {
   // Every typed parameter in `text`, non-overlapping, ordered by position. Thread-safe.
   [[nodiscard]] std::vector<TypedParameter> find(std::string_view text) const;
 
+  // Where a field key and its separator ("taskId is ", "url=") end exactly at `pos` of `text`,
+  // the key's start; npos when the text before `pos` is not such a key (see field_key in the table).
+  [[nodiscard]] std::size_t field_key_before(std::string_view text, std::size_t pos) const;
+
   // Type names in table order.
   [[nodiscard]] const std::vector<std::string>& type_names() const;
   // The examples listed for each type (same order as type_names()).

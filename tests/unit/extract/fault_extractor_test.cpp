@@ -184,11 +184,14 @@ TEST_CASE("background: a template common to most sets ranks below a specific one
   ExtractOptions with;
   with.template_sets = &sets;
   with.sets = 32;
+  with.onset_bonus = 0;  // both are errors: isolate the background from the first error's bonus
   const auto ranked = extractor().extract(lines, with);
   REQUIRE(ranked.size() == 2);
   CHECK(ranked[0].line_no == 2);
   CHECK(ranked[0].fip == "taskId=42");
-  const auto plain = extractor().extract(lines);
+  ExtractOptions without;
+  without.onset_bonus = 0;
+  const auto plain = extractor().extract(lines, without);
   REQUIRE(plain.size() == 2);
   const double gap_plain = plain[0].line_no == 2 ? plain[0].score - plain[1].score : plain[1].score - plain[0].score;
   const double gap_with = ranked[0].score - ranked[1].score;
@@ -207,4 +210,83 @@ TEST_CASE("a code name ending the description is a parameter; a short fault sent
   CHECK(code.fip == "awaitResult");
   CHECK(extractor().describe(lines[1]).description == "Container killed on request. Exit code is 137");
   CHECK(extractor().typer().type_of("awaitResult") == "identifier");
+}
+
+TEST_CASE("the first error of a cascade ranks first; no onset bonus below error level", "[extract]") {
+  const std::vector<Line> cascade = {
+      {"cannot get topicInfo for consumer by topic: orders", "cannot get topicInfo for consumer by topic: <*>",
+       Level::error},
+      {"get clusterIp failed when create consumer", "", Level::error},
+      {"create consumer failed!", "", Level::error},
+  };
+  const auto ranked = extractor().extract(build(cascade));
+  REQUIRE(ranked.size() == 3);
+  CHECK(ranked[0].line_no == 1);
+  ExtractOptions no_onset;
+  no_onset.onset_bonus = 0;
+  CHECK(extractor().extract(build(cascade), no_onset)[0].line_no != 1);
+
+  const std::vector<Line> warnings = {
+      {"cannot get topicInfo for consumer by topic: orders", "", Level::warn},
+      {"get clusterIp failed when create consumer", "", Level::warn},
+  };
+  const auto warned = extractor().extract(build(warnings));
+  REQUIRE(warned.size() == 2);
+  CHECK(warned[0].line_no == 2);  // ranked by weight alone: "failed" outweighs "cannot"
+}
+
+TEST_CASE("a quoted payload is one message and the root of a cause chain", "[extract]") {
+  const std::vector<Line> src = {
+      {"un handle exception e={} Exception: \\n### Error updating database. Cause: Exception: [errorCode=00500, "
+       "SQLState='S1009', reason='Sql cannot be null or empty.', clientIP=127.0.0.1.]",
+       "", Level::error},
+      {"an error occurred when handle message, error: IndexError('list index out of range')", "", Level::error},
+      {"execute db failed; nested exception is Exception: [reason='Failed to read data from socket, the socket "
+       "may have been closed. ioClient:@556439ec, detail: java.io.IOException: Connection reset by peer', "
+       "serverIP=127.0.0.1:8083]",
+       "", Level::warn},
+  };
+  const auto lines = build(src);
+  CHECK(extractor().describe(lines[0]).description == "Sql cannot be null or empty");
+  CHECK(extractor().describe(lines[1]).description == "list index out of range");
+  CHECK(extractor().describe(lines[2]).description ==
+        "Failed to read data from socket, the socket may have been closed");
+}
+
+TEST_CASE("an exception class opening the message hands the description to what follows", "[extract]") {
+  const std::vector<Line> src = {
+      {"ServiceException  ServiceException: exception.id: Paramerror; class ApplicationReq; projectId may not be null;",
+       "", Level::error},
+      {"Failed to send RPC 5 to master3/172.17.0.2:45681: java.io.IOException: Broken pipe", "", Level::error},
+  };
+  const auto lines = build(src);
+  CHECK(extractor().describe(lines[0]).description == "projectId may not be null");
+  // A class name in the middle of a message is a detail; the headline stays.
+  CHECK(extractor().describe(lines[1]).description.starts_with("Failed to send RPC"));
+}
+
+TEST_CASE("a value that states the fault is the description; fields keep their key in the FIP", "[extract]") {
+  const std::vector<Line> src = {
+      {"ResponseEntity return httpCode is 404. requestEntity's type is GET. requestEntity's url is /v2/url. "
+       "requestEntity's header is 404, please check!",
+       "", Level::error},
+      {"url delecttion Task is not exist or dup, taskId is 42", "", Level::error},
+      {"parameter check error, param name:name, value:value., traceid is 61d26ce1, requestid is routeid", "",
+       Level::error},
+      {"jsonList is empty,and path is:moautoops.v1.jobs.jobParam", "", Level::error},
+      {"ResponseEntity return httpCode is 200. requestEntity's type is GET.", "", Level::info},
+  };
+  const auto lines = build(src);
+  const auto http = extractor().describe(lines[0]);
+  CHECK(http.description == "httpCode is 404");
+  CHECK(http.fip == "url is /v2/url");
+  CHECK(extractor().describe(lines[1]).fip == "taskId is 42");
+  const auto check = extractor().describe(lines[2]);
+  CHECK(check.description == "parameter check error");
+  CHECK(check.fip == "name:name");  // never the trace or request id
+  CHECK(extractor().describe(lines[3]).description == "jsonList is empty");  // a field stating a fault is text
+  // A successful status is no fault: the extractor ranks the 404 above it.
+  const auto ranked = extractor().extract(std::vector<ExtractLine>{lines[0], lines[4]}, ExtractOptions{.onset_bonus = 0});
+  REQUIRE_FALSE(ranked.empty());
+  CHECK(ranked[0].line_no == 1);
 }

@@ -145,3 +145,36 @@ TEST_CASE("a table with a bad pattern is rejected with its name", "[extract][typ
   }
   CHECK_THROWS_AS(ParameterTyper("{not json"), l4::InputError);
 }
+
+TEST_CASE("fields: code-style keys with ':', '=' or ' is ', error codes, request context", "[extract][typer]") {
+  const auto task = find_type("Task is not exist or dup, taskId is 42", "key_value");
+  REQUIRE(task.has_value());
+  CHECK(task->text == "taskId is 42");
+  CHECK_FALSE(find_type("the Task is gone", "key_value").has_value());  // prose is no field
+  CHECK(find_type("ids:[\"id\"] can supported", "key_value")->text == "ids:[\"id\"]");
+  const auto code = find_type("internal server error, error code:vapp-00001, error message:x", "error_code");
+  REQUIRE(code.has_value());
+  CHECK(code->value == "vapp-00001");
+  CHECK(code->fip_priority < 3);  // an error code labels the fault; it is no FIP on its own
+  // Request context is never a FIP, keyed before the value or inside the field.
+  for (const auto& p : typer().find("traceid is 61d26ce1, x-request-id:routeid5, userId is 7")) {
+    INFO(p.text);
+    if (p.text.find("userId") != std::string::npos) {
+      CHECK(p.fip_priority >= 3);
+    } else {
+      CHECK(p.fip_priority == 0);
+    }
+  }
+  const std::string line = "requestEntity's url is /v2/url. next";
+  const auto path = find_type(line, "path");
+  REQUIRE(path.has_value());
+  CHECK(path->value == "/v2/url");  // the sentence's full stop is no part of the value
+  CHECK(typer().field_key_before(line, line.find("/v2")) == line.find("url is"));
+  CHECK(typer().field_key_before(line, line.find("next")) == std::string_view::npos);
+}
+
+TEST_CASE("an HTTP error status states a fault; a success status does not", "[extract][typer]") {
+  CHECK(find_type("httpCode is 404", "http_status")->fault_weight > 0);
+  CHECK(find_type("Response status code is 503, expected is 200", "http_status")->fault_weight > 0);
+  CHECK(find_type("status code: 200", "http_status")->fault_weight == 0);
+}
