@@ -21,6 +21,15 @@ constexpr bool is_word_delim(char c) {
   }
 }
 constexpr bool is_digit(char c) { return c >= '0' && c <= '9'; }
+
+// A '<' or '>' that is a comparison sign ("<1", ">=500", "a->b"), not part of a "<*>" variable:
+// it separates words, so the number it qualifies is masked on its own ("lifetime <1 sec").
+bool comparison_sign_at(std::string_view piece, std::size_t k) {
+  const char c = piece[k];
+  if (c == '<') return piece.substr(k, 3) != "<*>";
+  if (c == '>') return k < 2 || piece.substr(k - 2, 3) != "<*>";
+  return false;
+}
 constexpr bool is_space(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v'; }
 
 bool all_digits(std::string_view s) {
@@ -209,12 +218,12 @@ void TokenMasker::mask_into(std::string_view token, std::string& out) const {
     // words inside the piece: digit runs and booleans become <*>, a word holding <*> becomes <*>
     std::size_t k = 0;
     while (k < piece.size()) {
-      if (is_word_delim(piece[k])) {
+      if (is_word_delim(piece[k]) || comparison_sign_at(piece, k)) {
         out.push_back(piece[k++]);
         continue;
       }
       std::size_t m = k;
-      while (m < piece.size() && !is_word_delim(piece[m])) ++m;
+      while (m < piece.size() && !is_word_delim(piece[m]) && !comparison_sign_at(piece, m)) ++m;
       const std::string_view word = piece.substr(k, m - k);
       k = m;
       if (all_digits(word) || iequals(word, "true") || iequals(word, "false") || iequals(word, "null") ||

@@ -27,6 +27,19 @@ TEST_CASE("masker: digit runs, addresses and typed variables become <*>", "[pars
   CHECK(m.mask("00-1b-21-3a-4f-5c") == "<*>");
 }
 
+TEST_CASE("masker: comparison signs separate the number they qualify", "[parse][mask]") {
+  const TokenMasker m;
+  CHECK(m.mask("<1") == "<<*>");
+  CHECK(m.mask(">=500") == ">=<*>");
+  CHECK(m.mask("(<5)") == "(<<*>)");
+  CHECK(m.mask("a->b") == "a->b");
+  CHECK(m.mask("<init>") == "<init>");
+  for (const char* token : {"<<*>", "<*>><*>", "x<*>"}) {
+    INFO(token);
+    CHECK(m.mask(m.mask(token)) == m.mask(token));
+  }
+}
+
 TEST_CASE("masker: keeps the template text around variables", "[parse][mask]") {
   const TokenMasker m;
   CHECK(m.mask("node-246") == "node-<*>");
