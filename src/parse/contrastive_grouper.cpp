@@ -4,6 +4,7 @@
 #include <map>
 #include <set>
 #include <string_view>
+#include <tuple>
 #include <unordered_map>
 
 #include <nlohmann/json.hpp>
@@ -119,6 +120,63 @@ std::string shape_of(std::span<const MaskedLine> lines, std::span<const std::siz
   return generalize(values);
 }
 
+// One token of a template in step 4: its text and, for a run slot, the fewest tokens it covers.
+struct SlotToken {
+  std::string text;
+  std::optional<std::size_t> run_min;
+  friend bool operator==(const SlotToken&, const SlotToken&) = default;
+};
+// The tokens between two anchors (or before the first, after the last).
+using Gap = std::vector<SlotToken>;
+
+bool holds_variable(std::span<const SlotToken> gap) {
+  return std::any_of(gap.begin(), gap.end(), [](const SlotToken& t) { return has_wildcard(t.text); });
+}
+bool has_run(std::span<const SlotToken> gap) {
+  return std::any_of(gap.begin(), gap.end(), [](const SlotToken& t) { return t.run_min.has_value(); });
+}
+std::size_t fewest_tokens(std::span<const SlotToken> gap) {
+  std::size_t n = 0;
+  for (const SlotToken& t : gap) n += t.run_min.value_or(1);
+  return n;
+}
+
+// Two different gaps as one: token by token when they are alike in length (the shape both values
+// share), else one run slot between what they have in common at either end. nullopt when the
+// difference holds no variable (only unit words differ: not a parameter).
+std::optional<Gap> merge_gaps(const Gap& a, const Gap& b) {
+  if (!holds_variable(a) && !holds_variable(b)) return std::nullopt;
+  Gap out;
+  if (a.size() == b.size() && !has_run(a) && !has_run(b)) {
+    for (std::size_t k = 0; k < a.size(); ++k) {
+      if (a[k] == b[k]) {
+        out.push_back(a[k]);
+        continue;
+      }
+      std::vector<std::string_view> values{a[k].text, b[k].text};
+      std::sort(values.begin(), values.end());
+      out.push_back({generalize(values), std::nullopt});
+    }
+    return out;
+  }
+  auto fixed_same = [](const SlotToken& x, const SlotToken& y) {
+    return x == y && !x.run_min && !has_wildcard(x.text);
+  };
+  const std::size_t shorter = std::min(a.size(), b.size());
+  std::size_t head = 0;
+  while (head < shorter && fixed_same(a[head], b[head])) ++head;
+  std::size_t tail = 0;
+  while (head + tail < shorter && fixed_same(a[a.size() - 1 - tail], b[b.size() - 1 - tail])) ++tail;
+  const std::span<const SlotToken> mid_a(a.begin() + static_cast<std::ptrdiff_t>(head), a.size() - head - tail);
+  const std::span<const SlotToken> mid_b(b.begin() + static_cast<std::ptrdiff_t>(head), b.size() - head - tail);
+  if (!holds_variable(mid_a) && !holds_variable(mid_b)) return std::nullopt;
+  out.assign(a.begin(), a.begin() + static_cast<std::ptrdiff_t>(head));
+  const bool may_be_empty = fewest_tokens(mid_a) == 0 || fewest_tokens(mid_b) == 0;
+  out.push_back({"<*>", may_be_empty ? 0U : 1U});
+  out.insert(out.end(), a.end() - static_cast<std::ptrdiff_t>(tail), a.end());
+  return out;
+}
+
 }  // namespace
 
 std::vector<std::string> default_unit_words() {
@@ -137,6 +195,90 @@ bool ContrastiveGrouper::is_unit(std::string_view token) const {
     token.remove_suffix(1);
   }
   return std::find(options_.unit_words.begin(), options_.unit_words.end(), token) != options_.unit_words.end();
+}
+
+bool ContrastiveGrouper::parameter_like(std::string_view token) const {
+  // "(<*>", "<*>:<*>", "<<*>" are variables in punctuation; "user=<*>" holds template text (its key)
+  return (has_wildcard(token) && skeleton(token).empty()) || is_unit(token);
+}
+
+std::optional<MinedTemplate> ContrastiveGrouper::merged_runs(const MinedTemplate& a, const MinedTemplate& b) const {
+  // templates of one length without runs were compared position by position in step 3
+  if (a.tokens.size() == b.tokens.size() && a.runs.empty() && b.runs.empty()) return std::nullopt;
+  auto decompose = [this](const MinedTemplate& t, std::vector<std::string_view>& anchors, std::vector<Gap>& gaps) {
+    gaps.assign(1, Gap{});
+    std::size_t r = 0;
+    for (std::size_t p = 0; p < t.tokens.size(); ++p) {
+      const bool run = r < t.runs.size() && t.runs[r].position == p;
+      if (!run && !parameter_like(t.tokens[p])) {
+        anchors.push_back(t.tokens[p]);
+        gaps.emplace_back();
+        continue;
+      }
+      gaps.back().push_back({t.tokens[p], run ? std::optional(t.runs[r].min_tokens) : std::nullopt});
+      if (run) ++r;
+    }
+  };
+  std::vector<std::string_view> anchors_a;
+  std::vector<std::string_view> anchors_b;
+  std::vector<Gap> gaps_a;
+  std::vector<Gap> gaps_b;
+  decompose(a, anchors_a, gaps_a);
+  decompose(b, anchors_b, gaps_b);
+  if (anchors_a.empty() || anchors_a != anchors_b) return std::nullopt;
+  MinedTemplate m;
+  for (std::size_t g = 0; g < gaps_a.size(); ++g) {
+    std::optional<Gap> gap = gaps_a[g] == gaps_b[g] ? std::optional(gaps_a[g]) : merge_gaps(gaps_a[g], gaps_b[g]);
+    if (!gap) return std::nullopt;
+    for (auto& tok : *gap) {
+      if (tok.run_min) m.runs.push_back({m.tokens.size(), *tok.run_min});
+      m.tokens.push_back(std::move(tok.text));
+    }
+    if (g < anchors_a.size()) m.tokens.emplace_back(anchors_a[g]);
+  }
+  m.count = a.count + b.count;
+  m.members.reserve(a.members.size() + b.members.size());
+  std::merge(a.members.begin(), a.members.end(), b.members.begin(), b.members.end(), std::back_inserter(m.members));
+  return m;
+}
+
+std::vector<MinedTemplate> ContrastiveGrouper::merge_runs(std::vector<MinedTemplate> templates) const {
+  auto by_text = [](const MinedTemplate& a, const MinedTemplate& b) {
+    return std::tie(a.tokens, a.runs) < std::tie(b.tokens, b.runs);
+  };
+  // only templates with the same anchor text can merge: compare inside those buckets
+  std::map<std::string, std::vector<MinedTemplate>> buckets;
+  std::vector<MinedTemplate> out;
+  for (auto& t : templates) {
+    std::string key;
+    for (const auto& tok : t.tokens) {
+      if (parameter_like(tok)) continue;
+      key.append(tok);
+      key.push_back('\x1f');
+    }
+    if (key.empty()) out.push_back(std::move(t));
+    else buckets[key].push_back(std::move(t));
+  }
+  for (auto& [key, group] : buckets) {
+    std::sort(group.begin(), group.end(), by_text);
+    bool changed = true;
+    while (changed) {
+      changed = false;
+      for (std::size_t i = 0; i < group.size() && !changed; ++i) {
+        for (std::size_t j = i + 1; j < group.size() && !changed; ++j) {
+          auto merged = merged_runs(group[i], group[j]);
+          if (!merged) continue;
+          group[i] = std::move(*merged);
+          group.erase(group.begin() + static_cast<std::ptrdiff_t>(j));
+          std::sort(group.begin(), group.end(), by_text);
+          changed = true;
+        }
+      }
+    }
+    for (auto& t : group) out.push_back(std::move(t));
+  }
+  std::sort(out.begin(), out.end(), by_text);
+  return out;
 }
 
 std::vector<std::vector<std::size_t>> ContrastiveGrouper::anchor_groups(std::span<const MaskedLine> lines,
@@ -378,7 +520,7 @@ std::vector<MinedTemplate> ContrastiveGrouper::mine(std::span<const MaskedLine> 
     }
     for (auto& t : merge(std::move(mined))) all.push_back(std::move(t));
   }
-  return all;
+  return merge_runs(std::move(all));
 }
 
 }  // namespace l4::parse

@@ -1,8 +1,6 @@
 #include "l4/parse/template_miner.hpp"
 
 #include <algorithm>
-#include <map>
-#include <set>
 
 namespace l4::parse {
 namespace {
@@ -59,36 +57,9 @@ void TemplateMiner::observe(std::string_view content) {
 
 void TemplateMiner::build() {
   const ContrastiveGrouper grouper(options_.grouping);
-  const auto mined = grouper.mine(observed_);
-  // Lists: templates that share a prefix and end in runs of parameters of different lengths
-  // ("delete <*>", "delete <*> <*> <*>") are one template whose last <*> takes the rest.
-  std::map<std::vector<std::string>, std::vector<std::size_t>> by_prefix;
-  for (std::size_t i = 0; i < mined.size(); ++i) {
-    const auto& toks = mined[i].tokens;
-    std::size_t run = 0;
-    while (run < toks.size() && is_wildcard(toks[toks.size() - 1 - run])) ++run;
-    if (run == 0) continue;
-    std::vector<std::string> prefix(toks.begin(), toks.end() - static_cast<std::ptrdiff_t>(run));
-    if (std::none_of(prefix.begin(), prefix.end(), [](const std::string& t) { return !has_wildcard(t); })) continue;
-    by_prefix[std::move(prefix)].push_back(i);
-  }
-  std::vector<bool> listed(mined.size(), false);
-  for (const auto& [prefix, members] : by_prefix) {
-    std::set<std::size_t> runs;
-    for (const std::size_t i : members) runs.insert(mined[i].tokens.size() - prefix.size());
-    if (runs.size() < 2 || *runs.rbegin() < 2) continue;
-    std::uint64_t count = 0;
-    for (const std::size_t i : members) {
-      count += mined[i].count;
-      listed[i] = true;
-    }
-    std::vector<std::string> list = prefix;
-    list.emplace_back("<*>");
-    store_.add(join_tokens(list), count, false, true);
-  }
-  for (std::size_t i = 0; i < mined.size(); ++i) {
-    if (!listed[i]) store_.add(join_tokens(mined[i].tokens), mined[i].count);
-  }
+  // lists ("delete <*>" over "delete blk_1 blk_2 ...") and other parameter runs of different
+  // lengths come out of the grouper as run slots (its step 4)
+  for (const auto& t : grouper.mine(observed_)) store_.add(join_tokens(t.tokens), t.count, false, t.runs);
   observed_.clear();
   observed_index_.clear();
 }

@@ -143,7 +143,7 @@ struct Trie {
 
 struct TemplateStore::Index {
   std::unordered_map<std::size_t, Trie> by_count;
-  std::vector<std::size_t> tails;  // list templates, longest first
+  std::vector<std::size_t> runs;  // templates with run slots, most specific first (see index_runs)
   std::unordered_map<std::string, std::size_t, StringHash, std::equal_to<>> by_text;
   std::unordered_map<TemplateId, std::size_t> by_id;
 };
@@ -153,15 +153,22 @@ TemplateStore::TemplateStore(TemplateStore&&) noexcept = default;
 TemplateStore& TemplateStore::operator=(TemplateStore&&) noexcept = default;
 TemplateStore::~TemplateStore() = default;
 
-std::size_t TemplateStore::add(std::string_view text, std::uint64_t count, bool provisional, bool tail) {
+std::size_t TemplateStore::add(std::string_view text, std::uint64_t count, bool provisional,
+                               std::span<const TokenRun> runs) {
   if (auto it = index_->by_text.find(text); it != index_->by_text.end()) {
     auto& t = templates_[it->second];
     t.count += count;
     if (!provisional) t.provisional = false;
-    if (tail && !t.tail) {
-      t.tail = true;
-      add_tail(it->second);
+    const bool had_runs = !t.runs.empty();
+    for (const TokenRun& r : runs) {
+      if (r.position >= t.tokens.size() || !is_wildcard(t.tokens[r.position])) continue;
+      const auto same = std::find_if(t.runs.begin(), t.runs.end(),
+                                     [&](const TokenRun& x) { return x.position == r.position; });
+      if (same == t.runs.end()) t.runs.push_back(r);
+      else same->min_tokens = std::min(same->min_tokens, r.min_tokens);
     }
+    std::sort(t.runs.begin(), t.runs.end());
+    if (!had_runs && !t.runs.empty()) index_runs(it->second);
     return it->second;
   }
   Template t;
@@ -172,22 +179,38 @@ std::size_t TemplateStore::add(std::string_view text, std::uint64_t count, bool 
   t.tokens.assign(toks.begin(), toks.end());
   t.count = count;
   t.provisional = provisional;
+  for (const TokenRun& r : runs) {
+    if (r.position < t.tokens.size() && is_wildcard(t.tokens[r.position])) {
+      t.runs.push_back({r.position, std::min<std::size_t>(r.min_tokens, 1)});
+    }
+  }
+  std::sort(t.runs.begin(), t.runs.end());
+  t.runs.erase(std::unique(t.runs.begin(), t.runs.end(),
+                           [](const TokenRun& a, const TokenRun& b) { return a.position == b.position; }),
+               t.runs.end());
   const std::size_t index = templates_.size();
   index_->by_count[t.tokens.size()].insert(t.tokens, index);
   index_->by_text.emplace(t.text, index);
   index_->by_id.emplace(t.id, index);
-  const bool is_list = tail && !t.tokens.empty() && is_wildcard(t.tokens.back());
-  t.tail = is_list;
+  const bool has_runs = !t.runs.empty();
   templates_.push_back(std::move(t));
   ++live_;
-  if (is_list) add_tail(index);
+  if (has_runs) index_runs(index);
   return index;
 }
 
-void TemplateStore::add_tail(std::size_t index) {
-  auto& tails = index_->tails;
-  tails.push_back(index);
-  std::stable_sort(tails.begin(), tails.end(), [this](std::size_t a, std::size_t b) {
+void TemplateStore::index_runs(std::size_t index) {
+  // most specific first: more literal tokens, then more tokens, then by text (deterministic)
+  auto literals = [this](std::size_t i) {
+    const auto& toks = templates_[i].tokens;
+    return std::count_if(toks.begin(), toks.end(), [](const std::string& tok) { return !has_wildcard(tok); });
+  };
+  auto& list = index_->runs;
+  list.push_back(index);
+  std::stable_sort(list.begin(), list.end(), [&](std::size_t a, std::size_t b) {
+    const auto la = literals(a);
+    const auto lb = literals(b);
+    if (la != lb) return la > lb;
     if (templates_[a].tokens.size() != templates_[b].tokens.size()) {
       return templates_[a].tokens.size() > templates_[b].tokens.size();
     }
@@ -204,7 +227,7 @@ void TemplateStore::erase(const std::vector<std::size_t>& indexes) {
     --live_;
     index_->by_text.erase(t.text);
     index_->by_id.erase(t.id);
-    std::erase(index_->tails, i);
+    std::erase(index_->runs, i);
     counts.push_back(t.tokens.size());
   }
   std::sort(counts.begin(), counts.end());
@@ -223,19 +246,14 @@ bool TemplateStore::match_tokens(std::span<const std::string_view> tokens, Parse
   if (const auto it = index_->by_count.find(tokens.size()); it != index_->by_count.end()) {
     found = it->second.find(tokens);
   }
+  bool by_runs = false;
   if (found < 0) {
-    // list templates: the prefix matches token by token, the last <*> takes the rest
-    for (const std::size_t i : index_->tails) {
+    // templates with run slots, at other lengths than their own
+    for (const std::size_t i : index_->runs) {
       const auto& t = templates_[i];
-      const std::size_t k = t.tokens.size();
-      if (k > tokens.size()) continue;
-      bool ok = true;
-      for (std::size_t p = 0; p + 1 < k && ok; ++p) {
-        const auto& pat = t.tokens[p];
-        ok = is_wildcard(pat) || (has_wildcard(pat) ? glob_match(pat, tokens[p], nullptr) : pat == tokens[p]);
-      }
-      if (ok) {
+      if (runs_match(t.tokens, t.runs, tokens, nullptr)) {
         found = static_cast<std::int64_t>(i);
+        by_runs = true;
         break;
       }
     }
@@ -246,13 +264,13 @@ bool TemplateStore::match_tokens(std::span<const std::string_view> tokens, Parse
   out.index = static_cast<std::size_t>(found);
   out.template_text = t.text;
   out.parameters.clear();
-  const std::size_t k = t.tokens.size();
-  for (std::size_t i = 0; i < k; ++i) {
+  if (by_runs) {
+    runs_match(t.tokens, t.runs, tokens, &out.parameters);
+    return true;
+  }
+  for (std::size_t i = 0; i < t.tokens.size(); ++i) {
     const auto& pat = t.tokens[i];
-    if (i + 1 == k && k < tokens.size()) {  // a list: from this token to the end of the line
-      out.parameters.emplace_back(tokens[i].data(),
-                                  static_cast<std::size_t>(tokens.back().data() + tokens.back().size() - tokens[i].data()));
-    } else if (is_wildcard(pat)) {
+    if (is_wildcard(pat)) {
       out.parameters.push_back(tokens[i]);
     } else if (has_wildcard(pat)) {
       glob_match(pat, tokens[i], &out.parameters);
@@ -291,7 +309,11 @@ std::string TemplateStore::to_json() const {
     e["id"] = to_hex(t->id);
     e["template"] = t->text;
     e["count"] = t->count;
-    if (t->tail) e["tail"] = true;
+    if (!t->runs.empty()) {
+      auto runs = nlohmann::ordered_json::array();
+      for (const TokenRun& r : t->runs) runs.push_back({r.position, r.min_tokens});
+      e["runs"] = std::move(runs);
+    }
     doc["templates"].push_back(std::move(e));
   }
   return doc.dump(1, ' ', false, nlohmann::ordered_json::error_handler_t::replace) + "\n";
@@ -328,7 +350,21 @@ TemplateStore TemplateStore::from_json(std::string_view json, std::string_view o
       }
     }
     const std::uint64_t count = e.value("count", std::uint64_t{0});
-    store.add(normal, count, false, e.value("tail", false));
+    std::vector<TokenRun> runs;
+    if (e.value("tail", false) && !toks.empty()) runs.push_back({toks.size() - 1, 1});
+    if (e.contains("runs")) {
+      const auto& list = e["runs"];
+      const bool well_formed = list.is_array() && std::all_of(list.begin(), list.end(), [&](const auto& r) {
+        return r.is_array() && r.size() == 2 && r[0].is_number_unsigned() && r[1].is_number_unsigned() &&
+               r[0].template get<std::size_t>() < toks.size() && is_wildcard(toks[r[0].template get<std::size_t>()]) &&
+               r[1].template get<std::size_t>() <= 1;
+      });
+      if (!well_formed) {
+        throw l4::InputError(where + ": \"runs\" must be [[position of a <*>, 0 or 1], ...]: " + normal);
+      }
+      for (const auto& r : list) runs.push_back({r[0].get<std::size_t>(), r[1].get<std::size_t>()});
+    }
+    store.add(normal, count, false, runs);
   }
   return store;
 }
@@ -375,6 +411,83 @@ bool glob_rec(std::string_view pat, std::string_view text, std::vector<std::stri
 
 bool glob_match(std::string_view pattern, std::string_view text, std::vector<std::string_view>* params) {
   return glob_rec(pattern, text, params);
+}
+
+namespace {
+
+// Backtracking over run lengths: fixed tokens are matched in a loop, recursion happens only at
+// run slots (depth = number of runs).
+class RunMatcher {
+ public:
+  RunMatcher(std::span<const std::string> pattern, std::span<const TokenRun> runs,
+             std::span<const std::string_view> tokens, std::vector<std::string_view>* params)
+      : pat_(pattern), runs_(runs), toks_(tokens), params_(params) {}
+
+  bool from(std::size_t i, std::size_t j, std::size_t r) {
+    const std::size_t mark = params_ != nullptr ? params_->size() : 0;
+    if (step(i, j, r)) return true;
+    if (params_ != nullptr) params_->resize(mark);
+    return false;
+  }
+
+ private:
+  // Tokens the pattern from position i needs at least (runs from index r on may be empty).
+  [[nodiscard]] std::size_t need(std::size_t i, std::size_t r) const {
+    std::size_t n = pat_.size() - i;
+    for (std::size_t k = r; k < runs_.size(); ++k) n -= 1 - runs_[k].min_tokens;
+    return n;
+  }
+
+  [[nodiscard]] std::string_view span(std::size_t j, std::size_t len) const {
+    if (len == 0) {
+      if (j < toks_.size()) return toks_[j].substr(0, 0);
+      return toks_.empty() ? std::string_view() : toks_.back().substr(toks_.back().size());
+    }
+    const std::string_view last = toks_[j + len - 1];
+    return {toks_[j].data(), static_cast<std::size_t>(last.data() + last.size() - toks_[j].data())};
+  }
+
+  bool step(std::size_t i, std::size_t j, std::size_t r) {
+    for (; i < pat_.size(); ++i, ++j) {
+      if (budget_ == 0) return false;
+      --budget_;
+      if (r < runs_.size() && runs_[r].position == i) {
+        const std::size_t rest = need(i + 1, r + 1);
+        if (toks_.size() < j + rest) return false;
+        const std::size_t longest = toks_.size() - j - rest;
+        for (std::size_t len = runs_[r].min_tokens; len <= longest; ++len) {
+          if (params_ != nullptr) params_->push_back(span(j, len));
+          if (from(i + 1, j + len, r + 1)) return true;
+          if (params_ != nullptr) params_->pop_back();
+          if (budget_ == 0) return false;
+        }
+        return false;
+      }
+      if (j >= toks_.size()) return false;
+      const std::string& p = pat_[i];
+      if (is_wildcard(p)) {
+        if (params_ != nullptr) params_->push_back(toks_[j]);
+      } else if (has_wildcard(p)) {
+        if (!glob_match(p, toks_[j], params_)) return false;
+      } else if (p != toks_[j]) {
+        return false;
+      }
+    }
+    return j == toks_.size();
+  }
+
+  std::span<const std::string> pat_;
+  std::span<const TokenRun> runs_;
+  std::span<const std::string_view> toks_;
+  std::vector<std::string_view>* params_;
+  std::size_t budget_ = 1U << 14U;  // steps; a line needing more is no match
+};
+
+}  // namespace
+
+bool runs_match(std::span<const std::string> pattern, std::span<const TokenRun> runs,
+                std::span<const std::string_view> tokens, std::vector<std::string_view>* params) {
+  return RunMatcher(pattern, runs, tokens, params).from(0, 0, 0);
 }
 
 }  // namespace l4::parse

@@ -10,12 +10,19 @@
 //     different plain words (FOLLOWING / LEADING, Accepted / Failed) separates templates: the unit
 //     is split on it and each part is examined again (a parameter stays a parameter).
 //  3. Merging: templates of one token count that differ only where one of them has "<*>" merge.
+//  4. Merging runs: templates of any token counts whose anchor text (tokens that are neither
+//     bare parameters nor unit words) is the same, and which differ only in runs of parameters between
+//     anchors ("sent," / "(<*> KB) sent,", "delete <*>" / "delete <*> <*>"), merge into one
+//     template whose differing runs are run slots (a "<*>" covering a variable number of tokens).
 // Deterministic: the result depends only on the multiset of input lines, not on their order.
 #include <cstdint>
+#include <optional>
 #include <span>
 #include <string>
 #include <string_view>
 #include <vector>
+
+#include "l4/parse/template_store.hpp"
 
 namespace l4::parse {
 
@@ -37,11 +44,12 @@ struct MaskedLine {
   std::uint64_t count = 1;
 };
 
-// A mined template: tokens ("<*>" = parameter) and the input lines it covers.
+// A mined template: tokens ("<*>" = parameter), run slots, and the input lines it covers.
 struct MinedTemplate {
   std::vector<std::string> tokens;
   std::uint64_t count = 0;
   std::vector<std::size_t> members;  // indexes into the input lines, ascending
+  std::vector<TokenRun> runs;         // ascending by position; only from step 4
 };
 
 class ContrastiveGrouper {
@@ -60,7 +68,10 @@ class ContrastiveGrouper {
   // Step 3 on templates of one token count; returns the merged list (deterministic order).
   [[nodiscard]] static std::vector<MinedTemplate> merge(std::vector<MinedTemplate> templates);
 
-  // All three steps over lines of any token counts.
+  // Step 4 on templates of any token counts; returns the merged list (deterministic order).
+  [[nodiscard]] std::vector<MinedTemplate> merge_runs(std::vector<MinedTemplate> templates) const;
+
+  // All four steps over lines of any token counts.
   [[nodiscard]] std::vector<MinedTemplate> mine(std::span<const MaskedLine> lines) const;
 
   [[nodiscard]] const GrouperOptions& options() const { return options_; }
@@ -69,6 +80,10 @@ class ContrastiveGrouper {
   void split(std::span<const MaskedLine> lines, std::vector<std::size_t> members,
              std::vector<std::string> variable, std::vector<MinedTemplate>& out) const;
   [[nodiscard]] bool is_unit(std::string_view token) const;
+  // A token that can sit in a parameter run: a variable with nothing but punctuation around it
+  // ("(<*>", "<*>:<*>"; not "user=<*>"), or a unit word.
+  [[nodiscard]] bool parameter_like(std::string_view token) const;
+  [[nodiscard]] std::optional<MinedTemplate> merged_runs(const MinedTemplate& a, const MinedTemplate& b) const;
   GrouperOptions options_;
 };
 

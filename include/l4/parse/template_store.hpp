@@ -4,7 +4,9 @@
 //
 // Matching a line is a tokenization and a walk of a per-token-count prefix tree: literal tokens are
 // hash lookups, tokens with "<*>" are glob matches, and a literal is preferred over a wildcard
-// (backtracking when a branch fails). No per-line heap allocation besides the parameter vector the
+// (backtracking when a branch fails). Templates with run slots (a "<*>" covering a variable number
+// of tokens) also sit in the tree at their own token count; lines of other lengths try them after
+// the tree, most specific first. No per-line heap allocation besides the parameter vector the
 // caller can reuse. `match` is const and touches no shared mutable state, so any number of threads
 // may match against a store that is not being modified.
 #include <cstdint>
@@ -21,15 +23,25 @@
 
 namespace l4::parse {
 
+// A "<*>" of a template that covers a run of line tokens instead of exactly one: at least
+// `min_tokens` (0 or 1) of them. Its parameter is the text from the run's first to its last token
+// (empty for an empty run). A list ("delete <*>" for "delete blk_1 blk_2") is a run at the end.
+struct TokenRun {
+  std::size_t position = 0;  // index of the "<*>" in Template::tokens
+  std::size_t min_tokens = 1;
+  friend bool operator==(const TokenRun&, const TokenRun&) = default;
+  friend auto operator<=>(const TokenRun&, const TokenRun&) = default;
+};
+
 struct Template {
   TemplateId id = 0;
   std::string text;                // tokens joined by one space, "<*>" = parameter
   std::vector<std::string> tokens;  // text split on spaces
   std::uint64_t count = 0;          // lines matched/mined for this template
   bool provisional = false;         // learned incrementally; may be re-mined (see TemplateMiner)
-  // The last "<*>" is a list: it takes the rest of the line, one or more tokens ("delete <*>" for
-  // "delete blk_1 blk_2 blk_3"). Set by mining when one prefix ends in lists of different lengths.
-  bool tail = false;
+  // Run slots, ascending by position (see TokenRun). Set by mining when templates differ only in
+  // the length of parameter runs between the same constant text.
+  std::vector<TokenRun> runs;
   bool erased = false;              // removed; kept so indexes stay valid
 };
 
@@ -42,7 +54,10 @@ class TemplateStore {
 
   // Adds a template (text = tokens joined by spaces); when one with the same text exists its count
   // grows and its index is returned. A non-provisional add turns an existing provisional one final.
-  std::size_t add(std::string_view text, std::uint64_t count = 0, bool provisional = false, bool tail = false);
+  // `runs` name "<*>" tokens that cover runs of tokens (others are ignored); for an existing text
+  // they are added to its runs (the smaller minimum wins where both have one).
+  std::size_t add(std::string_view text, std::uint64_t count = 0, bool provisional = false,
+                  std::span<const TokenRun> runs = {});
   // Removes templates (by index): they no longer match; their slots stay (erased = true).
   void erase(const std::vector<std::size_t>& indexes);
 
@@ -61,7 +76,8 @@ class TemplateStore {
   void reset_counts();
 
   // JSON: {"version":1,"templates":[{"id":"16hex","template":"...","count":N},...]} sorted by id;
-  // list templates carry "tail": true.
+  // templates with run slots carry "runs": [[position, min_tokens], ...] (files of earlier versions
+  // may carry "tail": true instead: a run of at least one token at the end).
   [[nodiscard]] std::string to_json() const;
   // Throws l4::InputError (naming `origin`) on malformed JSON or an id that does not match its text.
   static TemplateStore from_json(std::string_view json, std::string_view origin = "templates");
@@ -70,7 +86,7 @@ class TemplateStore {
 
  private:
   struct Index;
-  void add_tail(std::size_t index);
+  void index_runs(std::size_t index);
   std::vector<Template> templates_;
   std::size_t live_ = 0;
   std::unique_ptr<Index> index_;
@@ -79,5 +95,12 @@ class TemplateStore {
 // Matches one template token (may hold "<*>") against a line token; appends the text each "<*>"
 // covers to `params` when not null. "<*>" matches any text, shortest first.
 bool glob_match(std::string_view pattern, std::string_view text, std::vector<std::string_view>* params);
+
+// Matches a template with run slots against a line's tokens (views into one string, as tokenize()
+// gives them); appends the parameters when `params` is not null. Runs take as few tokens as they
+// can, backtracking when the rest does not match; a pathological line gives up (no match) after a
+// bounded number of steps.
+bool runs_match(std::span<const std::string> pattern, std::span<const TokenRun> runs,
+                std::span<const std::string_view> tokens, std::vector<std::string_view>* params);
 
 }  // namespace l4::parse

@@ -110,9 +110,9 @@ TEST_CASE("contrastive units: varying positions are parameters, few varying word
 
 TEST_CASE("merging: templates differing only where one has <*> merge", "[parse][group]") {
   std::vector<MinedTemplate> ts;
-  ts.push_back({{"user", "<*>", "logged", "in", "from", "<*>"}, 5, {0}});
-  ts.push_back({{"user", "root", "logged", "in", "from", "<*>"}, 2, {1}});
-  ts.push_back({{"user", "<*>", "logged", "out", "from", "<*>"}, 1, {2}});
+  ts.push_back({{"user", "<*>", "logged", "in", "from", "<*>"}, 5, {0}, {}});
+  ts.push_back({{"user", "root", "logged", "in", "from", "<*>"}, 2, {1}, {}});
+  ts.push_back({{"user", "<*>", "logged", "out", "from", "<*>"}, 1, {2}, {}});
   const auto merged = ContrastiveGrouper::merge(ts);
   REQUIRE(merged.size() == 2);
   CHECK(texts(merged) == std::set<std::string>{"user <*> logged in from <*>", "user <*> logged out from <*>"});
@@ -124,9 +124,50 @@ TEST_CASE("merging: templates differing only where one has <*> merge", "[parse][
   }
   // a fully general template does not swallow unrelated ones
   std::vector<MinedTemplate> wild;
-  wild.push_back({{"<*>", "<*>", "<*>", "<*>"}, 1, {0}});
-  wild.push_back({{"data", "TLB", "error", "interrupt"}, 1, {1}});
+  wild.push_back({{"<*>", "<*>", "<*>", "<*>"}, 1, {0}, {}});
+  wild.push_back({{"data", "TLB", "error", "interrupt"}, 1, {1}, {}});
   CHECK(ContrastiveGrouper::merge(wild).size() == 2);
+}
+
+TEST_CASE("merging runs: templates differing only in parameter runs between anchors merge", "[parse][group]") {
+  const ContrastiveGrouper g;
+  std::vector<MinedTemplate> ts;
+  ts.push_back({{"<*>", "done,", "<*>", "bytes", "sent,", "lifetime", "<*>:<*>"}, 4, {0}, {}});
+  ts.push_back({{"<*>", "done,", "<*>", "bytes", "(<*>", "KB)", "sent,", "lifetime", "<*>:<*>"}, 2, {1}, {}});
+  ts.push_back({{"<*>", "done,", "<*>", "bytes", "sent,", "lifetime", "<<*>", "sec"}, 1, {2}, {}});
+  const auto merged = g.merge_runs(ts);
+  REQUIRE(merged.size() == 1);
+  CHECK(texts(merged) == std::set<std::string>{"<*> done, <*> bytes <*> sent, lifetime <*>"});
+  CHECK(merged[0].runs == std::vector<TokenRun>{{4, 0}, {7, 1}});
+  CHECK(merged[0].count == 7);
+  CHECK(merged[0].members == std::vector<std::size_t>{0, 1, 2});
+  // order does not matter
+  std::reverse(ts.begin(), ts.end());
+  CHECK(texts(g.merge_runs(ts)) == texts(merged));
+}
+
+TEST_CASE("merging runs: different template text stays apart", "[parse][group]") {
+  const ContrastiveGrouper g;
+  // a key=<*> token is template text: an optional "user=<*>" makes another template
+  std::vector<MinedTemplate> keys;
+  keys.push_back({{"failure;", "rhost=<*>", "user=<*>"}, 1, {0}, {}});
+  keys.push_back({{"failure;", "rhost=<*>"}, 1, {1}, {}});
+  CHECK(g.merge_runs(keys).size() == 2);
+  // different anchors
+  std::vector<MinedTemplate> words;
+  words.push_back({{"open", "<*>", "via", "<*>"}, 1, {0}, {}});
+  words.push_back({{"open", "<*>", "<*>", "from", "<*>"}, 1, {1}, {}});
+  CHECK(g.merge_runs(words).size() == 2);
+  // only unit words differ: no parameter run
+  std::vector<MinedTemplate> units;
+  units.push_back({{"limit", "KB", "reached"}, 1, {0}, {}});
+  units.push_back({{"limit", "MB", "GB", "reached"}, 1, {1}, {}});
+  CHECK(g.merge_runs(units).size() == 2);
+  // same length without runs: step 3 decided
+  std::vector<MinedTemplate> same;
+  same.push_back({{"took", "<*>", "ms"}, 1, {0}, {}});
+  same.push_back({{"took", "<*>", "<*>"}, 1, {1}, {}});
+  CHECK(g.merge_runs(same).size() == 2);
 }
 
 TEST_CASE("mining is deterministic: input order does not matter", "[parse][group]") {

@@ -113,7 +113,9 @@ TEST_CASE("miner: lists of different lengths after one prefix become one list te
   REQUIRE(miner.store().size() == 1);
   const auto& t = miner.store().templates()[0];
   CHECK(t.text == "ask <*>:<*> to delete <*>");
-  CHECK(t.tail);
+  REQUIRE(t.runs.size() == 1);
+  CHECK(t.runs[0].position == t.tokens.size() - 1);
+  CHECK(t.runs[0].min_tokens == 1);
   CHECK(t.count == lines.size());
   const auto r = miner.match("ask 10.0.0.7:50010 to delete blk_1 blk_2 blk_3 blk_4");
   REQUIRE(r.has_value());
@@ -124,4 +126,28 @@ TEST_CASE("miner: lists of different lengths after one prefix become one list te
   REQUIRE(loaded.match("ask 10.0.0.7:50010 to delete blk_1 blk_2", p));
   CHECK(p.template_text == "ask <*>:<*> to delete <*>");
   CHECK_FALSE(loaded.match("ask 10.0.0.7:50010 to keep blk_1 blk_2", p));
+}
+
+TEST_CASE("miner: a parameter spanning a variable number of tokens mid-line is one template", "[parse][miner]") {
+  std::vector<std::string> lines;
+  const char* sizes[] = {"", " (1.2 KB)", " (3.40 MB)"};
+  const char* lifetimes[] = {"00:01", "<1 sec", "01:02:03"};
+  for (int i = 0; i < 30; ++i) {
+    lines.push_back("conn-" + std::to_string(i) + " done, " + std::to_string(100 + i * 37) + " bytes" + sizes[i % 3] +
+                    " sent, lifetime " + lifetimes[(i / 3) % 3]);
+    lines.push_back("conn-" + std::to_string(i) + " opened via gw" + std::to_string(i % 4) + ".example.com:8080");
+  }
+  TemplateMiner miner;
+  miner.mine(views(lines));
+  std::set<std::string> texts;
+  for (const auto& t : miner.store().templates()) texts.insert(t.text);
+  CHECK(texts == std::set<std::string>{"conn-<*> done, <*> bytes <*> sent, lifetime <*>", "conn-<*> opened via <*>:<*>"});
+  ParseResult r;
+  for (const auto& l : lines) {
+    INFO(l);
+    REQUIRE(miner.match(l, r));
+  }
+  REQUIRE(miner.match("conn-9 done, 5 bytes (9.9 GB) sent, lifetime <1 sec", r));
+  CHECK(r.template_text == "conn-<*> done, <*> bytes <*> sent, lifetime <*>");
+  CHECK(r.parameters == std::vector<std::string_view>{"9", "5", "(9.9 GB)", "<1 sec"});
 }

@@ -94,6 +94,55 @@ TEST_CASE("store: JSON save/load round-trip keeps ids, texts and counts", "[pars
   CHECK(loaded.match("Received block blk_1 of size 3 from /x", r));
 }
 
+TEST_CASE("store: run slots cover a variable number of tokens", "[parse][store]") {
+  // "<*> bytes <*> sent, lifetime <*>": the run after "bytes" may be empty, the last takes >= 1
+  const std::vector<TokenRun> runs{{4, 0}, {7, 1}};
+  TemplateStore s;
+  const auto i = s.add("<*> close, <*> bytes <*> sent, lifetime <*>", 0, false, runs);
+  REQUIRE(s.templates()[i].runs == runs);
+  ParseResult r;
+  // at its own length it is in the prefix tree: every run takes one token
+  REQUIRE(s.match("h:1 close, 5 bytes x sent, lifetime 00:01", r));
+  CHECK(r.parameters == std::vector<std::string_view>{"h:1", "5", "x", "00:01"});
+  // shorter: the first run is empty
+  REQUIRE(s.match("h:1 close, 5 bytes sent, lifetime 00:01", r));
+  CHECK(r.index == i);
+  CHECK(r.parameters == std::vector<std::string_view>{"h:1", "5", "", "00:01"});
+  // longer: runs span several tokens, parameters keep the text between them
+  const std::string line = "h:1 close, 1190 bytes (1.16  KB) sent, lifetime <1 sec";
+  REQUIRE(s.match(line, r));
+  CHECK(r.parameters == std::vector<std::string_view>{"h:1", "1190", "(1.16  KB)", "<1 sec"});
+  // a run of at least one token cannot be empty; anchors must still match
+  CHECK_FALSE(s.match("h:1 close, 5 bytes sent, lifetime", r));
+  CHECK_FALSE(s.match("h:1 close, 5 bytes (1 KB) received, lifetime 1", r));
+  // runs only on "<*>" tokens
+  const auto j = s.add("a <*> b", 0, false, std::vector<TokenRun>{{0, 0}, {1, 0}});
+  CHECK(s.templates()[j].runs == std::vector<TokenRun>{{1, 0}});
+  CHECK(runs_match(s.templates()[j].tokens, s.templates()[j].runs,
+                   std::vector<std::string_view>{"a", "b"}, nullptr));
+}
+
+TEST_CASE("store: run slots survive save/load; old list files still load", "[parse][store]") {
+  TemplateStore s;
+  s.add("ask <*> to delete <*>", 3, false, std::vector<TokenRun>{{4, 1}});
+  s.add("x <*> y <*>", 1, false, std::vector<TokenRun>{{1, 0}});
+  const auto loaded = TemplateStore::from_json(s.to_json());
+  CHECK(loaded.to_json() == s.to_json());
+  ParseResult r;
+  REQUIRE(loaded.match("ask h to delete b1 b2 b3", r));
+  CHECK(r.parameters.back() == "b1 b2 b3");
+  REQUIRE(loaded.match("x y 1", r));
+  CHECK(r.template_text == "x <*> y <*>");
+  const auto old = TemplateStore::from_json(R"({"templates": [{"template": "delete <*>", "tail": true}]})");
+  REQUIRE(old.size() == 1);
+  REQUIRE(old.match("delete b1 b2", r));
+  CHECK(old.templates()[0].runs == std::vector<TokenRun>{{1, 1}});
+  CHECK_THROWS_AS(TemplateStore::from_json(R"({"templates": [{"template": "a <*>", "runs": [[0, 1]]}]})"),
+                  l4::InputError);
+  CHECK_THROWS_AS(TemplateStore::from_json(R"({"templates": [{"template": "a <*>", "runs": [[1, 2]]}]})"),
+                  l4::InputError);
+}
+
 TEST_CASE("store: malformed templates files are input errors", "[parse][store]") {
   CHECK_THROWS_AS(TemplateStore::from_json("nope"), l4::InputError);
   CHECK_THROWS_AS(TemplateStore::from_json(R"({"x": 1})"), l4::InputError);
