@@ -14,15 +14,6 @@ std::string join_tokens(const std::vector<std::string>& tokens) {
   return text;
 }
 
-std::string key_of(const std::vector<std::string>& tokens) {
-  std::string key;
-  for (const auto& t : tokens) {
-    key.append(t);
-    key.push_back('\x1f');
-  }
-  return key;
-}
-
 }  // namespace
 
 TemplateMiner::TemplateMiner(MinerOptions options) : options_(options) {}
@@ -44,15 +35,22 @@ void TemplateMiner::mine(std::span<const std::string_view> contents) {
 }
 
 void TemplateMiner::observe(std::string_view content) {
-  MaskedLine line = masked(content);
-  std::string key = key_of(line.tokens);
-  const auto it = observed_index_.find(key);
+  // the masked tokens go straight into one reused key buffer: no allocation for a line seen before
+  thread_local std::vector<std::string_view> tokens;
+  thread_local std::string key;
+  tokenize(content, tokens);
+  key.clear();
+  for (const auto& tok : tokens) {
+    masker_.mask_into(tok, key);
+    key.push_back('\x1f');
+  }
+  const auto it = observed_index_.find(std::string_view(key));
   if (it != observed_index_.end()) {
     ++observed_[it->second].count;
     return;
   }
-  observed_index_.emplace(std::move(key), observed_.size());
-  observed_.push_back(std::move(line));
+  observed_index_.emplace(key, observed_.size());
+  observed_.push_back(masked(content));
 }
 
 void TemplateMiner::build() {

@@ -3,6 +3,8 @@
 #include <re2/re2.h>
 #include <re2/set.h>
 
+#include <array>
+
 #include <nlohmann/json.hpp>
 
 #include "l4/embedded_data.hpp"
@@ -24,11 +26,17 @@ constexpr bool is_digit(char c) { return c >= '0' && c <= '9'; }
 
 // A '<' or '>' that is a comparison sign ("<1", ">=500", "a->b"), not part of a "<*>" variable:
 // it separates words, so the number it qualifies is masked on its own ("lifetime <1 sec").
-bool comparison_sign_at(std::string_view piece, std::size_t k) {
+inline bool comparison_sign_at(std::string_view piece, std::size_t k) {
   const char c = piece[k];
   if (c == '<') return piece.substr(k, 3) != "<*>";
   if (c == '>') return k < 2 || piece.substr(k - 2, 3) != "<*>";
   return false;
+}
+
+// Characters without which a token cannot change under masking except for a boolean word: digit
+// runs, URLs, MACs, paths, host names, comparison signs and "<*>" all need one of them.
+constexpr bool may_mask(char c) {
+  return is_digit(c) || c == '/' || c == ':' || c == '.' || c == '-' || c == '<' || c == '>';
 }
 constexpr bool is_space(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v'; }
 
@@ -54,6 +62,21 @@ bool iequals(std::string_view a, std::string_view b) {
   }
   return true;
 }
+bool is_boolean_word(std::string_view w) { return iequals(w, "true") || iequals(w, "false") || iequals(w, "null"); }
+
+// A token the masker leaves as it is, decided in one pass (most tokens are plain words).
+bool unchanged_by_masking(std::string_view token) {
+  std::size_t word = 0;
+  for (std::size_t i = 0; i <= token.size(); ++i) {
+    if (i < token.size() && may_mask(token[i])) return false;
+    if (i == token.size() || is_word_delim(token[i])) {
+      if (i - word >= 4 && i - word <= 5 && is_boolean_word(token.substr(word, i - word))) return false;
+      word = i + 1;
+    }
+  }
+  return true;
+}
+
 // "/a/b", "/x" (PS rule): one or more "/" each followed by non-slash text.
 bool is_path(std::string_view s) {
   if (s.size() < 2 || s[0] != '/') return false;
@@ -109,9 +132,11 @@ struct TokenMasker::Impl {
   RE2::Set set{quiet_options(), RE2::ANCHOR_BOTH};
   std::vector<std::string> names;
   std::vector<std::string> domain_suffixes;  // ".com", ...: a dotted name ending so is a host name
+  std::array<bool, 256> suffix_last{};        // the last characters of domain_suffixes (quick reject)
   bool any = false;
 
   [[nodiscard]] bool host_name(std::string_view piece) const {
+    if (piece.empty() || !suffix_last[static_cast<unsigned char>(piece.back())]) return false;
     const auto first_dot = piece.find('.');
     if (first_dot == std::string_view::npos || first_dot == 0) return false;
     if (piece.find('.', first_dot + 1) == std::string_view::npos) return false;  // at least a.b.tld
@@ -145,6 +170,7 @@ TokenMasker::TokenMasker(std::string_view patterns_json) : impl_(std::make_uniqu
   }
   for (const auto& d : doc.value("domain_suffixes", nlohmann::json::array())) {
     impl_->domain_suffixes.push_back("." + d.get<std::string>());
+    impl_->suffix_last[static_cast<unsigned char>(impl_->domain_suffixes.back().back())] = true;
   }
   impl_->any = !impl_->names.empty();
   if (impl_->any && !impl_->set.Compile()) throw l4::InputError("parse_masks.json: patterns do not compile");
@@ -163,6 +189,10 @@ std::string TokenMasker::mask(std::string_view token) const {
 }
 
 void TokenMasker::mask_into(std::string_view token, std::string& out) const {
+  if (unchanged_by_masking(token)) {
+    out.append(token);
+    return;
+  }
   const std::size_t start = out.size();
   // a URL keeps its scheme: "hdfs://host:9000/a" -> "hdfs://<*>"
   if (const auto scheme = token.find("://"); scheme != std::string_view::npos && scheme > 0 &&
@@ -209,7 +239,8 @@ void TokenMasker::mask_into(std::string_view token, std::string& out) const {
       changed = true;
       continue;
     }
-    if (is_path(piece) || impl_->host_name(piece) ||
+    // (a digit run is <*> whichever rule sees it; the pattern set is the costly one)
+    if (all_digits(piece) || is_path(piece) || impl_->host_name(piece) ||
         (impl_->any && has_digit(piece) && impl_->set.Match(re2::StringPiece(piece.data(), piece.size()), nullptr))) {
       out.append("<*>");
       changed = true;
@@ -226,7 +257,7 @@ void TokenMasker::mask_into(std::string_view token, std::string& out) const {
       while (m < piece.size() && !is_word_delim(piece[m]) && !comparison_sign_at(piece, m)) ++m;
       const std::string_view word = piece.substr(k, m - k);
       k = m;
-      if (all_digits(word) || iequals(word, "true") || iequals(word, "false") || iequals(word, "null") ||
+      if (all_digits(word) || is_boolean_word(word) ||
           (word.find("<*>") != std::string_view::npos && word.find('/') == std::string_view::npos)) {
         out.append("<*>");
         changed = true;

@@ -13,6 +13,7 @@
 // while nobody calls a non-const member (mine once, then share); or use one miner per thread and
 // merge their stores by adding templates (ids are text hashes, so merging is deterministic).
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <span>
 #include <string>
@@ -63,8 +64,12 @@ class TemplateMiner {
   MinerOptions options_;
   TokenMasker masker_;
   TemplateStore store_;
-  // observed distinct masked lines (batch), key = tokens joined by '\x1f'
-  std::unordered_map<std::string, std::size_t> observed_index_;
+  // observed distinct masked lines (batch), key = tokens each followed by '\x1f'
+  struct KeyHash {
+    using is_transparent = void;
+    std::size_t operator()(std::string_view s) const noexcept { return std::hash<std::string_view>{}(s); }
+  };
+  std::unordered_map<std::string, std::size_t, KeyHash, std::equal_to<>> observed_index_;
   std::vector<MaskedLine> observed_;
   // pending lines of match_or_add per token count, and the provisional templates built from them
   std::unordered_map<std::size_t, std::vector<MaskedLine>> pending_;

@@ -40,6 +40,17 @@ TEST_CASE("masker: comparison signs separate the number they qualify", "[parse][
   }
 }
 
+TEST_CASE("masker: plain words stay, boolean words inside them are still found", "[parse][mask]") {
+  const TokenMasker m;
+  CHECK(m.mask("enabled=true") == "enabled=<*>");
+  CHECK(m.mask("(NULL)") == "(<*>)");
+  CHECK(m.mask("flag,False;") == "flag,<*>;");
+  for (const char* word : {"trueish", "nullify", "Falsely", "state=RUNNING", "a_b_c"}) {
+    INFO(word);
+    CHECK(m.mask(word) == word);
+  }
+}
+
 TEST_CASE("masker: keeps the template text around variables", "[parse][mask]") {
   const TokenMasker m;
   CHECK(m.mask("node-246") == "node-<*>");
