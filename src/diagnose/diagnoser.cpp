@@ -10,6 +10,7 @@
 #include <set>
 
 #include "diagnose/event_evidence.hpp"
+#include "diagnose/median.hpp"
 #include "diagnose/spatial_evidence.hpp"
 #include "l4/io/node_identity.hpp"
 #include "l4/parse/template_id.hpp"
@@ -38,13 +39,6 @@ struct Candidate {
   EventRole role = EventRole::symptom;
   std::vector<std::pair<std::string, double>> categories;
 };
-
-double median(std::vector<double> v) {
-  if (v.empty()) return kNoTime;
-  std::sort(v.begin(), v.end());
-  const std::size_t m = v.size() / 2;
-  return v.size() % 2 == 1 ? v[m] : (v[m - 1] + v[m]) / 2;
-}
 
 // When the job last showed progress (an iteration report or a stage marker), job-wide.
 double last_progress_time(const JobScan& scan) {
@@ -327,11 +321,9 @@ Diagnosis Diagnoser::analyze(JobScan scan, const HistoryKnowledge* history) cons
     // A node that reported (almost) none of what every other node did, and no failure of its own,
     // went silent: lost, powered off, cut from the network.
     const auto most = std::max_element(missing.begin(), missing.end());
-    if (most != missing.end()) {
-      spdlog::debug("largest symptom shortfall: {:.2f} on {}", *most, scan.nodes[static_cast<std::size_t>(most - missing.begin())].id);
-    }
+    const auto n = static_cast<std::size_t>(most - missing.begin());
+    if (most != missing.end()) spdlog::debug("largest symptom shortfall: {:.2f} on {}", *most, scan.nodes[n].id);
     if (most != missing.end() && *most >= kSilentShortfall) {
-      const auto n = static_cast<std::size_t>(most - missing.begin());
       const bool says_something = std::any_of(candidates.begin(), candidates.end(), [&](const Candidate& c) {
         return !c.categories.empty() && n < c.event->node_counts.size() && c.event->node_counts[n] > 0 &&
                c.spread <= 0.34;

@@ -219,7 +219,8 @@ class Worker {
                 partial_.last_iteration, partial_.stage_changes);
         record_event(partial_.events[result.index], at, header.level, line.raw, header.content,
                      result.parameters);
-        if (!stamped && st.unstamped_events.size() < kMaxUnstampedRun) {
+        if (!stamped && st.unstamped_events.size() < kMaxUnstampedRun &&
+            (st.unstamped_events.empty() || st.unstamped_events.back() != result.index)) {
           st.unstamped_events.push_back(static_cast<std::uint32_t>(result.index));
         }
       } else {

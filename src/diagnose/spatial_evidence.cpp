@@ -1,5 +1,7 @@
 #include "diagnose/spatial_evidence.hpp"
 
+#include "diagnose/median.hpp"
+
 #include <algorithm>
 #include <cctype>
 #include <cmath>
@@ -8,12 +10,6 @@
 
 namespace l4::diagnose {
 namespace {
-
-double median_count(std::vector<std::uint32_t> v) {
-  std::sort(v.begin(), v.end());
-  const std::size_t m = v.size() / 2;
-  return v.size() % 2 == 1 ? v[m] : (static_cast<double>(v[m - 1]) + v[m]) / 2;
-}
 
 bool word_char(char c) { return std::isalnum(static_cast<unsigned char>(c)) != 0; }
 
@@ -37,12 +33,12 @@ std::vector<double> missing_symptom_scores(const JobScan& scan, std::span<const 
   std::vector<double> score(n, 0.0);
   if (n < 3) return score;
   double total = 0;
-  std::vector<std::uint32_t> counts(n);
+  std::vector<double> counts(n);
   for (const auto& [e, weight] : events) {
     if (2 * static_cast<std::size_t>(e->node_spread()) < n) continue;
-    std::fill(counts.begin(), counts.end(), 0);
+    std::fill(counts.begin(), counts.end(), 0.0);
     std::copy(e->node_counts.begin(), e->node_counts.begin() + std::min(n, e->node_counts.size()), counts.begin());
-    const double typical = median_count(counts);
+    const double typical = median(counts);
     if (typical <= 0) continue;
     total += weight;
     for (std::size_t i = 0; i < n; ++i) {
@@ -119,14 +115,12 @@ std::optional<DriftingNode> drifting_node(const JobScan& scan) {
       if (lr.size() < 3 || 2 * lr.size() < n) continue;
       std::vector<double> values;
       for (const auto& [v, i] : lr) values.push_back(v);
-      std::sort(values.begin(), values.end());
-      const std::size_t m = values.size() / 2;
-      const double median = values.size() % 2 == 1 ? values[m] : (values[m - 1] + values[m]) / 2;
+      const double typical = median(std::move(values));
       double top = 0, second = 0;
       std::size_t who = 0;
       double who_lr = 0;
       for (const auto& [v, i] : lr) {
-        const double d = std::abs(v - median);
+        const double d = std::abs(v - typical);
         if (d > top) {
           second = top;
           top = d;
