@@ -174,7 +174,13 @@ Features job_features(const JobScan& scan) {
 // The job's stage at an occurrence: the job-wide timeline of stage changes (every stream, by
 // time; stages only move forward past setup) when the occurrence is stamped, else its stream's.
 Stage stage_at(const JobScan& scan, const Occurrence& at) {
-  const double time = at.estimated_time();
+  double time = at.estimated_time();
+  // An unstamped line that ends its stream (a rank's final traceback) was written when the job
+  // broke, which is no earlier than the job's last progress anywhere.
+  if (!at.stamped && std::isnan(at.next_stamp)) {
+    const double progress = last_progress_time(scan);
+    if (!std::isnan(progress) && !(progress <= time)) time = progress;
+  }
   if (std::isnan(time) || scan.stage_changes.empty()) return at.stage.value_or(Stage::init);
   std::optional<Stage> stage;
   for (const auto& change : scan.stage_changes) {

@@ -163,7 +163,7 @@ void advance(StreamState& st, const TemplateStageInfo& info, format::Level level
   }
   if (marks && marks != st.stage) {
     st.stage = marks;
-    if (!std::isnan(at.time)) changes.push_back(StageChange{at.time, *marks});
+    if (!std::isnan(at.time)) changes.push_back(StageChange{at.time, *marks, at.file, at.line});
   }
   if (info.iteration_pattern >= 0) {
     if (auto it = stages.iteration(info, content, parameters)) {
@@ -471,7 +471,8 @@ JobScan JobScanner::scan(std::span<const std::string> paths, const parse::Templa
                        n.iterations.end());
   }
   std::stable_sort(scan.stage_changes.begin(), scan.stage_changes.end(), [](const auto& a, const auto& b) {
-    return a.time != b.time ? a.time < b.time : a.stage < b.stage;
+    if (a.time != b.time) return a.time < b.time;
+    return a.file != b.file ? a.file < b.file : a.line < b.line;
   });
   scan.ingest = io::summarize(std::move(files));
   spdlog::debug("scanned {} lines, {} nodes, {} events ({} lines mined after the sample)",

@@ -114,10 +114,13 @@ struct NodeStats {
   Occurrence first_error;
 };
 
-// A stream (one node's lines in one file) entering a stage, at a stamped time.
+// A stream (one node's lines in one file) entering a stage, at a stamped time. Markers without a
+// stamp of their own share their stream's last stamp; the file position keeps their order.
 struct StageChange {
   double time = kNoTime;
   Stage stage = Stage::init;
+  std::uint32_t file = 0;
+  std::uint64_t line = 0;
 };
 
 struct JobScan {
