@@ -158,6 +158,10 @@ void advance(StreamState& st, const TemplateStageInfo& info, format::Level level
     return s && (*s == Stage::training || *s == Stage::checkpoint || *s == Stage::evaluation);
   };
   if (marks && (*marks == Stage::init || *marks == Stage::loading) && past_setup(st.stage)) marks.reset();
+  const std::optional<long> iteration =
+      info.iteration_pattern >= 0 ? stages.iteration(info, content, parameters) : std::nullopt;
+  // Iteration 0 completes nothing (schedulers report it while the job is still setting up).
+  if (iteration == 0L && marks == Stage::training) marks.reset();
   if ((marks || info.iteration_pattern >= 0) && (!node.last_progress.valid() || node.last_progress.before(at))) {
     node.last_progress = at;
   }
@@ -165,15 +169,13 @@ void advance(StreamState& st, const TemplateStageInfo& info, format::Level level
     st.stage = marks;
     if (!std::isnan(at.time)) changes.push_back(StageChange{at.time, *marks, at.file, at.line});
   }
-  if (info.iteration_pattern >= 0) {
-    if (auto it = stages.iteration(info, content, parameters)) {
-      st.iteration = std::max(st.iteration, *it);
-      if (*it > node.last_iteration) {
-        node.last_iteration = *it;
-        node.iterations.emplace_back(*it, at.time);
-      }
-      job_iteration = std::max(job_iteration, *it);
+  if (iteration) {
+    st.iteration = std::max(st.iteration, *iteration);
+    if (*iteration > node.last_iteration) {
+      node.last_iteration = *iteration;
+      node.iterations.emplace_back(*iteration, at.time);
     }
+    job_iteration = std::max(job_iteration, *iteration);
   }
 }
 
