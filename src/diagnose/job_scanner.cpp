@@ -28,6 +28,7 @@ format::HeaderParser make_header_parser(const ScanOptions& options) {
 struct StreamState {
   double time = kNoTime;
   std::optional<Stage> stage;
+  std::optional<Stage> resumes;  // the stage the current one interrupted (evaluation returns to training)
   long iteration = -1;
   // Events whose occurrences since the stream's last stamp are unstamped; the next stamp bounds them.
   std::vector<std::uint32_t> unstamped_events;
@@ -162,10 +163,13 @@ void advance(StreamState& st, const TemplateStageInfo& info, format::Level level
       info.iteration_pattern >= 0 ? stages.iteration(info, content, parameters) : std::nullopt;
   // Iteration 0 completes nothing (schedulers report it while the job is still setting up).
   if (iteration == 0L && marks == Stage::training) marks.reset();
+  // A stage's results are out (a validation loss, a save confirmed): the stream is back where it was.
+  if (info.ends && st.stage == info.ends && st.resumes) marks = st.resumes;
   if ((marks || info.iteration_pattern >= 0) && (!node.last_progress.valid() || node.last_progress.before(at))) {
     node.last_progress = at;
   }
   if (marks && marks != st.stage) {
+    st.resumes = st.stage;
     st.stage = marks;
     if (!std::isnan(at.time)) changes.push_back(StageChange{at.time, *marks, at.file, at.line});
   }

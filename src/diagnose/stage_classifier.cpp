@@ -12,6 +12,7 @@ namespace l4::diagnose {
 
 struct StageClassifier::Impl {
   std::vector<std::pair<Stage, std::unique_ptr<RE2>>> markers;  // one alternation per stage
+  std::vector<std::pair<Stage, std::unique_ptr<RE2>>> endings;  // per stage that has "ends" markers
   std::vector<std::unique_ptr<RE2>> iteration;
 };
 
@@ -34,12 +35,16 @@ StageClassifier::StageClassifier(std::string_view json) : impl_(std::make_unique
       const auto name = entry.at("stage").get<std::string>();
       const auto stage = parse_stage(name);
       if (!stage) throw InputError("stages table: unknown stage '" + name + "'");
-      std::string alternation;
-      for (const auto& m : entry.at("markers")) {
-        if (!alternation.empty()) alternation += '|';
-        alternation += "(?:" + m.get<std::string>() + ")";
-      }
-      impl_->markers.emplace_back(*stage, compile(alternation, true));
+      const auto alternation = [](const nlohmann::json& list) {
+        std::string out;
+        for (const auto& m : list) {
+          if (!out.empty()) out += '|';
+          out += "(?:" + m.get<std::string>() + ")";
+        }
+        return out;
+      };
+      impl_->markers.emplace_back(*stage, compile(alternation(entry.at("markers")), true));
+      if (entry.contains("ends")) impl_->endings.emplace_back(*stage, compile(alternation(entry.at("ends")), true));
     }
     for (const auto& p : doc.at("iteration")) impl_->iteration.push_back(compile(p.get<std::string>(), true));
   } catch (const nlohmann::json::exception& e) {
@@ -87,8 +92,14 @@ StageClassifier::~StageClassifier() = default;
 TemplateStageInfo StageClassifier::classify(std::string_view template_text) const {
   TemplateStageInfo info;
   const re2::StringPiece text(template_text.data(), template_text.size());
-  for (const auto& [stage, re] : impl_->markers) {
+  for (const auto& [stage, re] : impl_->endings) {
     if (RE2::PartialMatch(text, *re)) {
+      info.ends = stage;
+      break;
+    }
+  }
+  for (const auto& [stage, re] : impl_->markers) {
+    if (!info.ends && RE2::PartialMatch(text, *re)) {
       info.marks = stage;
       break;
     }

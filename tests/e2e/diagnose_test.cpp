@@ -174,3 +174,57 @@ TEST_CASE("an unstamped traceback that ends its rank's log is root evidence, tho
   CHECK(j["faulty_nodes"][0]["node"] == "node-03");
   CHECK(j["events"][0]["template"].get<std::string>().find("out of memory") != std::string::npos);
 }
+
+TEST_CASE("a failure after a stage's results are out is placed back in training", "[e2e][diagnose][stage]") {
+  // Every node evaluates after iteration 10 and reports the validation loss; then node-02 breaks
+  // before iteration 11 completes. The evaluation was over: the failure is in training.
+  l4::test::TempDir dir;
+  write_normal_job(dir, "job", 3, 10);
+  for (int n = 1; n <= 3; ++n) {
+    const std::string name = "job/node-0" + std::to_string(n) + ".log";
+    std::string text = slurp(dir.path() / name);
+    text += "[2024-03-01 10:01:20,000] [INFO] [training.py:800:evaluate] Evaluating iter 1/10\n";
+    text += "[2024-03-01 10:01:30,000] [INFO] [training.py:820:evaluate] validation loss at iteration 10 | lm loss value: 2.9 |\n";
+    if (n == 2) {
+      text += "[2024-03-01 10:01:35,000] [ERROR] [engine.py:50:step] RuntimeError: CUDA error: an illegal memory access was encountered\n";
+    }
+    dir.write(name, text);
+  }
+  const auto r = run_l4({"diagnose", "--no-history", (dir.path() / "job").string()});
+  REQUIRE(r.exit_code == 0);
+  const auto j = json::parse(r.out);
+  CHECK(j["faulty_nodes"][0]["node"] == "node-02");
+  CHECK(j["stage"]["name"] == "training");
+  CHECK(j["iteration"]["last_completed"] == 10);
+  CHECK(j["iteration"]["failed_at"] == 11);
+}
+
+TEST_CASE("a traceback that ends a quiet rank's log is placed where the job was, not at the rank's last stamp",
+          "[e2e][diagnose][stage]") {
+  // Every node saves a checkpoint at iteration 3. node-02's log stops stamping there (its rank
+  // prints no iteration reports); its traceback comes when the job breaks, after the others'
+  // iteration 10.
+  l4::test::TempDir dir;
+  write_normal_job(dir, "job", 3, 10);
+  for (int n : {1, 3}) {
+    const std::string name = "job/node-0" + std::to_string(n) + ".log";
+    std::string text = slurp(dir.path() / name);
+    const std::string after3 = "lm loss: 2.970000 |\n";
+    const auto at = text.find(after3);
+    REQUIRE(at != std::string::npos);
+    text.insert(at + after3.size(),
+                "[2024-03-01 10:01:03,500] [INFO] [checkpointing.py:90:save] saving checkpoint at iteration 3 to /ckpt/iter_3\n");
+    dir.write(name, text);
+  }
+  std::string text = "[2024-03-01 10:00:00,000] [INFO] [launch.py:12:main] WORLD_SIZE=24\n";
+  text += "[2024-03-01 10:01:03,000] [INFO] [checkpointing.py:90:save] saving checkpoint at iteration 3 to /ckpt/iter_3\n";
+  text += "Traceback (most recent call last):\n  File \"/workspace/train.py\", line 243, in <module>\n";
+  text += "RuntimeError: CUDA error: an illegal memory access was encountered\n";
+  dir.write("job/node-02.log", text);
+  const auto r = run_l4({"diagnose", "--no-history", (dir.path() / "job").string()});
+  REQUIRE(r.exit_code == 0);
+  const auto j = json::parse(r.out);
+  CHECK(j["faulty_nodes"][0]["node"] == "node-02");
+  CHECK(j["stage"]["name"] == "training");
+  CHECK(j["iteration"]["failed_at"] == 11);
+}

@@ -13,6 +13,7 @@ namespace l4::diagnose {
 
 struct TemplateStageInfo {
   std::optional<Stage> marks;  // the stage a line of this template moves its stream into
+  std::optional<Stage> ends;   // the stage a line of this template completes (its results are out)
   int iteration_pattern = -1;  // index of the iteration pattern that applies, -1 when none
   int iteration_parameter = -1;// which "<*>" of the template holds the number (-1: read the text)
 };

@@ -10,8 +10,24 @@ TEST_CASE("templates are classified into stage markers from data/stages.json", "
   CHECK(c.classify("building GPT model ...").marks == Stage::loading);
   CHECK(c.classify("loading checkpoint from <*> at iteration <*>").marks == Stage::loading);
   CHECK(c.classify("Bootstrap : Using eth0:<*>").marks.has_value());
-  CHECK(c.classify("validation loss at iteration <*> | lm loss value: <*> |").marks == Stage::evaluation);
+  CHECK(c.classify("Evaluating iter <*>/<*>").marks == Stage::evaluation);
+  CHECK(c.classify("***** Running Evaluation *****").marks == Stage::evaluation);
   CHECK_FALSE(c.classify("hello world").marks.has_value());
+}
+
+TEST_CASE("a stage's results end it; setup lines that only name a stage do not mark it", "[diagnose][stage]") {
+  StageClassifier c;
+  const auto result = c.classify("validation loss at iteration <*> | lm loss value: <*> |");
+  CHECK(result.ends == Stage::evaluation);
+  CHECK_FALSE(result.marks.has_value());
+  CHECK(c.classify("{'eval_loss': <*>, 'eval_runtime': <*>, 'epoch': <*>}").ends == Stage::evaluation);
+  CHECK(c.classify("successfully saved checkpoint from iteration <*> to <*>").ends == Stage::checkpoint);
+  CHECK(c.classify("[Torch] Checkpoint <*> is ready now!").ends == Stage::checkpoint);
+  CHECK_FALSE(c.classify("saving checkpoint at iteration <*> to <*>").ends.has_value());
+  // Setup lines that mention evaluation or training without one under way.
+  CHECK_FALSE(c.classify("Training/evaluation parameters TrainingArguments(bf16=True, do_eval=<*>)").marks.has_value());
+  CHECK(c.classify("> building train, validation, and test datasets ...").marks == Stage::loading);
+  CHECK_FALSE(c.classify("***** Running training *****").marks.has_value());
 }
 
 TEST_CASE("iteration numbers are read from the template's parameter when it holds one", "[diagnose][stage]") {
