@@ -75,7 +75,9 @@ bool followed_by_progress(const EventStats& e, const JobScan& scan, double progr
   if (e.last.valid() && !e.last.stamped && e.last.file < scan.file_last_progress.size()) {
     return scan.file_last_progress[e.last.file] > e.last.line;
   }
-  if (e.last.valid() && !std::isnan(e.last.time) && !std::isnan(progress_time)) {
+  // The margin allows for iterations in flight when an error strikes; setup has none, and its
+  // markers are steps taken one after another, so before training their order decides.
+  if (e.last.valid() && !std::isnan(e.last.time) && !std::isnan(progress_time) && scan.last_iteration >= 0) {
     return e.last.time < progress_time - margin;
   }
   bool any = false;
