@@ -150,7 +150,9 @@ void advance(StreamState& st, const TemplateStageInfo& info, format::Level level
   if (level >= format::Level::warn) return;
   // Continuation lines (tracebacks, stack frames, indented blocks) never mark a stage by their
   // words; an indented iteration report (a progress bar: "  1%|  | 42002/42190 [...]") still counts.
-  const bool continuation = !content.empty() && (content.front() == ' ' || content.front() == '\t');
+  // One leading space is a message's own style (Megatron: " validation loss at iteration ..."),
+  // not a continuation.
+  const bool continuation = content.starts_with('\t') || content.starts_with("  ");
   if (continuation && info.iteration_pattern < 0) return;
   std::optional<Stage> marks = info.marks;
   // Stages move forward: once a stream trains, init and loading markers (environment dumps in
