@@ -26,6 +26,8 @@ constexpr double kNamedWeight = 1.5;
 constexpr double kSilentShortfall = 0.75;
 // Each further event with a category's signature counts this much of the one before it.
 constexpr double kFurtherEvidence = 0.5;
+// Deviating iterations listed in the report (earliest first).
+constexpr std::size_t kMaxIterationAnomalies = 10;
 
 // Per-event working state of the analysis.
 struct Candidate {
@@ -535,6 +537,28 @@ Diagnosis Diagnoser::analyze(JobScan scan, const HistoryKnowledge* history) cons
       if (seen.insert({p.type, p.value}).second) d.parameters.push_back(ParameterFinding{p.type, p.value, node});
     }
     if (d.parameters.size() >= 12) break;
+  }
+
+  // --- Iteration anomalies (L4's DTW check), earliest first -------------------------------------
+  for (const auto& a : scan.iteration_anomalies) {
+    if (d.iteration_anomalies.size() >= kMaxIterationAnomalies) break;
+    // Cross-job: an iteration that only adds what normal jobs also do (a periodic checkpoint, an
+    // evaluation) is routine, not a deviation.
+    if (use_history && !a.novel.empty() && std::all_of(a.novel.begin(), a.novel.end(), [&](auto id) {
+          return history->job_fraction(parse::to_hex(id)) >= options_.history_cutoff;
+        })) {
+      continue;
+    }
+    IterationAnomalyFinding f;
+    f.iteration = a.iteration;
+    f.unfinished = a.unfinished;
+    f.distance = a.distance;
+    f.sigmas = a.sigmas;
+    f.node = a.node < scan.nodes.size() ? scan.nodes[a.node].id : "";
+    f.file = a.file < scan.ingest.files.size() ? scan.ingest.files[a.file].path : "";
+    f.line = a.line;
+    for (auto id : a.novel) f.events.push_back(parse::to_hex(id));
+    d.iteration_anomalies.push_back(std::move(f));
   }
 
   // --- Summary ------------------------------------------------------------------------------------

@@ -9,6 +9,7 @@
 #include <thread>
 #include <unordered_map>
 
+#include "diagnose/iteration_sequence.hpp"
 #include "l4/format/header_parser.hpp"
 #include "l4/format/timestamp.hpp"
 #include "l4/io/node_identity.hpp"
@@ -32,7 +33,13 @@ struct StreamState {
   long iteration = -1;
   // Events whose occurrences since the stream's last stamp are unstamped; the next stamp bounds them.
   std::vector<std::uint32_t> unstamped_events;
+  IterationSequence sequence;        // the events of the current iteration, against the previous ones
+  std::uint64_t sequence_start = 0;  // line where the current iteration's events begin
+  bool reports_iterations = false;
 };
+
+// The sequence symbol of a line no template of the sample matched.
+constexpr std::uint32_t kUnmatchedLine = 0xffffffffU;
 
 constexpr std::size_t kMaxUnstampedRun = 4096;
 
@@ -84,6 +91,8 @@ struct Partial {
   long last_iteration = -1;
   std::vector<StageChange> stage_changes;
   std::vector<std::pair<std::uint32_t, std::uint64_t>> file_last_progress;  // (file index, line)
+  // Deviating iterations; node is local, `novel` holds template indices until the merge.
+  std::vector<std::pair<IterationAnomaly, std::vector<std::uint32_t>>> iteration_anomalies;
 
   std::uint32_t node(std::string_view name) {
     auto it = node_index.find(std::string(name));
@@ -144,16 +153,19 @@ void record_event(EventStats& e, const Occurrence& at, format::Level level, std:
 
 // Moves a stream's stage/iteration on, given what one line says. Warnings and errors never move
 // the stage: a failure's own lines must not relabel the stage it happened in.
-void advance(StreamState& st, const TemplateStageInfo& info, format::Level level, std::string_view content,
-             std::span<const std::string_view> parameters, const StageClassifier& stages, NodeStats& node,
-             const Occurrence& at, long& job_iteration, std::vector<StageChange>& changes) {
-  if (level >= format::Level::warn) return;
+// Returns the iteration the line reports when it moves the stream past the iterations it had
+// reported (an evaluation's "iter 5/10" or a repeated report does not end an iteration).
+std::optional<long> advance(StreamState& st, const TemplateStageInfo& info, format::Level level,
+                            std::string_view content, std::span<const std::string_view> parameters,
+                            const StageClassifier& stages, NodeStats& node, const Occurrence& at,
+                            long& job_iteration, std::vector<StageChange>& changes) {
+  if (level >= format::Level::warn) return std::nullopt;
   // Continuation lines (tracebacks, stack frames, indented blocks) never mark a stage by their
   // words; an indented iteration report (a progress bar: "  1%|  | 42002/42190 [...]") still counts.
   // One leading space is a message's own style (Megatron: " validation loss at iteration ..."),
   // not a continuation.
   const bool continuation = content.starts_with('\t') || content.starts_with("  ");
-  if (continuation && info.iteration_pattern < 0) return;
+  if (continuation && info.iteration_pattern < 0) return std::nullopt;
   std::optional<Stage> marks = info.marks;
   // Stages move forward: once a stream trains, init and loading markers (environment dumps in
   // failure summaries, say) do not pull it back.
@@ -175,6 +187,7 @@ void advance(StreamState& st, const TemplateStageInfo& info, format::Level level
     st.stage = marks;
     if (!std::isnan(at.time)) changes.push_back(StageChange{at.time, *marks, at.file, at.line});
   }
+  const bool advances = iteration && *iteration > st.iteration;
   if (iteration) {
     st.iteration = std::max(st.iteration, *iteration);
     if (*iteration > node.last_iteration) {
@@ -183,6 +196,7 @@ void advance(StreamState& st, const TemplateStageInfo& info, format::Level level
     }
     job_iteration = std::max(job_iteration, *iteration);
   }
+  return advances ? iteration : std::nullopt;
 }
 
 class Worker {
@@ -222,9 +236,12 @@ class Worker {
         ++ns.errors;
         if (!ns.first_error.valid() || at.before(ns.first_error)) ns.first_error = at;
       }
+      std::optional<long> reported;
+      std::uint32_t symbol = kUnmatchedLine;
       if (store_.match(header.content, result)) {
-        advance(st, infos_[result.index], header.level, header.content, result.parameters, stages_, ns, at,
-                partial_.last_iteration, partial_.stage_changes);
+        symbol = static_cast<std::uint32_t>(result.index);
+        reported = advance(st, infos_[result.index], header.level, header.content, result.parameters, stages_, ns,
+                           at, partial_.last_iteration, partial_.stage_changes);
         record_event(partial_.events[result.index], at, header.level, line.raw, header.content,
                      result.parameters);
         if (!stamped && st.unstamped_events.size() < kMaxUnstampedRun &&
@@ -233,14 +250,25 @@ class Worker {
         }
       } else {
         // Unknown template: classify the text itself so stage and iteration still advance.
-        advance(st, stages_.classify(header.content), header.level, header.content, {}, stages_, ns, at,
-                partial_.last_iteration, partial_.stage_changes);
+        reported = advance(st, stages_.classify(header.content), header.level, header.content, {}, stages_, ns, at,
+                           partial_.last_iteration, partial_.stage_changes);
         partial_.pending.push_back(PendingLine{std::string(line.node), at,
                                                std::string(line.raw.substr(0, kMaxTextBytes)),
                                                std::string(header.content), header.level});
       }
+      if (reported) {
+        close_iteration(st, node, file_index, *reported, false);
+        st.reports_iterations = true;
+      } else {
+        if (st.sequence.empty()) st.sequence_start = line.line_no;
+        st.sequence.add(symbol);
+      }
       if (ns.last_progress.file == file_index && ns.last_progress.line == line.line_no) last_progress_line = line.line_no;
     }, file_index);
+    // The iteration a stream ended in: where a failure usually shows.
+    for (auto& [node, st] : streams) {
+      if (st.reports_iterations && !st.sequence.empty()) close_iteration(st, node, file_index, st.iteration + 1, true);
+    }
     partial_.file_last_progress.emplace_back(file_index, last_progress_line);
     partial_.files.push_back(std::move(summary));
     partial_.file_ids.push_back(file_index);
@@ -249,6 +277,20 @@ class Worker {
   Partial& partial() { return partial_; }
 
  private:
+  void close_iteration(StreamState& st, std::uint32_t node, std::uint32_t file, long iteration, bool unfinished) {
+    auto outcome = st.sequence.close();
+    if (!outcome || !outcome->deviates) return;
+    IterationAnomaly a;
+    a.node = node;
+    a.file = file;
+    a.line = st.sequence_start;
+    a.iteration = iteration;
+    a.unfinished = unfinished;
+    a.distance = outcome->distance;
+    a.sigmas = outcome->sigmas;
+    partial_.iteration_anomalies.emplace_back(std::move(a), std::move(outcome->novel));
+  }
+
   const ScanOptions& options_;
   const StageClassifier& stages_;
   const parse::TemplateStore& store_;
@@ -444,6 +486,11 @@ JobScan JobScanner::scan(std::span<const std::string> paths, const parse::Templa
     for (std::size_t i = 0; i < p.files.size(); ++i) files[p.file_ids[i]] = std::move(p.files[i]);
     scan.file_last_progress.resize(inputs.size(), 0);
     for (const auto& [file, line] : p.file_last_progress) scan.file_last_progress[file] = line;
+    for (auto& [anomaly, novel] : p.iteration_anomalies) {
+      anomaly.node = remap[anomaly.node];
+      for (auto idx : novel) anomaly.novel.push_back(idx);  // template indices until the store is final
+      scan.iteration_anomalies.push_back(std::move(anomaly));
+    }
   }
   parse::ParseResult result;
   std::vector<std::string_view> no_params;
@@ -468,6 +515,17 @@ JobScan JobScanner::scan(std::span<const std::string> paths, const parse::Templa
     scan.events.push_back(std::move(events[i]));
   }
   std::sort(scan.events.begin(), scan.events.end(), [](const auto& a, const auto& b) { return a.id < b.id; });
+  for (auto& a : scan.iteration_anomalies) {
+    std::vector<parse::TemplateId> ids;
+    for (auto idx : a.novel) {
+      if (idx < final_templates.size()) ids.push_back(final_templates[idx].id);
+    }
+    a.novel = std::move(ids);
+  }
+  std::sort(scan.iteration_anomalies.begin(), scan.iteration_anomalies.end(), [](const auto& a, const auto& b) {
+    if (a.iteration != b.iteration) return a.iteration < b.iteration;
+    return a.node != b.node ? a.node < b.node : a.file < b.file;
+  });
   for (auto& n : scan.nodes) {
     std::sort(n.iterations.begin(), n.iterations.end(), [](const auto& a, const auto& b) {
       if (a.first != b.first) return a.first < b.first;

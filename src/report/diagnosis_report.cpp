@@ -27,6 +27,17 @@ nlohmann::json to_json(const diagnose::Diagnosis& d) {
   }
   nlohmann::json params = nlohmann::json::array();
   for (const auto& p : d.parameters) params.push_back({{"type", p.type}, {"value", p.value}, {"node", p.node}});
+  nlohmann::json anomalies = nlohmann::json::array();
+  for (const auto& a : d.iteration_anomalies) {
+    anomalies.push_back({{"iteration", a.iteration},
+                         {"unfinished", a.unfinished},
+                         {"distance", std::round(a.distance * 1000) / 1000},
+                         {"sigmas", std::round(a.sigmas * 10) / 10},
+                         {"node", a.node},
+                         {"file", a.file},
+                         {"line", a.line},
+                         {"events", a.events}});
+  }
   return {{"failure_found", d.failure_found},
           {"verdict",
            {{"category", d.verdict.category},
@@ -38,6 +49,7 @@ nlohmann::json to_json(const diagnose::Diagnosis& d) {
           {"iteration", {{"last_completed", optional_int(d.last_completed)}, {"failed_at", optional_int(d.failed_at)}}},
           {"events", events},
           {"parameters", params},
+          {"iteration_anomalies", anomalies},
           {"inputs", {{"files", d.inputs.files.size()}, {"nodes", d.inputs.nodes.size()}, {"lines", to_json(d.inputs.total)}}},
           {"history", d.history ? nlohmann::json{{"db", d.history->db}, {"normal_jobs", d.history->normal_jobs}}
                                 : nlohmann::json(nullptr)},
@@ -65,6 +77,12 @@ std::string render_text(const diagnose::Diagnosis& d, bool colour) {
     fmt::format_to(it, "{}stage{}         {}", bold, reset, d.stage ? diagnose::to_string(*d.stage) : "unknown");
     if (d.last_completed) fmt::format_to(it, ", last completed iteration {}", *d.last_completed);
     if (d.failed_at) fmt::format_to(it, ", failed at iteration {}", *d.failed_at);
+    if (!d.iteration_anomalies.empty()) {
+      const auto& a = d.iteration_anomalies.front();
+      fmt::format_to(it, "\n{}anomalies{}     {} iteration{} deviate{} from the ones before; first: iteration {} on {} ({}:{})",
+                     bold, reset, d.iteration_anomalies.size(), d.iteration_anomalies.size() == 1 ? "" : "s",
+                     d.iteration_anomalies.size() == 1 ? "s" : "", a.iteration, a.node, a.file, a.line);
+    }
     fmt::format_to(it, "\n\n{}evidence{}\n", bold, reset);
     for (std::size_t i = 0; i < std::min<std::size_t>(8, d.events.size()); ++i) {
       const auto& e = d.events[i];

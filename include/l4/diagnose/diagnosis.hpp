@@ -43,6 +43,18 @@ struct ParameterFinding {
   std::string type, value, node;
 };
 
+// An iteration whose events deviate from the ones before it on the same stream (L4's DTW check):
+// where a job began to go wrong, even before any line said so.
+struct IterationAnomalyFinding {
+  long iteration = -1;
+  bool unfinished = false;   // the stream ended inside this iteration
+  double distance = 0;       // mean normalised DTW distance to the previous ten iterations (0..1)
+  double sigmas = 0;         // standard deviations above the stream's usual distance
+  std::string node, file;    // the stream it deviates on
+  std::uint64_t line = 0;    // the iteration's first line
+  std::vector<std::string> events;  // ids of its events none of the previous iterations had
+};
+
 struct Verdict {
   std::string category;  // e.g. "hardware/gpu/ecc"; "unknown" when nothing fits
   double confidence = 0; // 0..1
@@ -63,6 +75,7 @@ struct Diagnosis {
   std::optional<long> last_completed, failed_at;
   std::vector<EventFinding> events;       // ranked
   std::vector<ParameterFinding> parameters;
+  std::vector<IterationAnomalyFinding> iteration_anomalies;  // earliest first
   io::IngestSummary inputs;
   std::optional<HistoryUse> history;      // nullopt: no history, within-job evidence only
   std::vector<std::string> notes;         // what the analysis could not do, and why

@@ -123,6 +123,19 @@ struct StageChange {
   std::uint64_t line = 0;
 };
 
+// An iteration whose sequence of events deviates from its stream's previous ones (L4's DTW check;
+// see src/diagnose/iteration_sequence.hpp).
+struct IterationAnomaly {
+  std::uint32_t node = 0;        // index into JobScan::nodes
+  std::uint32_t file = 0;        // index into JobScan::ingest.files
+  std::uint64_t line = 0;        // the first line of the iteration's events
+  long iteration = -1;           // the iteration those events belong to
+  bool unfinished = false;       // the stream ended inside it: no report closed it
+  double distance = 0;           // mean normalised DTW distance to the previous iterations (0..1)
+  double sigmas = 0;             // standard deviations above the stream's usual distance
+  std::vector<parse::TemplateId> novel;  // its events that none of the compared iterations had
+};
+
 struct JobScan {
   io::IngestSummary ingest;
   std::vector<NodeStats> nodes;    // natural order of node ids
@@ -133,6 +146,7 @@ struct JobScan {
   // line was followed by progress is read from its own file.
   std::vector<std::uint64_t> file_last_progress;
   std::uint64_t templates_from_history = 0;
+  std::vector<IterationAnomaly> iteration_anomalies;  // by iteration, node, file
 };
 
 }  // namespace l4::diagnose
