@@ -408,6 +408,11 @@ Finding FaultExtractor::describe(const ExtractLine& line) const {
     while (k + 1 < clauses.size() && clauses[k + 1].begin <= pos) ++k;
     return k;
   };
+  // A description inside a quoted payload (reason='…') takes its FIP from the payload: the
+  // fields around the quote describe the wrapper.
+  const auto payload = std::find_if(payloads.begin(), payloads.end(), [&](const Span& s) {
+    return s.first <= clauses[chosen].begin && clauses[chosen].begin < s.second;
+  });
   double best_fip = -1e9;
   const TypedParameter* fip = nullptr;
   for (const auto& p : f.parameters) {
@@ -415,6 +420,7 @@ Finding FaultExtractor::describe(const ExtractLine& line) const {
     const bool entity = p.fip_priority >= 7;
     const std::size_t k = clause_of(p.begin);
     if (p.begin >= desc.first && p.end <= desc.second && !entity) continue;  // part of the FID
+    if (payload != payloads.end() && (p.begin < payload->first || p.end > payload->second)) continue;
     double s = p.fip_priority;
     if (p.begin >= desc.second || k >= chosen) {
       if (k > chosen + 2) continue;

@@ -247,7 +247,9 @@ TEST_CASE("a quoted payload is one message and the root of a cause chain", "[ext
        "", Level::warn},
   };
   const auto lines = build(src);
-  CHECK(extractor().describe(lines[0]).description == "Sql cannot be null or empty");
+  const auto sql = extractor().describe(lines[0]);
+  CHECK(sql.description == "Sql cannot be null or empty");
+  CHECK(sql.fip.empty());  // clientIP= sits outside the quote: the wrapper's field, not the fault's
   CHECK(extractor().describe(lines[1]).description == "list index out of range");
   CHECK(extractor().describe(lines[2]).description ==
         "Failed to read data from socket, the socket may have been closed");
