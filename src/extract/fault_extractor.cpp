@@ -463,10 +463,6 @@ std::vector<Finding> FaultExtractor::extract(std::span<const ExtractLine> lines,
     s += options.rarity_bonus / (1.0 + std::log2(static_cast<double>(counts[k])));
     if (l.level == top_level && top_level >= format::Level::warn) s += options.top_level_bonus;
     if (s < options.keep_threshold) continue;
-    if (!onset_seen && l.level == top_level) {
-      s += options.onset_bonus;
-      onset_seen = true;
-    }
     // Background specificity ranks candidates; it does not make a line a candidate.
     if (options.template_sets != nullptr && options.sets > 1) {
       const auto it = options.template_sets->find(k);
@@ -483,6 +479,16 @@ std::vector<Finding> FaultExtractor::extract(std::span<const ExtractLine> lines,
     }
     Finding f = describe(l);
     f.index = i;
+    // A line that names only exception classes ("ServiceException: exception.id: vdc;") states
+    // no fault of its own: it wraps one told elsewhere. Its fault words do not rank it, and it is
+    // not the onset of a cascade.
+    const bool wrapper_only = f.description.empty() || is_type_label(f.description);
+    if (wrapper_only) {
+      s -= lexicon_.score(l.content);
+    } else if (!onset_seen && l.level == top_level) {
+      s += options.onset_bonus;
+      onset_seen = true;
+    }
     int best_priority = 0;
     for (const auto& p : f.parameters) best_priority = std::max(best_priority, p.fip_priority);
     f.score = s + options.entity_bonus * (f.fip.empty() ? 0.0 : best_priority / 10.0);

@@ -235,6 +235,26 @@ TEST_CASE("the first error of a cascade ranks first; no onset bonus below error 
   CHECK(warned[0].line_no == 2);  // ranked by weight alone: "failed" outweighs "cannot"
 }
 
+TEST_CASE("a line naming only exception classes ranks by no fault words and is no onset", "[extract]") {
+  const std::vector<Line> src = {
+      {"not existed devices: [01822B194DBA3A16AB514151039F654B]", "", Level::warn},
+      {"ServiceException ServiceException: exception.id: param.error;", "", Level::error},
+      {"create consumer failed!", "", Level::error},
+  };
+  const auto lines = build(src);
+  CHECK(extractor().describe(lines[1]).description == "ServiceException ServiceException");
+  const auto ranked = extractor().extract(std::vector<ExtractLine>{lines[0], lines[1]});
+  REQUIRE(ranked.size() == 2);
+  CHECK(ranked[0].line_no == 1);
+  // The onset bonus passes to the first error that states a fault.
+  ExtractOptions big_onset;
+  big_onset.onset_bonus = 20;
+  const auto cascade = extractor().extract(lines, big_onset);
+  REQUIRE(cascade.size() == 3);
+  CHECK(cascade[0].line_no == 3);
+  CHECK(cascade[0].score >= 20);
+}
+
 TEST_CASE("a quoted payload is one message and the root of a cause chain", "[extract]") {
   const std::vector<Line> src = {
       {"un handle exception e={} Exception: \\n### Error updating database. Cause: Exception: [errorCode=00500, "
