@@ -438,7 +438,38 @@ Finding FaultExtractor::describe(const ExtractLine& line) const {
   if (fip != nullptr) {
     // A value its code-style key names is shown with the key ("taskId is 42", "url is /x").
     const std::size_t key = fip->text == fip->value ? typer_.field_key_before(c, fip->begin) : std::string_view::npos;
-    f.fip = key == std::string_view::npos ? fip->text : std::string(c.substr(key, fip->end - key));
+    std::size_t fb = key == std::string_view::npos ? fip->begin : key;
+    std::size_t fe = fip->end;
+    if (fip->type == "key_value") {
+      // A field heads a list of fields: "param name:name, value:value" names one subject. One
+      // word opening the field's clause qualifies a plain-word key ("param name", "user id"; a
+      // code-style key such as taskId needs none), and the clauses after it that are fields too
+      // (not request context) join it.
+      const std::size_t k = clause_of(fb);
+      const auto head = c.substr(clauses[k].begin, fb - clauses[k].begin);
+      std::size_t key_end = fb;
+      while (key_end < c.size() && c[key_end] >= 'a' && c[key_end] <= 'z') ++key_end;
+      const bool plain_key = key_end > fb && (key_end == c.size() || !is_word_char(c[key_end]));
+      if (plain_key && !head.empty() && head.back() == ' ' && word_count(head) == 1 &&
+          std::all_of(head.begin(), head.end() - 1, is_alpha)) {
+        fb = clauses[k].begin;
+      }
+      for (std::size_t j = k + 1; j < clauses.size() && j <= k + 3; ++j) {
+        const auto& cl = clauses[j];
+        if ((cl.separator_before != ", " && cl.separator_before != ",") || cl.parenthetical || !params_only[j]) break;
+        std::size_t last = 0;
+        bool fields = true;
+        for (const auto& p : f.parameters) {
+          if (p.end <= cl.begin || p.begin >= cl.end) continue;
+          fields = fields && p.type == "key_value" && p.fip_priority >= 3;
+          last = p.end;
+        }
+        if (!fields || last == 0) break;
+        fe = last;
+      }
+      if (fe > fip->end && c[fe - 1] == '.') --fe;  // a sentence's full stop
+    }
+    f.fip = std::string(c.substr(fb, fe - fb));
   }
   return f;
 }

@@ -305,10 +305,22 @@ TEST_CASE("a value that states the fault is the description; fields keep their k
   CHECK(extractor().describe(lines[1]).fip == "taskId is 42");
   const auto check = extractor().describe(lines[2]);
   CHECK(check.description == "parameter check error");
-  CHECK(check.fip == "name:name");  // never the trace or request id
+  CHECK(check.fip == "param name:name, value:value");  // never the trace or request id
   CHECK(extractor().describe(lines[3]).description == "jsonList is empty");  // a field stating a fault is text
   // A successful status is no fault: the extractor ranks the 404 above it.
   const auto ranked = extractor().extract(std::vector<ExtractLine>{lines[0], lines[4]}, ExtractOptions{.onset_bonus = 0});
   REQUIRE_FALSE(ranked.empty());
   CHECK(ranked[0].line_no == 1);
+}
+
+TEST_CASE("a field FIP takes the fields listed after it and a word qualifying a plain key", "[extract]") {
+  const std::vector<Line> src = {
+      {"resetPassword request failed:user id = 511", "", Level::error},
+      {"url detection error!agent taskId :taskId, retCode is empty", "", Level::error},
+      {"update job failed, jobId:9906,name:name,traceid:abc", "", Level::error},
+  };
+  const auto lines = build(src);
+  CHECK(extractor().describe(lines[0]).fip == "user id = 511");
+  CHECK(extractor().describe(lines[1]).fip == "taskId :taskId");  // a code-style key needs no qualifier
+  CHECK(extractor().describe(lines[2]).fip == "jobId:9906,name:name");  // request context ends the list
 }
