@@ -287,6 +287,17 @@ Finding FaultExtractor::describe(const ExtractLine& line) const {
         break;
       }
     }
+    // "reader request … failed, read line timed-out": a clause ending in a bare verdict hands
+    // over to the fault clause right after it, which says why.
+    if (i + 1 < clauses.size() && clauses[i + 1].separator_before == ", " && raw[i + 1] > 0 &&
+        !params_only[i + 1] && !clauses[i + 1].parenthetical) {
+      for (const auto& m : lexicon_.verdict_markers()) {
+        if (ends_with_marker(text, m)) {
+          hand_over(kCauseBonus, position);
+          break;
+        }
+      }
+    }
     for (const auto& m : lexicon_.label_markers()) {
       if (text.size() == m.size() && ends_with_marker(text, m)) {
         hand_over(s + kCauseBonus, position);  // the label's own weight passes on

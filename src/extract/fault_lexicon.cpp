@@ -98,6 +98,8 @@ FaultLexicon::FaultLexicon(std::string_view json) {
     for (auto& s : cause_markers_) s = lower(s);
     label_markers_ = string_list(doc, "label_markers");
     for (auto& s : label_markers_) s = lower(s);
+    verdict_markers_ = string_list(doc, "verdict_markers");
+    for (auto& s : verdict_markers_) s = lower(s);
     trailing_stop_words_ = string_list(doc, "trailing_stop_words");
     leading_stop_words_ = string_list(doc, "leading_stop_words");
     wrapper_prefixes_ = string_list(doc, "wrapper_prefixes");

@@ -52,6 +52,9 @@ class FaultLexicon {
   [[nodiscard]] const std::vector<std::string>& cause_markers() const { return cause_markers_; }
   // Clauses that are only a label ("error", "Diagnostics"): the description follows them.
   [[nodiscard]] const std::vector<std::string>& label_markers() const { return label_markers_; }
+  // Words that end a clause with a bare verdict ("reader request … failed"): the fault clause
+  // right after it (", read line timed-out") says why.
+  [[nodiscard]] const std::vector<std::string>& verdict_markers() const { return verdict_markers_; }
   // True when `word` (any case) is a word a description should not end with ("to", "took").
   [[nodiscard]] bool is_trailing_stop_word(std::string_view word) const;
   [[nodiscard]] bool is_leading_stop_word(std::string_view word) const;
@@ -76,6 +79,7 @@ class FaultLexicon {
   std::vector<std::string> clause_separators_;
   std::vector<std::string> cause_markers_;
   std::vector<std::string> label_markers_;
+  std::vector<std::string> verdict_markers_;
   std::vector<std::string> trailing_stop_words_;
   std::vector<std::string> leading_stop_words_;
   std::vector<std::string> wrapper_prefixes_;

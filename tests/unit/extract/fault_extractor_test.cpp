@@ -324,3 +324,16 @@ TEST_CASE("a field FIP takes the fields listed after it and a word qualifying a 
   CHECK(extractor().describe(lines[1]).fip == "taskId :taskId");  // a code-style key needs no qualifier
   CHECK(extractor().describe(lines[2]).fip == "jobId:9906,name:name");  // request context ends the list
 }
+
+TEST_CASE("a clause ending in a bare verdict hands the description to the fault clause after it", "[extract]") {
+  const std::vector<Line> src = {
+      {"reader request line for 127.0.0.1:8089(https) failed, read line timed-out", "", Level::warn},
+      {"reader request line failed, retry 3", "", Level::warn},
+  };
+  const auto lines = build(src);
+  const auto read = extractor().describe(lines[0]);
+  CHECK(read.description == "read line timed-out");
+  CHECK(read.fip == "127.0.0.1:8089(https)");
+  // No fault after the verdict: the verdict's clause stays the description.
+  CHECK(extractor().describe(lines[1]).description == "reader request line failed");
+}
