@@ -63,6 +63,15 @@ bool is_type_label(std::string_view text) {
   return true;
 }
 
+// "Uncaught exception:": a message that is one label ending in a colon announces details printed
+// on the lines after it (a stack trace); by itself it states no fault. ("… due to : Unable to
+// create executor … in awaitResult:" says more than a label.)
+bool is_header(std::string_view text) {
+  while (!text.empty() && is_space(text.back())) text.remove_suffix(1);
+  return text.size() > 1 && text.back() == ':' && is_word_char(text[text.size() - 2]) &&
+         text.find(':') == text.size() - 1;
+}
+
 // The text after a field's separator ("status:failed" -> "failed"), or "" when none.
 std::string_view field_value(std::string_view field) {
   const auto is = field.find(" is ");
@@ -524,11 +533,10 @@ std::vector<Finding> FaultExtractor::extract(std::span<const ExtractLine> lines,
     // A line that names only exception classes ("ServiceException: exception.id: vdc;") states
     // no fault of its own: it wraps one told elsewhere. Its fault words do not rank it, and it is
     // not the onset of a cascade.
-    const bool wrapper_only = f.description.empty() || is_type_label(f.description);
-    if (wrapper_only) {
-      s -= lexicon_.score(l.content);
-    } else if (!onset_seen && l.level == top_level) {
-      s += options.onset_bonus;
+    const bool wrapper_only = f.description.empty() || is_type_label(f.description) || is_header(l.content);
+    s += wrapper_only ? -lexicon_.score(l.content) : lexicon_.diminishing_score(l.content) - lexicon_.score(l.content);
+    if (!onset_seen && l.level == top_level) {
+      if (!wrapper_only) s += options.onset_bonus;
       onset_seen = true;
     }
     int best_priority = 0;

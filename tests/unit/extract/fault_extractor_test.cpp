@@ -6,6 +6,7 @@
 #include <unordered_map>
 #include <vector>
 
+#include "l4/embedded_data.hpp"
 #include "l4/extract/fault_extractor.hpp"
 
 using l4::extract::ExtractLine;
@@ -246,13 +247,48 @@ TEST_CASE("a line naming only exception classes ranks by no fault words and is n
   const auto ranked = extractor().extract(std::vector<ExtractLine>{lines[0], lines[1]});
   REQUIRE(ranked.size() == 2);
   CHECK(ranked[0].line_no == 1);
-  // The onset bonus passes to the first error that states a fault.
+  // The wrapper was the first error: no later error inherits the onset bonus.
   ExtractOptions big_onset;
   big_onset.onset_bonus = 20;
   const auto cascade = extractor().extract(lines, big_onset);
   REQUIRE(cascade.size() == 3);
   CHECK(cascade[0].line_no == 3);
-  CHECK(cascade[0].score >= 20);
+  CHECK(cascade[0].score < 20);
+}
+
+TEST_CASE("a one-label header line is no onset; a wrapper repeating fault words ranks below the root", "[extract]") {
+  const std::vector<Line> header = {
+      {"Uncaught exception:", "", Level::error},
+      {"Final app status: FAILED, exitCode: 10, (reason: Uncaught exception: Exception thrown in awaitResult:",
+       "", Level::info},
+  };
+  const auto ranked = extractor().extract(build(header));
+  REQUIRE(ranked.size() == 2);
+  CHECK(ranked[0].line_no == 2);
+  CHECK(ranked[0].description == "Final app status: FAILED");
+
+  // Each further fault term of a line counts less in the ranking: the wrapper that repeats the
+  // root's words loses more than the root (one term) does.
+  const std::vector<Line> cascade = {
+      {"cannot get topicInfo for consumer by topic: orders", "cannot get topicInfo for consumer by topic: <*>",
+       Level::error},
+      {"cannot subscribe topic, due to {}  Exception: create consumer failed!", "", Level::error},
+  };
+  std::string flat_json(l4::embedded::data("fault_lexicon.json"));
+  const auto at = flat_json.find("\"further_term_factor\"");
+  REQUIRE(at != std::string::npos);
+  flat_json.replace(at, flat_json.find(',', at) - at, "\"further_term_factor\": 1.0");
+  const FaultExtractor flat{l4::extract::FaultLexicon(flat_json), l4::extract::ParameterTyper{}};
+  const auto lines = build(cascade);
+  const auto diminished = extractor().extract(lines);
+  const auto summed = flat.extract(lines);
+  REQUIRE(diminished.size() == 2);
+  REQUIRE(summed.size() == 2);
+  auto score_of = [](const std::vector<l4::extract::Finding>& f, std::uint64_t line) {
+    return f[0].line_no == line ? f[0].score : f[1].score;
+  };
+  CHECK(score_of(diminished, 1) == Approx(score_of(summed, 1)));
+  CHECK(score_of(diminished, 2) < score_of(summed, 2) - 1.0);
 }
 
 TEST_CASE("a quoted payload is one message and the root of a cause chain", "[extract]") {
