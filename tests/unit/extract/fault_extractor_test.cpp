@@ -247,6 +247,8 @@ TEST_CASE("a line naming only exception classes ranks by no fault words and is n
   const auto ranked = extractor().extract(std::vector<ExtractLine>{lines[0], lines[1]});
   REQUIRE(ranked.size() == 2);
   CHECK(ranked[0].line_no == 1);
+  CHECK(ranked[0].description == "not existed devices");  // a bracketed hex id is one value
+  CHECK(ranked[0].fip == "[01822B194DBA3A16AB514151039F654B]");
   // The wrapper was the first error: no later error inherits the onset bonus.
   ExtractOptions big_onset;
   big_onset.onset_bonus = 20;
