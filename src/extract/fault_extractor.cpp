@@ -63,6 +63,15 @@ bool is_type_label(std::string_view text) {
   return true;
 }
 
+// "Uncaught exception:": a message that is one label ending in a colon announces details printed
+// on the lines after it (a stack trace); by itself it states no fault. ("… due to : Unable to
+// create executor … in awaitResult:" says more than a label.)
+bool is_header(std::string_view text) {
+  while (!text.empty() && is_space(text.back())) text.remove_suffix(1);
+  return text.size() > 1 && text.back() == ':' && is_word_char(text[text.size() - 2]) &&
+         text.find(':') == text.size() - 1;
+}
+
 // The text after a field's separator ("status:failed" -> "failed"), or "" when none.
 std::string_view field_value(std::string_view field) {
   const auto is = field.find(" is ");
@@ -287,6 +296,17 @@ Finding FaultExtractor::describe(const ExtractLine& line) const {
         break;
       }
     }
+    // "reader request … failed, read line timed-out": a clause ending in a bare verdict hands
+    // over to the fault clause right after it, which says why.
+    if (i + 1 < clauses.size() && clauses[i + 1].separator_before == ", " && raw[i + 1] > 0 &&
+        !params_only[i + 1] && !clauses[i + 1].parenthetical) {
+      for (const auto& m : lexicon_.verdict_markers()) {
+        if (ends_with_marker(text, m)) {
+          hand_over(kCauseBonus, position);
+          break;
+        }
+      }
+    }
     for (const auto& m : lexicon_.label_markers()) {
       if (text.size() == m.size() && ends_with_marker(text, m)) {
         hand_over(s + kCauseBonus, position);  // the label's own weight passes on
@@ -408,6 +428,11 @@ Finding FaultExtractor::describe(const ExtractLine& line) const {
     while (k + 1 < clauses.size() && clauses[k + 1].begin <= pos) ++k;
     return k;
   };
+  // A description inside a quoted payload (reason='…') takes its FIP from the payload: the
+  // fields around the quote describe the wrapper.
+  const auto payload = std::find_if(payloads.begin(), payloads.end(), [&](const Span& s) {
+    return s.first <= clauses[chosen].begin && clauses[chosen].begin < s.second;
+  });
   double best_fip = -1e9;
   const TypedParameter* fip = nullptr;
   for (const auto& p : f.parameters) {
@@ -415,6 +440,7 @@ Finding FaultExtractor::describe(const ExtractLine& line) const {
     const bool entity = p.fip_priority >= 7;
     const std::size_t k = clause_of(p.begin);
     if (p.begin >= desc.first && p.end <= desc.second && !entity) continue;  // part of the FID
+    if (payload != payloads.end() && (p.begin < payload->first || p.end > payload->second)) continue;
     double s = p.fip_priority;
     if (p.begin >= desc.second || k >= chosen) {
       if (k > chosen + 2) continue;
@@ -432,7 +458,38 @@ Finding FaultExtractor::describe(const ExtractLine& line) const {
   if (fip != nullptr) {
     // A value its code-style key names is shown with the key ("taskId is 42", "url is /x").
     const std::size_t key = fip->text == fip->value ? typer_.field_key_before(c, fip->begin) : std::string_view::npos;
-    f.fip = key == std::string_view::npos ? fip->text : std::string(c.substr(key, fip->end - key));
+    std::size_t fb = key == std::string_view::npos ? fip->begin : key;
+    std::size_t fe = fip->end;
+    if (fip->type == "key_value") {
+      // A field heads a list of fields: "param name:name, value:value" names one subject. One
+      // word opening the field's clause qualifies a plain-word key ("param name", "user id"; a
+      // code-style key such as taskId needs none), and the clauses after it that are fields too
+      // (not request context) join it.
+      const std::size_t k = clause_of(fb);
+      const auto head = c.substr(clauses[k].begin, fb - clauses[k].begin);
+      std::size_t key_end = fb;
+      while (key_end < c.size() && c[key_end] >= 'a' && c[key_end] <= 'z') ++key_end;
+      const bool plain_key = key_end > fb && (key_end == c.size() || !is_word_char(c[key_end]));
+      if (plain_key && !head.empty() && head.back() == ' ' && word_count(head) == 1 &&
+          std::all_of(head.begin(), head.end() - 1, is_alpha)) {
+        fb = clauses[k].begin;
+      }
+      for (std::size_t j = k + 1; j < clauses.size() && j <= k + 3; ++j) {
+        const auto& cl = clauses[j];
+        if ((cl.separator_before != ", " && cl.separator_before != ",") || cl.parenthetical || !params_only[j]) break;
+        std::size_t last = 0;
+        bool fields = true;
+        for (const auto& p : f.parameters) {
+          if (p.end <= cl.begin || p.begin >= cl.end) continue;
+          fields = fields && p.type == "key_value" && p.fip_priority >= 3;
+          last = p.end;
+        }
+        if (!fields || last == 0) break;
+        fe = last;
+      }
+      if (fe > fip->end && c[fe - 1] == '.') --fe;  // a sentence's full stop
+    }
+    f.fip = std::string(c.substr(fb, fe - fb));
   }
   return f;
 }
@@ -457,10 +514,6 @@ std::vector<Finding> FaultExtractor::extract(std::span<const ExtractLine> lines,
     s += options.rarity_bonus / (1.0 + std::log2(static_cast<double>(counts[k])));
     if (l.level == top_level && top_level >= format::Level::warn) s += options.top_level_bonus;
     if (s < options.keep_threshold) continue;
-    if (!onset_seen && l.level == top_level) {
-      s += options.onset_bonus;
-      onset_seen = true;
-    }
     // Background specificity ranks candidates; it does not make a line a candidate.
     if (options.template_sets != nullptr && options.sets > 1) {
       const auto it = options.template_sets->find(k);
@@ -477,6 +530,15 @@ std::vector<Finding> FaultExtractor::extract(std::span<const ExtractLine> lines,
     }
     Finding f = describe(l);
     f.index = i;
+    // A line that names only exception classes ("ServiceException: exception.id: vdc;") states
+    // no fault of its own: it wraps one told elsewhere. Its fault words do not rank it, and it is
+    // not the onset of a cascade.
+    const bool wrapper_only = f.description.empty() || is_type_label(f.description) || is_header(l.content);
+    s += wrapper_only ? -lexicon_.score(l.content) : lexicon_.diminishing_score(l.content) - lexicon_.score(l.content);
+    if (!onset_seen && l.level == top_level) {
+      if (!wrapper_only) s += options.onset_bonus;
+      onset_seen = true;
+    }
     int best_priority = 0;
     for (const auto& p : f.parameters) best_priority = std::max(best_priority, p.fip_priority);
     f.score = s + options.entity_bonus * (f.fip.empty() ? 0.0 : best_priority / 10.0);

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <array>
 #include <cstring>
+#include <functional>
 #include <nlohmann/json.hpp>
 #include <string>
 
@@ -98,11 +99,14 @@ FaultLexicon::FaultLexicon(std::string_view json) {
     for (auto& s : cause_markers_) s = lower(s);
     label_markers_ = string_list(doc, "label_markers");
     for (auto& s : label_markers_) s = lower(s);
+    verdict_markers_ = string_list(doc, "verdict_markers");
+    for (auto& s : verdict_markers_) s = lower(s);
     trailing_stop_words_ = string_list(doc, "trailing_stop_words");
     leading_stop_words_ = string_list(doc, "leading_stop_words");
     wrapper_prefixes_ = string_list(doc, "wrapper_prefixes");
     payload_openers_ = string_list(doc, "payload_openers");
     sentence_separators_ = string_list(doc, "sentence_separators");
+    further_term_factor_ = doc.value("further_term_factor", 1.0);
   } catch (const nlohmann::json::exception& e) {
     throw InputError(std::string("fault lexicon: malformed JSON: ") + e.what());
   }
@@ -153,6 +157,29 @@ double FaultLexicon::score(std::string_view text) const {
     seen[t / 64] |= bit;
     total += terms_[t].weight;
   });
+  return total;
+}
+
+double FaultLexicon::diminishing_score(std::string_view text) const {
+  std::uint64_t seen[kMaxTerms / 64] = {};
+  std::vector<double> positive;
+  double total = 0;
+  walk(text, [&](std::size_t t, std::size_t, std::size_t) {
+    const std::uint64_t bit = 1ULL << (t % 64);
+    if ((seen[t / 64] & bit) != 0) return;
+    seen[t / 64] |= bit;
+    if (terms_[t].weight > 0) {
+      positive.push_back(terms_[t].weight);
+    } else {
+      total += terms_[t].weight;
+    }
+  });
+  std::sort(positive.begin(), positive.end(), std::greater<>());
+  double factor = 1.0;
+  for (const double w : positive) {
+    total += factor * w;
+    factor *= further_term_factor_;
+  }
   return total;
 }
 

@@ -6,6 +6,7 @@
 #include <unordered_map>
 #include <vector>
 
+#include "l4/embedded_data.hpp"
 #include "l4/extract/fault_extractor.hpp"
 
 using l4::extract::ExtractLine;
@@ -235,6 +236,63 @@ TEST_CASE("the first error of a cascade ranks first; no onset bonus below error 
   CHECK(warned[0].line_no == 2);  // ranked by weight alone: "failed" outweighs "cannot"
 }
 
+TEST_CASE("a line naming only exception classes ranks by no fault words and is no onset", "[extract]") {
+  const std::vector<Line> src = {
+      {"not existed devices: [01822B194DBA3A16AB514151039F654B]", "", Level::warn},
+      {"ServiceException ServiceException: exception.id: param.error;", "", Level::error},
+      {"create consumer failed!", "", Level::error},
+  };
+  const auto lines = build(src);
+  CHECK(extractor().describe(lines[1]).description == "ServiceException ServiceException");
+  const auto ranked = extractor().extract(std::vector<ExtractLine>{lines[0], lines[1]});
+  REQUIRE(ranked.size() == 2);
+  CHECK(ranked[0].line_no == 1);
+  CHECK(ranked[0].description == "not existed devices");  // a bracketed hex id is one value
+  CHECK(ranked[0].fip == "[01822B194DBA3A16AB514151039F654B]");
+  // The wrapper was the first error: no later error inherits the onset bonus.
+  ExtractOptions big_onset;
+  big_onset.onset_bonus = 20;
+  const auto cascade = extractor().extract(lines, big_onset);
+  REQUIRE(cascade.size() == 3);
+  CHECK(cascade[0].line_no == 3);
+  CHECK(cascade[0].score < 20);
+}
+
+TEST_CASE("a one-label header line is no onset; a wrapper repeating fault words ranks below the root", "[extract]") {
+  const std::vector<Line> header = {
+      {"Uncaught exception:", "", Level::error},
+      {"Final app status: FAILED, exitCode: 10, (reason: Uncaught exception: Exception thrown in awaitResult:",
+       "", Level::info},
+  };
+  const auto ranked = extractor().extract(build(header));
+  REQUIRE(ranked.size() == 2);
+  CHECK(ranked[0].line_no == 2);
+  CHECK(ranked[0].description == "Final app status: FAILED");
+
+  // Each further fault term of a line counts less in the ranking: the wrapper that repeats the
+  // root's words loses more than the root (one term) does.
+  const std::vector<Line> cascade = {
+      {"cannot get topicInfo for consumer by topic: orders", "cannot get topicInfo for consumer by topic: <*>",
+       Level::error},
+      {"cannot subscribe topic, due to {}  Exception: create consumer failed!", "", Level::error},
+  };
+  std::string flat_json(l4::embedded::data("fault_lexicon.json"));
+  const auto at = flat_json.find("\"further_term_factor\"");
+  REQUIRE(at != std::string::npos);
+  flat_json.replace(at, flat_json.find(',', at) - at, "\"further_term_factor\": 1.0");
+  const FaultExtractor flat{l4::extract::FaultLexicon(flat_json), l4::extract::ParameterTyper{}};
+  const auto lines = build(cascade);
+  const auto diminished = extractor().extract(lines);
+  const auto summed = flat.extract(lines);
+  REQUIRE(diminished.size() == 2);
+  REQUIRE(summed.size() == 2);
+  auto score_of = [](const std::vector<l4::extract::Finding>& f, std::uint64_t line) {
+    return f[0].line_no == line ? f[0].score : f[1].score;
+  };
+  CHECK(score_of(diminished, 1) == Approx(score_of(summed, 1)));
+  CHECK(score_of(diminished, 2) < score_of(summed, 2) - 1.0);
+}
+
 TEST_CASE("a quoted payload is one message and the root of a cause chain", "[extract]") {
   const std::vector<Line> src = {
       {"un handle exception e={} Exception: \\n### Error updating database. Cause: Exception: [errorCode=00500, "
@@ -247,7 +305,9 @@ TEST_CASE("a quoted payload is one message and the root of a cause chain", "[ext
        "", Level::warn},
   };
   const auto lines = build(src);
-  CHECK(extractor().describe(lines[0]).description == "Sql cannot be null or empty");
+  const auto sql = extractor().describe(lines[0]);
+  CHECK(sql.description == "Sql cannot be null or empty");
+  CHECK(sql.fip.empty());  // clientIP= sits outside the quote: the wrapper's field, not the fault's
   CHECK(extractor().describe(lines[1]).description == "list index out of range");
   CHECK(extractor().describe(lines[2]).description ==
         "Failed to read data from socket, the socket may have been closed");
@@ -283,10 +343,35 @@ TEST_CASE("a value that states the fault is the description; fields keep their k
   CHECK(extractor().describe(lines[1]).fip == "taskId is 42");
   const auto check = extractor().describe(lines[2]);
   CHECK(check.description == "parameter check error");
-  CHECK(check.fip == "name:name");  // never the trace or request id
+  CHECK(check.fip == "param name:name, value:value");  // never the trace or request id
   CHECK(extractor().describe(lines[3]).description == "jsonList is empty");  // a field stating a fault is text
   // A successful status is no fault: the extractor ranks the 404 above it.
   const auto ranked = extractor().extract(std::vector<ExtractLine>{lines[0], lines[4]}, ExtractOptions{.onset_bonus = 0});
   REQUIRE_FALSE(ranked.empty());
   CHECK(ranked[0].line_no == 1);
+}
+
+TEST_CASE("a field FIP takes the fields listed after it and a word qualifying a plain key", "[extract]") {
+  const std::vector<Line> src = {
+      {"resetPassword request failed:user id = 511", "", Level::error},
+      {"url detection error!agent taskId :taskId, retCode is empty", "", Level::error},
+      {"update job failed, jobId:9906,name:name,traceid:abc", "", Level::error},
+  };
+  const auto lines = build(src);
+  CHECK(extractor().describe(lines[0]).fip == "user id = 511");
+  CHECK(extractor().describe(lines[1]).fip == "taskId :taskId");  // a code-style key needs no qualifier
+  CHECK(extractor().describe(lines[2]).fip == "jobId:9906,name:name");  // request context ends the list
+}
+
+TEST_CASE("a clause ending in a bare verdict hands the description to the fault clause after it", "[extract]") {
+  const std::vector<Line> src = {
+      {"reader request line for 127.0.0.1:8089(https) failed, read line timed-out", "", Level::warn},
+      {"reader request line failed, retry 3", "", Level::warn},
+  };
+  const auto lines = build(src);
+  const auto read = extractor().describe(lines[0]);
+  CHECK(read.description == "read line timed-out");
+  CHECK(read.fip == "127.0.0.1:8089(https)");
+  // No fault after the verdict: the verdict's clause stays the description.
+  CHECK(extractor().describe(lines[1]).description == "reader request line failed");
 }

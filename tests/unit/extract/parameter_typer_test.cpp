@@ -152,6 +152,8 @@ TEST_CASE("fields: code-style keys with ':', '=' or ' is ', error codes, request
   CHECK(task->text == "taskId is 42");
   CHECK_FALSE(find_type("the Task is gone", "key_value").has_value());  // prose is no field
   CHECK(find_type("ids:[\"id\"] can supported", "key_value")->text == "ids:[\"id\"]");
+  CHECK(find_type("param name:name, value:value", "key_value")->text == "name:name");
+  CHECK(find_type("x, value:value", "key_value")->text == "value:value");  // generic keys: value, key, type
   const auto code = find_type("internal server error, error code:vapp-00001, error message:x", "error_code");
   REQUIRE(code.has_value());
   CHECK(code->value == "vapp-00001");
