@@ -350,6 +350,7 @@ JobScan JobScanner::scan(std::span<const std::string> paths, const parse::Templa
   {
     io::IngestOptions sample_options = options_.ingest;
     sample_options.stop_after_lines = options_.sample_lines_per_file;
+    sample_options.progress = nullptr;  // progress counts the full read only
     io::Ingestor sampler(sample_options);
     const auto headers = make_header_parser(options_);
     parse::ParseResult result;

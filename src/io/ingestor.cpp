@@ -67,7 +67,7 @@ class FileReader {
   FileReader(const InputFile& input, std::uint32_t index, const IngestOptions& options,
              const LineVisitor& visit)
       : input_(input), visit_(visit), splitter_(options.max_line_bytes),
-        stop_after_(options.stop_after_lines) {
+        stop_after_(options.stop_after_lines), progress_(options.progress) {
     summary_.path = input.display;
     summary_.node = input.node;
     record_.file = summary_.path;
@@ -80,6 +80,7 @@ class FileReader {
     bool first = true;
     for (std::string_view chunk = source.next(); !chunk.empty(); chunk = source.next()) {
       summary_.counts.bytes += chunk.size();
+      if (progress_ != nullptr) progress_->add_bytes(chunk.size());
       if (first) {
         first = false;
         const auto head = chunk.substr(0, kBinarySniffBytes);
@@ -104,6 +105,7 @@ class FileReader {
     splitter_.finish([this](std::string_view text, std::uint64_t offset, bool truncated) {
       if (!stopped()) on_line(text, offset, truncated);
     });
+    if (progress_ != nullptr) progress_->file_done();
     if (binary_) {
       if (!last_byte_newline_) ++binary_lines_;
       counts_for(input_.node).skipped_binary += binary_lines_;
@@ -196,6 +198,7 @@ class FileReader {
   std::uint64_t line_no_ = 0;
   std::uint64_t binary_lines_ = 0;
   std::uint64_t stop_after_ = 0;
+  ReadProgress* progress_ = nullptr;
   std::uint64_t used_ = 0;
   bool binary_ = false;
   bool last_byte_newline_ = true;
@@ -265,6 +268,7 @@ std::vector<InputFile> Ingestor::discover(std::span<const std::string> paths) co
     }
   }
   if (inputs.size() == 1) inputs.front().single_input = true;
+  if (options_.progress != nullptr) options_.progress->expect_files(inputs.size());
   return inputs;
 }
 

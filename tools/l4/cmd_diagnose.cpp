@@ -8,6 +8,7 @@
 #include "l4/error.hpp"
 #include "l4/report/diagnosis_report.hpp"
 #include "output.hpp"
+#include "progress_display.hpp"
 
 namespace l4::cli {
 namespace {
@@ -32,6 +33,8 @@ int run_diagnose(const DiagnoseArgs& args) {
   if (args.baseline == "first-error") options.ranking = diagnose::NodeRanking::first_error;
   if (args.baseline == "error-count") options.ranking = diagnose::NodeRanking::error_count;
   if (!args.log_format.empty()) options.scan.log_format = args.log_format;
+  io::ReadProgress progress;
+  options.scan.ingest.progress = &progress;
   diagnose::Diagnoser diagnoser(options);
 
   std::optional<diagnose::HistoryKnowledge> history;
@@ -41,7 +44,10 @@ int run_diagnose(const DiagnoseArgs& args) {
     history = diagnose::HistoryStore::load_if_exists(db);
     spdlog::debug("history {}: {} normal jobs", db.string(), history->jobs);
   }
-  const auto diagnosis = diagnoser.diagnose(args.paths, history && history->jobs > 0 ? &*history : nullptr);
+  const auto diagnosis = [&] {
+    ProgressDisplay display(progress);
+    return diagnoser.diagnose(args.paths, history && history->jobs > 0 ? &*history : nullptr);
+  }();
 
   OutputStream out(args.output);
   if (args.output.format == "text") {

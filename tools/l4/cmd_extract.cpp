@@ -24,6 +24,7 @@
 #include "l4/io/ingestor.hpp"
 #include "l4/parse/template_miner.hpp"
 #include "output.hpp"
+#include "progress_display.hpp"
 
 namespace l4::cli {
 namespace {
@@ -65,7 +66,10 @@ nlohmann::json finding_json(const extract::Finding& f, const std::string& group)
 }
 
 int run_extract(const ExtractArgs& args) {
-  io::Ingestor ingestor;
+  io::ReadProgress progress;
+  io::IngestOptions ingest_options;
+  ingest_options.progress = &progress;
+  io::Ingestor ingestor(ingest_options);
   const auto inputs = ingestor.discover(args.paths);
   std::optional<format::LogFormat> user;
   std::optional<format::HeaderParser> known;
@@ -78,6 +82,7 @@ int run_extract(const ExtractArgs& args) {
   std::vector<StoredLine> lines;
   std::size_t hint = 0;
   std::uint32_t last_file = ~0U;
+  std::optional<ProgressDisplay> display(std::in_place, progress);
   ingestor.read_all(inputs, [&](const io::LineRecord& rec) {
     if (rec.file_index != last_file) {
       hint = 0;
@@ -95,6 +100,7 @@ int run_extract(const ExtractArgs& args) {
     lines.push_back(StoredLine{std::string(rec.node), std::string(rec.file), std::string(h.content), rec.line_no,
                                h.level});
   });
+  display.reset();
 
   parse::TemplateMiner miner = args.templates_in.empty()
                                    ? parse::TemplateMiner()

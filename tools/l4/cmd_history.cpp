@@ -13,6 +13,7 @@
 #include "l4/diagnose/job_profiler.hpp"
 #include "l4/error.hpp"
 #include "output.hpp"
+#include "progress_display.hpp"
 
 namespace l4::cli {
 namespace {
@@ -74,7 +75,13 @@ int run_add(const HistoryArgs& args) {
   // only created once there is something to store, so a bad path leaves nothing behind. Parsing
   // starts from the history's templates so ids agree with what diagnosis will see.
   const auto known = HistoryStore::load_if_exists(db);
-  auto profile = diagnose::profile_job(args.paths, job_id, &known);
+  auto profile = [&] {
+    io::ReadProgress progress;
+    diagnose::ScanOptions options;
+    options.ingest.progress = &progress;
+    ProgressDisplay display(progress);
+    return diagnose::profile_job(args.paths, job_id, &known, options);
+  }();
   if (!args.style.empty()) profile.style = args.style;
   if (profile.lines == 0) {
     spdlog::error("no usable log lines for job {}; nothing added to {}", job_id, db.string());

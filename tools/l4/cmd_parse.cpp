@@ -19,6 +19,7 @@
 #include "l4/io/ingestor.hpp"
 #include "l4/parse/template_miner.hpp"
 #include "output.hpp"
+#include "progress_display.hpp"
 
 namespace l4::cli {
 namespace {
@@ -118,8 +119,12 @@ nlohmann::json templates_json(const parse::TemplateStore& store) {
 
 int run_parse(const ParseArgs& args) {
   const auto started = std::chrono::steady_clock::now();
-  io::Ingestor ingestor;
+  io::ReadProgress progress;
+  io::IngestOptions ingest_options;
+  ingest_options.progress = &progress;
+  io::Ingestor ingestor(ingest_options);
   const auto inputs = ingestor.discover(args.paths);
+  ProgressDisplay display(progress, args.output.output_path.empty() || args.output.output_path == "-");
   const bool from_stdin =
       std::any_of(inputs.begin(), inputs.end(), [](const io::InputFile& f) { return f.path == "-"; });
   ContentSplitter splitter(args.log_format);
@@ -202,6 +207,7 @@ int run_parse(const ParseArgs& args) {
     }
   } else {
     splitter.reset();
+    progress.expect_files(inputs.size());  // the second pass reads them all again
     auto second = ingestor.read_all(inputs, [&](const io::LineRecord& rec) {
       emit(rec.file, rec.line_no, splitter.content(rec.content));
     });

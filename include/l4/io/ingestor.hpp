@@ -17,6 +17,7 @@
 
 #include "l4/io/ingest_summary.hpp"
 #include "l4/io/line_record.hpp"
+#include "l4/io/read_progress.hpp"
 
 namespace l4::io {
 
@@ -25,6 +26,9 @@ struct IngestOptions {
   // For sampling only: stop reading a file after this many used lines (0 = read everything).
   // The file's summary then covers just the lines read.
   std::uint64_t stop_after_lines = 0;
+  // When set, discover() adds the files it finds and read_file() the bytes it reads (uncompressed),
+  // from any thread. Not owned.
+  ReadProgress* progress = nullptr;
 };
 
 // One file to read, with the node identity its path gives.

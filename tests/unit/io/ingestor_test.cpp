@@ -224,3 +224,21 @@ TEST_CASE("sampling stops a file after the requested number of used lines", "[io
   CHECK(r.lines[1].raw == "b");
   CHECK(r.lines[2].raw == "e");
 }
+
+TEST_CASE("read progress counts the files found and the bytes and files read", "[io][ingest][progress]") {
+  l4::test::TempDir dir;
+  dir.write("node-1.log", "one\ntwo\n");
+  dir.write("node-2.log", "three\n");
+  ReadProgress progress;
+  IngestOptions options;
+  options.progress = &progress;
+  Ingestor ingestor(options);
+  const std::vector<std::string> paths{dir.path().string()};
+  const auto inputs = ingestor.discover(paths);
+  CHECK(progress.snapshot().files_total == 2);
+  CHECK(progress.snapshot().files_done == 0);
+  ingestor.read_all(inputs, [](const LineRecord&) {});
+  const auto done = progress.snapshot();
+  CHECK(done.files_done == 2);
+  CHECK(done.bytes == 14);
+}
