@@ -10,6 +10,7 @@
 #include <set>
 
 #include "diagnose/event_evidence.hpp"
+#include "diagnose/event_grouping.hpp"
 #include "diagnose/median.hpp"
 #include "diagnose/spatial_evidence.hpp"
 #include "l4/io/node_identity.hpp"
@@ -509,24 +510,49 @@ Diagnosis Diagnoser::analyze(JobScan scan, const HistoryKnowledge* history) cons
   }
 
   // --- Events and parameters for the report -----------------------------------------------------
-  // Every root event; symptoms only when their text says "failure" plainly, and a few of them:
-  // a teardown cascade prints many lines that say nothing new.
+  // One event per statement: the lines that frame or restate it (a wrapper, a stack-trace header,
+  // a launcher's summary) are its related events. A statement is listed at the rank of its
+  // strongest line, as root when any of its lines is. Every root event; symptoms only when their
+  // text says "failure" plainly, and a few of them: a teardown cascade prints many lines that say
+  // nothing new.
+  std::vector<const EventStats*> listed_events;
+  for (const auto& c : candidates) listed_events.push_back(c.event);
+  static const EventGrouper grouper;
+  const auto rep = grouper.representatives(listed_events);
+  std::vector<std::vector<std::size_t>> members(candidates.size());
+  for (std::size_t i = 0; i < candidates.size(); ++i) {
+    if (rep[i] != EventGrouper::kNone) members[rep[i]].push_back(i);
+  }
+  std::vector<bool> emitted(candidates.size(), false);
   std::size_t symptoms_listed = 0;
   for (std::size_t i = 0; i < candidates.size() && d.events.size() < options_.max_events; ++i) {
-    const auto& c = candidates[i];
-    if (c.role == EventRole::symptom) {
-      if (c.fault < 0.8 || symptoms_listed >= 10) continue;
+    const std::size_t r = rep[i];
+    if (r == EventGrouper::kNone || emitted[r]) continue;
+    emitted[r] = true;
+    const auto& c = candidates[r];
+    EventRole role = EventRole::symptom;
+    double score = 0, fault = 0;
+    for (auto m : members[r]) {
+      if (candidates[m].role == EventRole::root) role = EventRole::root;
+      score = std::max(score, candidates[m].score);
+      fault = std::max(fault, candidates[m].fault);
+    }
+    if (role == EventRole::symptom) {
+      if (fault < 0.8 || symptoms_listed >= 10) continue;
       ++symptoms_listed;
     }
     EventFinding f;
     f.event_id = parse::to_hex(c.event->id);
     f.template_text = c.event->text;
-    f.role = c.role;
-    f.score = std::round(c.score * 1000) / 1000;
+    f.role = role;
+    f.score = std::round(score * 1000) / 1000;
     f.level = level_name(c.event->level);
     f.nodes = nodes_of(*c.event, scan);
     f.count = c.event->count;
     f.first = cite(c.event->first, c.event->first_text, scan);
+    for (auto m : members[r]) {
+      if (m != r) f.related.push_back(parse::to_hex(candidates[m].event->id));
+    }
     d.events.push_back(std::move(f));
   }
   std::set<std::pair<std::string, std::string>> seen;

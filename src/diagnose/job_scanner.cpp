@@ -14,6 +14,7 @@
 #include "l4/format/timestamp.hpp"
 #include "l4/io/node_identity.hpp"
 #include "l4/parse/template_miner.hpp"
+#include "diagnose/event_grouping.hpp"
 
 namespace l4::diagnose {
 namespace {
@@ -36,6 +37,9 @@ struct StreamState {
   IterationSequence sequence;        // the events of the current iteration, against the previous ones
   std::uint64_t sequence_start = 0;  // line where the current iteration's events begin
   bool reports_iterations = false;
+  // Indentation of the previous line when it was a traceback frame line, else -1: a line indented
+  // deeper quotes the frame's source code.
+  int frame_indent = -1;
 };
 
 // The sequence symbol of a line no template of the sample matched.
@@ -61,6 +65,7 @@ struct PendingLine {
   Occurrence where;
   std::string raw, content;
   format::Level level = format::Level::unknown;
+  bool quoted = false;
 };
 
 bool contains_error_word(std::string_view text) {
@@ -130,8 +135,9 @@ void track_numbers(EventStats& e, const Occurrence& at, const std::vector<std::s
 }
 
 void record_event(EventStats& e, const Occurrence& at, format::Level level, std::string_view raw,
-                  std::string_view content, const std::vector<std::string_view>& params) {
+                  std::string_view content, const std::vector<std::string_view>& params, bool quoted) {
   ++e.count;
+  if (quoted) ++e.quoted;
   track_numbers(e, at, params);
   if (e.node_counts.size() <= at.node) {
     e.node_counts.resize(at.node + 1, 0);
@@ -227,6 +233,9 @@ class Worker {
         }
       }
       const Occurrence at{node, file_index, line.line_no, st.time, st.stage, st.iteration, stamped};
+      const int indent = static_cast<int>(std::min(header.content.find_first_not_of(" \t"), header.content.size()));
+      const bool quoted = st.frame_indent >= 0 && indent > st.frame_indent;
+      st.frame_indent = is_traceback_frame(header.content) ? indent : -1;
       NodeStats& ns = partial_.nodes[node];
       ++ns.lines;
       if (!ns.first_line.valid()) ns.first_line = at;
@@ -243,7 +252,7 @@ class Worker {
         reported = advance(st, infos_[result.index], header.level, header.content, result.parameters, stages_, ns,
                            at, partial_.last_iteration, partial_.stage_changes);
         record_event(partial_.events[result.index], at, header.level, line.raw, header.content,
-                     result.parameters);
+                     result.parameters, quoted);
         if (!stamped && st.unstamped_events.size() < kMaxUnstampedRun &&
             (st.unstamped_events.empty() || st.unstamped_events.back() != result.index)) {
           st.unstamped_events.push_back(static_cast<std::uint32_t>(result.index));
@@ -254,7 +263,7 @@ class Worker {
                            partial_.last_iteration, partial_.stage_changes);
         partial_.pending.push_back(PendingLine{std::string(line.node), at,
                                                std::string(line.raw.substr(0, kMaxTextBytes)),
-                                               std::string(header.content), header.level});
+                                               std::string(header.content), header.level, quoted});
       }
       if (reported) {
         close_iteration(st, node, file_index, *reported, false);
@@ -428,6 +437,7 @@ JobScan JobScanner::scan(std::span<const std::string> paths, const parse::Templa
   auto merge_event = [&](EventStats& into, EventStats& from, const std::vector<std::uint32_t>& remap) {
     if (from.count == 0) return;
     into.count += from.count;
+    into.quoted += from.quoted;
     into.stages |= from.stages;
     into.level = std::max(into.level, from.level);
     if (into.node_counts.size() < names.size()) {
@@ -503,7 +513,7 @@ JobScan JobScanner::scan(std::span<const std::string> paths, const parse::Templa
       e.node_counts.resize(names.size(), 0);
       e.node_first.resize(names.size());
     }
-    record_event(e, line.where, line.level, line.raw, line.content, result.parameters);
+    record_event(e, line.where, line.level, line.raw, line.content, result.parameters, line.quoted);
   }
 
   // Keep the events that occurred, with their identity.

@@ -23,7 +23,8 @@ nlohmann::json to_json(const diagnose::Diagnosis& d) {
                       {"level", e.level},
                       {"nodes", e.nodes},
                       {"count", e.count},
-                      {"first", {{"node", e.first.node}, {"file", e.first.file}, {"line", e.first.line}, {"text", e.first.text}}}});
+                      {"first", {{"node", e.first.node}, {"file", e.first.file}, {"line", e.first.line}, {"text", e.first.text}}},
+                      {"related", e.related}});
   }
   nlohmann::json params = nlohmann::json::array();
   for (const auto& p : d.parameters) params.push_back({{"type", p.type}, {"value", p.value}, {"node", p.node}});

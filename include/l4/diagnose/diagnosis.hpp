@@ -31,6 +31,9 @@ struct EventFinding {
   std::vector<std::string> nodes;  // nodes it occurred on (natural order)
   std::uint64_t count = 0;
   Citation first;
+  // Events of the same incident that frame or restate this one (a wrapper, a stack-trace header,
+  // a summary repeating its facts, quoted source code): listed here instead of on their own.
+  std::vector<std::string> related;
 };
 
 struct NodeFinding {

@@ -89,6 +89,9 @@ struct EventStats {
   StageMask stages = 0;
   TemplateStageInfo stage_info;
   std::vector<NumericTrack> node_numbers;  // per node index; empty when no parameter is a number
+  // Occurrences that directly follow a traceback frame line in their stream: source code the
+  // traceback quotes ("    raise ChildFailedError("), which states no event of its own.
+  std::uint64_t quoted = 0;
 
   [[nodiscard]] std::uint32_t node_spread() const {
     std::uint32_t n = 0;

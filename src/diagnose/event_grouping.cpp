@@ -1,0 +1,146 @@
+#include "diagnose/event_grouping.hpp"
+
+#include <nlohmann/json.hpp>
+#include <re2/re2.h>
+
+#include <algorithm>
+#include <set>
+#include <string>
+
+#include "l4/embedded_data.hpp"
+#include "l4/error.hpp"
+
+namespace l4::diagnose {
+
+struct EventGrouper::Impl {
+  std::vector<std::unique_ptr<RE2>> framing;
+  std::unique_ptr<RE2> frame;
+  std::uint64_t block_lines = 40;
+  std::size_t min_value_chars = 3;
+
+  explicit Impl(std::string_view json) {
+    try {
+      const auto doc = nlohmann::json::parse(json);
+      RE2::Options options;
+      options.set_case_sensitive(false);
+      options.set_log_errors(false);
+      auto compile = [&](const std::string& p) {
+        auto re = std::make_unique<RE2>(p, options);
+        if (!re->ok()) throw InputError("data/event_grouping.json: bad pattern '" + p + "': " + re->error());
+        return re;
+      };
+      for (const auto& p : doc.at("framing")) framing.push_back(compile(p.get<std::string>()));
+      frame = compile(doc.at("traceback_frame").get<std::string>());
+      block_lines = doc.value("block_lines", block_lines);
+      min_value_chars = doc.value("min_value_chars", min_value_chars);
+    } catch (const nlohmann::json::exception& e) {
+      throw InputError(std::string("data/event_grouping.json: ") + e.what());
+    }
+  }
+};
+
+namespace {
+
+// Template characters a quoted line must have to be recognised inside another.
+constexpr std::size_t kMinQuoted = 24;
+
+re2::StringPiece piece(std::string_view s) { return {s.data(), s.size()}; }
+
+// A parameter value as a fact: signs aside ("exitcode: -6" and "Signal 6" state one number).
+std::string fact(std::string_view v) {
+  while (!v.empty() && (v.front() == '-' || v.front() == '+')) v.remove_prefix(1);
+  return std::string(v);
+}
+
+// `text` contains the template `other` with literal text of its own around it.
+bool quotes(std::string_view text, std::string_view other) {
+  return other.size() >= kMinQuoted && text.size() > other.size() && text.find(other) != std::string_view::npos;
+}
+
+}  // namespace
+
+EventGrouper::EventGrouper() : EventGrouper(embedded::data("event_grouping.json")) {}
+EventGrouper::EventGrouper(std::string_view json) : impl_(std::make_unique<Impl>(json)) {}
+EventGrouper::~EventGrouper() = default;
+EventGrouper::EventGrouper(EventGrouper&&) noexcept = default;
+EventGrouper& EventGrouper::operator=(EventGrouper&&) noexcept = default;
+
+bool EventGrouper::framing(std::string_view content) const {
+  return std::any_of(impl_->framing.begin(), impl_->framing.end(),
+                     [&](const auto& re) { return RE2::PartialMatch(piece(content), *re); });
+}
+
+bool EventGrouper::traceback_frame(std::string_view content) const {
+  // Frames are indented under their traceback's header.
+  if (content.empty() || (content.front() != ' ' && content.front() != '\t')) return false;
+  return RE2::PartialMatch(piece(content), *impl_->frame);
+}
+
+bool is_traceback_frame(std::string_view content) {
+  static const EventGrouper grouper;
+  return grouper.traceback_frame(content);
+}
+
+std::vector<std::size_t> EventGrouper::representatives(std::span<const EventStats* const> events) const {
+  const std::size_t n = events.size();
+  enum class Kind { statement, framing, code };
+  std::vector<Kind> kind(n, Kind::statement);
+  std::vector<std::set<std::string>> facts(n);
+  std::vector<bool> distinctive(n, false);
+  for (std::size_t i = 0; i < n; ++i) {
+    const EventStats& e = *events[i];
+    if (e.quoted * 2 > e.count) {
+      kind[i] = Kind::code;
+    } else if (framing(e.first_content)) {
+      kind[i] = Kind::framing;
+    }
+    for (const auto& p : e.first_parameters) {
+      auto f = fact(p);
+      if (f.empty()) continue;
+      if (f.size() >= impl_->min_value_chars) distinctive[i] = true;
+      facts[i].insert(std::move(f));
+    }
+  }
+  // Lines apart within one stream of one file, or no block at all.
+  auto distance = [&](std::size_t a, std::size_t b) -> std::uint64_t {
+    const Occurrence& x = events[a]->first;
+    const Occurrence& y = events[b]->first;
+    if (!x.valid() || !y.valid() || x.file != y.file || x.node != y.node) return kNone;
+    const std::uint64_t d = x.line > y.line ? x.line - y.line : y.line - x.line;
+    return d <= impl_->block_lines ? d : kNone;
+  };
+
+  std::vector<std::size_t> parent(n);
+  for (std::size_t i = 0; i < n; ++i) {
+    std::size_t best = kind[i] == Kind::code ? kNone : i;
+    std::uint64_t best_distance = kNone;
+    for (std::size_t j = 0; j < n; ++j) {
+      if (j == i || kind[j] != Kind::statement) continue;
+      const auto d = distance(i, j);
+      if (d == kNone) continue;
+      bool joins = kind[i] != Kind::statement;
+      // A line that quotes another line of its block whole restates it ("what(): <the message>").
+      if (!joins && quotes(events[i]->text, events[j]->text)) joins = true;
+      if (!joins && distinctive[j] && std::includes(facts[i].begin(), facts[i].end(), facts[j].begin(), facts[j].end())) {
+        // Every fact of j is one of i's: i restates j (with more context), or — the same facts —
+        // the later of the two restates the earlier.
+        joins = facts[i].size() > facts[j].size() || events[j]->first.before(events[i]->first);
+      }
+      if (joins && d < best_distance) {
+        best = j;
+        best_distance = d;
+      }
+    }
+    parent[i] = best;
+  }
+  // Follow restatements of restatements to the statement itself.
+  std::vector<std::size_t> out(n);
+  for (std::size_t i = 0; i < n; ++i) {
+    std::size_t r = i;
+    for (std::size_t steps = 0; steps < n && r != kNone && parent[r] != r; ++steps) r = parent[r];
+    out[i] = r;
+  }
+  return out;
+}
+
+}  // namespace l4::diagnose

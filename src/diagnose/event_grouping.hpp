@@ -1,0 +1,46 @@
+#pragma once
+// EventGrouper: folds the lines of one incident into one reported event. A failure prints a block
+// of lines — the message, the runtime's wrapper around it ("terminate called after throwing ..."),
+// a stack-trace header, advice, source code a traceback quotes, a summary repeating its facts —
+// and only the statements are events; the rest are listed as their related events. The vocabulary
+// (framing lines, traceback frames) is data: data/event_grouping.json.
+#include <cstddef>
+#include <limits>
+#include <memory>
+#include <span>
+#include <string_view>
+#include <vector>
+
+#include "l4/diagnose/job_scan.hpp"
+
+namespace l4::diagnose {
+
+// True for a traceback's frame line ('  File "x.py", line 3, in f'): the next line of its stream
+// quotes source code. Uses the embedded data/event_grouping.json; thread-safe.
+bool is_traceback_frame(std::string_view content);
+
+class EventGrouper {
+ public:
+  static constexpr std::size_t kNone = std::numeric_limits<std::size_t>::max();
+
+  EventGrouper();                             // the embedded data/event_grouping.json
+  explicit EventGrouper(std::string_view json);
+  ~EventGrouper();
+  EventGrouper(EventGrouper&&) noexcept;
+  EventGrouper& operator=(EventGrouper&&) noexcept;
+
+  // The line only frames an error stated on another line (a wrapper, a stack-trace header, advice).
+  [[nodiscard]] bool framing(std::string_view content) const;
+  [[nodiscard]] bool traceback_frame(std::string_view content) const;
+
+  // For each event, the index of the event whose statement it belongs to: itself when it states
+  // something of its own, another event of its block when it frames or restates that one, kNone
+  // when it is quoted source code with no statement near it.
+  [[nodiscard]] std::vector<std::size_t> representatives(std::span<const EventStats* const> events) const;
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace l4::diagnose

@@ -1,0 +1,100 @@
+#include <catch2/catch.hpp>
+
+#include <string>
+#include <vector>
+
+#include "diagnose/event_grouping.hpp"
+
+using l4::diagnose::EventGrouper;
+using l4::diagnose::EventStats;
+
+namespace {
+// An event first seen at `line` of file 0 on node 0, with its template, content and parameters.
+EventStats event(std::uint64_t line, std::string text, std::string content, std::vector<std::string> params = {}) {
+  EventStats e;
+  e.text = std::move(text);
+  e.first_content = std::move(content);
+  e.first_parameters = std::move(params);
+  e.count = 1;
+  e.first.line = line;
+  e.first.time = 100.0 + static_cast<double>(line);
+  e.first.stamped = true;
+  return e;
+}
+
+std::vector<std::size_t> reps(const std::vector<EventStats>& events) {
+  std::vector<const EventStats*> ptrs;
+  for (const auto& e : events) ptrs.push_back(&e);
+  return EventGrouper().representatives(ptrs);
+}
+}  // namespace
+
+TEST_CASE("framing lines: wrappers, stack-trace headers, advice", "[diagnose][grouping]") {
+  const EventGrouper g;
+  CHECK(g.framing("terminate called after throwing an instance of 'c10::Error'"));
+  CHECK(g.framing("Exception raised from checkTimeout at ProcessGroupNCCL.cpp:609 (most recent call first):"));
+  CHECK(g.framing("Traceback (most recent call last):"));
+  CHECK(g.framing("During handling of the above exception, another exception occurred:"));
+  CHECK(g.framing("Last error:"));
+  CHECK_FALSE(g.framing("RuntimeError: CUDA error: an illegal memory access was encountered"));
+  CHECK_FALSE(g.framing("Last error: connection reset"));
+  CHECK(g.traceback_frame("  File \"/usr/lib/python3.10/threading.py\", line 324, in wait"));
+  CHECK_FALSE(g.traceback_frame("File \"x.py\", line 3 is not indented, so no frame"));
+}
+
+TEST_CASE("a block's framing lines and restatements join the statement they belong to", "[diagnose][grouping]") {
+  std::vector<EventStats> events;
+  events.push_back(event(10, "[Rank <*>] Watchdog caught collective operation timeout: SeqNum=<*> ran for <*> ms",
+                         "[Rank 0] Watchdog caught collective operation timeout: SeqNum=1447 ran for 600011 ms",
+                         {"0", "1447", "600011"}));
+  events.push_back(event(11, "terminate called after throwing an instance of 'c10::DistBackendError'",
+                         "terminate called after throwing an instance of 'c10::DistBackendError'"));
+  // Quotes event 0 whole (its numbers may differ: it was printed again).
+  events.push_back(event(12, "what(): [PG <*>] thread terminated with exception: [Rank <*>] Watchdog caught collective "
+                             "operation timeout: SeqNum=<*> ran for <*> ms",
+                         "  what():  [PG 0] thread terminated with exception: [Rank 0] Watchdog caught collective "
+                         "operation timeout: SeqNum=1447 ran for 600006 ms",
+                         {"0", "0", "1447", "600006"}));
+  // A launcher line and its summary: the summary's facts are all in the first line.
+  events.push_back(event(20, "failed (exitcode: <*>) local_rank: <*> (pid: <*>)",
+                         "failed (exitcode: -6) local_rank: 1 (pid: 3741259)", {"-6", "1", "3741259"}));
+  events.push_back(event(30, "exitcode : <*> (pid: <*>)", "  exitcode  : -6 (pid: 3741259)", {"-6", "3741259"}));
+  events.push_back(event(32, "traceback : Signal <*> (SIGABRT) received by PID <*>",
+                         "  traceback : Signal 6 (SIGABRT) received by PID 3741259", {"6", "3741259"}));
+  // Far from everything else: a block of its own.
+  events.push_back(event(500, "terminate called after throwing an instance of 'c10::Error'",
+                         "terminate called after throwing an instance of 'c10::Error'"));
+  const auto r = reps(events);
+  REQUIRE(r.size() == events.size());
+  CHECK(r[0] == 0);
+  CHECK(r[1] == 0);
+  CHECK(r[2] == 0);
+  CHECK(r[4] == 4);  // the statement of the exit: the fewest facts, the earliest of equals
+  CHECK(r[3] == 4);
+  CHECK(r[5] == 4);
+  CHECK(r[6] == 6);  // a framing line with nothing to frame stays
+}
+
+TEST_CASE("lines of one block with facts of their own stay separate events", "[diagnose][grouping]") {
+  std::vector<EventStats> events;
+  events.push_back(event(1, "Xid (PCI:<*>): <*>, pid=<*>, An uncorrectable double bit error (DBE)",
+                         "Xid (PCI:0000:2a:00): 48, pid=3741, An uncorrectable double bit error (DBE)",
+                         {"0000:2a:00", "48", "3741"}));
+  events.push_back(event(2, "Xid (PCI:<*>): <*>, pid=<*>, Row Remapper: New row marked for remapping",
+                         "Xid (PCI:0000:2a:00): 63, pid=3741, Row Remapper: New row marked for remapping",
+                         {"0000:2a:00", "63", "3741"}));
+  events.push_back(event(3, "[Rank <*>] Some NCCL operations have failed or timed out.",
+                         "[Rank 0] Some NCCL operations have failed or timed out.", {"0"}));
+  // Quoted source code after a traceback frame: no statement, joins its neighbour.
+  events.push_back(event(4, "raise ChildFailedError(", "    raise ChildFailedError("));
+  events.back().quoted = 1;
+  const auto r = reps(events);
+  CHECK(r[0] == 0);
+  CHECK(r[1] == 1);
+  CHECK(r[2] == 2);
+  CHECK(r[3] == 2);  // the nearest statement
+
+  // Quoted code alone is no event.
+  std::vector<EventStats> code{events.back()};
+  CHECK(reps(code)[0] == EventGrouper::kNone);
+}
