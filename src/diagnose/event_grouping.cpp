@@ -81,12 +81,36 @@ bool is_traceback_frame(std::string_view content) {
   return grouper.traceback_frame(content);
 }
 
+namespace {
+
+// The facts a line states: its parameter values, signs aside; and whether one of them is
+// distinctive (long enough to identify something: a pid, a sequence number, an address).
+struct Facts {
+  std::set<std::string> values;
+  bool distinctive = false;
+};
+
+Facts facts_of(const std::vector<std::string>& params, std::size_t min_chars) {
+  Facts f;
+  for (const auto& p : params) {
+    auto v = fact(p);
+    if (v.empty()) continue;
+    if (v.size() >= min_chars) f.distinctive = true;
+    f.values.insert(std::move(v));
+  }
+  return f;
+}
+
+const std::vector<std::string>& node_parameters(const EventStats& e, std::uint32_t node) {
+  return node < e.node_first_parameters.size() ? e.node_first_parameters[node] : e.first_parameters;
+}
+
+}  // namespace
+
 std::vector<std::size_t> EventGrouper::representatives(std::span<const EventStats* const> events) const {
   const std::size_t n = events.size();
   enum class Kind { statement, framing, code };
   std::vector<Kind> kind(n, Kind::statement);
-  std::vector<std::set<std::string>> facts(n);
-  std::vector<bool> distinctive(n, false);
   for (std::size_t i = 0; i < n; ++i) {
     const EventStats& e = *events[i];
     if (e.quoted * 2 > e.count) {
@@ -94,20 +118,21 @@ std::vector<std::size_t> EventGrouper::representatives(std::span<const EventStat
     } else if (framing(e.first_content)) {
       kind[i] = Kind::framing;
     }
-    for (const auto& p : e.first_parameters) {
-      auto f = fact(p);
-      if (f.empty()) continue;
-      if (f.size() >= impl_->min_value_chars) distinctive[i] = true;
-      facts[i].insert(std::move(f));
-    }
   }
-  // Lines apart within one stream of one file, or no block at all.
-  auto distance = [&](std::size_t a, std::size_t b) -> std::uint64_t {
-    const Occurrence& x = events[a]->first;
-    const Occurrence& y = events[b]->first;
-    if (!x.valid() || !y.valid() || x.file != y.file || x.node != y.node) return kNone;
-    const std::uint64_t d = x.line > y.line ? x.line - y.line : y.line - x.line;
-    return d <= impl_->block_lines ? d : kNone;
+  // Two events are of one block where they first occur close together in one file of a node
+  // both show (the node of i's first occurrence when j is there too): the lines apart, or kNone.
+  auto block_node = [&](std::size_t i, std::size_t j) -> std::uint32_t {
+    const EventStats& a = *events[i];
+    const EventStats& b = *events[j];
+    const std::uint32_t home = a.first.node;
+    if (home < b.node_first.size() && b.node_first[home].valid()) return home;
+    for (std::uint32_t k = 0; k < a.node_first.size() && k < b.node_first.size(); ++k) {
+      if (a.node_first[k].valid() && b.node_first[k].valid()) return k;
+    }
+    return std::numeric_limits<std::uint32_t>::max();
+  };
+  auto at = [&](std::size_t i, std::uint32_t node) -> const Occurrence& {
+    return node < events[i]->node_first.size() ? events[i]->node_first[node] : events[i]->first;
   };
 
   std::vector<std::size_t> parent(n);
@@ -116,17 +141,26 @@ std::vector<std::size_t> EventGrouper::representatives(std::span<const EventStat
     std::uint64_t best_distance = kNone;
     for (std::size_t j = 0; j < n; ++j) {
       if (j == i || kind[j] != Kind::statement) continue;
-      const auto d = distance(i, j);
-      if (d == kNone) continue;
+      const std::uint32_t node = block_node(i, j);
+      if (node == std::numeric_limits<std::uint32_t>::max()) continue;
+      const Occurrence& x = at(i, node);
+      const Occurrence& y = at(j, node);
+      if (!x.valid() || !y.valid() || x.file != y.file) continue;
+      const std::uint64_t d = x.line > y.line ? x.line - y.line : y.line - x.line;
+      if (d > impl_->block_lines || d >= best_distance) continue;
       bool joins = kind[i] != Kind::statement;
       // A line that quotes another line of its block whole restates it ("what(): <the message>").
       if (!joins && quotes(events[i]->text, events[j]->text)) joins = true;
-      if (!joins && distinctive[j] && std::includes(facts[i].begin(), facts[i].end(), facts[j].begin(), facts[j].end())) {
-        // Every fact of j is one of i's: i restates j (with more context), or — the same facts —
-        // the later of the two restates the earlier.
-        joins = facts[i].size() > facts[j].size() || events[j]->first.before(events[i]->first);
+      if (!joins) {
+        const Facts fi = facts_of(node_parameters(*events[i], node), impl_->min_value_chars);
+        const Facts fj = facts_of(node_parameters(*events[j], node), impl_->min_value_chars);
+        if (fj.distinctive && std::includes(fi.values.begin(), fi.values.end(), fj.values.begin(), fj.values.end())) {
+          // Every fact of j is one of i's: i restates j (with more context), or — the same facts —
+          // the later of the two restates the earlier.
+          joins = fi.values.size() > fj.values.size() || y.before(x);
+        }
       }
-      if (joins && d < best_distance) {
+      if (joins) {
         best = j;
         best_distance = d;
       }

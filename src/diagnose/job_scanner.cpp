@@ -143,9 +143,13 @@ void record_event(EventStats& e, const Occurrence& at, format::Level level, std:
     e.node_counts.resize(at.node + 1, 0);
     e.node_first.resize(at.node + 1);
   }
+  if (e.node_first_parameters.size() < e.node_first.size()) e.node_first_parameters.resize(e.node_first.size());
   ++e.node_counts[at.node];
   Occurrence& nf = e.node_first[at.node];
-  if (!nf.valid() || at.before(nf)) nf = at;
+  if (!nf.valid() || at.before(nf)) {
+    nf = at;
+    e.node_first_parameters[at.node].assign(params.begin(), params.end());
+  }
   if (!e.first.valid() || at.before(e.first)) {
     e.first = at;
     e.first_text.assign(raw.substr(0, kMaxTextBytes));
@@ -443,6 +447,7 @@ JobScan JobScanner::scan(std::span<const std::string> paths, const parse::Templa
     if (into.node_counts.size() < names.size()) {
       into.node_counts.resize(names.size(), 0);
       into.node_first.resize(names.size());
+      into.node_first_parameters.resize(names.size());
     }
     for (std::size_t local = 0; local < from.node_counts.size(); ++local) {
       const auto g = remap[local];
@@ -453,7 +458,10 @@ JobScan JobScanner::scan(std::span<const std::string> paths, const parse::Templa
       }
       Occurrence o = from.node_first[local];
       o.node = g;
-      merge_occurrence_min(into.node_first[g], o);
+      if (o.valid() && (!into.node_first[g].valid() || o.before(into.node_first[g]))) {
+        into.node_first[g] = o;
+        if (local < from.node_first_parameters.size()) into.node_first_parameters[g] = std::move(from.node_first_parameters[local]);
+      }
     }
     Occurrence l = from.last;
     l.node = remap[l.node];
@@ -512,6 +520,7 @@ JobScan JobScanner::scan(std::span<const std::string> paths, const parse::Templa
     if (e.node_counts.size() < names.size()) {
       e.node_counts.resize(names.size(), 0);
       e.node_first.resize(names.size());
+      e.node_first_parameters.resize(names.size());
     }
     record_event(e, line.where, line.level, line.raw, line.content, result.parameters, line.quoted);
   }

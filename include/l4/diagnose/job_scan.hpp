@@ -86,6 +86,7 @@ struct EventStats {
   std::string first_text;                  // the raw line of `first` (capped)
   std::string first_content;               // its content (header removed)
   std::vector<std::string> first_parameters;
+  std::vector<std::vector<std::string>> node_first_parameters;  // of node_first, per node index
   StageMask stages = 0;
   TemplateStageInfo stage_info;
   std::vector<NumericTrack> node_numbers;  // per node index; empty when no parameter is a number

@@ -19,6 +19,9 @@ EventStats event(std::uint64_t line, std::string text, std::string content, std:
   e.first.line = line;
   e.first.time = 100.0 + static_cast<double>(line);
   e.first.stamped = true;
+  e.node_counts = {1};
+  e.node_first = {e.first};
+  e.node_first_parameters = {e.first_parameters};
   return e;
 }
 
