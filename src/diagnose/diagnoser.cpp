@@ -39,6 +39,9 @@ struct Candidate {
   double spread = 0;      // spatial: fraction of nodes that show it
   double score = 0;
   bool drift = false;     // spatial: the numbers that single out a drifting node (no error text)
+  // Its line names another node ("Connection closed by remote peer gpu-a038"): evidence about that
+  // peer (named_node_scores), neither about the node that logged it nor the failure's onset there.
+  bool about_peer = false;
   EventRole role = EventRole::symptom;
   std::vector<std::pair<std::string, double>> categories;
 };
@@ -268,6 +271,9 @@ Diagnosis Diagnoser::analyze(JobScan scan, const HistoryKnowledge* history) cons
                   c.novelty, c.fault, c.terminal, c.spread, e.text.substr(0, 100));
     if (c.fault < 0.5) continue;  // extract's keep threshold (lexicon score 2.5)
     if (c.score < 0.2) continue;
+    for (std::size_t n = 0; n < node_count && !c.about_peer; ++n) {
+      c.about_peer = n != e.first.node && names_node(e.first_content, scan.nodes[n].id);
+    }
     candidates.push_back(std::move(c));
   }
   Features features = job_features(scan);
@@ -296,9 +302,11 @@ Diagnosis Diagnoser::analyze(JobScan scan, const HistoryKnowledge* history) cons
 
   // --- Onset: the earliest strong evidence ----------------------------------------------------
   const Candidate* onset = nullptr;
+  const Candidate* node_onset = nullptr;  // the earliest about the node that logged it
   for (const auto& c : candidates) {
     if (c.score < 0.5) continue;
     if (onset == nullptr || c.event->first.before(onset->event->first)) onset = &c;
+    if (!c.about_peer && (node_onset == nullptr || c.event->first.before(node_onset->event->first))) node_onset = &c;
   }
   if (onset == nullptr && !candidates.empty()) onset = &candidates.front();
 
@@ -311,10 +319,11 @@ Diagnosis Diagnoser::analyze(JobScan scan, const HistoryKnowledge* history) cons
     const double k = static_cast<double>(e.node_spread());
     // An event on one node singles it out; an event on every node says nothing about which.
     const double spatial = node_count <= 1 ? 1.0 : (static_cast<double>(node_count) - k + 1) / static_cast<double>(node_count);
+    if (c.about_peer) continue;
     for (std::size_t n = 0; n < e.node_counts.size(); ++n) {
       if (e.node_counts[n] == 0) continue;
       double w = c.score * spatial * spatial;
-      if (onset != nullptr && e.node_first[n].valid() && !onset->event->first.before(e.node_first[n])) {
+      if (node_onset != nullptr && e.node_first[n].valid() && !node_onset->event->first.before(e.node_first[n])) {
         w *= 2.0;  // this node shows the earliest evidence of the failure
       }
       node_score[n] += w;

@@ -13,9 +13,9 @@ namespace {
 
 bool word_char(char c) { return std::isalnum(static_cast<unsigned char>(c)) != 0; }
 
-// `id` occurs in `text` with no letter or digit glued to either end ("dgx-b23" in
-// "'dgx-b23_91007_0'", not in "dgx-b230").
-bool names(std::string_view text, std::string_view id) {
+}  // namespace
+
+bool names_node(std::string_view text, std::string_view id) {
   if (id.size() < 3) return false;  // "n1"-style ids would match too much
   for (std::size_t pos = text.find(id); pos != std::string_view::npos; pos = text.find(id, pos + 1)) {
     const bool left = pos == 0 || !word_char(text[pos - 1]);
@@ -25,8 +25,6 @@ bool names(std::string_view text, std::string_view id) {
   }
   return false;
 }
-
-}  // namespace
 
 std::vector<double> missing_symptom_scores(const JobScan& scan, std::span<const WeightedEvent> events) {
   const std::size_t n = scan.nodes.size();
@@ -59,7 +57,7 @@ std::vector<double> named_node_scores(const JobScan& scan, std::span<const Weigh
     for (std::size_t i = 0; i < n; ++i) {
       // Only what others say of a node counts: every node names itself in its own banners.
       if (e->first.node == i) continue;
-      if (names(e->first_content, scan.nodes[i].id)) score[i] += weight;
+      if (names_node(e->first_content, scan.nodes[i].id)) score[i] += weight;
     }
   }
   return score;

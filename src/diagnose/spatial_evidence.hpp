@@ -22,6 +22,10 @@ struct WeightedEvent {
 // of fewer than three nodes, where "typical" means nothing.
 std::vector<double> missing_symptom_scores(const JobScan& scan, std::span<const WeightedEvent> events);
 
+// `id` occurs in `text` with no letter or digit glued to either end ("dgx-b23" in
+// "'dgx-b23_91007_0'", not in "dgx-b230").
+bool names_node(std::string_view text, std::string_view id);
+
 // Per node, the weighted number of failure events shown by *other* nodes whose text names it (its
 // node id as a whole word, e.g. "The node 'dgx-b23_91007_0' has failed to send a keep-alive").
 std::vector<double> named_node_scores(const JobScan& scan, std::span<const WeightedEvent> events);

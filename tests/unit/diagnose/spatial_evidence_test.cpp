@@ -124,3 +124,9 @@ TEST_CASE("the straggler is the node whose numbers moved unlike the others'", "[
   CHECK(drift->since == 30);
   CHECK_FALSE(drifting_node(straggling_job(6, 4, 1.0)).has_value());  // nobody slowed down
 }
+
+TEST_CASE("a line names a node only by its whole id", "[diagnose][spatial]") {
+  using l4::diagnose::names_node;
+  CHECK(names_node("NCCL WARN socketProgress: Connection closed by remote peer gpu-a038<59735>", "gpu-a038"));
+  CHECK_FALSE(names_node("Connection closed by remote peer gpu-a0380<59735>", "gpu-a038"));
+}
