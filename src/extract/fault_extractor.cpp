@@ -325,10 +325,12 @@ Finding FaultExtractor::describe(const ExtractLine& line) const {
 
   std::size_t cb = clauses[chosen].begin;
   const std::size_t ce = clauses[chosen].end;
-  // "status: FAILED": a short value after a key joins its key.
-  if (chosen > 0 && clauses[chosen].separator_before == ": " &&
-      word_count(c.substr(cb, ce - cb)) <= 2) {
-    cb = clauses[chosen - 1].begin;
+  // "status: FAILED": a short value after a key joins its key. Written tight ("status:failed",
+  // JSON "status":"failed"), the key is one word.
+  if (chosen > 0 && word_count(c.substr(cb, ce - cb)) <= 2) {
+    const auto& key = clauses[chosen - 1];
+    const auto sep = clauses[chosen].separator_before;
+    if (sep == ": " || (sep == ":" && word_count(c.substr(key.begin, key.end - key.begin)) == 1)) cb = key.begin;
   }
 
   // Constant runs of the clause (text between parameters); the one with most fault weight wins.

@@ -375,3 +375,16 @@ TEST_CASE("a clause ending in a bare verdict hands the description to the fault 
   // No fault after the verdict: the verdict's clause stays the description.
   CHECK(extractor().describe(lines[1]).description == "reader request line failed");
 }
+
+TEST_CASE("a fault value written tight after a one-word key joins its key", "[extract]") {
+  const std::vector<Line> src = {
+      {"sync run finished,runId:77,state:failed", "", Level::warn},
+      {"poll result: {\"id\":\"r-1\",\"state\":\"aborted\",\"startedAt\":\"12:00\"}", "", Level::warn},
+      {"upload report, error message:disk quota exceeded", "", Level::error},
+  };
+  const auto lines = build(src);
+  CHECK(extractor().describe(lines[0]).description == "state:failed");
+  CHECK(extractor().describe(lines[1]).description == "state\":\"aborted");
+  // A label of two words hands its weight on; it is no key to join.
+  CHECK(extractor().describe(lines[2]).description == "disk quota exceeded");
+}
