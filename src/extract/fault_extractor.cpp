@@ -91,6 +91,22 @@ std::size_t word_count(std::string_view text) {
   return n;
 }
 
+// How many earlier candidates a line is checked against for quoting one.
+constexpr std::size_t kRecentMessages = 16;
+
+// The part of a message another line would quote: without the punctuation and space around it
+// ("create job failed!" -> "create job failed"); "" when it is too short (under two words or
+// twelve characters) to tell a quotation from a shared phrase.
+std::string_view trim_punctuation(std::string_view text) {
+  while (!text.empty() && !is_word_char(text.front())) text.remove_prefix(1);
+  while (!text.empty() && !is_word_char(text.back())) text.remove_suffix(1);
+  return text;
+}
+std::string_view quotable(std::string_view text) {
+  text = trim_punctuation(text);
+  return text.size() >= 12 && word_count(text) >= 2 ? text : std::string_view{};
+}
+
 }  // namespace
 
 FaultExtractor::FaultExtractor() = default;
@@ -325,10 +341,12 @@ Finding FaultExtractor::describe(const ExtractLine& line) const {
 
   std::size_t cb = clauses[chosen].begin;
   const std::size_t ce = clauses[chosen].end;
-  // "status: FAILED": a short value after a key joins its key.
-  if (chosen > 0 && clauses[chosen].separator_before == ": " &&
-      word_count(c.substr(cb, ce - cb)) <= 2) {
-    cb = clauses[chosen - 1].begin;
+  // "status: FAILED": a short value after a key joins its key. Written tight ("status:failed",
+  // JSON "status":"failed"), the key is one word.
+  if (chosen > 0 && word_count(c.substr(cb, ce - cb)) <= 2) {
+    const auto& key = clauses[chosen - 1];
+    const auto sep = clauses[chosen].separator_before;
+    if (sep == ": " || (sep == ":" && word_count(c.substr(key.begin, key.end - key.begin)) == 1)) cb = key.begin;
   }
 
   // Constant runs of the clause (text between parameters); the one with most fault weight wins.
@@ -506,6 +524,7 @@ std::vector<Finding> FaultExtractor::extract(std::span<const ExtractLine> lines,
   }
   std::vector<Finding> out;
   std::unordered_map<parse::TemplateId, std::size_t> first;  // template -> index in out
+  std::vector<std::string_view> recent;  // messages of the last candidates, to find wrappers quoting them
   bool onset_seen = top_level < format::Level::error;  // no onset bonus below error level
   for (std::size_t i = 0; i < lines.size(); ++i) {
     const auto& l = lines[i];
@@ -531,9 +550,21 @@ std::vector<Finding> FaultExtractor::extract(std::span<const ExtractLine> lines,
     Finding f = describe(l);
     f.index = i;
     // A line that names only exception classes ("ServiceException: exception.id: vdc;") states
-    // no fault of its own: it wraps one told elsewhere. Its fault words do not rank it, and it is
-    // not the onset of a cascade.
-    const bool wrapper_only = f.description.empty() || is_type_label(f.description) || is_header(l.content);
+    // no fault of its own: it wraps one told elsewhere. So does a line that quotes the message of
+    // a candidate just before it ("cannot start worker, cause: open socket failed" after "open
+    // socket failed!"). Their fault words do not rank them, and they are not the onset of a cascade.
+    const auto own = trim_punctuation(l.content);
+    const bool quotes_earlier = std::any_of(recent.begin(), recent.end(), [&](std::string_view m) {
+      // After words of its own: a line that only goes on after the message is a variant of it.
+      return own.find(m, 1) != std::string_view::npos;
+    });
+    const bool wrapper_only =
+        f.description.empty() || is_type_label(f.description) || is_header(l.content) || quotes_earlier;
+    // Only a line that states a fault of its own is a message a later line can wrap.
+    if (const auto m = quotable(l.content); !m.empty() && !wrapper_only) {
+      if (recent.size() == kRecentMessages) recent.erase(recent.begin());
+      recent.push_back(m);
+    }
     s += wrapper_only ? -lexicon_.score(l.content) : lexicon_.diminishing_score(l.content) - lexicon_.score(l.content);
     if (!onset_seen && l.level == top_level) {
       if (!wrapper_only) s += options.onset_bonus;

@@ -375,3 +375,42 @@ TEST_CASE("a clause ending in a bare verdict hands the description to the fault 
   // No fault after the verdict: the verdict's clause stays the description.
   CHECK(extractor().describe(lines[1]).description == "reader request line failed");
 }
+
+TEST_CASE("a fault value written tight after a one-word key joins its key", "[extract]") {
+  const std::vector<Line> src = {
+      {"sync run finished,runId:77,state:failed", "", Level::warn},
+      {"poll result: {\"id\":\"r-1\",\"state\":\"aborted\",\"startedAt\":\"12:00\"}", "", Level::warn},
+      {"upload report, error message:disk quota exceeded", "", Level::error},
+  };
+  const auto lines = build(src);
+  CHECK(extractor().describe(lines[0]).description == "state:failed");
+  CHECK(extractor().describe(lines[1]).description == "state\":\"aborted");
+  // A label of two words hands its weight on; it is no key to join.
+  CHECK(extractor().describe(lines[2]).description == "disk quota exceeded");
+}
+
+TEST_CASE("a line quoting an earlier error's message is its wrapper and ranks below it", "[extract]") {
+  const std::vector<Line> src = {
+      {"open socket to broker failed!", "", Level::error},
+      {"cannot start worker, cause: {} Exception: open socket to broker failed!", "", Level::error},
+      {"open socket to broker failed! peer reset, retry 3", "", Level::error},
+  };
+  const auto lines = build(src);
+  const ExtractOptions no_onset{.onset_bonus = 0};
+  auto score_of = [](const std::vector<l4::extract::Finding>& fs, std::size_t line_no) {
+    for (const auto& f : fs) {
+      if (f.line_no == line_no) return f.score;
+    }
+    return -1.0;
+  };
+  const auto alone = extractor().extract(std::vector<ExtractLine>{lines[1]}, no_onset);
+  const auto both = extractor().extract(std::vector<ExtractLine>{lines[0], lines[1]}, no_onset);
+  REQUIRE(both.size() == 2);
+  CHECK(both[0].line_no == 1);  // the root, though the wrapper has more fault words
+  CHECK(score_of(both, 2) < score_of(alone, 2));
+  CHECK(score_of(alone, 2) > score_of(both, 1));
+  // A line that starts with the message and goes on is a variant of it, not a wrapper.
+  const auto variant = extractor().extract(std::vector<ExtractLine>{lines[0], lines[2]}, no_onset);
+  const auto variant_alone = extractor().extract(std::vector<ExtractLine>{lines[2]}, no_onset);
+  CHECK(score_of(variant, 3) == Approx(score_of(variant_alone, 3)));
+}
