@@ -23,6 +23,7 @@
 #include "l4/format/log_format.hpp"
 #include "l4/io/ingestor.hpp"
 #include "l4/parse/template_miner.hpp"
+#include "l4/report/finding_report.hpp"
 #include "output.hpp"
 #include "progress_display.hpp"
 
@@ -46,24 +47,6 @@ struct StoredLine {
   std::uint64_t line_no = 0;
   format::Level level = format::Level::unknown;
 };
-
-nlohmann::json finding_json(const extract::Finding& f, const std::string& group) {
-  nlohmann::json params = nlohmann::json::array();
-  for (const auto& p : f.parameters) params.push_back({{"type", p.type}, {"value", p.value}});
-  nlohmann::json j = {{"node", f.node},
-                      {"file", f.file},
-                      {"line", f.line_no},
-                      {"level", format::to_string(f.level)},
-                      {"template_id", parse::to_hex(f.template_id)},
-                      {"template", f.template_text},
-                      {"description", f.description},
-                      {"fip", f.fip},
-                      {"parameters", params},
-                      {"score", std::round(f.score * 1000.0) / 1000.0},
-                      {"occurrences", f.occurrences}};
-  if (!group.empty()) j["group"] = group;
-  return j;
-}
 
 int run_extract(const ExtractArgs& args) {
   io::ReadProgress progress;
@@ -158,31 +141,11 @@ int run_extract(const ExtractArgs& args) {
     return j.dump(indent, ' ', false, nlohmann::json::error_handler_t::replace);
   };
   if (args.output.format == "json") {
-    nlohmann::json arr = nlohmann::json::array();
-    for (const auto& [key, f] : findings) arr.push_back(finding_json(f, args.group == "job" ? "" : key));
-    nlohmann::json doc = {{"lines", lines.size()}, {"group_by", args.group}, {"findings", arr}};
-    os << dump(doc, 2) << '\n';
+    os << dump(report::findings_document(findings, lines.size(), args.group), 2) << '\n';
   } else if (args.output.format == "jsonl") {
-    for (const auto& [key, f] : findings) os << dump(finding_json(f, args.group == "job" ? "" : key), -1) << '\n';
+    for (const auto& [key, f] : findings) os << dump(report::to_json(f, args.group == "job" ? "" : key), -1) << '\n';
   } else {
-    std::string current;
-    for (const auto& [key, f] : findings) {
-      if (args.group != "job" && key != current) {
-        os << "== " << key << '\n';
-        current = key;
-      }
-      os << f.file << ':' << f.line_no;
-      if (!f.node.empty()) os << " [" << f.node << ']';
-      os << ' ' << format::to_string(f.level) << " score " << fmt::format("{:.2f}", f.score);
-      if (f.occurrences > 1) os << " (x" << f.occurrences << ')';
-      os << "\n  description: " << f.description << '\n';
-      if (!f.fip.empty()) os << "  fip: " << f.fip << '\n';
-      if (!f.parameters.empty()) {
-        os << "  parameters:";
-        for (const auto& p : f.parameters) os << ' ' << p.type << '=' << p.value;
-        os << '\n';
-      }
-    }
+    os << report::render_text(findings, args.group);
   }
   out.finish();
   spdlog::info("{} lines, {} groups, {} fault-indicating findings", lines.size(), groups.size(), findings.size());
