@@ -27,6 +27,9 @@ constexpr double kNamedWeight = 1.5;
 constexpr double kSilentShortfall = 0.75;
 // Each further event with a category's signature counts this much of the one before it.
 constexpr double kFurtherEvidence = 0.5;
+// A category score that is full support for a verdict: about one root event carrying the
+// category's signature at full weight, or one job feature that defines the category.
+constexpr double kStrongEvidence = 2.0;
 // Deviating iterations listed in the report (earliest first).
 constexpr std::size_t kMaxIterationAnomalies = 10;
 
@@ -442,10 +445,14 @@ Diagnosis Diagnoser::analyze(JobScan scan, const HistoryKnowledge* history) cons
   std::map<std::string, double> category_score;
   std::map<std::string, std::vector<double>> category_votes;
   std::map<std::string, std::vector<std::string>> category_evidence;
+  // Categories something positive speaks for: a signature among the events, or a job feature that
+  // was seen (a stall, a slowdown, a silent node). "No known signature" alone speaks for none.
+  std::set<std::string> evidenced;
   for (const auto& c : candidates) {
     const double role = c.role == EventRole::root ? 2.0 : 0.5;
     for (const auto& [category, weight] : c.categories) {
       category_votes[category].push_back(c.score * weight * role);
+      evidenced.insert(category);
       auto& ev = category_evidence[category];
       if (ev.size() < 3) ev.push_back(fmt::format("'{}' ({})", c.event->text.substr(0, 120), to_string(c.role)));
     }
@@ -472,6 +479,7 @@ Diagnosis Diagnoser::analyze(JobScan scan, const HistoryKnowledge* history) cons
     for (const auto& [category, weight] : catalog_.feature(name)) {
       category_score[category] += weight;
       category_evidence[category].push_back(why);
+      if (name != "no_root_text") evidenced.insert(category);
     }
   };
   // A known fault signature anywhere among the failure events (not one of the categories that
@@ -498,13 +506,18 @@ Diagnosis Diagnoser::analyze(JobScan scan, const HistoryKnowledge* history) cons
     ranked.emplace_back(score, category);
   }
   std::stable_sort(ranked.begin(), ranked.end(), [](auto& a, auto& b) { return a.first > b.first; });
-  if (ranked.empty()) {
+  if (ranked.empty() || !evidenced.contains(ranked[0].second)) {
+    // Failure lines with no known signature and no pattern of the job: say so rather than guess.
     d.verdict.category = "unknown";
     d.verdict.confidence = 0.2;
+    d.verdict.evidence = {"no event carries a signature of the catalogue, and no stall, slowdown or "
+                          "silent node was seen (extend the catalogue with --catalog FILE)"};
   } else {
     d.verdict.category = ranked[0].second;
+    // How far the winner leads, scaled down when even the winner has little behind it.
     const double second = ranked.size() > 1 ? ranked[1].first : 0;
-    d.verdict.confidence = std::clamp(0.5 + 0.5 * (ranked[0].first - second) / (ranked[0].first + 1e-9), 0.0, 1.0);
+    const double lead = std::clamp(0.5 + 0.5 * (ranked[0].first - second) / (ranked[0].first + 1e-9), 0.0, 1.0);
+    d.verdict.confidence = lead * std::min(1.0, ranked[0].first / kStrongEvidence);
     d.verdict.evidence = category_evidence[ranked[0].second];
   }
 

@@ -229,3 +229,20 @@ TEST_CASE("a traceback that ends a quiet rank's log is placed where the job was,
   CHECK(j["stage"]["name"] == "training");
   CHECK(j["iteration"]["failed_at"] == 11);
 }
+
+TEST_CASE("failure lines with no known signature and no job pattern give an 'unknown' verdict, not a guess",
+          "[e2e][diagnose]") {
+  l4::test::TempDir dir;
+  write_normal_job(dir, "job", 3, 10, /*with_iterations=*/false);
+  const std::string name = "job/node-02.log";
+  std::string text = slurp(dir.path() / name);
+  text += "[2024-03-01 10:02:00,000] [ERROR] [app.py:1:main] widget pipeline failed: frobnication error 17\n";
+  dir.write(name, text);
+  const auto r = run_l4({"diagnose", "--no-history", (dir.path() / "job").string()});
+  REQUIRE(r.exit_code == 0);
+  const auto j = json::parse(r.out);
+  CHECK(j["failure_found"] == true);
+  CHECK(j["verdict"]["category"] == "unknown");
+  CHECK(j["verdict"]["confidence"].get<double>() < 0.5);
+  CHECK(j["faulty_nodes"][0]["node"] == "node-02");
+}
