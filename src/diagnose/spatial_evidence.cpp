@@ -49,15 +49,99 @@ std::vector<double> missing_symptom_scores(const JobScan& scan, std::span<const 
   return score;
 }
 
+std::vector<std::string_view> ipv4_addresses(std::string_view text) {
+  std::vector<std::string_view> out;
+  std::size_t i = 0;
+  while (i < text.size()) {
+    if (!std::isdigit(static_cast<unsigned char>(text[i])) || (i > 0 && (word_char(text[i - 1]) || text[i - 1] == '.'))) {
+      ++i;
+      continue;
+    }
+    // Four groups of 1-3 digits joined by dots, with no digit or dot glued to the end.
+    std::size_t j = i;
+    int groups = 0;
+    bool ok = true;
+    while (groups < 4) {
+      const std::size_t start = j;
+      while (j < text.size() && j - start < 4 && std::isdigit(static_cast<unsigned char>(text[j]))) ++j;
+      if (j == start || j - start > 3) {
+        ok = false;
+        break;
+      }
+      ++groups;
+      if (groups < 4) {
+        if (j >= text.size() || text[j] != '.') {
+          ok = false;
+          break;
+        }
+        ++j;
+      }
+    }
+    ok = ok && (j >= text.size() || !(word_char(text[j]) || (text[j] == '.' && j + 1 < text.size() &&
+                                                             std::isdigit(static_cast<unsigned char>(text[j + 1])))));
+    if (ok) {
+      out.push_back(text.substr(i, j - i));
+      i = j;
+    } else {
+      while (i < text.size() && (std::isdigit(static_cast<unsigned char>(text[i])) || text[i] == '.')) ++i;
+    }
+  }
+  return out;
+}
+
+std::map<std::string, std::size_t, std::less<>> node_addresses(const JobScan& scan) {
+  const std::size_t n = scan.nodes.size();
+  constexpr std::size_t kNobody = static_cast<std::size_t>(-1);
+  std::map<std::string, std::size_t, std::less<>> owner;
+  if (n < 2) return owner;
+  for (const auto& e : scan.events) {
+    if (2 * static_cast<std::size_t>(e.node_spread()) < n || e.node_first_parameters.size() < n) continue;
+    // Each node's addresses in this event; the event is a banner when no address is shared.
+    std::map<std::string_view, std::size_t> seen;
+    bool banner = true;
+    for (std::size_t i = 0; i < n && banner; ++i) {
+      for (const auto& p : e.node_first_parameters[i]) {
+        for (auto ip : ipv4_addresses(p)) {
+          auto [it, fresh] = seen.emplace(ip, i);
+          if (!fresh && it->second != i) banner = false;
+        }
+      }
+    }
+    if (!banner || seen.size() < 2) continue;
+    for (const auto& [ip, node] : seen) {
+      auto [it, fresh] = owner.emplace(std::string(ip), node);
+      if (!fresh && it->second != node) it->second = kNobody;
+    }
+  }
+  std::erase_if(owner, [&](const auto& kv) { return kv.second == kNobody; });
+  return owner;
+}
+
 std::vector<double> named_node_scores(const JobScan& scan, std::span<const WeightedEvent> events) {
   const std::size_t n = scan.nodes.size();
   std::vector<double> score(n, 0.0);
   if (n < 2) return score;
+  const auto addresses = node_addresses(scan);
+  std::vector<bool> named(n);
   for (const auto& [e, weight] : events) {
     for (std::size_t i = 0; i < n; ++i) {
       // Only what others say of a node counts: every node names itself in its own banners.
       if (e->first.node == i) continue;
       if (names_node(e->first_content, scan.nodes[i].id)) score[i] += weight;
+    }
+    if (addresses.empty()) continue;
+    for (std::size_t by = 0; by < std::min(n, e->node_first_parameters.size()); ++by) {
+      if (by >= e->node_counts.size() || e->node_counts[by] == 0) continue;
+      std::fill(named.begin(), named.end(), false);
+      for (const auto& p : e->node_first_parameters[by]) {
+        for (auto ip : ipv4_addresses(p)) {
+          const auto it = addresses.find(ip);
+          if (it != addresses.end() && it->second != by) named[it->second] = true;
+        }
+      }
+      for (std::size_t i = 0; i < n; ++i) {
+        if (named[i]) score[i] += weight;
+      }
     }
   }
   return score;

@@ -3,7 +3,10 @@
 // is also singled out when it *lacks* what every other node reports (it died, hung or lost its
 // network before it could report), and when the other nodes' failure lines name it.
 #include <cstddef>
+#include <map>
 #include <optional>
+#include <string>
+#include <string_view>
 #include <span>
 #include <vector>
 
@@ -26,8 +29,18 @@ std::vector<double> missing_symptom_scores(const JobScan& scan, std::span<const 
 // "'dgx-b23_91007_0'", not in "dgx-b230").
 bool names_node(std::string_view text, std::string_view id);
 
-// Per node, the weighted number of failure events shown by *other* nodes whose text names it (its
-// node id as a whole word, e.g. "The node 'dgx-b23_91007_0' has failed to send a keep-alive").
+// The IPv4 addresses nodes state as their own, with the node (index) each belongs to. A banner
+// that most nodes print with a different address on each ("Bootstrap : Using eth0:10.0.0.5<0>")
+// is each node naming itself; an address two nodes claim is dropped.
+std::map<std::string, std::size_t, std::less<>> node_addresses(const JobScan& scan);
+
+// The IPv4 addresses (dotted quads) in `text`, in order.
+std::vector<std::string_view> ipv4_addresses(std::string_view text);
+
+// Per node, the weighted number of failure events shown by *other* nodes that name it: its node
+// id as a whole word in the event's text ("The node 'dgx-b23_91007_0' has failed to send a
+// keep-alive"), or, in the parameters a node logged the event with, an address of it
+// ("Got completion from peer 10.0.0.7<50401> with status=5", counted once per naming node).
 std::vector<double> named_node_scores(const JobScan& scan, std::span<const WeightedEvent> events);
 
 // The node whose measurements moved unlike every other node's: in some event that all (or most)

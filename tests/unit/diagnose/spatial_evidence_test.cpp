@@ -66,6 +66,52 @@ TEST_CASE("a node named by another node's failure line is implicated, as a whole
   CHECK(s[2] == Approx(0.8));
 }
 
+TEST_CASE("IPv4 addresses are found as whole dotted quads", "[diagnose][spatial]") {
+  using V = std::vector<std::string_view>;
+  CHECK(ipv4_addresses("peer 10.68.0.52<50401> localGid ::ffff:10.68.0.51") == V{"10.68.0.52", "10.68.0.51"});
+  CHECK(ipv4_addresses("eth0:192.168.1.20<0>") == V{"192.168.1.20"});
+  CHECK(ipv4_addresses("version 2.20.5, 1.2.3.4.5, v10.0.0.1, 1234.1.1.1") == V{});
+}
+
+namespace {
+
+// A job of three nodes whose NCCL bootstrap banner states each node's own address.
+JobScan job_with_addresses() {
+  JobScan scan = job_of({"gpu-a037", "gpu-a038", "gpu-a039"});
+  EventStats banner = event({1, 1, 1}, 0, "Bootstrap : Using eth0:10.68.0.49<0>");
+  banner.node_first_parameters = {{"eth0:10.68.0.49<0>"}, {"eth0:10.68.0.50<0>"}, {"eth0:10.68.0.51<0>"}};
+  scan.events.push_back(std::move(banner));
+  // The rendezvous master's address, which every node names: not anyone's own.
+  EventStats master = event({1, 1, 1}, 0, "MASTER_ADDR=10.68.0.49");
+  master.node_first_parameters = {{"10.68.0.49"}, {"10.68.0.49"}, {"10.68.0.49"}};
+  scan.events.push_back(std::move(master));
+  return scan;
+}
+
+}  // namespace
+
+TEST_CASE("a banner every node prints with its own address maps addresses to nodes", "[diagnose][spatial]") {
+  const auto owner = node_addresses(job_with_addresses());
+  REQUIRE(owner.size() == 3);
+  CHECK(owner.at("10.68.0.49") == 0);
+  CHECK(owner.at("10.68.0.51") == 2);
+}
+
+TEST_CASE("a node whose address other nodes' failure lines name is implicated", "[diagnose][spatial]") {
+  const JobScan scan = job_with_addresses();
+  // Every node logs an IB completion error: gpu-a037 and gpu-a038 name gpu-a039's address; gpu-a039
+  // names gpu-a038's. Their own (local) addresses name nobody else.
+  EventStats ib = event({1, 1, 1}, 0, "NET/IB : Got completion from peer 10.68.0.51<50401> with status=5");
+  ib.node_first_parameters = {{"10.68.0.51<50401>", "5", "10.68.0.49"},
+                              {"10.68.0.51<50401>", "5", "10.68.0.50"},
+                              {"10.68.0.50<50401>", "12", "10.68.0.51"}};
+  const std::vector<WeightedEvent> events{{&ib, 0.5}};
+  const auto s = named_node_scores(scan, events);
+  CHECK(s[0] == 0.0);
+  CHECK(s[1] == Approx(0.5));
+  CHECK(s[2] == Approx(1.0));  // named by two nodes
+}
+
 namespace {
 
 // A step-time event on `nodes` nodes, 40 steps each; from step 30 on, node `slow` computes
