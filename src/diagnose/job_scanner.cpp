@@ -31,6 +31,7 @@ struct StreamState {
   double time = kNoTime;
   std::optional<Stage> stage;
   std::optional<Stage> resumes;  // the stage the current one interrupted (evaluation returns to training)
+  long start_iteration = 0;      // the iteration the stream started from (a checkpoint it resumed)
   long iteration = -1;
   // Events whose occurrences since the stream's last stamp are unstamped; the next stamp bounds them.
   std::vector<std::uint32_t> unstamped_events;
@@ -185,8 +186,12 @@ std::optional<long> advance(StreamState& st, const TemplateStageInfo& info, form
   if (marks && (*marks == Stage::init || *marks == Stage::loading) && past_setup(st.stage)) marks.reset();
   const std::optional<long> iteration =
       info.iteration_pattern >= 0 ? stages.iteration(info, content, parameters) : std::nullopt;
-  // Iteration 0 completes nothing (schedulers report it while the job is still setting up).
-  if (iteration == 0L && marks == Stage::training) marks.reset();
+  // A checkpoint being loaded says where the job resumes; reporting that iteration (or 0, from
+  // scratch) completes nothing: schedulers print it while the job is still setting up.
+  if (marks == Stage::loading) {
+    if (auto from = stages.resumed_iteration(content)) st.start_iteration = *from;
+  }
+  if (iteration && *iteration <= st.start_iteration && marks == Stage::training) marks.reset();
   // A stage's results are out (a validation loss, a save confirmed): the stream is back where it was.
   if (info.ends && st.stage == info.ends && st.resumes) marks = st.resumes;
   if ((marks || info.iteration_pattern >= 0) && (!node.last_progress.valid() || node.last_progress.before(at))) {

@@ -246,3 +246,27 @@ TEST_CASE("failure lines with no known signature and no job pattern give an 'unk
   CHECK(j["verdict"]["confidence"].get<double>() < 0.5);
   CHECK(j["faulty_nodes"][0]["node"] == "node-02");
 }
+
+TEST_CASE("reporting the iteration a job resumed from does not start training", "[e2e][diagnose][stage]") {
+  // DeepSpeed prints 'step=5000' once it restored the scheduler of a checkpoint taken at step 5000;
+  // node-02 then fails before any step of this run completes: a loading failure.
+  l4::test::TempDir dir;
+  for (int n = 1; n <= 3; ++n) {
+    std::string text = "[2024-03-01 10:00:00,000] [INFO] [launch.py:12:main] WORLD_SIZE=24\n";
+    text += "[2024-03-01 10:00:05,000] [INFO] [engine.py:2873:_load_checkpoint] loading checkpoint from "
+            "/ckpt/run/global_step5000/mp_rank_00_model_states.pt\n";
+    text += "[2024-03-01 10:00:06,000] [INFO] [logging.py:96:log_dist] [Rank 0] step=5000, skipped=0, lr=[0], "
+            "mom=[(0.9, 0.95)]\n";
+    if (n == 2) {
+      text += "[2024-03-01 10:00:07,000] [ERROR] [engine.py:90:load] RuntimeError: Error(s) in loading state_dict "
+              "for GPTModel: size mismatch for embedding.word_embeddings.weight\n";
+    }
+    dir.write("job/node-0" + std::to_string(n) + ".log", text);
+  }
+  const auto r = run_l4({"diagnose", "--no-history", (dir.path() / "job").string()});
+  REQUIRE(r.exit_code == 0);
+  const auto j = json::parse(r.out);
+  CHECK(j["faulty_nodes"][0]["node"] == "node-02");
+  CHECK(j["stage"]["name"] == "loading");
+  CHECK(j["iteration"]["failed_at"].is_null());
+}

@@ -29,6 +29,9 @@ class StageClassifier {
   [[nodiscard]] TemplateStageInfo classify(std::string_view template_text) const;
   // The iteration number a line reports (pattern from classify()), nullopt when it does not match.
   [[nodiscard]] std::optional<long> iteration(std::string_view content, int pattern) const;
+  // The iteration a loading line says the job resumes from ("loading checkpoint from
+  // .../global_step5000"), nullopt when it names none.
+  [[nodiscard]] std::optional<long> resumed_iteration(std::string_view content) const;
   // The same, read from the line's parameters when the template's number is a parameter (no
   // regex per line); falls back to the text otherwise.
   [[nodiscard]] std::optional<long> iteration(const TemplateStageInfo& info, std::string_view content,

@@ -53,3 +53,12 @@ TEST_CASE("iteration numbers are read from the template's parameter when it hold
 
   CHECK(c.classify("Watchdog caught collective operation timeout").iteration_pattern == -1);
 }
+
+TEST_CASE("a checkpoint being loaded names the iteration the job resumes from", "[diagnose][stage]") {
+  StageClassifier c;
+  CHECK(c.resumed_iteration("loading checkpoint from /ckpt/llama/global_step5000/mp_rank_00_model_states.pt") == 5000);
+  CHECK(c.resumed_iteration(" loading checkpoint from /checkpoints/gpt3 at iteration 1200") == 1200);
+  CHECK(c.resumed_iteration("loading checkpoint from /ckpt/iter_0001057/") == 1057);
+  CHECK(c.resumed_iteration("Loading model from /out/checkpoint-500") == 500);
+  CHECK_FALSE(c.resumed_iteration("loading dataset index /data/train_text_document.idx").has_value());
+}
