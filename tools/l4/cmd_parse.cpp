@@ -18,6 +18,7 @@
 #include "l4/format/log_format.hpp"
 #include "l4/io/ingestor.hpp"
 #include "l4/parse/template_miner.hpp"
+#include "l4/report/parse_report.hpp"
 #include "output.hpp"
 #include "progress_display.hpp"
 
@@ -64,59 +65,6 @@ class ContentSplitter {
   std::uint64_t unmatched_ = 0;
 };
 
-// Appends `s` as one CSV field (quoted when it holds a comma, quote or line break).
-void csv_field(std::string& out, std::string_view s) {
-  bool quote = false;
-  for (const char c : s) quote = quote || c == ',' || c == '"' || c == '\n' || c == '\r';
-  if (!quote) {
-    out.append(s);
-    return;
-  }
-  out.push_back('"');
-  for (const char c : s) {
-    if (c == '"') out.push_back('"');
-    out.push_back(c);
-  }
-  out.push_back('"');
-}
-
-void csv_field(std::ostream& os, std::string_view s) {
-  std::string tmp;
-  csv_field(tmp, s);
-  os << tmp;
-}
-
-// Python-list style, as Loghub's structured CSVs print ParameterList: ['a', 'b'].
-void parameter_list(std::string& out, const std::vector<std::string_view>& params) {
-  out.push_back('[');
-  for (std::size_t i = 0; i < params.size(); ++i) {
-    if (i != 0) out.append(", ");
-    out.push_back('\'');
-    for (const char c : params[i]) {
-      if (c == '\'' || c == '\\') out.push_back('\\');
-      out.push_back(c);
-    }
-    out.push_back('\'');
-  }
-  out.push_back(']');
-}
-
-nlohmann::json templates_json(const parse::TemplateStore& store) {
-  std::vector<const parse::Template*> live;
-  for (const auto& t : store.templates()) {
-    if (!t.erased) live.push_back(&t);
-  }
-  std::stable_sort(live.begin(), live.end(), [](const parse::Template* a, const parse::Template* b) {
-    if (a->count != b->count) return a->count > b->count;
-    return a->text < b->text;
-  });
-  nlohmann::json arr = nlohmann::json::array();
-  for (const auto* t : live) {
-    arr.push_back({{"id", parse::to_hex(t->id)}, {"template", t->text}, {"count", t->count}});
-  }
-  return arr;
-}
-
 int run_parse(const ParseArgs& args) {
   const auto started = std::chrono::steady_clock::now();
   io::ReadProgress progress;
@@ -124,7 +72,8 @@ int run_parse(const ParseArgs& args) {
   ingest_options.progress = &progress;
   io::Ingestor ingestor(ingest_options);
   const auto inputs = ingestor.discover(args.paths);
-  ProgressDisplay display(progress, args.output.output_path.empty() || args.output.output_path == "-");
+  std::optional<ProgressDisplay> display(std::in_place, progress,
+                                         args.output.output_path.empty() || args.output.output_path == "-");
   const bool from_stdin =
       std::any_of(inputs.begin(), inputs.end(), [](const io::InputFile& f) { return f.path == "-"; });
   ContentSplitter splitter(args.log_format);
@@ -163,41 +112,20 @@ int run_parse(const ParseArgs& args) {
   const bool per_line = !args.templates_only && args.output.format != "json";
   const bool csv = args.output.format == "csv";
   const bool multi = inputs.size() > 1;
-  if (per_line && csv) os << (multi ? "File," : "") << "LineId,Content,EventId,EventTemplate,ParameterList\n";
+  if (per_line && csv) os << report::parsed_csv_header(multi);
 
   std::string row;
-  std::string params;
   auto emit = [&](std::string_view file, std::uint64_t line_no, std::string_view content) {
     if (!miner.match(content, result)) result = miner.match_or_add(content);
     else miner.store().add_count(result.index, 1);
     if (!per_line) return;
+    const report::ParsedLine line{file, line_no, content, result.id, result.template_text, &result.parameters};
     if (csv) {
       row.clear();
-      if (multi) {
-        csv_field(row, file);
-        row.push_back(',');
-      }
-      row.append(std::to_string(line_no));
-      row.push_back(',');
-      csv_field(row, content);
-      row.push_back(',');
-      row.append(parse::to_hex(result.id));
-      row.push_back(',');
-      csv_field(row, result.template_text);
-      row.push_back(',');
-      params.clear();
-      parameter_list(params, result.parameters);
-      csv_field(row, params);
-      row.push_back('\n');
+      report::append_csv_row(row, line, multi);
       os.write(row.data(), static_cast<std::streamsize>(row.size()));
     } else {
-      nlohmann::json j = {{"file", file},
-                          {"line", line_no},
-                          {"content", content},
-                          {"event_id", parse::to_hex(result.id)},
-                          {"template", result.template_text},
-                          {"parameters", result.parameters}};
-      os << j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) << '\n';
+      os << report::to_json(line).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) << '\n';
     }
   };
 
@@ -217,24 +145,23 @@ int run_parse(const ParseArgs& args) {
     }
   }
 
+  display.reset();  // reading is over: nothing more to show, and warnings may follow
+
   if (!per_line) {
     const auto& store = miner.store();
     if (args.output.format == "json") {
       nlohmann::json doc = {
           {"lines", summary.total.used},
           {"lines_not_matching_format", unmatched_format},
-          {"templates", templates_json(store)},
+          {"templates", report::templates_json(store)},
       };
       os << doc.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) << '\n';
     } else if (csv) {
-      os << "EventId,EventTemplate,Occurrences\n";
-      for (const auto& t : templates_json(store)) {
-        os << t["id"].get<std::string>() << ',';
-        csv_field(os, t["template"].get<std::string>());
-        os << ',' << t["count"].get<std::uint64_t>() << '\n';
-      }
+      os << report::templates_csv(store);
     } else {
-      for (const auto& t : templates_json(store)) os << t.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) << '\n';
+      for (const auto& t : report::templates_json(store)) {
+        os << t.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) << '\n';
+      }
     }
   }
   out.finish();

@@ -1,0 +1,37 @@
+#pragma once
+// The output shapes of `l4 parse` (documented in docs/parse.md): per line, a Loghub structured CSV
+// row or a JSON Lines object; per template, JSON or CSV with occurrence counts.
+#include <nlohmann/json.hpp>
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "l4/parse/template_store.hpp"
+
+namespace l4::report {
+
+// One line's parse, as `l4 parse` prints it.
+struct ParsedLine {
+  std::string_view file;        // shown when the run read several files
+  std::uint64_t line_no = 0;
+  std::string_view content;
+  parse::TemplateId event_id = 0;
+  std::string_view template_text;
+  const std::vector<std::string_view>* parameters = nullptr;
+};
+
+// The header of the per-line CSV (Loghub's structured columns; File first when `with_file`).
+std::string_view parsed_csv_header(bool with_file);
+// Appends one CSV row, newline included (fields quoted when they hold a comma, quote or line
+// break; ParameterList in Loghub's Python-list style ['a', 'b']).
+void append_csv_row(std::string& out, const ParsedLine& line, bool with_file);
+// {"file","line","content","event_id","template","parameters"}
+nlohmann::json to_json(const ParsedLine& line);
+
+// The live templates, most frequent first (ties by text): [{"id","template","count"}].
+nlohmann::json templates_json(const parse::TemplateStore& store);
+// The same as CSV: EventId,EventTemplate,Occurrences.
+std::string templates_csv(const parse::TemplateStore& store);
+
+}  // namespace l4::report

@@ -1,0 +1,39 @@
+#include <catch2/catch.hpp>
+
+#include <string>
+#include <vector>
+
+#include "l4/report/parse_report.hpp"
+
+using namespace l4;
+
+TEST_CASE("a parsed line as a Loghub CSV row quotes fields and lists parameters Python-style",
+          "[report][parse]") {
+  const std::vector<std::string_view> params{"it's", "a,b"};
+  const report::ParsedLine line{"logs/n1.log", 7, "say \"hi\", it's a,b", 0x1234, "say <*>, <*>", &params};
+  std::string row;
+  report::append_csv_row(row, line, false);
+  CHECK(row == "7,\"say \"\"hi\"\", it's a,b\",0000000000001234,\"say <*>, <*>\",\"['it\\'s', 'a,b']\"\n");
+  row.clear();
+  report::append_csv_row(row, line, true);
+  CHECK(row.rfind("logs/n1.log,7,", 0) == 0);
+  CHECK(report::parsed_csv_header(true) == "File,LineId,Content,EventId,EventTemplate,ParameterList\n");
+  const auto j = report::to_json(line);
+  CHECK(j["event_id"] == "0000000000001234");
+  CHECK(j["parameters"][1] == "a,b");
+}
+
+TEST_CASE("templates are listed most frequent first, as JSON and as CSV", "[report][parse]") {
+  parse::TemplateStore store;
+  const auto rare = store.add("connection closed by <*>", 1);
+  const auto common = store.add("step <*> done", 1);
+  store.add_count(common, 4);
+  (void)rare;
+  const auto j = report::templates_json(store);
+  REQUIRE(j.size() == 2);
+  CHECK(j[0]["template"] == "step <*> done");
+  CHECK(j[0]["count"] == 5);
+  const auto csv = report::templates_csv(store);
+  CHECK(csv.rfind("EventId,EventTemplate,Occurrences\n", 0) == 0);
+  CHECK(csv.find(",step <*> done,5\n") != std::string::npos);
+}
