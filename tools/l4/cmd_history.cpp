@@ -1,7 +1,7 @@
 // `l4 history`: the history of normal (successful) jobs that `l4 diagnose` compares a failed job
 // against — add a job, list what it holds, its size, remove a job. Storage lives in
-// l4::diagnose::HistoryStore, profiling in l4::diagnose::profile_job; this file only parses
-// options and renders results.
+// l4::diagnose::HistoryStore, profiling in l4::diagnose::profile_job, output shapes in
+// l4::report (history_report.hpp); this file only parses options and picks the shape.
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
 
@@ -12,6 +12,7 @@
 #include "l4/diagnose/history_store.hpp"
 #include "l4/diagnose/job_profiler.hpp"
 #include "l4/error.hpp"
+#include "l4/report/history_report.hpp"
 #include "output.hpp"
 #include "progress_display.hpp"
 
@@ -39,11 +40,6 @@ std::filesystem::path db_path(const HistoryArgs& args) {
 bool db_exists(const std::filesystem::path& db) {
   std::error_code ec;
   return std::filesystem::exists(db, ec);
-}
-
-nlohmann::json to_json(const JobInfo& j) {
-  return {{"id", j.id},       {"style", j.style},         {"nodes", j.nodes},
-          {"lines", j.lines}, {"templates", j.templates}, {"added_at", j.added_at}};
 }
 
 // The job id `add` uses without --job-id: the name of the one path given — a directory's name,
@@ -90,19 +86,9 @@ int run_add(const HistoryArgs& args) {
   const bool replaced = HistoryStore(db).add_job(profile);
   OutputStream out(args.output);
   if (args.output.format == "text") {
-    out.stream() << fmt::format("{} job {} in {}: {} nodes, {} lines, {} templates\n",
-                                replaced ? "replaced" : "added", job_id, db.string(), profile.node_count,
-                                profile.lines, profile.templates.size());
+    out.stream() << report::added_text(db.string(), profile, replaced);
   } else {
-    out.stream() << nlohmann::json{{"db", db.string()},
-                                   {"job_id", job_id},
-                                   {"replaced", replaced},
-                                   {"style", profile.style},
-                                   {"nodes", profile.node_count},
-                                   {"lines", profile.lines},
-                                   {"templates", profile.templates.size()}}
-                        .dump(2)
-                 << '\n';
+    out.stream() << report::added_json(db.string(), profile, replaced).dump(2) << '\n';
   }
   out.finish();
   return 0;
@@ -114,18 +100,9 @@ int run_list(const HistoryArgs& args) {
   if (db_exists(db)) jobs = HistoryStore(db).list_jobs();
   OutputStream out(args.output);
   if (args.output.format == "text") {
-    auto& os = out.stream();
-    os << fmt::format("{:<32} {:<12} {:>6} {:>12} {:>10}  {}\n", "JOB", "STYLE", "NODES", "LINES", "TEMPLATES",
-                      "ADDED (UTC)");
-    for (const auto& j : jobs) {
-      os << fmt::format("{:<32} {:<12} {:>6} {:>12} {:>10}  {}\n", j.id, j.style.empty() ? "-" : j.style, j.nodes,
-                        j.lines, j.templates, j.added_at);
-    }
-    os << fmt::format("{} job(s) in {}\n", jobs.size(), db.string());
+    out.stream() << report::jobs_text(db.string(), jobs);
   } else {
-    nlohmann::json list = nlohmann::json::array();
-    for (const auto& j : jobs) list.push_back(to_json(j));
-    out.stream() << nlohmann::json{{"db", db.string()}, {"jobs", std::move(list)}}.dump(2) << '\n';
+    out.stream() << report::jobs_json(db.string(), jobs).dump(2) << '\n';
   }
   out.finish();
   if (jobs.empty()) {
@@ -143,18 +120,9 @@ int run_stats(const HistoryArgs& args) {
   if (exists) s = HistoryStore(db).stats();
   OutputStream out(args.output);
   if (args.output.format == "text") {
-    out.stream() << fmt::format(
-        "database        {}{}\nschema version  {}\njobs            {}\ntemplates       {}\nlines           {}\n", s.db,
-        exists ? "" : " (does not exist yet)", s.schema_version, s.jobs, s.templates, s.lines);
+    out.stream() << report::stats_text(s, exists);
   } else {
-    out.stream() << nlohmann::json{{"db", s.db},
-                                   {"exists", exists},
-                                   {"schema_version", s.schema_version},
-                                   {"jobs", s.jobs},
-                                   {"templates", s.templates},
-                                   {"lines", s.lines}}
-                        .dump(2)
-                 << '\n';
+    out.stream() << report::stats_json(s, exists).dump(2) << '\n';
   }
   out.finish();
   return 0;
