@@ -39,6 +39,11 @@ TEST_CASE("framing lines: wrappers, stack-trace headers, advice", "[diagnose][gr
   CHECK(g.framing("Traceback (most recent call last):"));
   CHECK(g.framing("During handling of the above exception, another exception occurred:"));
   CHECK(g.framing("Last error:"));
+  // PyTorch's notice that its watchdog caught something, "either an error or timeout": the line
+  // before it says which.
+  CHECK(g.framing("[PG 0 Rank 5] Exception (either an error or timeout) detected by watchdog at work: 942, "
+                  "last enqueued NCCL work: 942, last completed NCCL work: 941."));
+  CHECK_FALSE(g.framing("[Rank 5] Watchdog caught collective operation timeout: WorkNCCL(SeqNum=942)"));
   CHECK_FALSE(g.framing("RuntimeError: CUDA error: an illegal memory access was encountered"));
   CHECK_FALSE(g.framing("Last error: connection reset"));
   CHECK(g.traceback_frame("  File \"/usr/lib/python3.10/threading.py\", line 324, in wait"));
