@@ -34,19 +34,21 @@ SimOptions plan_job(const CorpusOptions& c, int index, int failed_before) {
   } else {
     o.fault = cat.faults()[static_cast<std::size_t>(failed_before) % cat.faults().size()].type;
   }
-  // Nodes: 60% 4-8, 25% 9-32, 12% 33-64, 3% 65-128; big jobs run fewer iterations.
+  // Nodes: 60% 4-8, 25% 9-32, 12% 33-64, 3% 65-128 (small band min..max(8, 2 min) with
+  // --min-nodes); big jobs run fewer iterations.
   const double u = rng.unit();
+  const int low = std::max(1, c.min_nodes);
   if (u < 0.60) {
-    o.nodes = static_cast<int>(rng.range(4, 8));
+    o.nodes = static_cast<int>(rng.range(low, std::max(8, 2 * low)));
     o.iterations = static_cast<int>(rng.range(150, 600));
   } else if (u < 0.85) {
-    o.nodes = static_cast<int>(rng.range(9, 32));
+    o.nodes = static_cast<int>(rng.range(std::max(9, low), std::max(32, low)));
     o.iterations = static_cast<int>(rng.range(100, 300));
   } else if (u < 0.97) {
-    o.nodes = static_cast<int>(rng.range(33, 64));
+    o.nodes = static_cast<int>(rng.range(std::max(33, low), std::max(64, low)));
     o.iterations = static_cast<int>(rng.range(60, 150));
   } else {
-    o.nodes = static_cast<int>(rng.range(65, 128));
+    o.nodes = static_cast<int>(rng.range(std::max(65, low), std::max(128, low)));
     o.iterations = static_cast<int>(rng.range(40, 100));
   }
   o.ranks_per_node = rng.chance(0.8) ? 8 : 4;
@@ -99,9 +101,14 @@ std::uint64_t simulate_corpus(const CorpusOptions& c) {
                      {"stage", t.stage.empty() ? nlohmann::json(nullptr) : nlohmann::json(t.stage)},
                      {"log_bytes", t.bytes_written}, {"log_lines", t.lines_written}});
   }
-  const nlohmann::json doc = {{"seed", c.seed}, {"jobs", index},
-                              {"mix", "every 5th job normal; failed jobs cycle through all fault types; styles rotate "
-                                      "per job, layouts per 3 jobs; nodes 60% 4-8, 25% 9-32, 12% 33-64, 3% 65-128"}};
+  const int low = std::max(1, c.min_nodes);
+  const nlohmann::json doc = {
+      {"seed", c.seed},
+      {"jobs", index},
+      {"mix", fmt::format("every 5th job normal; failed jobs cycle through all fault types; styles rotate per job, "
+                          "layouts per 3 jobs; nodes 60% {}-{}, 25% {}-{}, 12% {}-{}, 3% {}-{}",
+                          low, std::max(8, 2 * low), std::max(9, low), std::max(32, low), std::max(33, low),
+                          std::max(64, low), std::max(65, low), std::max(128, low))}};
   const auto path = std::filesystem::path(c.out_dir) / "corpus.json";
   std::ofstream out(path, std::ios::binary | std::ios::trunc);
   out << doc.dump(2) << '\n';

@@ -57,6 +57,19 @@ TEST_CASE("l4 simulate --corpus writes jobs and corpus.json, independent of thre
   CHECK(normal == 1);
 }
 
+TEST_CASE("l4 simulate --corpus --min-nodes keeps every job at least that large", "[e2e][simulate]") {
+  l4::test::TempDir tmp;
+  const auto r = run_l4({"simulate", "--corpus", (tmp.path() / "c").string(), "--jobs", "12", "--seed", "4",
+                         "--min-nodes", "8"});
+  REQUIRE(r.exit_code == 0);
+  const auto index = read_json(tmp.path() / "c/corpus.json");
+  REQUIRE(index["jobs"].size() == 12);
+  for (const auto& job : index["jobs"]) CHECK(job["nodes"].get<int>() >= 8);
+  CHECK(index["mix"].get<std::string>().find("60% 8-16") != std::string::npos);
+  const auto alone = run_l4({"simulate", "--out", (tmp.path() / "one").string(), "--min-nodes", "8"});
+  CHECK(alone.exit_code == 2);  // a corpus option without --corpus
+}
+
 TEST_CASE("l4 simulate rejects bad options with exit 2", "[e2e][simulate]") {
   l4::test::TempDir tmp;
   auto r = run_l4({"simulate", "--out", tmp.path().string(), "--fault", "hardware/gpu/nope"});

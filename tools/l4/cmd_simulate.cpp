@@ -18,6 +18,7 @@ struct SimulateArgs {
   simulate::SimOptions job;
   std::string corpus;
   int jobs = 200;
+  int min_nodes = 4;
   int threads = 2;
   bool list_faults = false;
   OutputOptions output;
@@ -44,7 +45,7 @@ int run_simulate(SimulateArgs& args) {
   const auto t0 = std::chrono::steady_clock::now();
   nlohmann::json result;
   if (!args.corpus.empty()) {
-    simulate::CorpusOptions c{args.corpus, args.jobs, args.job.seed, args.threads, args.job.gzip};
+    simulate::CorpusOptions c{args.corpus, args.jobs, args.job.seed, args.threads, args.job.gzip, args.min_nodes};
     const auto bytes = simulate::simulate_corpus(c);
     const double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
     result = {{"corpus", args.corpus}, {"jobs", args.jobs}, {"log_bytes", bytes}, {"seconds", secs},
@@ -86,8 +87,14 @@ const CommandRegistration registration{CommandSpec{
           ->check(CLI::IsMember({"per-node", "per-rank", "merged"}));
       sub.add_option("--job-id", j.job_id, "Job id written to truth.json (default sim-<seed>)");
       sub.add_flag("--gzip", j.gzip, "Write .log.gz files");
-      sub.add_option("--corpus", args->corpus, "Write a corpus of --jobs jobs under DIR (with DIR/corpus.json)");
+      auto* corpus =
+          sub.add_option("--corpus", args->corpus, "Write a corpus of --jobs jobs under DIR (with DIR/corpus.json)");
       sub.add_option("--jobs", args->jobs, "Jobs in the corpus")->capture_default_str()->check(CLI::PositiveNumber);
+      sub.add_option("--min-nodes", args->min_nodes,
+                     "Smallest job of the corpus (its small band becomes N..max(8, 2N) nodes)")
+          ->capture_default_str()
+          ->check(CLI::Range(1, 128))
+          ->needs(corpus);
       sub.add_option("--threads", args->threads, "Threads for --corpus (output does not depend on it)")
           ->capture_default_str()->check(CLI::Range(1, 64));
       sub.add_flag("--list-faults", args->list_faults, "List the fault catalogue and exit");

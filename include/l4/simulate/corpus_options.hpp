@@ -13,6 +13,9 @@ struct CorpusOptions {
   std::uint64_t seed = 1;
   int threads = 2;         // output is identical for any thread count
   bool gzip = false;
+  // The smallest job. The mix's small band is min_nodes..max(8, 2 * min_nodes); larger bands start
+  // no lower than it. The default 4 gives the documented 4-8 band.
+  int min_nodes = 4;
 };
 
 // Writes the corpus; returns the number of log bytes written (uncompressed).
