@@ -49,6 +49,9 @@ TEST_CASE("training-stack forms are typed with the right value", "[extract][type
       {"Connection to 10.0.0.5:29500 failed", "ip_port", "10.0.0.5:29500"},
       {"ping 192.168.1.20 unreachable", "ip", "192.168.1.20"},
       {"Failed to get block(s) from worker3:34655", "host_port", "worker3:34655"},
+      // A source file with a line number is a code location, not a host and port.
+      {"gpu-a030:1869349:1870191 [2] misc/socket.cc:47 NCCL WARN socketProgress", "source_location",
+       "misc/socket.cc:47"},
       {"process received SIGKILL", "signal", "SIGKILL"},
       {"Signal 9 (SIGKILL) received by PID 77", "signal", "9"},
       {"connect() failed: errno: 111", "errno", "111"},
@@ -144,6 +147,12 @@ TEST_CASE("a table with a bad pattern is rejected with its name", "[extract][typ
     CHECK(std::string(e.what()).find("broken") != std::string::npos);
   }
   CHECK_THROWS_AS(ParameterTyper("{not json"), l4::InputError);
+}
+
+TEST_CASE("a file name with a line number is no host and port", "[extract][typer]") {
+  CHECK_FALSE(find_type("misc/socket.cc:47 NCCL WARN socketProgress", "host_port").has_value());
+  CHECK_FALSE(find_type("at SparkHadoopWriter.scala:78", "host_port").has_value());
+  CHECK(find_type("connect to master3:42213 refused", "host_port")->value == "master3:42213");
 }
 
 TEST_CASE("fields: code-style keys with ':', '=' or ' is ', error codes, request context", "[extract][typer]") {
