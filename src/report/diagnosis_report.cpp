@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
+
 #include "l4/report/ingest_report.hpp"
 
 namespace l4::report {
@@ -79,10 +81,15 @@ std::string render_text(const diagnose::Diagnosis& d, bool colour) {
     if (d.last_completed) fmt::format_to(it, ", last completed iteration {}", *d.last_completed);
     if (d.failed_at) fmt::format_to(it, ", failed at iteration {}", *d.failed_at);
     if (!d.iteration_anomalies.empty()) {
-      const auto& a = d.iteration_anomalies.front();
-      fmt::format_to(it, "\n{}anomalies{}     {} iteration{} deviate{} from the ones before; first: iteration {} on {} ({}:{})",
+      const auto& first = d.iteration_anomalies.front();
+      const auto& strongest = *std::max_element(d.iteration_anomalies.begin(), d.iteration_anomalies.end(),
+                                                [](const auto& a, const auto& b) { return a.sigmas < b.sigmas; });
+      fmt::format_to(it, "\n{}anomalies{}     {} iteration{} deviate{} from the ones before; strongest: iteration {} on {} "
+                     "({:.1f} sigma, {}:{})",
                      bold, reset, d.iteration_anomalies.size(), d.iteration_anomalies.size() == 1 ? "" : "s",
-                     d.iteration_anomalies.size() == 1 ? "s" : "", a.iteration, a.node, a.file, a.line);
+                     d.iteration_anomalies.size() == 1 ? "s" : "", strongest.iteration, strongest.node,
+                     strongest.sigmas, strongest.file, strongest.line);
+      if (&first != &strongest) fmt::format_to(it, "; first: iteration {} on {}", first.iteration, first.node);
     }
     fmt::format_to(it, "\n\n{}evidence{}\n", bold, reset);
     for (std::size_t i = 0; i < std::min<std::size_t>(8, d.events.size()); ++i) {

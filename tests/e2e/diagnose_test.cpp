@@ -85,6 +85,8 @@ TEST_CASE("l4 diagnose --format text is a short summary", "[e2e][diagnose]") {
   REQUIRE(r.exit_code == 0);
   CHECK(r.out.find("hardware/gpu/ecc") != std::string::npos);
   CHECK(r.out.find("node-02.log:53") != std::string::npos);
+  // Every node's iteration 40 (the one the ECC error broke) deviates from the ones before it.
+  CHECK(r.out.find("iterations deviate from the ones before; strongest: iteration 40 on") != std::string::npos);
   CHECK(r.out.find("\033[") == std::string::npos);  // no colour when not a terminal
 }
 
