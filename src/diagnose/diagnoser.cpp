@@ -184,13 +184,13 @@ Features job_features(const JobScan& scan) {
 
 // The job's stage at an occurrence: the job-wide timeline of stage changes (every stream, by
 // time; stages only move forward past setup) when the occurrence is stamped, else its stream's.
-Stage stage_at(const JobScan& scan, const Occurrence& at) {
+// `progress_time`: last_progress_time(scan).
+Stage stage_at(const JobScan& scan, const Occurrence& at, double progress_time) {
   double time = at.estimated_time();
   // An unstamped line that ends its stream (a rank's final traceback) was written when the job
   // broke, which is no earlier than the job's last progress anywhere.
-  if (!at.stamped && std::isnan(at.next_stamp)) {
-    const double progress = last_progress_time(scan);
-    if (!std::isnan(progress) && !(progress <= time)) time = progress;
+  if (!at.stamped && std::isnan(at.next_stamp) && !std::isnan(progress_time) && !(progress_time <= time)) {
+    time = progress_time;
   }
   if (std::isnan(time) || scan.stage_changes.empty()) return at.stage.value_or(Stage::init);
   std::optional<Stage> stage;
@@ -425,7 +425,7 @@ Diagnosis Diagnoser::analyze(JobScan scan, const HistoryKnowledge* history) cons
   }
   if (root != nullptr) {
     const Occurrence& at = root->event->first;
-    d.stage = stage_at(scan, at);
+    d.stage = stage_at(scan, at, progress_time);
     // Iterations only mean something once training started. The last one reported anywhere is
     // the last completed: nothing completes after a failure, and the final report is often
     // logged a moment after the root event. A failure in training breaks the next iteration;
@@ -539,8 +539,7 @@ Diagnosis Diagnoser::analyze(JobScan scan, const HistoryKnowledge* history) cons
   // nothing new.
   std::vector<const EventStats*> listed_events;
   for (const auto& c : candidates) listed_events.push_back(c.event);
-  static const EventGrouper grouper;
-  const auto rep = grouper.representatives(listed_events);
+  const auto rep = EventGrouper::embedded().representatives(listed_events);
   std::vector<std::vector<std::size_t>> members(candidates.size());
   for (std::size_t i = 0; i < candidates.size(); ++i) {
     if (rep[i] != EventGrouper::kNone) members[rep[i]].push_back(i);

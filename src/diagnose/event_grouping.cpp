@@ -76,9 +76,9 @@ bool EventGrouper::traceback_frame(std::string_view content) const {
   return RE2::PartialMatch(piece(content), *impl_->frame);
 }
 
-bool is_traceback_frame(std::string_view content) {
+const EventGrouper& EventGrouper::embedded() {
   static const EventGrouper grouper;
-  return grouper.traceback_frame(content);
+  return grouper;
 }
 
 namespace {

@@ -15,22 +15,22 @@
 
 namespace l4::diagnose {
 
-// True for a traceback's frame line ('  File "x.py", line 3, in f'): the next line of its stream
-// quotes source code. Uses the embedded data/event_grouping.json; thread-safe.
-bool is_traceback_frame(std::string_view content);
-
 class EventGrouper {
  public:
   static constexpr std::size_t kNone = std::numeric_limits<std::size_t>::max();
 
   EventGrouper();                             // the embedded data/event_grouping.json
   explicit EventGrouper(std::string_view json);
+  // The one grouper over the embedded data that scanning and diagnosis share (thread-safe).
+  static const EventGrouper& embedded();
   ~EventGrouper();
   EventGrouper(EventGrouper&&) noexcept;
   EventGrouper& operator=(EventGrouper&&) noexcept;
 
   // The line only frames an error stated on another line (a wrapper, a stack-trace header, advice).
   [[nodiscard]] bool framing(std::string_view content) const;
+  // A traceback's frame line ('  File "x.py", line 3, in f'): the next line of its stream quotes
+  // source code.
   [[nodiscard]] bool traceback_frame(std::string_view content) const;
 
   // For each event, the index of the event whose statement it belongs to: itself when it states

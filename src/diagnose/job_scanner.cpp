@@ -9,12 +9,12 @@
 #include <thread>
 #include <unordered_map>
 
+#include "diagnose/event_grouping.hpp"
 #include "diagnose/iteration_sequence.hpp"
 #include "l4/format/header_parser.hpp"
 #include "l4/format/timestamp.hpp"
 #include "l4/io/node_identity.hpp"
 #include "l4/parse/template_miner.hpp"
-#include "diagnose/event_grouping.hpp"
 
 namespace l4::diagnose {
 namespace {
@@ -97,8 +97,7 @@ struct Partial {
   long last_iteration = -1;
   std::vector<StageChange> stage_changes;
   std::vector<std::pair<std::uint32_t, std::uint64_t>> file_last_progress;  // (file index, line)
-  // Deviating iterations; node is local, `novel` holds template indices until the merge.
-  std::vector<std::pair<IterationAnomaly, std::vector<std::uint32_t>>> iteration_anomalies;
+  std::vector<IterationAnomaly> iteration_anomalies;  // node is local until the merge
 
   std::uint32_t node(std::string_view name) {
     auto it = node_index.find(std::string(name));
@@ -244,7 +243,7 @@ class Worker {
       const Occurrence at{node, file_index, line.line_no, st.time, st.stage, st.iteration, stamped};
       const int indent = static_cast<int>(std::min(header.content.find_first_not_of(" \t"), header.content.size()));
       const bool quoted = st.frame_indent >= 0 && indent > st.frame_indent;
-      st.frame_indent = is_traceback_frame(header.content) ? indent : -1;
+      st.frame_indent = grouper_.traceback_frame(header.content) ? indent : -1;
       NodeStats& ns = partial_.nodes[node];
       ++ns.lines;
       if (!ns.first_line.valid()) ns.first_line = at;
@@ -306,13 +305,19 @@ class Worker {
     a.unfinished = unfinished;
     a.distance = outcome->distance;
     a.sigmas = outcome->sigmas;
-    partial_.iteration_anomalies.emplace_back(std::move(a), std::move(outcome->novel));
+    // Sequence symbols are indexes into the frozen store (ids never change there); lines no
+    // template matched have none.
+    for (auto idx : outcome->novel) {
+      if (idx < store_.templates().size()) a.novel.push_back(store_.templates()[idx].id);
+    }
+    partial_.iteration_anomalies.push_back(std::move(a));
   }
 
   const ScanOptions& options_;
   const StageClassifier& stages_;
   const parse::TemplateStore& store_;
   const std::vector<TemplateStageInfo>& infos_;
+  const EventGrouper& grouper_ = EventGrouper::embedded();
   format::HeaderParser headers_;
   Partial partial_;
 };
@@ -510,9 +515,8 @@ JobScan JobScanner::scan(std::span<const std::string> paths, const parse::Templa
     for (std::size_t i = 0; i < p.files.size(); ++i) files[p.file_ids[i]] = std::move(p.files[i]);
     scan.file_last_progress.resize(inputs.size(), 0);
     for (const auto& [file, line] : p.file_last_progress) scan.file_last_progress[file] = line;
-    for (auto& [anomaly, novel] : p.iteration_anomalies) {
+    for (auto& anomaly : p.iteration_anomalies) {
       anomaly.node = remap[anomaly.node];
-      for (auto idx : novel) anomaly.novel.push_back(idx);  // template indices until the store is final
       scan.iteration_anomalies.push_back(std::move(anomaly));
     }
   }
@@ -540,13 +544,6 @@ JobScan JobScanner::scan(std::span<const std::string> paths, const parse::Templa
     scan.events.push_back(std::move(events[i]));
   }
   std::sort(scan.events.begin(), scan.events.end(), [](const auto& a, const auto& b) { return a.id < b.id; });
-  for (auto& a : scan.iteration_anomalies) {
-    std::vector<parse::TemplateId> ids;
-    for (auto idx : a.novel) {
-      if (idx < final_templates.size()) ids.push_back(final_templates[idx].id);
-    }
-    a.novel = std::move(ids);
-  }
   std::sort(scan.iteration_anomalies.begin(), scan.iteration_anomalies.end(), [](const auto& a, const auto& b) {
     if (a.iteration != b.iteration) return a.iteration < b.iteration;
     return a.node != b.node ? a.node < b.node : a.file < b.file;

@@ -1,12 +1,14 @@
 #include "diagnose/spatial_evidence.hpp"
 
-#include "diagnose/median.hpp"
+#include <re2/re2.h>
 
 #include <algorithm>
 #include <cctype>
 #include <cmath>
 #include <map>
 #include <string_view>
+
+#include "diagnose/median.hpp"
 
 namespace l4::diagnose {
 namespace {
@@ -50,41 +52,19 @@ std::vector<double> missing_symptom_scores(const JobScan& scan, std::span<const 
 }
 
 std::vector<std::string_view> ipv4_addresses(std::string_view text) {
+  static const RE2 quad(R"((\d{1,3}(?:\.\d{1,3}){3}))");
   std::vector<std::string_view> out;
-  std::size_t i = 0;
-  while (i < text.size()) {
-    if (!std::isdigit(static_cast<unsigned char>(text[i])) || (i > 0 && (word_char(text[i - 1]) || text[i - 1] == '.'))) {
-      ++i;
-      continue;
-    }
-    // Four groups of 1-3 digits joined by dots, with no digit or dot glued to the end.
-    std::size_t j = i;
-    int groups = 0;
-    bool ok = true;
-    while (groups < 4) {
-      const std::size_t start = j;
-      while (j < text.size() && j - start < 4 && std::isdigit(static_cast<unsigned char>(text[j]))) ++j;
-      if (j == start || j - start > 3) {
-        ok = false;
-        break;
-      }
-      ++groups;
-      if (groups < 4) {
-        if (j >= text.size() || text[j] != '.') {
-          ok = false;
-          break;
-        }
-        ++j;
-      }
-    }
-    ok = ok && (j >= text.size() || !(word_char(text[j]) || (text[j] == '.' && j + 1 < text.size() &&
-                                                             std::isdigit(static_cast<unsigned char>(text[j + 1])))));
-    if (ok) {
-      out.push_back(text.substr(i, j - i));
-      i = j;
-    } else {
-      while (i < text.size() && (std::isdigit(static_cast<unsigned char>(text[i])) || text[i] == '.')) ++i;
-    }
+  re2::StringPiece rest(text.data(), text.size());
+  re2::StringPiece found;
+  while (RE2::FindAndConsume(&rest, quad, &found)) {
+    // A whole dotted quad: nothing word-like or dotted glued to either end ("v10.0.0.1",
+    // "1.2.3.4.5", "2.20.5.1a" are no addresses).
+    const std::size_t begin = static_cast<std::size_t>(found.data() - text.data());
+    const std::size_t end = begin + found.size();
+    const bool left = begin == 0 || !(word_char(text[begin - 1]) || text[begin - 1] == '.');
+    const bool right = end == text.size() || !(word_char(text[end]) || (text[end] == '.' && end + 1 < text.size() &&
+                                                                       std::isdigit(static_cast<unsigned char>(text[end + 1]))));
+    if (left && right) out.push_back(text.substr(begin, found.size()));
   }
   return out;
 }

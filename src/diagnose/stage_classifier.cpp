@@ -14,7 +14,7 @@ struct StageClassifier::Impl {
   std::vector<std::pair<Stage, std::unique_ptr<RE2>>> markers;  // one alternation per stage
   std::vector<std::pair<Stage, std::unique_ptr<RE2>>> endings;  // per stage that has "ends" markers
   std::vector<std::unique_ptr<RE2>> iteration;
-  std::unique_ptr<RE2> resume;  // alternation; the first group that matched holds the number
+  std::vector<std::unique_ptr<RE2>> resume;
 };
 
 namespace {
@@ -49,12 +49,7 @@ StageClassifier::StageClassifier(std::string_view json) : impl_(std::make_unique
     }
     for (const auto& p : doc.at("iteration")) impl_->iteration.push_back(compile(p.get<std::string>(), true));
     if (doc.contains("resume")) {
-      std::string alternation;
-      for (const auto& p : doc.at("resume")) {
-        if (!alternation.empty()) alternation += '|';
-        alternation += "(?:" + p.get<std::string>() + ")";
-      }
-      impl_->resume = compile(alternation, true);
+      for (const auto& p : doc.at("resume")) impl_->resume.push_back(compile(p.get<std::string>(), true));
     }
   } catch (const nlohmann::json::exception& e) {
     throw InputError(std::string("stages table: ") + e.what());
@@ -140,21 +135,10 @@ std::optional<long> StageClassifier::iteration(const TemplateStageInfo& info, st
 }
 
 std::optional<long> StageClassifier::resumed_iteration(std::string_view content) const {
-  if (!impl_->resume) return std::nullopt;
-  const int groups = impl_->resume->NumberOfCapturingGroups();
-  std::vector<re2::StringPiece> found(static_cast<std::size_t>(groups) + 1);
   const re2::StringPiece text(content.data(), content.size());
-  if (!impl_->resume->Match(text, 0, text.size(), RE2::UNANCHORED, found.data(), static_cast<int>(found.size()))) {
-    return std::nullopt;
-  }
-  for (std::size_t g = 1; g < found.size(); ++g) {
-    if (found[g].data() == nullptr) continue;
+  for (const auto& re : impl_->resume) {
     long value = 0;
-    for (char c : found[g]) {
-      if (c < '0' || c > '9' || value > 1'000'000'000'000L) return std::nullopt;
-      value = value * 10 + (c - '0');
-    }
-    return value;
+    if (RE2::PartialMatch(text, *re, &value)) return value;
   }
   return std::nullopt;
 }
