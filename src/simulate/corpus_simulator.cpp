@@ -2,6 +2,8 @@
 // is planned from (seed, index) alone, so the corpus is identical for any thread count.
 #include <fmt/format.h>
 
+#include <algorithm>
+#include <array>
 #include <atomic>
 #include <filesystem>
 #include <fstream>
@@ -16,6 +18,24 @@
 
 namespace l4::simulate {
 namespace {
+
+// One band of the corpus's job sizes: jobs drawn below `upto` (cumulative share) and above the
+// previous band's fall in it; bigger jobs run fewer iterations.
+struct SizeBand {
+  double upto;
+  int min_nodes, max_nodes;
+  int min_iterations, max_iterations;
+};
+
+// 60% 4-8, 25% 9-32, 12% 33-64, 3% 65-128 nodes; with a larger smallest job the small band is
+// smallest..max(8, 2 smallest) and no band starts below it.
+std::array<SizeBand, 4> size_bands(int smallest) {
+  const int low = std::max(1, smallest);
+  return {{{0.60, low, std::max(8, 2 * low), 150, 600},
+           {0.85, std::max(9, low), std::max(32, low), 100, 300},
+           {0.97, std::max(33, low), std::max(64, low), 60, 150},
+           {1.00, std::max(65, low), std::max(128, low), 40, 100}}};
+}
 
 SimOptions plan_job(const CorpusOptions& c, int index, int failed_before) {
   const auto& cat = SimCatalogue::instance();
@@ -34,23 +54,11 @@ SimOptions plan_job(const CorpusOptions& c, int index, int failed_before) {
   } else {
     o.fault = cat.faults()[static_cast<std::size_t>(failed_before) % cat.faults().size()].type;
   }
-  // Nodes: 60% 4-8, 25% 9-32, 12% 33-64, 3% 65-128 (small band min..max(8, 2 min) with
-  // --min-nodes); big jobs run fewer iterations.
   const double u = rng.unit();
-  const int low = std::max(1, c.min_nodes);
-  if (u < 0.60) {
-    o.nodes = static_cast<int>(rng.range(low, std::max(8, 2 * low)));
-    o.iterations = static_cast<int>(rng.range(150, 600));
-  } else if (u < 0.85) {
-    o.nodes = static_cast<int>(rng.range(std::max(9, low), std::max(32, low)));
-    o.iterations = static_cast<int>(rng.range(100, 300));
-  } else if (u < 0.97) {
-    o.nodes = static_cast<int>(rng.range(std::max(33, low), std::max(64, low)));
-    o.iterations = static_cast<int>(rng.range(60, 150));
-  } else {
-    o.nodes = static_cast<int>(rng.range(std::max(65, low), std::max(128, low)));
-    o.iterations = static_cast<int>(rng.range(40, 100));
-  }
+  const auto bands = size_bands(c.min_nodes);
+  const auto band = std::find_if(bands.begin(), bands.end() - 1, [&](const SizeBand& b) { return u < b.upto; });
+  o.nodes = static_cast<int>(rng.range(band->min_nodes, band->max_nodes));
+  o.iterations = static_cast<int>(rng.range(band->min_iterations, band->max_iterations));
   o.ranks_per_node = rng.chance(0.8) ? 8 : 4;
   return o;
 }
@@ -101,14 +109,16 @@ std::uint64_t simulate_corpus(const CorpusOptions& c) {
                      {"stage", t.stage.empty() ? nlohmann::json(nullptr) : nlohmann::json(t.stage)},
                      {"log_bytes", t.bytes_written}, {"log_lines", t.lines_written}});
   }
-  const int low = std::max(1, c.min_nodes);
-  const nlohmann::json doc = {
-      {"seed", c.seed},
-      {"jobs", index},
-      {"mix", fmt::format("every 5th job normal; failed jobs cycle through all fault types; styles rotate per job, "
-                          "layouts per 3 jobs; nodes 60% {}-{}, 25% {}-{}, 12% {}-{}, 3% {}-{}",
-                          low, std::max(8, 2 * low), std::max(9, low), std::max(32, low), std::max(33, low),
-                          std::max(64, low), std::max(65, low), std::max(128, low))}};
+  std::string sizes;
+  double below = 0;
+  for (const auto& b : size_bands(c.min_nodes)) {
+    sizes += fmt::format("{}{:.0f}% {}-{}", sizes.empty() ? "" : ", ", (b.upto - below) * 100, b.min_nodes, b.max_nodes);
+    below = b.upto;
+  }
+  const nlohmann::json doc = {{"seed", c.seed},
+                              {"jobs", index},
+                              {"mix", "every 5th job normal; failed jobs cycle through all fault types; styles rotate "
+                                      "per job, layouts per 3 jobs; nodes " + sizes}};
   const auto path = std::filesystem::path(c.out_dir) / "corpus.json";
   std::ofstream out(path, std::ios::binary | std::ios::trunc);
   out << doc.dump(2) << '\n';
