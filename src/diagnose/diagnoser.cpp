@@ -261,8 +261,9 @@ Diagnosis Diagnoser::analyze(JobScan scan, const HistoryKnowledge* history) cons
       }
       c.novelty = 1.0 - frac;
     }
-    c.categories = catalog_.match(e.text);
-    if (c.categories.empty()) c.categories = catalog_.match(e.first_content);
+    auto matches = catalog_.match(e.text);
+    if (matches.empty()) matches = catalog_.match(e.first_content);
+    for (auto& m : matches) c.categories.emplace_back(std::move(m.category), m.weight);
     // Iteration reports are the job's heartbeat: failure-indicating only when a fault signature
     // shows in them ("grad norm: nan").
     if (e.stage_info.iteration_pattern >= 0 && c.categories.empty()) continue;
@@ -474,31 +475,31 @@ Diagnosis Diagnoser::analyze(JobScan scan, const HistoryKnowledge* history) cons
     auto inherited = category_score.find(general);
     if (own != category_score.end() && inherited != category_score.end()) own->second += inherited->second;
   }
-  auto add_feature = [&](bool on, std::string_view name, const std::string& why) {
+  auto add_feature = [&](bool on, JobFeature name, const std::string& why) {
     if (!on) return;
     for (const auto& [category, weight] : catalog_.feature(name)) {
       category_score[category] += weight;
       category_evidence[category].push_back(why);
-      if (name != "no_root_text") evidenced.insert(category);
+      if (name != JobFeature::no_root_text) evidenced.insert(category);
     }
   };
   // A known fault signature anywhere among the failure events (not one of the categories that
   // stand for "no signature", such as a hang) is root text, on one node or on all of them.
   std::set<std::string> signature_free;
-  for (const auto& [category, weight] : catalog_.feature("no_root_text")) signature_free.insert(category);
+  for (const auto& [category, weight] : catalog_.feature(JobFeature::no_root_text)) signature_free.insert(category);
   const bool root_has_text = std::any_of(candidates.begin(), candidates.end(), [&](const Candidate& c) {
     return !c.drift && std::any_of(c.categories.begin(), c.categories.end(),
                                    [&](auto& cw) { return !signature_free.contains(cw.first); });
   });
   const bool silent = features.node_went_silent;
-  add_feature(silent, "node_went_silent",
+  add_feature(silent, JobFeature::node_went_silent,
               fmt::format("node {} reported none of what the other nodes did, and nothing of its own",
                           scan.nodes[features.silent_node].id));
-  add_feature(features.iteration_stall && !root_has_text && !silent, "iteration_stall",
+  add_feature(features.iteration_stall && !root_has_text && !silent, JobFeature::iteration_stall,
               "every node stopped reporting iterations at the same one");
-  add_feature(features.iteration_slowdown, "iteration_slowdown",
+  add_feature(features.iteration_slowdown, JobFeature::iteration_slowdown,
               fmt::format("node {}'s iterations took markedly longer than the others'", scan.nodes[features.slow_node].id));
-  add_feature(!root_has_text && !silent, "no_root_text", "no error text with a known fault signature precedes the symptoms");
+  add_feature(!root_has_text && !silent, JobFeature::no_root_text, "no error text with a known fault signature precedes the symptoms");
 
   std::vector<std::pair<double, std::string>> ranked;
   for (const auto& [category, score] : category_score) {
@@ -523,7 +524,7 @@ Diagnosis Diagnoser::analyze(JobScan scan, const HistoryKnowledge* history) cons
 
   // A failure the catalogue explains by a slowdown broke where the slow node's numbers departed.
   if (features.iteration_slowdown && features.slow_since >= 0) {
-    const auto explained = catalog_.feature("iteration_slowdown");
+    const auto explained = catalog_.feature(JobFeature::iteration_slowdown);
     if (std::any_of(explained.begin(), explained.end(), [&](auto& cw) { return cw.first == d.verdict.category; })) {
       d.stage = Stage::training;
       d.failed_at = features.slow_since;
