@@ -22,6 +22,7 @@ constexpr std::pair<JobFeature, std::string_view> kFeatureNames[] = {
     {JobFeature::node_went_silent, "node_went_silent"},
     {JobFeature::iteration_stall, "iteration_stall"},
     {JobFeature::iteration_slowdown, "iteration_slowdown"},
+    {JobFeature::uncaught_exception, "uncaught_exception"},
 };
 
 // Raised while reading one document; rethrown as InputError naming the origin.

@@ -161,6 +161,39 @@ void record_event(EventStats& e, const Occurrence& at, format::Level level, std:
   if (level > e.level) e.level = level;
 }
 
+// Records what a line below WARN says about the job finishing: a completion marker, or a progress
+// report that reached its own total.
+void note_completion(const TemplateStageInfo& info, format::Level level, std::string_view content,
+                     std::span<const std::string_view> parameters, const StageClassifier& stages, NodeStats& node,
+                     const Occurrence& at, std::string_view raw) {
+  if (level >= format::Level::warn || (!info.completes && info.iteration_pattern < 0)) return;
+  if (info.completes && (!node.completed.valid() || node.completed.before(at))) {
+    node.completed = at;
+    node.completed_text.assign(raw.substr(0, kMaxTextBytes));
+  }
+  if (info.iteration_pattern < 0) return;
+  const auto total = stages.progress_total(info, content, parameters);
+  if (!total || *total <= 0) return;
+  const auto iteration = stages.iteration(info, content, parameters);
+  node.progress_total = std::max(node.progress_total, *total);
+  if (iteration == total && (!node.reached_total.valid() || node.reached_total.before(at))) {
+    node.reached_total = at;
+    node.reached_total_text.assign(raw.substr(0, kMaxTextBytes));
+  }
+}
+
+// Counts an exit report's code (0 or not) on its event.
+void record_exit(EventStats& e, const TemplateStageInfo& info, std::string_view content, const StageClassifier& stages) {
+  if (info.process_end != ProcessEnd::exit_report) return;
+  const auto code = stages.exit_code(content);
+  if (!code) return;
+  if (*code == 0) {
+    ++e.exits_zero;
+  } else {
+    if (e.exits_nonzero++ == 0) e.first_nonzero_exit = *code;
+  }
+}
+
 // Moves a stream's stage/iteration on, given what one line says. Warnings and errors never move
 // the stage: a failure's own lines must not relabel the stage it happened in.
 // Returns the iteration the line reports when it moves the stream past the iterations it had
@@ -240,7 +273,7 @@ class Worker {
           st.unstamped_events.clear();
         }
       }
-      const Occurrence at{node, file_index, line.line_no, st.time, st.stage, st.iteration, stamped};
+      const Occurrence at{node, file_index, line.line_no, st.time, st.stage, st.iteration, stamped, kNoTime, line.rank};
       const int indent = static_cast<int>(std::min(header.content.find_first_not_of(" \t"), header.content.size()));
       const bool quoted = st.frame_indent >= 0 && indent > st.frame_indent;
       st.frame_indent = grouper_.traceback_frame(header.content) ? indent : -1;
@@ -259,16 +292,20 @@ class Worker {
         symbol = static_cast<std::uint32_t>(result.index);
         reported = advance(st, infos_[result.index], header.level, header.content, result.parameters, stages_, ns,
                            at, partial_.last_iteration, partial_.stage_changes);
+        note_completion(infos_[result.index], header.level, header.content, result.parameters, stages_, ns, at, line.raw);
         record_event(partial_.events[result.index], at, header.level, line.raw, header.content,
                      result.parameters, quoted);
+        record_exit(partial_.events[result.index], infos_[result.index], header.content, stages_);
         if (!stamped && st.unstamped_events.size() < kMaxUnstampedRun &&
             (st.unstamped_events.empty() || st.unstamped_events.back() != result.index)) {
           st.unstamped_events.push_back(static_cast<std::uint32_t>(result.index));
         }
       } else {
         // Unknown template: classify the text itself so stage and iteration still advance.
-        reported = advance(st, stages_.classify(header.content), header.level, header.content, {}, stages_, ns, at,
-                           partial_.last_iteration, partial_.stage_changes);
+        const auto info = stages_.classify(header.content);
+        reported = advance(st, info, header.level, header.content, {}, stages_, ns, at, partial_.last_iteration,
+                           partial_.stage_changes);
+        note_completion(info, header.level, header.content, {}, stages_, ns, at, line.raw);
         partial_.pending.push_back(PendingLine{std::string(line.node), at,
                                                std::string(line.raw.substr(0, kMaxTextBytes)),
                                                std::string(header.content), header.level, quoted});
@@ -452,6 +489,9 @@ JobScan JobScanner::scan(std::span<const std::string> paths, const parse::Templa
     if (from.count == 0) return;
     into.count += from.count;
     into.quoted += from.quoted;
+    if (into.exits_nonzero == 0 && from.exits_nonzero > 0) into.first_nonzero_exit = from.first_nonzero_exit;
+    into.exits_zero += from.exits_zero;
+    into.exits_nonzero += from.exits_nonzero;
     into.stages |= from.stages;
     into.level = std::max(into.level, from.level);
     if (into.node_counts.size() < names.size()) {
@@ -508,6 +548,17 @@ JobScan JobScanner::scan(std::span<const std::string> paths, const parse::Templa
         into.last_progress = from.last_progress;
       }
       into.last_iteration = std::max(into.last_iteration, from.last_iteration);
+      from.completed.node = from.reached_total.node = remap[local];
+      if (from.completed.valid() && (!into.completed.valid() || into.completed.before(from.completed))) {
+        into.completed = from.completed;
+        into.completed_text = std::move(from.completed_text);
+      }
+      if (from.reached_total.valid() && (!into.reached_total.valid() || into.reached_total.before(from.reached_total))) {
+        into.reached_total = from.reached_total;
+        into.reached_total_text = std::move(from.reached_total_text);
+      }
+      into.progress_total = std::max(into.progress_total, from.progress_total);
+      scan.progress_total = std::max(scan.progress_total, from.progress_total);
       into.iterations.insert(into.iterations.end(), from.iterations.begin(), from.iterations.end());
     }
     scan.last_iteration = std::max(scan.last_iteration, p.last_iteration);
@@ -521,11 +572,16 @@ JobScan JobScanner::scan(std::span<const std::string> paths, const parse::Templa
     }
   }
   parse::ParseResult result;
-  std::vector<std::string_view> no_params;
+  std::unordered_map<std::size_t, TemplateStageInfo> pending_infos;
   for (const auto& line : pending) {
     if (!miner.store().match(line.content, result)) result = miner.match_or_add(line.content);
     if (events.size() <= result.index) events.resize(miner.store().templates().size());
     EventStats& e = events[result.index];
+    auto info = pending_infos.find(result.index);
+    if (info == pending_infos.end()) {
+      info = pending_infos.emplace(result.index, stages_.classify(miner.store().templates()[result.index].text)).first;
+    }
+    record_exit(e, info->second, line.content, stages_);
     if (e.node_counts.size() < names.size()) {
       e.node_counts.resize(names.size(), 0);
       e.node_first.resize(names.size());

@@ -23,6 +23,7 @@ enum class JobFeature : std::uint8_t {
   node_went_silent,    // one node stopped logging well before the others
   iteration_stall,     // every node stopped reporting iterations at the same one
   iteration_slowdown,  // one node's iterations (or its own numbers) took markedly longer
+  uncaught_exception,  // the root evidence is an uncaught exception that no signature explains
 };
 std::string_view to_string(JobFeature feature);
 std::optional<JobFeature> parse_job_feature(std::string_view name);

@@ -31,6 +31,7 @@ struct Occurrence {
   long iteration = -1;          // the last iteration the stream had reported before this line
   bool stamped = false;         // the line carried its own timestamp (else `time` is a lower bound)
   double next_stamp = kNoTime;  // for an unstamped line: the next stamp in its stream (upper bound)
+  int rank = -1;                // the rank a launcher prefix names ("[rank3]:"), -1 when none
 
   // Best estimate of when an unstamped line was written: a crash's traceback is printed just
   // before the teardown that follows it, long after the last stamped progress line.
@@ -93,6 +94,10 @@ struct EventStats {
   // Occurrences that directly follow a traceback frame line in their stream: source code the
   // traceback quotes ("    raise ChildFailedError("), which states no event of its own.
   std::uint64_t quoted = 0;
+  // For exit reports (stage_info.process_end == exit_report): occurrences stating exit code 0 and
+  // a non-zero one, and the first non-zero code (negative: the signal that killed the process).
+  std::uint32_t exits_zero = 0, exits_nonzero = 0;
+  long first_nonzero_exit = 0;
 
   [[nodiscard]] std::uint32_t node_spread() const {
     std::uint32_t n = 0;
@@ -116,6 +121,13 @@ struct NodeStats {
   // paper's baselines, which rank nodes by first error time or by error count.
   std::uint64_t errors = 0;
   Occurrence first_error;
+  // The latest line on the node saying the job or a process finished its work ("Training
+  // completed.", "exits successfully"), and the latest progress report that reached its own
+  // total ("iteration 3000/ 3000"; that total in `progress_total`).
+  Occurrence completed;
+  Occurrence reached_total;
+  std::string completed_text, reached_total_text;  // their raw lines (capped)
+  long progress_total = -1;
 };
 
 // A stream (one node's lines in one file) entering a stage, at a stamped time. Markers without a
@@ -150,6 +162,7 @@ struct JobScan {
   // line was followed by progress is read from its own file.
   std::vector<std::uint64_t> file_last_progress;
   std::uint64_t templates_from_history = 0;
+  long progress_total = -1;        // the largest total any progress report counted to
   std::vector<IterationAnomaly> iteration_anomalies;  // by iteration, node, file
 };
 
