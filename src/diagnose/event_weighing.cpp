@@ -7,6 +7,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <string>
 
 #include "diagnose/analysis.hpp"
 #include "diagnose/event_grouping.hpp"
@@ -82,6 +83,7 @@ bool followed_by_progress(const EventStats& e, const JobScan& scan, double progr
 
 // The line says its process died: an uncaught exception, a fatal signal, a non-zero exit report.
 bool says_process_died(const EventStats& e) {
+  if (e.raised > 0) return true;
   switch (e.stage_info.process_end) {
     case ProcessEnd::exception:
     case ProcessEnd::signal:
@@ -92,6 +94,28 @@ bool says_process_died(const EventStats& e) {
       break;
   }
   return false;
+}
+
+// What a negative exit code says: the process was killed by that signal. POSIX/Linux numbering.
+std::string killed_by(long code) {
+  static constexpr std::pair<long, const char*> kSignals[] = {{1, "SIGHUP"},  {2, "SIGINT"},  {4, "SIGILL"},
+                                                              {6, "SIGABRT"}, {7, "SIGBUS"},  {8, "SIGFPE"},
+                                                              {9, "SIGKILL"}, {11, "SIGSEGV"}, {15, "SIGTERM"}};
+  const long signal = -code;
+  for (const auto& [number, name] : kSignals) {
+    if (number == signal) return "killed by signal " + std::to_string(signal) + " (" + name + ")";
+  }
+  return "killed by signal " + std::to_string(signal);
+}
+
+// Signatures of what an exit report states: the exit code is the evidence ("exitcode: -9" is a
+// process killed by SIGKILL, whatever words the launcher wraps it in).
+void add_exit_signatures(const CategoryCatalog& catalog, const EventStats& e, std::vector<SignatureMatch>& out) {
+  if (e.stage_info.process_end != ProcessEnd::exit_report || e.exits_nonzero == 0 || e.first_nonzero_exit >= 0) return;
+  for (auto& m : catalog.match(killed_by(e.first_nonzero_exit))) {
+    const bool known = std::any_of(out.begin(), out.end(), [&](const SignatureMatch& o) { return o.category == m.category; });
+    if (!known) out.push_back(std::move(m));
+  }
 }
 
 // A launcher's report that a process exited with code 0 and never otherwise: news of success.
@@ -120,6 +144,7 @@ void weigh_events(Analysis& a) {
     if (reports_clean_exit(e)) continue;
     c.signatures = a.catalog.match(e.text);
     if (c.signatures.empty()) c.signatures = a.catalog.match(e.first_content);
+    add_exit_signatures(a.catalog, e, c.signatures);
     c.process_died = says_process_died(e);
     // Iteration reports are the job's heartbeat: failure-indicating only when a fault signature
     // shows in them ("grad norm: nan").

@@ -20,6 +20,8 @@ namespace l4::diagnose {
 namespace {
 
 constexpr std::size_t kMaxTextBytes = 2000;
+// Traceback frames that name a stage, kept per job (tracebacks are rare; a runaway one is capped).
+constexpr std::size_t kMaxFrameStages = 100000;
 
 format::HeaderParser make_header_parser(const ScanOptions& options) {
   if (options.log_format) return format::HeaderParser(format::LogFormat::from_loghub(*options.log_format));
@@ -41,6 +43,9 @@ struct StreamState {
   // Indentation of the previous line when it was a traceback frame line, else -1: a line indented
   // deeper quotes the frame's source code.
   int frame_indent = -1;
+  // Inside a traceback's frames, and their indentation.
+  bool in_traceback = false;
+  int traceback_indent = 0;
 };
 
 // The sequence symbol of a line no template of the sample matched.
@@ -67,6 +72,7 @@ struct PendingLine {
   std::string raw, content;
   format::Level level = format::Level::unknown;
   bool quoted = false;
+  std::string raised;  // the exception class it names when it ends a traceback
 };
 
 bool contains_error_word(std::string_view text) {
@@ -98,6 +104,7 @@ struct Partial {
   std::vector<StageChange> stage_changes;
   std::vector<std::pair<std::uint32_t, std::uint64_t>> file_last_progress;  // (file index, line)
   std::vector<IterationAnomaly> iteration_anomalies;  // node is local until the merge
+  std::vector<FrameStage> frame_stages;
 
   std::uint32_t node(std::string_view name) {
     auto it = node_index.find(std::string(name));
@@ -134,9 +141,17 @@ void track_numbers(EventStats& e, const Occurrence& at, const std::vector<std::s
   e.node_numbers[at.node].observe(std::span<const double>(numbers.data(), width), at.iteration, at.time);
 }
 
+// Adds a rank to a sorted set of at most EventStats::kMaxRanks ranks.
+void add_rank(std::vector<int>& ranks, int rank) {
+  if (rank < 0) return;
+  const auto it = std::lower_bound(ranks.begin(), ranks.end(), rank);
+  if ((it == ranks.end() || *it != rank) && ranks.size() < EventStats::kMaxRanks) ranks.insert(it, rank);
+}
+
 void record_event(EventStats& e, const Occurrence& at, format::Level level, std::string_view raw,
                   std::string_view content, const std::vector<std::string_view>& params, bool quoted) {
   ++e.count;
+  add_rank(e.ranks, at.rank);
   if (quoted) ++e.quoted;
   track_numbers(e, at, params);
   if (e.node_counts.size() <= at.node) {
@@ -180,6 +195,12 @@ void note_completion(const TemplateStageInfo& info, format::Level level, std::st
     node.reached_total = at;
     node.reached_total_text.assign(raw.substr(0, kMaxTextBytes));
   }
+}
+
+// Counts a line that ends a traceback as the exception it raised.
+void record_raised(EventStats& e, const std::string& cls) {
+  if (cls.empty()) return;
+  if (e.raised++ == 0) e.raised_class = cls;
 }
 
 // Counts an exit report's code (0 or not) on its event.
@@ -226,15 +247,20 @@ std::optional<long> advance(StreamState& st, const TemplateStageInfo& info, form
   if (iteration && *iteration <= st.start_iteration && marks == Stage::training) marks.reset();
   // A stage's results are out (a validation loss, a save confirmed): the stream is back where it was.
   if (info.ends && st.stage == info.ends && st.resumes) marks = st.resumes;
-  if ((marks || info.iteration_pattern >= 0) && (!node.last_progress.valid() || node.last_progress.before(at))) {
+  // Progress is the job moving on: a new stage, an iteration further, or work of a stage past setup
+  // (a training or evaluation report). A setup marker repeated in its own stage is not progress:
+  // NCCL prints its error-return traces as INFO lines too.
+  const bool stage_changes = marks && marks != st.stage;
+  const bool works = marks && !(*marks == Stage::init || *marks == Stage::loading);
+  const bool advances = iteration && *iteration > st.iteration;
+  if ((stage_changes || works || advances) && (!node.last_progress.valid() || node.last_progress.before(at))) {
     node.last_progress = at;
   }
-  if (marks && marks != st.stage) {
+  if (stage_changes) {
     st.resumes = st.stage;
     st.stage = marks;
     if (!std::isnan(at.time)) changes.push_back(StageChange{at.time, *marks, at.file, at.line});
   }
-  const bool advances = iteration && *iteration > st.iteration;
   if (iteration) {
     st.iteration = std::max(st.iteration, *iteration);
     if (*iteration > node.last_iteration) {
@@ -273,10 +299,13 @@ class Worker {
           st.unstamped_events.clear();
         }
       }
-      const Occurrence at{node, file_index, line.line_no, st.time, st.stage, st.iteration, stamped, kNoTime, line.rank};
       const int indent = static_cast<int>(std::min(header.content.find_first_not_of(" \t"), header.content.size()));
       const bool quoted = st.frame_indent >= 0 && indent > st.frame_indent;
-      st.frame_indent = grouper_.traceback_frame(header.content) ? indent : -1;
+      const Traceback tb = follow_traceback(st, header.content, indent);
+      if (tb.frame_stage && partial_.frame_stages.size() < kMaxFrameStages) {
+        partial_.frame_stages.push_back(FrameStage{file_index, line.line_no, *tb.frame_stage});
+      }
+      const Occurrence at{node, file_index, line.line_no, st.time, st.stage, st.iteration, stamped, kNoTime, line.rank};
       NodeStats& ns = partial_.nodes[node];
       ++ns.lines;
       if (!ns.first_line.valid()) ns.first_line = at;
@@ -295,6 +324,7 @@ class Worker {
         note_completion(infos_[result.index], header.level, header.content, result.parameters, stages_, ns, at, line.raw);
         record_event(partial_.events[result.index], at, header.level, line.raw, header.content,
                      result.parameters, quoted);
+        record_raised(partial_.events[result.index], tb.raised);
         record_exit(partial_.events[result.index], infos_[result.index], header.content, stages_);
         if (!stamped && st.unstamped_events.size() < kMaxUnstampedRun &&
             (st.unstamped_events.empty() || st.unstamped_events.back() != result.index)) {
@@ -308,7 +338,7 @@ class Worker {
         note_completion(info, header.level, header.content, {}, stages_, ns, at, line.raw);
         partial_.pending.push_back(PendingLine{std::string(line.node), at,
                                                std::string(line.raw.substr(0, kMaxTextBytes)),
-                                               std::string(header.content), header.level, quoted});
+                                               std::string(header.content), header.level, quoted, tb.raised});
       }
       if (reported) {
         close_iteration(st, node, file_index, *reported, false);
@@ -331,6 +361,28 @@ class Worker {
   Partial& partial() { return partial_; }
 
  private:
+  // What a line means for the traceback its stream may be printing: frames name what the process
+  // was doing (the innermost frame that names a stage counts); the first line after the frames,
+  // indented less than them, is the uncaught exception they raised.
+  struct Traceback {
+    std::optional<Stage> frame_stage;  // a frame line: the stage its function names
+    std::string raised;  // the line that ends a traceback: the exception class it names ("" when not that shape)
+  };
+  Traceback follow_traceback(StreamState& st, std::string_view content, int indent) const {
+    Traceback out;
+    const auto frame = grouper_.traceback_frame(content);
+    if (frame) {
+      st.in_traceback = true;
+      st.traceback_indent = indent;
+      out.frame_stage = stages_.frame_stage(*frame);
+    } else if (st.in_traceback && indent < st.traceback_indent) {
+      out.raised = stages_.raised_class(content);
+      st.in_traceback = false;
+    }
+    st.frame_indent = frame ? indent : -1;
+    return out;
+  }
+
   void close_iteration(StreamState& st, std::uint32_t node, std::uint32_t file, long iteration, bool unfinished) {
     auto outcome = st.sequence.close();
     if (!outcome || !outcome->deviates) return;
@@ -491,6 +543,9 @@ JobScan JobScanner::scan(std::span<const std::string> paths, const parse::Templa
     into.quoted += from.quoted;
     if (into.exits_nonzero == 0 && from.exits_nonzero > 0) into.first_nonzero_exit = from.first_nonzero_exit;
     into.exits_zero += from.exits_zero;
+    if (into.raised == 0 && from.raised > 0) into.raised_class = from.raised_class;
+    for (int r : from.ranks) add_rank(into.ranks, r);
+    into.raised += from.raised;
     into.exits_nonzero += from.exits_nonzero;
     into.stages |= from.stages;
     into.level = std::max(into.level, from.level);
@@ -563,6 +618,7 @@ JobScan JobScanner::scan(std::span<const std::string> paths, const parse::Templa
     }
     scan.last_iteration = std::max(scan.last_iteration, p.last_iteration);
     scan.stage_changes.insert(scan.stage_changes.end(), p.stage_changes.begin(), p.stage_changes.end());
+    scan.frame_stages.insert(scan.frame_stages.end(), p.frame_stages.begin(), p.frame_stages.end());
     for (std::size_t i = 0; i < p.files.size(); ++i) files[p.file_ids[i]] = std::move(p.files[i]);
     scan.file_last_progress.resize(inputs.size(), 0);
     for (const auto& [file, line] : p.file_last_progress) scan.file_last_progress[file] = line;
@@ -582,6 +638,7 @@ JobScan JobScanner::scan(std::span<const std::string> paths, const parse::Templa
       info = pending_infos.emplace(result.index, stages_.classify(miner.store().templates()[result.index].text)).first;
     }
     record_exit(e, info->second, line.content, stages_);
+    record_raised(e, line.raised);
     if (e.node_counts.size() < names.size()) {
       e.node_counts.resize(names.size(), 0);
       e.node_first.resize(names.size());
@@ -590,6 +647,15 @@ JobScan JobScanner::scan(std::span<const std::string> paths, const parse::Templa
     record_event(e, line.where, line.level, line.raw, line.content, result.parameters, line.quoted);
   }
 
+  // Ranks the job's launcher prefixes name.
+  {
+    std::vector<int> all;
+    for (const auto& e : events) {
+      for (int r : e.ranks) all.push_back(r);
+    }
+    std::sort(all.begin(), all.end());
+    scan.ranks = static_cast<std::size_t>(std::unique(all.begin(), all.end()) - all.begin());
+  }
   // Keep the events that occurred, with their identity.
   const auto& final_templates = miner.store().templates();
   for (std::size_t i = 0; i < events.size(); ++i) {
@@ -614,6 +680,9 @@ JobScan JobScanner::scan(std::span<const std::string> paths, const parse::Templa
                                    [](const auto& a, const auto& b) { return a.first == b.first; }),
                        n.iterations.end());
   }
+  std::sort(scan.frame_stages.begin(), scan.frame_stages.end(), [](const auto& a, const auto& b) {
+    return a.file != b.file ? a.file < b.file : a.line < b.line;
+  });
   std::stable_sort(scan.stage_changes.begin(), scan.stage_changes.end(), [](const auto& a, const auto& b) {
     if (a.time != b.time) return a.time < b.time;
     return a.file != b.file ? a.file < b.file : a.line < b.line;

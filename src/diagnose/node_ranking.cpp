@@ -12,12 +12,17 @@
 namespace l4::diagnose {
 
 void find_onset(Analysis& a) {
-  for (const auto& c : a.candidates) {
-    if (c.score < a.options.onset_score || c.framing || c.drift) continue;
-    if (a.onset == nullptr || c.event->first.before(a.onset->event->first)) a.onset = &c;
-    if (!c.about_peer && (a.node_onset == nullptr || c.event->first.before(a.node_onset->event->first))) a.node_onset = &c;
+  // The earliest strong statement: a line with a fault signature or one a process died of; else
+  // the earliest strong line at all (a quoted source line or a warning is no statement).
+  for (const bool statements_only : {true, false}) {
+    for (const auto& c : a.candidates) {
+      if (c.score < a.options.onset_score || c.framing || c.drift) continue;
+      if (statements_only && c.signatures.empty() && !c.process_died) continue;
+      if (a.onset == nullptr || c.event->first.before(a.onset->event->first)) a.onset = &c;
+      if (!c.about_peer && (a.node_onset == nullptr || c.event->first.before(a.node_onset->event->first))) a.node_onset = &c;
+    }
+    if (a.onset != nullptr) return;
   }
-  if (a.onset != nullptr) return;
   for (const auto& c : a.candidates) {
     if (!c.framing && !c.drift) {
       a.onset = &c;
@@ -109,14 +114,39 @@ void rank_nodes(Analysis& a, NodeRanking ranking) {
   std::stable_sort(a.node_order.begin(), a.node_order.end(), [&](auto x, auto y) { return a.node_score[x] > a.node_score[y]; });
 }
 
+namespace {
+// Local: an event of few nodes singles them out. Within one node, ranks play the nodes' part: an
+// event of few of its ranks is local; without ranks, only the onset is (one process's last words
+// follow from its first).
+bool is_local(const Analysis& a, const Candidate& c) {
+  const auto& e = *c.event;
+  if (a.scan.nodes.size() >= 2) return c.spread <= a.options.local_spread || e.node_spread() <= 1;
+  if (a.scan.ranks < 2 || e.ranks.empty()) return false;
+  const double share = static_cast<double>(e.ranks.size()) / static_cast<double>(a.scan.ranks);
+  return share <= a.options.local_spread || e.ranks.size() == 1;
+}
+
+// Within one node, the lines of the onset's incident (its block of lines, on its rank) state the
+// failure together: a wrapper and its detail ("NCCL error ..., internal error" and
+// "ncclInternalError: Internal check failed"), an import failure and the undefined symbol it hit.
+bool in_onset_block(const Analysis& a, const Candidate& c) {
+  if (a.scan.nodes.size() >= 2 || a.onset == nullptr) return false;
+  const Occurrence& o = a.onset->event->first;
+  const Occurrence& f = c.event->first;
+  const auto block = static_cast<std::uint64_t>(a.options.block_lines);
+  return f.file == o.file && f.line + block >= o.line && f.line <= o.line + block &&
+         (f.rank == o.rank || f.rank < 0 || o.rank < 0);
+}
+}  // namespace
+
 void assign_roles(Analysis& a) {
   const std::size_t top = a.top_node();
   for (auto& c : a.candidates) {
     const auto& e = *c.event;
     const bool on_top = top < e.node_counts.size() && e.node_counts[top] > 0;
-    const bool local = c.spread <= a.options.local_spread || e.node_spread() <= 1;
     const bool first = a.onset != nullptr && &c == a.onset;
-    c.role = ((on_top && local) || first || c.drift) && !c.framing ? EventRole::root : EventRole::symptom;
+    const bool root = (on_top && is_local(a, c)) || first || c.drift || in_onset_block(a, c);
+    c.role = root && !c.framing ? EventRole::root : EventRole::symptom;
     if (c.role == EventRole::root) c.score *= a.options.root_boost;
   }
   // Sorting moves candidates: the onset is found again by its event.

@@ -18,6 +18,8 @@ struct StageClassifier::Impl {
   std::unique_ptr<RE2> completion, exit, signal;  // one alternation each (data/outcomes.json)
   std::vector<std::unique_ptr<RE2>> exit_codes;    // each exit pattern alone, for its code
   std::vector<std::unique_ptr<RE2>> exceptions;    // case-sensitive; the class in group 1
+  std::unique_ptr<RE2> after_traceback;             // case-sensitive; the class in group 1
+  std::vector<std::pair<Stage, std::unique_ptr<RE2>>> frames;  // function names per stage (whole match)
 };
 
 namespace {
@@ -72,6 +74,16 @@ StageClassifier::StageClassifier(std::string_view json, std::string_view outcome
       if (entry.contains("ends")) impl_->endings.emplace_back(*stage, compile(alternation(entry.at("ends")), true));
     }
     for (const auto& p : doc.at("iteration")) impl_->iteration.push_back(compile(p.get<std::string>(), true));
+    if (doc.contains("frames")) {
+      for (const auto& entry : doc.at("frames")) {
+        const auto name = entry.at("stage").get<std::string>();
+        const auto stage = parse_stage(name);
+        if (!stage) throw InputError("stages table: frames: unknown stage '" + name + "'");
+        std::string names;
+        for (const auto& f : entry.at("functions")) names += (names.empty() ? "" : "|") + RE2::QuoteMeta(f.get<std::string>());
+        impl_->frames.emplace_back(*stage, compile("(?:" + names + ")", false));
+      }
+    }
     if (doc.contains("resume")) {
       for (const auto& p : doc.at("resume")) impl_->resume.push_back(compile(p.get<std::string>(), true));
     }
@@ -91,6 +103,9 @@ void StageClassifier::load_outcomes(Impl& impl, std::string_view json) {
       if (impl.exit_codes.back()->NumberOfCapturingGroups() != 1) throw InputError("outcomes table: exit pattern '" + p + "' needs one capture group");
     }
     impl.signal = compile(alternation_of(outcome_patterns(doc, "signal")), true);
+    const auto& after = doc.at("after_traceback");
+    if (after.at("source").get<std::string>().empty()) throw InputError("outcomes table: after_traceback without a source");
+    impl.after_traceback = compile(after.at("pattern").get<std::string>(), false);
     for (const auto& p : outcome_patterns(doc, "exception")) {
       impl.exceptions.push_back(compile(p, false));
       if (impl.exceptions.back()->NumberOfCapturingGroups() < 1) throw InputError("outcomes table: exception pattern '" + p + "' needs a capture group");
@@ -215,6 +230,20 @@ std::optional<long> StageClassifier::progress_total(const TemplateStageInfo& inf
     if (auto v = leading_number(parameters[static_cast<std::size_t>(info.total_parameter)])) return v;
   }
   return progress_total(content, info.iteration_pattern);
+}
+
+std::optional<Stage> StageClassifier::frame_stage(std::string_view function) const {
+  const re2::StringPiece name(function.data(), function.size());
+  for (const auto& [stage, re] : impl_->frames) {
+    if (RE2::FullMatch(name, *re)) return stage;
+  }
+  return std::nullopt;
+}
+
+std::string StageClassifier::raised_class(std::string_view content) const {
+  std::string cls;
+  if (!RE2::FullMatch(re2::StringPiece(content.data(), content.size()), *impl_->after_traceback, &cls)) return {};
+  return cls;
 }
 
 std::optional<long> StageClassifier::exit_code(std::string_view content) const {

@@ -6,6 +6,7 @@
 #include <cmath>
 
 #include "diagnose/analysis.hpp"
+#include "diagnose/event_grouping.hpp"
 
 namespace l4::diagnose {
 
@@ -13,9 +14,29 @@ namespace {
 
 bool is_setup(Stage s) { return s == Stage::init || s == Stage::loading; }
 
+
 // The job's stage at an occurrence: the job-wide timeline of stage changes (every stream, by
 // time; stages only move forward past setup) when the occurrence is stamped, else its stream's.
+// What the traceback around a line says the process was doing: the innermost stage-naming frame
+// of the traceback just before it (its own), else of the one just after it (a chained
+// exception's, or the launcher's around it), within one block of lines.
+std::optional<Stage> traceback_stage(const JobScan& scan, const Occurrence& at, std::uint64_t block) {
+  const auto& frames = scan.frame_stages;
+  auto it = std::lower_bound(frames.begin(), frames.end(), std::pair(at.file, at.line), [](const FrameStage& f, auto key) {
+    return f.file != key.first ? f.file < key.first : f.line < key.second;
+  });
+  if (it != frames.begin()) {
+    const auto& before = *std::prev(it);
+    if (before.file == at.file && before.line + block >= at.line) return before.stage;
+  }
+  std::optional<Stage> after;
+  for (; it != frames.end() && it->file == at.file && it->line <= at.line + block; ++it) after = it->stage;
+  return after;
+}
+
 std::optional<Stage> stage_at(const JobScan& scan, const Occurrence& at, double progress_time) {
+  // The process's own stack says what it was doing when it raised.
+  if (auto frame = traceback_stage(scan, at, EventGrouper::embedded().block_lines())) return frame;
   double time = at.estimated_time();
   // An unstamped line that ends its stream (a rank's final traceback) was written when the job
   // broke, which is no earlier than the job's last progress anywhere.

@@ -33,7 +33,8 @@ void tally_signatures(const Analysis& a, Tally& t) {
   std::map<std::string, std::vector<double>> votes;
   for (const auto& c : a.candidates) {
     if (c.framing) continue;
-    const double role = c.role == EventRole::root ? a.options.root_vote : a.options.symptom_vote;
+    double role = c.role == EventRole::root ? a.options.root_vote : a.options.symptom_vote;
+    if (c.event->stage_info.process_end == ProcessEnd::exit_report) role *= a.options.reported_vote;
     for (const auto& m : c.signatures) {
       votes[m.category].push_back(c.score * m.weight * role);
       t.evidenced.insert(m.category);
@@ -65,8 +66,8 @@ const Candidate* unexplained_exception(const Analysis& a) {
   for (const auto& c : a.candidates) {
     if (c.framing || c.role != EventRole::root) continue;
     if (!c.signatures.empty()) return nullptr;  // a root event with a signature explains the failure
-    if (c.event->stage_info.process_end == ProcessEnd::exception &&
-        (found == nullptr || c.event->first.before(found->event->first))) {
+    const bool raised = c.event->raised > 0 || c.event->stage_info.process_end == ProcessEnd::exception;
+    if (raised && (found == nullptr || c.event->first.before(found->event->first))) {
       found = &c;
     }
   }
@@ -102,7 +103,8 @@ void tally_features(const Analysis& a, Tally& t) {
       fmt::format("node {}'s iterations took markedly longer than the others'", a.scan.nodes[f.slow_node].id));
   add(!root_has_text && !silent, JobFeature::no_root_text, "no error text with a known fault signature precedes the symptoms");
   if (exception != nullptr) {
-    t.exception = exception->event->stage_info.exception_class;
+    const auto& e = *exception->event;
+    t.exception = e.raised > 0 ? e.raised_class : e.stage_info.exception_class;
     add(true, JobFeature::uncaught_exception,
         fmt::format("uncaught {} with no more specific signature: '{}'", t.exception, exception->event->text.substr(0, 120)));
   }

@@ -38,6 +38,9 @@ struct AnalysisOptions {
   double slowdown_bonus = 2.0;
   // An event on at most this fraction of nodes is local to them (root material on the top node).
   double local_spread = 0.34;
+  // Within one node, lines this close to the onset (in its file, on its rank) are the same incident
+  // and root evidence with it (data/event_grouping.json's block size: a traceback and its wrappers).
+  std::size_t block_lines = 40;
   // Root events' weight is raised by this factor for ranking.
   double root_boost = 1.25;
 
@@ -51,6 +54,10 @@ struct AnalysisOptions {
   // cause; symptoms on other nodes (timeouts, peers closing) are consequences.
   double root_vote = 2.0;
   double symptom_vote = 0.5;
+  // A launcher's report of a process's exit ("failed (exitcode: -6)") is second-hand: the
+  // process's own last words state the cause (a watchdog timeout ends in SIGABRT). It counts
+  // this share of a first-hand line, enough to decide when nothing else speaks.
+  double reported_vote = 0.35;
   // Each further event with a category's signature counts this share of the one before it: one
   // fault prints its signature in several templates, which is one piece of evidence.
   double further_evidence = 0.5;

@@ -38,8 +38,10 @@ struct Occurrence {
   [[nodiscard]] double estimated_time() const { return stamped || std::isnan(next_stamp) ? time : next_stamp; }
 
   [[nodiscard]] bool valid() const { return line != 0; }
-  // Earlier in time; unknown times after known ones; ties by file then line.
+  // Earlier: in one file, by line (the order it was written in); across files by time, unknown
+  // times after known ones, ties by file then line.
   [[nodiscard]] bool before(const Occurrence& o) const {
+    if (file == o.file) return line < o.line;
     const bool a = !std::isnan(time), b = !std::isnan(o.time);
     if (a != b) return a;
     if (a && time != o.time) return time < o.time;
@@ -98,6 +100,14 @@ struct EventStats {
   // a non-zero one, and the first non-zero code (negative: the signal that killed the process).
   std::uint32_t exits_zero = 0, exits_nonzero = 0;
   long first_nonzero_exit = 0;
+  // The ranks that logged it (launcher prefixes), ascending, at most kMaxRanks of them: within one
+  // node, an event of one rank singles that rank out as a node's event singles out a node.
+  static constexpr std::size_t kMaxRanks = 64;
+  std::vector<int> ranks;
+  // Occurrences that end a traceback (the uncaught exception it raised), and the class the first
+  // one names.
+  std::uint32_t raised = 0;
+  std::string raised_class;
 
   [[nodiscard]] std::uint32_t node_spread() const {
     std::uint32_t n = 0;
@@ -139,6 +149,14 @@ struct StageChange {
   std::uint64_t line = 0;
 };
 
+// A traceback frame whose function names a stage ("in backward": training): what a process was
+// doing when it raised.
+struct FrameStage {
+  std::uint32_t file = 0;
+  std::uint64_t line = 0;
+  Stage stage = Stage::init;
+};
+
 // An iteration whose sequence of events deviates from its stream's previous ones (L4's DTW check;
 // see src/diagnose/iteration_sequence.hpp).
 struct IterationAnomaly {
@@ -163,7 +181,9 @@ struct JobScan {
   std::vector<std::uint64_t> file_last_progress;
   std::uint64_t templates_from_history = 0;
   long progress_total = -1;        // the largest total any progress report counted to
+  std::size_t ranks = 0;           // distinct ranks named by launcher prefixes (0: none)
   std::vector<IterationAnomaly> iteration_anomalies;  // by iteration, node, file
+  std::vector<FrameStage> frame_stages;    // by file, line
 };
 
 }  // namespace l4::diagnose

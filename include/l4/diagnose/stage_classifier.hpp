@@ -51,6 +51,12 @@ class StageClassifier {
   // The same, read from the line's parameters when the template's total is a parameter.
   [[nodiscard]] std::optional<long> progress_total(const TemplateStageInfo& info, std::string_view content,
                                                    std::span<const std::string_view> parameters) const;
+  // The stage a traceback frame's function says the process was in ("backward" -> training),
+  // nullopt when the name says none.
+  [[nodiscard]] std::optional<Stage> frame_stage(std::string_view function) const;
+  // The class a line that ends a traceback's frames names ("ArrowInvalid: JSON parse error" ->
+  // "ArrowInvalid"), "" when the line does not have that shape.
+  [[nodiscard]] std::string raised_class(std::string_view content) const;
   // The exit code an exit report states ("exitcode: -9" -> -9), nullopt when it states none.
   [[nodiscard]] std::optional<long> exit_code(std::string_view content) const;
   // The iteration a loading line says the job resumes from ("loading checkpoint from
