@@ -96,6 +96,15 @@ bool says_process_died(const EventStats& e) {
   return false;
 }
 
+// One line, one statement: when signatures of several categories match it, the one that matched
+// the most text is the most specific ("DataLoader worker (pid 7) is killed by signal: Bus error"
+// is shared memory running out, not just a data loader failing).
+void keep_most_specific(std::vector<SignatureMatch>& matches) {
+  std::size_t longest = 0;
+  for (const auto& m : matches) longest = std::max(longest, m.length);
+  std::erase_if(matches, [&](const SignatureMatch& m) { return m.length < longest; });
+}
+
 // What a negative exit code says: the process was killed by that signal. POSIX/Linux numbering.
 std::string killed_by(long code) {
   static constexpr std::pair<long, const char*> kSignals[] = {{1, "SIGHUP"},  {2, "SIGINT"},  {4, "SIGILL"},
@@ -144,6 +153,7 @@ void weigh_events(Analysis& a) {
     if (reports_clean_exit(e)) continue;
     c.signatures = a.catalog.match(e.text);
     if (c.signatures.empty()) c.signatures = a.catalog.match(e.first_content);
+    keep_most_specific(c.signatures);
     add_exit_signatures(a.catalog, e, c.signatures);
     c.process_died = says_process_died(e);
     // Iteration reports are the job's heartbeat: failure-indicating only when a fault signature

@@ -89,8 +89,10 @@ void tally_features(const Analysis& a, Tally& t) {
   std::set<std::string> signature_free;
   for (const auto& [category, weight] : a.catalog.feature(JobFeature::no_root_text)) signature_free.insert(category);
   const auto* exception = unexplained_exception(a);
+  // Launchers' exit reports are second-hand: they are no root text of their own.
   const bool root_has_text = exception != nullptr || std::any_of(a.candidates.begin(), a.candidates.end(), [&](const Candidate& c) {
-    return !c.drift && !c.framing && std::any_of(c.signatures.begin(), c.signatures.end(), [&](auto& m) {
+    return !c.drift && !c.framing && c.event->stage_info.process_end != ProcessEnd::exit_report &&
+           std::any_of(c.signatures.begin(), c.signatures.end(), [&](auto& m) {
       return !signature_free.contains(m.category);
     });
   });
