@@ -64,11 +64,12 @@ bool followed_by_progress(const EventStats& e, const JobScan& scan, double progr
   if (last.valid() && !last.stamped && std::isnan(last.next_stamp) && last.file < scan.file_last_progress.size()) {
     return scan.file_last_progress[last.file] > last.line;
   }
-  // The margin allows for iterations in flight when an error strikes; setup has none, and its
-  // markers are steps taken one after another, so before training their order decides.
+  // The margin allows for iterations in flight when an error strikes; setup has none: its steps
+  // are taken one after another, so before training any later progress anywhere (a new stage) means
+  // the job went on.
   const double when = last.estimated_time();
-  if (last.valid() && !std::isnan(when) && !std::isnan(progress_time) && scan.last_iteration >= 0) {
-    return when < progress_time - margin;
+  if (last.valid() && !std::isnan(when) && !std::isnan(progress_time)) {
+    return when < progress_time - (scan.last_iteration >= 0 ? margin : 0.0);
   }
   bool any = false;
   for (std::size_t n = 0; n < e.node_first.size(); ++n) {
