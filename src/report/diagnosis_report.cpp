@@ -8,15 +8,15 @@
 
 namespace l4::report {
 namespace {
-nlohmann::json optional_int(const std::optional<long>& v) { return v ? nlohmann::json(*v) : nlohmann::json(nullptr); }
+Json optional_int(const std::optional<long>& v) { return v ? Json(*v) : Json(nullptr); }
 }  // namespace
 
-nlohmann::json to_json(const diagnose::Diagnosis& d) {
-  nlohmann::json nodes = nlohmann::json::array();
+Json to_json(const diagnose::Diagnosis& d) {
+  Json nodes = Json::array();
   for (const auto& n : d.faulty_nodes) {
     nodes.push_back({{"node", n.node}, {"score", std::round(n.score * 1000) / 1000}, {"events", n.events}});
   }
-  nlohmann::json events = nlohmann::json::array();
+  Json events = Json::array();
   for (const auto& e : d.events) {
     events.push_back({{"event_id", e.event_id},
                       {"template", e.template_text},
@@ -28,9 +28,9 @@ nlohmann::json to_json(const diagnose::Diagnosis& d) {
                       {"first", {{"node", e.first.node}, {"file", e.first.file}, {"line", e.first.line}, {"text", e.first.text}}},
                       {"related", e.related}});
   }
-  nlohmann::json params = nlohmann::json::array();
+  Json params = Json::array();
   for (const auto& p : d.parameters) params.push_back({{"type", p.type}, {"value", p.value}, {"node", p.node}});
-  nlohmann::json anomalies = nlohmann::json::array();
+  Json anomalies = Json::array();
   for (const auto& a : d.iteration_anomalies) {
     anomalies.push_back({{"iteration", a.iteration},
                          {"unfinished", a.unfinished},
@@ -48,14 +48,14 @@ nlohmann::json to_json(const diagnose::Diagnosis& d) {
             {"summary", d.verdict.summary},
             {"evidence", d.verdict.evidence}}},
           {"faulty_nodes", nodes},
-          {"stage", d.stage ? nlohmann::json{{"name", diagnose::to_string(*d.stage)}} : nlohmann::json(nullptr)},
+          {"stage", d.stage ? Json{{"name", diagnose::to_string(*d.stage)}} : Json(nullptr)},
           {"iteration", {{"last_completed", optional_int(d.last_completed)}, {"failed_at", optional_int(d.failed_at)}}},
           {"events", events},
           {"parameters", params},
           {"iteration_anomalies", anomalies},
           {"inputs", {{"files", d.inputs.files.size()}, {"nodes", d.inputs.nodes.size()}, {"lines", to_json(d.inputs.total)}}},
-          {"history", d.history ? nlohmann::json{{"db", d.history->db}, {"normal_jobs", d.history->normal_jobs}}
-                                : nlohmann::json(nullptr)},
+          {"history", d.history ? Json{{"db", d.history->db}, {"normal_jobs", d.history->normal_jobs}}
+                                : Json(nullptr)},
           {"notes", d.notes}};
 }
 

@@ -65,7 +65,7 @@ void append_csv_row(std::string& out, const ParsedLine& line, bool with_file) {
   out.push_back('\n');
 }
 
-nlohmann::json to_json(const ParsedLine& line) {
+Json to_json(const ParsedLine& line) {
   return {{"file", line.file},
           {"line", line.line_no},
           {"content", line.content},
@@ -74,7 +74,7 @@ nlohmann::json to_json(const ParsedLine& line) {
           {"parameters", line.parameters != nullptr ? *line.parameters : kNoParameters}};
 }
 
-nlohmann::json templates_json(const parse::TemplateStore& store) {
+Json templates_json(const parse::TemplateStore& store) {
   std::vector<const parse::Template*> live;
   for (const auto& t : store.templates()) {
     if (!t.erased) live.push_back(&t);
@@ -83,11 +83,15 @@ nlohmann::json templates_json(const parse::TemplateStore& store) {
     if (a->count != b->count) return a->count > b->count;
     return a->text < b->text;
   });
-  nlohmann::json arr = nlohmann::json::array();
+  Json arr = Json::array();
   for (const auto* t : live) {
     arr.push_back({{"id", parse::to_hex(t->id)}, {"template", t->text}, {"count", t->count}});
   }
   return arr;
+}
+
+Json templates_document(const parse::TemplateStore& store, std::uint64_t lines, std::uint64_t lines_not_matching_format) {
+  return {{"lines", lines}, {"lines_not_matching_format", lines_not_matching_format}, {"templates", templates_json(store)}};
 }
 
 std::string templates_csv(const parse::TemplateStore& store) {

@@ -54,7 +54,7 @@ int run_diagnose(const DiagnoseArgs& args) {
     const bool to_terminal = args.output.output_path.empty() || args.output.output_path == "-";
     out.stream() << report::render_text(diagnosis, to_terminal && colour_allowed(STDOUT_FILENO));
   } else {
-    out.stream() << report::to_json(diagnosis).dump(2) << '\n';
+    out.stream() << report::dump(report::to_json(diagnosis)) << '\n';
   }
   out.finish();
   if (!diagnosis.failure_found) {

@@ -8,7 +8,6 @@
 #include <cmath>
 #include <map>
 #include <memory>
-#include <nlohmann/json.hpp>
 #include <optional>
 #include <ostream>
 #include <string>
@@ -137,13 +136,10 @@ int run_extract(const ExtractArgs& args) {
 
   OutputStream out(args.output);
   std::ostream& os = out.stream();
-  const auto dump = [](const nlohmann::json& j, int indent) {
-    return j.dump(indent, ' ', false, nlohmann::json::error_handler_t::replace);
-  };
   if (args.output.format == "json") {
-    os << dump(report::findings_document(findings, lines.size(), args.group), 2) << '\n';
+    os << report::dump(report::findings_document(findings, lines.size(), args.group), 2) << '\n';
   } else if (args.output.format == "jsonl") {
-    for (const auto& [key, f] : findings) os << dump(report::to_json(f, args.group == "job" ? "" : key), -1) << '\n';
+    for (const auto& [key, f] : findings) os << report::dump(report::to_json(f, args.group == "job" ? "" : key), -1) << '\n';
   } else {
     os << report::render_text(findings, args.group);
   }

@@ -6,7 +6,6 @@
 #include <spdlog/spdlog.h>
 
 #include <filesystem>
-#include <nlohmann/json.hpp>
 
 #include "command.hpp"
 #include "l4/diagnose/history_store.hpp"
@@ -88,7 +87,7 @@ int run_add(const HistoryArgs& args) {
   if (args.output.format == "text") {
     out.stream() << report::added_text(db.string(), profile, replaced);
   } else {
-    out.stream() << report::added_json(db.string(), profile, replaced).dump(2) << '\n';
+    out.stream() << report::dump(report::added_json(db.string(), profile, replaced)) << '\n';
   }
   out.finish();
   return 0;
@@ -102,7 +101,7 @@ int run_list(const HistoryArgs& args) {
   if (args.output.format == "text") {
     out.stream() << report::jobs_text(db.string(), jobs);
   } else {
-    out.stream() << report::jobs_json(db.string(), jobs).dump(2) << '\n';
+    out.stream() << report::dump(report::jobs_json(db.string(), jobs)) << '\n';
   }
   out.finish();
   if (jobs.empty()) {
@@ -122,7 +121,7 @@ int run_stats(const HistoryArgs& args) {
   if (args.output.format == "text") {
     out.stream() << report::stats_text(s, exists);
   } else {
-    out.stream() << report::stats_json(s, exists).dump(2) << '\n';
+    out.stream() << report::dump(report::stats_json(s, exists)) << '\n';
   }
   out.finish();
   return 0;

@@ -6,7 +6,6 @@
 #include <algorithm>
 #include <chrono>
 #include <memory>
-#include <nlohmann/json.hpp>
 #include <optional>
 #include <ostream>
 #include <string>
@@ -125,7 +124,7 @@ int run_parse(const ParseArgs& args) {
       report::append_csv_row(row, line, multi);
       os.write(row.data(), static_cast<std::streamsize>(row.size()));
     } else {
-      os << report::to_json(line).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) << '\n';
+      os << report::dump(report::to_json(line), -1) << '\n';
     }
   };
 
@@ -150,17 +149,12 @@ int run_parse(const ParseArgs& args) {
   if (!per_line) {
     const auto& store = miner.store();
     if (args.output.format == "json") {
-      nlohmann::json doc = {
-          {"lines", summary.total.used},
-          {"lines_not_matching_format", unmatched_format},
-          {"templates", report::templates_json(store)},
-      };
-      os << doc.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) << '\n';
+      os << report::dump(report::templates_document(store, summary.total.used, unmatched_format)) << '\n';
     } else if (csv) {
       os << report::templates_csv(store);
     } else {
       for (const auto& t : report::templates_json(store)) {
-        os << t.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) << '\n';
+        os << report::dump(t, -1) << '\n';
       }
     }
   }

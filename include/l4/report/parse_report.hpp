@@ -1,13 +1,13 @@
 #pragma once
 // The output shapes of `l4 parse` (documented in docs/parse.md): per line, a Loghub structured CSV
 // row or a JSON Lines object; per template, JSON or CSV with occurrence counts.
-#include <nlohmann/json.hpp>
 #include <cstdint>
 #include <string>
 #include <string_view>
 #include <vector>
 
 #include "l4/parse/template_store.hpp"
+#include "l4/report/json.hpp"
 
 namespace l4::report {
 
@@ -27,10 +27,12 @@ std::string_view parsed_csv_header(bool with_file);
 // break; ParameterList in Loghub's Python-list style ['a', 'b']).
 void append_csv_row(std::string& out, const ParsedLine& line, bool with_file);
 // {"file","line","content","event_id","template","parameters"}
-nlohmann::json to_json(const ParsedLine& line);
+Json to_json(const ParsedLine& line);
 
 // The live templates, most frequent first (ties by text): [{"id","template","count"}].
-nlohmann::json templates_json(const parse::TemplateStore& store);
+Json templates_json(const parse::TemplateStore& store);
+// `l4 parse --format json`: {"lines", "lines_not_matching_format", "templates": templates_json}.
+Json templates_document(const parse::TemplateStore& store, std::uint64_t lines, std::uint64_t lines_not_matching_format);
 // The same as CSV: EventId,EventTemplate,Occurrences.
 std::string templates_csv(const parse::TemplateStore& store);
 
