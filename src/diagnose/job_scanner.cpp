@@ -21,10 +21,7 @@ namespace {
 
 constexpr std::size_t kMaxTextBytes = 2000;
 
-format::HeaderParser make_header_parser(const ScanOptions& options) {
-  if (options.log_format) return format::HeaderParser(format::LogFormat::from_loghub(*options.log_format));
-  return format::HeaderParser();
-}
+format::HeaderParser make_header_parser(const ScanOptions& options) { return format::HeaderParser(options.formats); }
 
 // The state of one stream (one node's lines within one file) as it is read.
 struct StreamState {

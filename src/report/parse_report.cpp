@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "l4/error.hpp"
 #include "l4/parse/template_id.hpp"
 
 namespace l4::report {
@@ -43,20 +44,42 @@ const std::vector<std::string_view> kNoParameters;
 
 }  // namespace
 
-std::string_view parsed_csv_header(bool with_file) {
-  return with_file ? "File,LineId,Content,EventId,EventTemplate,ParameterList\n"
-                   : "LineId,Content,EventId,EventTemplate,ParameterList\n";
+CsvLayout csv_layout(bool with_file, std::vector<std::string> header_fields) {
+  for (const auto& f : header_fields) {
+    for (const std::string_view column : {"File", "LineId", "EventId", "EventTemplate", "ParameterList"}) {
+      if (f == column) throw InputError("log format field <" + f + "> would clash with the CSV column " + f);
+    }
+  }
+  if (header_fields.empty()) header_fields.emplace_back("Content");
+  return CsvLayout{with_file, std::move(header_fields)};
 }
 
-void append_csv_row(std::string& out, const ParsedLine& line, bool with_file) {
-  if (with_file) {
+std::string parsed_csv_header(const CsvLayout& layout) {
+  std::string out = layout.with_file ? "File,LineId," : "LineId,";
+  for (const auto& f : layout.fields) {
+    csv_field(out, f);
+    out.push_back(',');
+  }
+  out += "EventId,EventTemplate,ParameterList\n";
+  return out;
+}
+
+void append_csv_row(std::string& out, const ParsedLine& line, const CsvLayout& layout) {
+  if (layout.with_file) {
     csv_field(out, line.file);
     out.push_back(',');
   }
   out.append(std::to_string(line.line_no));
   out.push_back(',');
-  csv_field(out, line.content);
-  out.push_back(',');
+  if (line.fields != nullptr) {
+    for (const auto value : *line.fields) {
+      csv_field(out, value);
+      out.push_back(',');
+    }
+  } else {
+    csv_field(out, line.content);
+    out.push_back(',');
+  }
   out.append(parse::to_hex(line.event_id));
   out.push_back(',');
   csv_field(out, line.template_text);

@@ -8,6 +8,7 @@
 #include <filesystem>
 
 #include "command.hpp"
+#include "format_args.hpp"
 #include "l4/diagnose/history_store.hpp"
 #include "l4/diagnose/job_profiler.hpp"
 #include "l4/error.hpp"
@@ -28,6 +29,7 @@ struct HistoryArgs {
   std::string job_id;
   std::string style;
   std::vector<std::string> paths;
+  FormatArgs formats;
 };
 
 std::filesystem::path db_path(const HistoryArgs& args) {
@@ -74,6 +76,7 @@ int run_add(const HistoryArgs& args) {
     io::ReadProgress progress;
     diagnose::ScanOptions options;
     options.ingest.progress = &progress;
+    options.formats = load_format_options(args.formats);
     ProgressDisplay display(progress);
     return diagnose::profile_job(args.paths, job_id, &known, options);
   }();
@@ -164,6 +167,7 @@ const CommandRegistration registration{CommandSpec{
                       "Id to store the job under (default: the directory's name; a logs/ directory takes its "
                       "parent's). Adding an id again replaces that job.");
       add->add_option("--style", args->style, "Framework style to record (megatron, deepspeed, ...)");
+      add_format_options(*add, args->formats);  // split lines as the diagnosis will, so event ids agree
       add_output_options(*add, args->output, {"json", "text"}, "json");
       add_input_paths(*add, args->paths);
       add->footer(
