@@ -46,7 +46,7 @@ const CommandRegistration registration{CommandSpec{
           "A formats table is JSON like data/formats.json: {\"formats\": [{\"name\", \"description\",\n"
           "\"regex\" (RE2, named groups content and optionally timestamp, level, component),\n"
           "\"samples\": [{\"line\", \"timestamp\", \"level\", \"component\", \"content\"}]}]}. Give yours\n"
-          "to any command that reads logs with --formats FILE: its formats are tried first.\n"
+          "to diagnose, extract, parse or history add with --formats FILE: its formats are tried first.\n"
           "Examples:\n"
           "  l4 formats list\n"
           "  l4 formats check my-formats.json\n"

@@ -66,10 +66,12 @@ TEST_CASE("a formats file loads only when clean, and its formats are tried first
   CHECK(formats[0].source == ray.string());
 
   const std::string line = "2024-03-02 11:20:41,118\tINFO scripts.py:319 -- Using IP address 10.0.0.7 for this node.";
-  CHECK(HeaderParser().split(line).format == "iso8601");  // the known formats keep file:line in the content
+  const HeaderParser known;  // Header views point into the parser's formats: keep it alive
+  CHECK(known.split(line).format == "iso8601");  // the known formats keep file:line in the content
   FormatOptions options;
   options.user_formats = formats;
-  const auto h = HeaderParser(options).split(line);
+  const HeaderParser with_user(options);
+  const auto h = with_user.split(line);
   CHECK(h.format == "ray");
   CHECK(h.component == "scripts.py:319");
   CHECK(h.level == Level::info);
