@@ -23,10 +23,7 @@ constexpr std::size_t kMaxTextBytes = 2000;
 // Traceback frames that name a stage, kept per job (tracebacks are rare; a runaway one is capped).
 constexpr std::size_t kMaxFrameStages = 100000;
 
-format::HeaderParser make_header_parser(const ScanOptions& options) {
-  if (options.log_format) return format::HeaderParser(format::LogFormat::from_loghub(*options.log_format));
-  return format::HeaderParser();
-}
+format::HeaderParser make_header_parser(const ScanOptions& options) { return format::HeaderParser(options.formats); }
 
 // The state of one stream (one node's lines within one file) as it is read.
 struct StreamState {

@@ -8,9 +8,9 @@
 
 namespace l4::report {
 namespace {
-nlohmann::json optional_int(const std::optional<long>& v) { return v ? nlohmann::json(*v) : nlohmann::json(nullptr); }
+Json optional_int(const std::optional<long>& v) { return v ? Json(*v) : Json(nullptr); }
 
-nlohmann::json citation(const diagnose::Citation& c) {
+Json citation(const diagnose::Citation& c) {
   return {{"node", c.node}, {"file", c.file}, {"line", c.line}, {"text", c.text}};
 }
 
@@ -55,12 +55,12 @@ std::string summary(const diagnose::Diagnosis& d) {
          "slowdown was seen.";
 }
 
-nlohmann::json to_json(const diagnose::Diagnosis& d) {
-  nlohmann::json nodes = nlohmann::json::array();
+Json to_json(const diagnose::Diagnosis& d) {
+  Json nodes = Json::array();
   for (const auto& n : d.faulty_nodes) {
     nodes.push_back({{"node", n.node}, {"ranks", n.ranks}, {"score", std::round(n.score * 1000) / 1000}, {"events", n.events}});
   }
-  nlohmann::json events = nlohmann::json::array();
+  Json events = Json::array();
   for (const auto& e : d.events) {
     events.push_back({{"event_id", e.event_id},
                       {"template", e.template_text},
@@ -72,9 +72,9 @@ nlohmann::json to_json(const diagnose::Diagnosis& d) {
                       {"first", citation(e.first)},
                       {"related", e.related}});
   }
-  nlohmann::json params = nlohmann::json::array();
+  Json params = Json::array();
   for (const auto& p : d.parameters) params.push_back({{"type", p.type}, {"value", p.value}, {"node", p.node}});
-  nlohmann::json anomalies = nlohmann::json::array();
+  Json anomalies = Json::array();
   for (const auto& a : d.iteration_anomalies) {
     anomalies.push_back({{"iteration", a.iteration},
                          {"unfinished", a.unfinished},
@@ -85,26 +85,26 @@ nlohmann::json to_json(const diagnose::Diagnosis& d) {
                          {"line", a.line},
                          {"events", a.events}});
   }
-  nlohmann::json completion = nlohmann::json::array();
+  Json completion = Json::array();
   for (const auto& c : d.completion) completion.push_back(citation(c));
   return {{"failure_found", d.failure_found},
           {"verdict",
            {{"category", d.verdict.category},
             {"confidence", std::round(d.verdict.confidence * 100) / 100},
             {"strength", std::round(d.verdict.strength * 1000) / 1000},
-            {"exception", d.verdict.exception.empty() ? nlohmann::json(nullptr) : nlohmann::json(d.verdict.exception)},
+            {"exception", d.verdict.exception.empty() ? Json(nullptr) : Json(d.verdict.exception)},
             {"summary", summary(d)},
             {"evidence", d.verdict.evidence}}},
           {"completion", completion},
           {"faulty_nodes", nodes},
-          {"stage", d.stage ? nlohmann::json{{"name", diagnose::to_string(*d.stage)}} : nlohmann::json(nullptr)},
+          {"stage", d.stage ? Json{{"name", diagnose::to_string(*d.stage)}} : Json(nullptr)},
           {"iteration", {{"last_completed", optional_int(d.last_completed)}, {"failed_at", optional_int(d.failed_at)}}},
           {"events", events},
           {"parameters", params},
           {"iteration_anomalies", anomalies},
           {"inputs", {{"files", d.inputs.files.size()}, {"nodes", d.inputs.nodes.size()}, {"lines", to_json(d.inputs.total)}}},
-          {"history", d.history ? nlohmann::json{{"db", d.history->db}, {"normal_jobs", d.history->normal_jobs}}
-                                : nlohmann::json(nullptr)},
+          {"history", d.history ? Json{{"db", d.history->db}, {"normal_jobs", d.history->normal_jobs}}
+                                : Json(nullptr)},
           {"notes", d.notes}};
 }
 

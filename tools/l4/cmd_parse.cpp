@@ -6,16 +6,15 @@
 #include <algorithm>
 #include <chrono>
 #include <memory>
-#include <nlohmann/json.hpp>
 #include <optional>
 #include <ostream>
 #include <string>
 #include <vector>
 
 #include "command.hpp"
+#include "format_args.hpp"
 #include "l4/error.hpp"
 #include "l4/format/header_parser.hpp"
-#include "l4/format/log_format.hpp"
 #include "l4/io/ingestor.hpp"
 #include "l4/parse/template_miner.hpp"
 #include "l4/report/parse_report.hpp"
@@ -28,40 +27,43 @@ namespace {
 struct ParseArgs {
   std::vector<std::string> paths;
   OutputOptions output;
-  std::string log_format;
+  FormatArgs formats;
   std::string templates_in;
   std::string templates_out;
   bool templates_only = false;
 };
 
-// Where a line's content comes from: the user's --log-format, else the known header formats.
+// Where a line's content comes from: the user's --log-format, else the known header formats (with
+// --formats). With a Loghub-style --log-format it also keeps the values of the format's fields,
+// which are Loghub's CSV columns.
 class ContentSplitter {
  public:
-  explicit ContentSplitter(const std::string& log_format) {
-    if (!log_format.empty()) {
-      user_.emplace(format::LogFormat::from_loghub(log_format));
-    } else {
-      known_.emplace();
-    }
-  }
-  // The message of `line`; the whole line when the format does not match (counted).
+  explicit ContentSplitter(const FormatArgs& args)
+      : headers_(load_format_options(args)), loghub_(args.log_format.empty() ? nullptr : &headers_.formats().front()) {}
+  // The fields of --log-format (Date, Time, Level, ..., Content), else none.
+  [[nodiscard]] std::vector<std::string> fields() const { return loghub_ ? loghub_->fields() : std::vector<std::string>{}; }
+  // The message of `line`; the whole line when no format matches (counted).
   std::string_view content(std::string_view line) {
-    if (user_) {
-      format::Header h;
-      if (user_->split(line, h)) return h.content;
+    if (loghub_) {
+      if (loghub_->split_fields(line, values_)) return values_[loghub_->content_field()];
+      values_.assign(loghub_->fields().size(), std::string_view{});
+      values_[loghub_->content_field()] = line;
       ++unmatched_;
       return line;
     }
-    const auto h = known_->split(line);
+    const auto h = headers_.split(line);
     if (h.format.empty()) ++unmatched_;
     return h.content;
   }
+  // The values of fields() in the line content() last split; nullptr without --log-format.
+  [[nodiscard]] const std::vector<std::string_view>* values() const { return loghub_ ? &values_ : nullptr; }
   [[nodiscard]] std::uint64_t unmatched() const { return unmatched_; }
   void reset() { unmatched_ = 0; }
 
  private:
-  std::optional<format::LogFormat> user_;
-  std::optional<format::HeaderParser> known_;
+  format::HeaderParser headers_;
+  const format::LogFormat* loghub_;
+  std::vector<std::string_view> values_;
   std::uint64_t unmatched_ = 0;
 };
 
@@ -76,7 +78,7 @@ int run_parse(const ParseArgs& args) {
                                          args.output.output_path.empty() || args.output.output_path == "-");
   const bool from_stdin =
       std::any_of(inputs.begin(), inputs.end(), [](const io::InputFile& f) { return f.path == "-"; });
-  ContentSplitter splitter(args.log_format);
+  ContentSplitter splitter(args.formats);
 
   parse::TemplateMiner miner = args.templates_in.empty()
                                    ? parse::TemplateMiner()
@@ -84,8 +86,9 @@ int run_parse(const ParseArgs& args) {
   const bool have_known = miner.store().size() > 0;
 
   // Without known templates: pass 1 mines all lines, pass 2 assigns them. Standard input cannot be
-  // read twice, so its lines are kept; files are read again. With known templates (--templates):
-  // one pass, lines no template matches are learned incrementally (provisional templates).
+  // read twice, so its lines are kept (whole: pass 2 splits them again); files are read again.
+  // With known templates (--templates): one pass, lines no template matches are learned
+  // incrementally (provisional templates).
   std::vector<std::string> kept;
   std::vector<std::pair<std::uint64_t, std::uint32_t>> kept_pos;  // line_no, file index
   parse::ParseResult result;
@@ -95,7 +98,7 @@ int run_parse(const ParseArgs& args) {
     summary = ingestor.read_all(inputs, [&](const io::LineRecord& rec) {
       const std::string_view content = splitter.content(rec.content);
       if (from_stdin) {
-        kept.emplace_back(content);
+        kept.emplace_back(rec.content);
         kept_pos.emplace_back(rec.line_no, rec.file_index);
       }
       miner.observe(content);
@@ -112,20 +115,23 @@ int run_parse(const ParseArgs& args) {
   const bool per_line = !args.templates_only && args.output.format != "json";
   const bool csv = args.output.format == "csv";
   const bool multi = inputs.size() > 1;
-  if (per_line && csv) os << report::parsed_csv_header(multi);
+  const auto layout = report::csv_layout(multi, splitter.fields());
+  if (per_line && csv) os << report::parsed_csv_header(layout);
 
   std::string row;
-  auto emit = [&](std::string_view file, std::uint64_t line_no, std::string_view content) {
+  auto emit = [&](std::string_view file, std::uint64_t line_no, std::string_view raw) {
+    const std::string_view content = splitter.content(raw);
     if (!miner.match(content, result)) result = miner.match_or_add(content);
     else miner.store().add_count(result.index, 1);
     if (!per_line) return;
-    const report::ParsedLine line{file, line_no, content, result.id, result.template_text, &result.parameters};
+    report::ParsedLine line{file, line_no, content, result.id, result.template_text, &result.parameters};
+    line.fields = splitter.values();
     if (csv) {
       row.clear();
-      report::append_csv_row(row, line, multi);
+      report::append_csv_row(row, line, layout);
       os.write(row.data(), static_cast<std::streamsize>(row.size()));
     } else {
-      os << report::to_json(line).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) << '\n';
+      os << report::dump(report::to_json(line), -1) << '\n';
     }
   };
 
@@ -137,7 +143,7 @@ int run_parse(const ParseArgs& args) {
     splitter.reset();
     progress.expect_files(inputs.size());  // the second pass reads them all again
     auto second = ingestor.read_all(inputs, [&](const io::LineRecord& rec) {
-      emit(rec.file, rec.line_no, splitter.content(rec.content));
+      emit(rec.file, rec.line_no, rec.content);
     });
     if (have_known) {
       summary = std::move(second);
@@ -150,17 +156,12 @@ int run_parse(const ParseArgs& args) {
   if (!per_line) {
     const auto& store = miner.store();
     if (args.output.format == "json") {
-      nlohmann::json doc = {
-          {"lines", summary.total.used},
-          {"lines_not_matching_format", unmatched_format},
-          {"templates", report::templates_json(store)},
-      };
-      os << doc.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) << '\n';
+      os << report::dump(report::templates_document(store, summary.total.used, unmatched_format)) << '\n';
     } else if (csv) {
       os << report::templates_csv(store);
     } else {
       for (const auto& t : report::templates_json(store)) {
-        os << t.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) << '\n';
+        os << report::dump(t, -1) << '\n';
       }
     }
   }
@@ -170,7 +171,7 @@ int run_parse(const ParseArgs& args) {
   const double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
   spdlog::info("parsed {} lines into {} templates in {:.2f} s ({} lines did not match the header format)",
                summary.total.used, miner.store().size(), secs, unmatched_format);
-  if (unmatched_format > 0 && !args.log_format.empty()) {
+  if (unmatched_format > 0 && !args.formats.log_format.empty()) {
     spdlog::warn("{} of {} lines did not match --log-format; they were parsed whole", unmatched_format,
                  summary.total.used);
   }
@@ -186,17 +187,17 @@ const CommandRegistration registration{CommandSpec{
       auto args = std::make_shared<ParseArgs>();
       add_input_paths(sub, args->paths);
       add_output_options(sub, args->output, {"csv", "jsonl", "json"}, "csv");
-      sub.add_option("--log-format", args->log_format,
-                     "Loghub-style header format, e.g. '<Date> <Time> <Level> <Component>: <Content>'");
+      add_format_options(sub, args->formats);
       sub.add_option("--templates", args->templates_in, "Start from the templates in this JSON file")
           ->check(CLI::ExistingFile);
       sub.add_option("--save-templates", args->templates_out, "Write the templates (with counts) to this JSON file");
       sub.add_flag("--templates-only", args->templates_only,
                    "Print the templates with their counts instead of one row per line");
       sub.footer(
-          "Output: csv = Loghub structured CSV (LineId,Content,EventId,EventTemplate,ParameterList; a\n"
-          "File column first when several files are given); jsonl = one JSON object per line; json =\n"
-          "the templates with counts. Lines that do not match --log-format are parsed whole.\n"
+          "Output: csv = Loghub structured CSV (LineId,Content,EventId,EventTemplate,ParameterList, with\n"
+          "--log-format its fields in place of Content: LineId,Date,Time,...,Content,EventId,...; a File\n"
+          "column first when several files are given); jsonl = one JSON object per line; json = the\n"
+          "templates with counts. Lines that do not match --log-format are parsed whole.\n"
           "Examples:\n"
           "  l4 parse --log-format '<Date> <Time> <Pid> <Level> <Component>: <Content>' HDFS.log\n"
           "  l4 parse --templates-only --format json node-*.log          # templates with counts\n"
