@@ -7,6 +7,8 @@
 //   find_onset / rank_nodes / assign_roles   spatial and onset (node_ranking.cpp)
 //   locate_in_time        stage and iteration of the first root event (temporal.cpp)
 //   decide_verdict        category from signatures and features, down the taxonomy (verdict.cpp)
+//   explain_slowdown      a straggler's failure is where its numbers departed (temporal.cpp)
+//   stage_from_kind       when no marker says, the kind of failure may (temporal.cpp)
 //   list_findings         events, parameters, ranks, anomalies for the report (findings.cpp)
 #include <optional>
 #include <string>
@@ -103,6 +105,8 @@ void find_onset(Analysis& a);
 void rank_nodes(Analysis& a, NodeRanking ranking);
 void assign_roles(Analysis& a);
 void locate_in_time(const Analysis& a, Diagnosis& d);
+void explain_slowdown(const Analysis& a, Diagnosis& d);
+void stage_from_kind(const Analysis& a, Diagnosis& d);
 void decide_verdict(const Analysis& a, Diagnosis& d);
 void list_findings(const Analysis& a, std::size_t top_nodes, std::size_t max_events, Diagnosis& d);
 

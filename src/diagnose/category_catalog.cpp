@@ -23,6 +23,7 @@ constexpr std::pair<JobFeature, std::string_view> kFeatureNames[] = {
     {JobFeature::iteration_stall, "iteration_stall"},
     {JobFeature::iteration_slowdown, "iteration_slowdown"},
     {JobFeature::uncaught_exception, "uncaught_exception"},
+    {JobFeature::timeout_outside_training, "timeout_outside_training"},
 };
 
 // Raised while reading one document; rethrown as InputError naming the origin.
@@ -93,6 +94,7 @@ struct CategoryCatalog::Impl {
     std::vector<Signature> signatures;
     std::map<JobFeature, double> features;
     std::string refines;
+    std::optional<Stage> stage;
   };
   std::vector<Entry> entries;
 
@@ -120,13 +122,17 @@ struct CategoryCatalog::Impl {
   }
 
   void load_entry(const nlohmann::json& c, const std::string& path) {
-    require_keys(c, path, {"category", "about", "weight", "signatures", "features", "refines"});
+    require_keys(c, path, {"category", "about", "weight", "signatures", "features", "refines", "stage"});
     const std::string name = string_at(c, "category", path, true);
     if (!valid_category_name(name)) throw TableError{path + "/category", "'" + name + "' is not a path of lower-case words"};
     Entry& e = entry(name);
     if (c.contains("about")) e.about = string_at(c, "about", path, false);
     if (c.contains("weight")) e.weight = weight_at(c.at("weight"), path + "/weight");
     if (c.contains("refines")) e.refines = string_at(c, "refines", path, false);
+    if (c.contains("stage")) {
+      e.stage = parse_stage(string_at(c, "stage", path, false));
+      if (!e.stage) throw TableError{path + "/stage", "unknown stage"};
+    }
     if (c.contains("signatures")) load_signatures(c.at("signatures"), path + "/signatures", e);
     if (c.contains("features")) {
       const auto& features = c.at("features");
@@ -243,6 +249,15 @@ std::vector<std::string> CategoryCatalog::categories() const {
 
 bool CategoryCatalog::contains(std::string_view category) const {
   return std::any_of(impl_->entries.begin(), impl_->entries.end(), [&](const auto& e) { return e.category == category; });
+}
+
+std::optional<Stage> CategoryCatalog::stage(std::string_view category) const {
+  for (std::string_view c = category; !c.empty(); c = parent(c)) {
+    for (const auto& e : impl_->entries) {
+      if (e.category == c && e.stage) return e.stage;
+    }
+  }
+  return std::nullopt;
 }
 
 std::string CategoryCatalog::about(std::string_view category) const {

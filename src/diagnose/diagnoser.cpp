@@ -64,8 +64,10 @@ Diagnosis Diagnoser::analyze(JobScan scan, const HistoryKnowledge* history) cons
   find_onset(a);
   rank_nodes(a, options_.ranking);
   assign_roles(a);
-  decide_verdict(a, d);
   locate_in_time(a, d);
+  decide_verdict(a, d);
+  explain_slowdown(a, d);
+  stage_from_kind(a, d);
   list_findings(a, options_.top_nodes, options_.max_events, d);
   if (a.root != nullptr) d.first_evidence = cite(a.root->event->first, a.root->event->first_text, scan);
   d.inputs = std::move(scan.ingest);

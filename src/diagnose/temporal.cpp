@@ -34,7 +34,8 @@ std::optional<Stage> traceback_stage(const JobScan& scan, const Occurrence& at, 
   return after;
 }
 
-std::optional<Stage> stage_at(const JobScan& scan, const Occurrence& at, double progress_time) {
+// `own`: the stage the line's own words mark, if any (a "{'loss': nan, ...}" report is training).
+std::optional<Stage> stage_at(const JobScan& scan, const Occurrence& at, double progress_time, std::optional<Stage> own) {
   // The process's own stack says what it was doing when it raised.
   if (auto frame = traceback_stage(scan, at, EventGrouper::embedded().block_lines())) return frame;
   double time = at.estimated_time();
@@ -44,6 +45,7 @@ std::optional<Stage> stage_at(const JobScan& scan, const Occurrence& at, double 
   if (ends_stream && !std::isnan(progress_time) && !(progress_time <= time)) time = progress_time;
   if (std::isnan(time) || scan.stage_changes.empty()) {
     if (at.stage) return at.stage;
+    if (own) return own;
     // A stream that says nothing of its stage and ends with the failure broke where the job was:
     // training, when the job reported iterations.
     if (ends_stream && scan.last_iteration >= 0) return Stage::training;
@@ -58,7 +60,8 @@ std::optional<Stage> stage_at(const JobScan& scan, const Occurrence& at, double 
     if (setup && stage == Stage::loading && change.stage == Stage::init) continue;
     stage = change.stage;
   }
-  return stage ? stage : at.stage;
+  if (stage) return stage;
+  return at.stage ? at.stage : own;
 }
 
 }  // namespace
@@ -67,7 +70,11 @@ void locate_in_time(const Analysis& a, Diagnosis& d) {
   const JobScan& scan = a.scan;
   if (a.root != nullptr) {
     const Occurrence& at = a.root->event->first;
-    d.stage = stage_at(scan, at, a.progress_time);
+    // A report that is itself the failure ("{'loss': nan, ...}") marks its own stage; an error's
+    // words do not (a DataLoader worker dying is not setup work).
+    const auto& e = *a.root->event;
+    const bool report = e.level < format::Level::warn && !a.root->process_died;
+    d.stage = stage_at(scan, at, a.progress_time, report ? e.stage_info.marks : std::nullopt);
     // Iterations only mean something once training started. The last one reported anywhere is
     // the last completed: nothing completes after a failure, and the final report is often
     // logged a moment after the root event. A failure in training breaks the next iteration;
@@ -82,6 +89,15 @@ void locate_in_time(const Analysis& a, Diagnosis& d) {
     d.stage = Stage::training;
     if (scan.last_iteration >= 0) d.last_completed = scan.last_iteration;
   }
+}
+
+void stage_from_kind(const Analysis& a, Diagnosis& d) {
+  // Nothing in the logs marks the stage, but the kind of failure does (a rendezvous fails in init).
+  if (!d.stage && d.failure_found) d.stage = a.catalog.stage(d.verdict.category);
+}
+
+void explain_slowdown(const Analysis& a, Diagnosis& d) {
+  const JobScan& scan = a.scan;
   // A failure the catalogue explains by a slowdown broke where the slow node's numbers departed.
   if (a.features.iteration_slowdown && a.features.slow_since >= 0) {
     const auto explained = a.catalog.feature(JobFeature::iteration_slowdown);

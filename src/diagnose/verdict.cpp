@@ -75,16 +75,31 @@ const Candidate* unexplained_exception(const Analysis& a) {
   return found;
 }
 
-void tally_features(const Analysis& a, Tally& t) {
+// The root evidence is a timeout (a signature of a category that stands for "no signature", a
+// hang) while the job was loading or evaluating: some ranks were busy with a long step of their
+// own (preparing data, evaluating) while the others waited.
+bool timeout_outside_training(const Analysis& a, const Diagnosis& d) {
+  if (!d.stage || !(*d.stage == Stage::loading || *d.stage == Stage::evaluation) || a.root == nullptr) return false;
+  const auto hangs = a.catalog.feature(JobFeature::no_root_text);
+  return std::any_of(a.root->signatures.begin(), a.root->signatures.end(), [&](const SignatureMatch& m) {
+    return std::any_of(hangs.begin(), hangs.end(), [&](auto& cw) { return cw.first == m.category; });
+  });
+}
+
+void tally_features(const Analysis& a, const Diagnosis& d, Tally& t) {
   const auto& f = a.features;
   const auto add = [&](bool on, JobFeature feature, const std::string& why) {
     if (!on) return;
     for (const auto& [category, weight] : a.catalog.feature(feature)) {
+      // "No root text" only sharpens what something else speaks for (timeouts, a stall).
+      if (feature == JobFeature::no_root_text && !t.evidenced.contains(category)) continue;
       t.score[category] += weight;
       t.evidence[category].push_back(why);
       if (feature != JobFeature::no_root_text) t.evidenced.insert(category);
     }
   };
+  add(timeout_outside_training(a, d), JobFeature::timeout_outside_training,
+      fmt::format("the timeout struck while the job was {}, not training", d.stage ? to_string(*d.stage) : ""));
   // A known fault signature on root evidence (not one of the categories that stand for "no
   // signature", such as a hang) is root text; symptoms on other nodes (a peer closing its
   // connection) are not.
@@ -172,7 +187,7 @@ bool subtree_evidenced(const Tally& t, const std::string& category) {
 void decide_verdict(const Analysis& a, Diagnosis& d) {
   Tally t;
   tally_signatures(a, t);
-  tally_features(a, t);
+  tally_features(a, d, t);
   for (const auto& [category, score] : t.score) spdlog::debug("category {}: {:.3f}", category, score);
   const Answer answer = descend(t, a.options.descend_share);
   d.verdict.exception = t.exception;

@@ -15,6 +15,8 @@
 #include <string_view>
 #include <vector>
 
+#include "l4/diagnose/stage.hpp"
+
 namespace l4::diagnose {
 
 // Job-level patterns with no error text of their own that speak for a category.
@@ -24,6 +26,7 @@ enum class JobFeature : std::uint8_t {
   iteration_stall,     // every node stopped reporting iterations at the same one
   iteration_slowdown,  // one node's iterations (or its own numbers) took markedly longer
   uncaught_exception,  // the root evidence is an uncaught exception that no signature explains
+  timeout_outside_training,  // a collective or store timeout while the job was loading or evaluating
 };
 std::string_view to_string(JobFeature feature);
 std::optional<JobFeature> parse_job_feature(std::string_view name);
@@ -63,6 +66,9 @@ class CategoryCatalog {
   // Every category, inner nodes included, in catalogue order.
   [[nodiscard]] std::vector<std::string> categories() const;
   [[nodiscard]] bool contains(std::string_view category) const;
+  // The stage a failure of this category happens in by its nature (its own or the nearest
+  // ancestor's declaration), nullopt when its kind says nothing about when.
+  [[nodiscard]] std::optional<Stage> stage(std::string_view category) const;
   // One sentence on what the category means ("" when the catalogue says nothing).
   [[nodiscard]] std::string about(std::string_view category) const;
   // The parent path ("hardware/gpu" for "hardware/gpu/ecc"; "" for a root).
