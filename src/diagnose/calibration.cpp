@@ -20,6 +20,27 @@ double unit_at(const nlohmann::json& v, const std::string& path) {
 }
 }  // namespace
 
+namespace {
+template <typename Bin>
+std::vector<Bin> read_bins(const nlohmann::json& bins, const std::string& at) {
+  if (!bins.is_array() || bins.empty()) throw InputError("data/calibration.json: " + at + ": expected a non-empty array");
+  std::vector<Bin> out;
+  for (std::size_t i = 0; i < bins.size(); ++i) {
+    const std::string path = fmt::format("{}/{}", at, i);
+    if (!bins[i].is_object() || !bins[i].contains("up_to") || !bins[i].contains("confidence")) {
+      throw InputError("data/calibration.json: " + path + ": expected {\"up_to\", \"confidence\", ...}");
+    }
+    Bin b{unit_at(bins[i].at("up_to"), path + "/up_to"), unit_at(bins[i].at("confidence"), path + "/confidence")};
+    if (!out.empty() && (b.up_to <= out.back().up_to || b.confidence < out.back().confidence)) {
+      throw InputError("data/calibration.json: " + path + ": bins must rise in up_to and not fall in confidence");
+    }
+    out.push_back(b);
+  }
+  if (out.back().up_to < 1) throw InputError("data/calibration.json: " + at + ": the last bin must reach up_to 1");
+  return out;
+}
+}  // namespace
+
 Calibration::Calibration(std::string_view json) {
   if (json.empty()) json = embedded::data("calibration.json");
   nlohmann::json doc;
@@ -28,27 +49,24 @@ Calibration::Calibration(std::string_view json) {
   } catch (const nlohmann::json::exception& e) {
     throw InputError(std::string("data/calibration.json: malformed: ") + e.what());
   }
-  if (!doc.is_object() || !doc.contains("bins") || !doc.at("bins").is_array() || doc.at("bins").empty()) {
-    throw InputError("data/calibration.json: /bins: expected a non-empty array");
+  if (!doc.is_object() || !doc.contains("bases") || !doc.at("bases").is_object()) {
+    throw InputError("data/calibration.json: /bases: expected an object of bins per basis");
   }
-  const auto& bins = doc.at("bins");
-  for (std::size_t i = 0; i < bins.size(); ++i) {
-    const std::string path = fmt::format("/bins/{}", i);
-    if (!bins[i].is_object() || !bins[i].contains("up_to") || !bins[i].contains("confidence")) {
-      throw InputError("data/calibration.json: " + path + ": expected {\"up_to\", \"confidence\", ...}");
-    }
-    Bin b{unit_at(bins[i].at("up_to"), path + "/up_to"), unit_at(bins[i].at("confidence"), path + "/confidence")};
-    if (!bins_.empty() && (b.up_to <= bins_.back().up_to || b.confidence < bins_.back().confidence)) {
-      throw InputError("data/calibration.json: " + path + ": bins must rise in up_to and not fall in confidence");
-    }
-    bins_.push_back(b);
+  const auto& bases = doc.at("bases");
+  for (auto it = bases.begin(); it != bases.end(); ++it) {
+    bases_.emplace_back(it.key(), read_bins<Bin>(it.value(), "/bases/" + it.key()));
   }
-  if (bins_.back().up_to < 1) throw InputError("data/calibration.json: the last bin must reach up_to 1");
+  if (std::none_of(bases_.begin(), bases_.end(), [](auto& b) { return b.first == "default"; })) {
+    throw InputError("data/calibration.json: /bases/default: missing");
+  }
 }
 
-double Calibration::confidence(double strength) const {
-  const auto it = std::find_if(bins_.begin(), bins_.end(), [&](const Bin& b) { return strength <= b.up_to; });
-  return it == bins_.end() ? bins_.back().confidence : it->confidence;
+double Calibration::confidence(std::string_view basis, double strength) const {
+  auto table = std::find_if(bases_.begin(), bases_.end(), [&](auto& b) { return b.first == basis; });
+  if (table == bases_.end()) table = std::find_if(bases_.begin(), bases_.end(), [](auto& b) { return b.first == "default"; });
+  const auto& bins = table->second;
+  const auto it = std::find_if(bins.begin(), bins.end(), [&](const Bin& b) { return strength <= b.up_to; });
+  return it == bins.end() ? bins.back().confidence : it->confidence;
 }
 
 }  // namespace l4::diagnose

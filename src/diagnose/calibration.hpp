@@ -3,6 +3,7 @@
 // verdict is right, as measured on the real-failure corpus's tune part (data/calibration.json,
 // fitted by `tools/eval-real --calibrate`): a piecewise-constant, non-decreasing map. Confidence
 // then means what it says; the check part of the corpus tests that it does.
+#include <string>
 #include <string_view>
 #include <vector>
 
@@ -14,14 +15,16 @@ class Calibration {
   // JSON path when the table is malformed (bins out of order, values outside 0..1, decreasing).
   explicit Calibration(std::string_view json = {});
 
-  [[nodiscard]] double confidence(double strength) const;
+  // The odds for a verdict of this basis ("signature", "exception", ...) and strength; a basis
+  // the table does not know gets its "default" bins.
+  [[nodiscard]] double confidence(std::string_view basis, double strength) const;
 
  private:
   struct Bin {
     double up_to = 1;       // strengths up to (and including) this value
     double confidence = 0;  // the odds of being right measured for them
   };
-  std::vector<Bin> bins_;
+  std::vector<std::pair<std::string, std::vector<Bin>>> bases_;
 };
 
 }  // namespace l4::diagnose

@@ -163,9 +163,8 @@ Answer descend(const Tally& t, double descend_share) {
         second = score;
       }
     }
-    // The answer's own evidence (a signature of the inner category itself) competes too: staying
-    // is one of the choices.
-    if (const auto own = t.score.find(answer.category); own != t.score.end()) second = std::max(second, own->second);
+    // The answer's own evidence (a signature of the inner category itself: "NVRM:" says only that
+    // the GPU driver spoke) is consistent with any child and does not compete with them.
     if (best == nullptr) break;
     const double lead = first / (first + second);
     if (lead < descend_share) break;
@@ -174,6 +173,37 @@ Answer descend(const Tally& t, double descend_share) {
     answer.lead = std::min(answer.lead, lead);
   }
   return answer;
+}
+
+bool in_subtree(const std::string& category, const std::string& root) {
+  return category == root || category.starts_with(root + "/");
+}
+
+// What the answer rests on (see Verdict::basis): first-hand signatures on root lines, else a
+// launcher's exit report, else an uncaught exception's class, else features of the job.
+std::string basis_of(const Analysis& a, const Tally& t, const std::string& answer) {
+  // Signatures of the categories that stand for "no signature" (a hang's timeouts) say that the
+  // job stopped, not why: a basis of their own.
+  std::set<std::string> timeouts;
+  for (const auto& [category, weight] : a.catalog.feature(JobFeature::no_root_text)) timeouts.insert(category);
+  bool exit = false, timeout = false;
+  for (const auto& c : a.candidates) {
+    if (c.framing || c.role != EventRole::root) continue;
+    for (const auto& m : c.signatures) {
+      if (!in_subtree(m.category, answer)) continue;
+      if (c.event->stage_info.process_end == ProcessEnd::exit_report) {
+        exit = true;
+      } else if (timeouts.contains(m.category)) {
+        timeout = true;
+      } else {
+        return "signature";
+      }
+    }
+  }
+  if (timeout) return "timeout";
+  if (exit) return "exit";
+  if (!t.exception.empty() && in_subtree("user/code/exception", answer)) return "exception";
+  return "feature";
 }
 
 bool subtree_evidenced(const Tally& t, const std::string& category) {
@@ -205,7 +235,9 @@ void decide_verdict(const Analysis& a, Diagnosis& d) {
   d.verdict.category = answer.category;
   // How clearly the answer led at each step down, scaled down when there is little evidence.
   d.verdict.strength = answer.lead * std::min(1.0, answer.total / a.options.strong_evidence);
-  d.verdict.confidence = a.options.calibrated ? a.calibration.confidence(d.verdict.strength) : d.verdict.strength;
+  d.verdict.basis = basis_of(a, t, answer.category);
+  d.verdict.confidence =
+      a.options.calibrated ? a.calibration.confidence(d.verdict.basis, d.verdict.strength) : d.verdict.strength;
   for (const auto& [category, ev] : t.evidence) {
     if (category != answer.category && !category.starts_with(answer.category + "/")) continue;
     for (const auto& e : ev) {

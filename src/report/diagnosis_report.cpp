@@ -92,6 +92,7 @@ Json to_json(const diagnose::Diagnosis& d) {
            {{"category", d.verdict.category},
             {"confidence", std::round(d.verdict.confidence * 100) / 100},
             {"strength", std::round(d.verdict.strength * 1000) / 1000},
+            {"basis", d.verdict.basis.empty() ? Json(nullptr) : Json(d.verdict.basis)},
             {"exception", d.verdict.exception.empty() ? Json(nullptr) : Json(d.verdict.exception)},
             {"summary", summary(d)},
             {"evidence", d.verdict.evidence}}},

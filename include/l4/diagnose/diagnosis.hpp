@@ -70,6 +70,12 @@ struct Verdict {
   // calibration table measured on the real-failure corpus's tune part (data/calibration.json).
   double confidence = 0;
   double strength = 0;   // the raw strength of the evidence (0..1) the confidence is calibrated from
+  // What the category rests on: "signature" (a catalogue signature on the failure's own root
+  // lines), "timeout" (only timeouts: the job stopped, the text does not say why), "exit" (only
+  // the exit code or signal a launcher reported), "exception" (an uncaught
+  // exception of that class, nothing more specific), "feature" (a pattern of the job without
+  // text: a stall, a slowdown, a silent node, a timeout outside training); "" for unknown/none.
+  std::string basis;
   std::string exception; // the class of the uncaught exception the verdict rests on, when it does
   std::vector<std::string> evidence;  // why this category: short statements citing events
 };
