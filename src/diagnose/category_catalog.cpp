@@ -95,6 +95,8 @@ struct CategoryCatalog::Impl {
     std::map<JobFeature, double> features;
     std::string refines;
     std::optional<Stage> stage;
+    bool in_reports = false;
+    std::vector<std::string> explains;
   };
   std::vector<Entry> entries;
 
@@ -122,13 +124,25 @@ struct CategoryCatalog::Impl {
   }
 
   void load_entry(const nlohmann::json& c, const std::string& path) {
-    require_keys(c, path, {"category", "about", "weight", "signatures", "features", "refines", "stage"});
+    require_keys(c, path, {"category", "about", "weight", "signatures", "features", "refines", "stage", "in_reports", "explains"});
     const std::string name = string_at(c, "category", path, true);
     if (!valid_category_name(name)) throw TableError{path + "/category", "'" + name + "' is not a path of lower-case words"};
     Entry& e = entry(name);
     if (c.contains("about")) e.about = string_at(c, "about", path, false);
     if (c.contains("weight")) e.weight = weight_at(c.at("weight"), path + "/weight");
     if (c.contains("refines")) e.refines = string_at(c, "refines", path, false);
+    if (c.contains("explains")) {
+      const auto& list = c.at("explains");
+      if (!list.is_array()) throw TableError{path + "/explains", "expected an array of categories"};
+      for (std::size_t i = 0; i < list.size(); ++i) {
+        if (!list[i].is_string()) throw TableError{fmt::format("{}/explains/{}", path, i), "expected a category"};
+        e.explains.push_back(list[i].get<std::string>());
+      }
+    }
+    if (c.contains("in_reports")) {
+      if (!c.at("in_reports").is_boolean()) throw TableError{path + "/in_reports", "expected true or false"};
+      e.in_reports = c.at("in_reports").get<bool>();
+    }
     if (c.contains("stage")) {
       e.stage = parse_stage(string_at(c, "stage", path, false));
       if (!e.stage) throw TableError{path + "/stage", "unknown stage"};
@@ -171,6 +185,11 @@ struct CategoryCatalog::Impl {
       const auto parent = CategoryCatalog::parent(e.category);
       if (!parent.empty() && !names.contains(std::string(parent))) {
         throw InputError(fmt::format("{}: category '{}': its parent '{}' is not a category", origin, e.category, parent));
+      }
+      for (const auto& x : e.explains) {
+        if (!names.contains(x)) {
+          throw InputError(fmt::format("{}: category '{}': explains '{}', which is not a category", origin, e.category, x));
+        }
       }
       if (!e.refines.empty() && !names.contains(e.refines)) {
         throw InputError(fmt::format("{}: category '{}': refines '{}', which is not a category", origin, e.category, e.refines));
@@ -240,6 +259,14 @@ std::vector<std::pair<std::string, std::string>> CategoryCatalog::refinements() 
   return out;
 }
 
+std::vector<std::pair<std::string, std::string>> CategoryCatalog::explanations() const {
+  std::vector<std::pair<std::string, std::string>> out;
+  for (const auto& e : impl_->entries) {
+    for (const auto& x : e.explains) out.emplace_back(e.category, x);
+  }
+  return out;
+}
+
 std::vector<std::string> CategoryCatalog::categories() const {
   std::vector<std::string> out;
   out.reserve(impl_->entries.size());
@@ -258,6 +285,11 @@ std::optional<Stage> CategoryCatalog::stage(std::string_view category) const {
     }
   }
   return std::nullopt;
+}
+
+bool CategoryCatalog::in_reports(std::string_view category) const {
+  return std::any_of(impl_->entries.begin(), impl_->entries.end(),
+                     [&](const auto& e) { return e.category == category && e.in_reports; });
 }
 
 std::string CategoryCatalog::about(std::string_view category) const {

@@ -97,6 +97,10 @@ bool says_process_died(const EventStats& e) {
   return false;
 }
 
+bool informational(format::Level level) {
+  return level != format::Level::unknown && level <= format::Level::info;
+}
+
 // One line, one statement: when signatures of several categories match it, the one that matched
 // the most text is the most specific ("DataLoader worker (pid 7) is killed by signal: Bus error"
 // is shared memory running out, not just a data loader failing).
@@ -155,6 +159,12 @@ void weigh_events(Analysis& a) {
     c.signatures = a.catalog.match(e.text);
     if (c.signatures.empty()) c.signatures = a.catalog.match(e.first_content);
     keep_most_specific(c.signatures);
+    // A line the program logged as INFO or DEBUG is not an error in its own eyes ("NCCL INFO
+    // [Service thread] Connection closed by localRank 0" at teardown): only signs that are values
+    // of the job's reports (a NaN loss) count there.
+    if (informational(e.level)) {
+      std::erase_if(c.signatures, [&](const SignatureMatch& m) { return !a.catalog.in_reports(m.category); });
+    }
     add_exit_signatures(a.catalog, e, c.signatures);
     c.process_died = says_process_died(e);
     // Iteration reports are the job's heartbeat: failure-indicating only when a fault signature

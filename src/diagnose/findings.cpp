@@ -68,6 +68,19 @@ void list_nodes(const Analysis& a, std::size_t top_nodes, Diagnosis& d) {
   }
 }
 
+EventFinding finding_of(const Analysis& a, const Candidate& c, EventRole role) {
+  EventFinding f;
+  f.event_id = parse::to_hex(c.event->id);
+  f.template_text = c.event->text;
+  f.role = role;
+  f.score = std::round(c.score * 1000) / 1000;
+  f.level = level_name(c.event->level);
+  f.nodes = nodes_of(*c.event, a.scan);
+  f.count = c.event->count;
+  f.first = cite(c.event->first, c.event->first_text, a.scan);
+  return f;
+}
+
 // One event per statement: the lines that frame or restate it (a wrapper, a stack-trace header,
 // a launcher's summary) are its related events. A statement is listed at the rank of its
 // strongest line, as root when any of its lines is. Every root event; symptoms only when their
@@ -100,17 +113,12 @@ void list_events(const Analysis& a, std::size_t max_events, Diagnosis& d) {
       if (fault < a.options.listed_symptom_fault || symptoms >= a.options.max_symptoms_listed) continue;
       ++symptoms;
     }
-    EventFinding f;
-    f.event_id = parse::to_hex(c.event->id);
-    f.template_text = c.event->text;
-    f.role = role;
+    EventFinding f = finding_of(a, c, role);
     f.score = std::round(score * 1000) / 1000;
-    f.level = level_name(c.event->level);
-    f.nodes = nodes_of(*c.event, a.scan);
-    f.count = c.event->count;
-    f.first = cite(c.event->first, c.event->first_text, a.scan);
     for (auto m : members[r]) {
-      if (m != r) f.related.push_back(parse::to_hex(candidates[m].event->id));
+      if (m == r) continue;
+      f.related.push_back(parse::to_hex(candidates[m].event->id));
+      d.related_events.push_back(finding_of(a, candidates[m], candidates[m].role));
     }
     d.events.push_back(std::move(f));
   }

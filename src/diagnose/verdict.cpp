@@ -28,6 +28,32 @@ struct Tally {
   std::string exception;  // class of the uncaught exception the root evidence is, if any
 };
 
+bool in_subtree(const std::string& category, const std::string& root) {
+  return category == root || category.starts_with(root + "/");
+}
+
+// A cause with evidence of its own takes over the evidence of its consequences: the CUDA error of
+// a process whose GPU reported an Xid is the Xid's doing (catalogue 'explains').
+void explain_consequences(const CategoryCatalog& catalog, Tally& t) {
+  for (const auto& [cause, consequence] : catalog.explanations()) {
+    std::string strongest;
+    double best = 0;
+    for (const auto& [category, score] : t.score) {
+      if (in_subtree(category, cause) && score > best && t.evidenced.contains(category)) {
+        strongest = category;
+        best = score;
+      }
+    }
+    if (strongest.empty()) continue;
+    for (auto& [category, score] : t.score) {
+      if (!in_subtree(category, consequence) || score <= 0 || in_subtree(category, cause)) continue;
+      t.score[strongest] += score;
+      t.evidence[strongest].push_back(fmt::format("{} evidence explained by {}", category, strongest));
+      score = 0;
+    }
+  }
+}
+
 // Signature votes: the strongest event speaks for a category; more events add less and less.
 void tally_signatures(const Analysis& a, Tally& t) {
   std::map<std::string, std::vector<double>> votes;
@@ -35,7 +61,9 @@ void tally_signatures(const Analysis& a, Tally& t) {
     if (c.framing) continue;
     double role = c.role == EventRole::root ? a.options.root_vote : a.options.symptom_vote;
     if (c.event->stage_info.process_end == ProcessEnd::exit_report) role *= a.options.reported_vote;
-    if (&c == a.onset) role *= a.options.onset_vote;
+    // The onset names the cause, unless a slowdown began before it (a straggler's job ends in
+    // timeouts and a time limit that only follow from it).
+    if (&c == a.onset && !a.features.iteration_slowdown) role *= a.options.onset_vote;
     for (const auto& m : c.signatures) {
       votes[m.category].push_back(c.score * m.weight * role);
       t.evidenced.insert(m.category);
@@ -58,6 +86,7 @@ void tally_signatures(const Analysis& a, Tally& t) {
     auto inherited = t.score.find(general);
     if (own != t.score.end() && inherited != t.score.end()) own->second += inherited->second;
   }
+  explain_consequences(a.catalog, t);
 }
 
 // The uncaught exception among the root evidence that no signature explains: the fallback that
@@ -88,12 +117,13 @@ bool timeout_outside_training(const Analysis& a, const Diagnosis& d) {
 
 void tally_features(const Analysis& a, const Diagnosis& d, Tally& t) {
   const auto& f = a.features;
-  const auto add = [&](bool on, JobFeature feature, const std::string& why) {
+  // `factor`: a slowdown is the onset of what follows it and counts as the onset does.
+  const auto add = [&](bool on, JobFeature feature, const std::string& why, double factor = 1.0) {
     if (!on) return;
     for (const auto& [category, weight] : a.catalog.feature(feature)) {
       // "No root text" only sharpens what something else speaks for (timeouts, a stall).
       if (feature == JobFeature::no_root_text && !t.evidenced.contains(category)) continue;
-      t.score[category] += weight;
+      t.score[category] += weight * factor;
       t.evidence[category].push_back(why);
       if (feature != JobFeature::no_root_text) t.evidenced.insert(category);
     }
@@ -119,7 +149,8 @@ void tally_features(const Analysis& a, const Diagnosis& d, Tally& t) {
   add(f.iteration_stall && !root_has_text && !silent, JobFeature::iteration_stall,
       "every node stopped reporting iterations at the same one");
   add(f.iteration_slowdown, JobFeature::iteration_slowdown,
-      fmt::format("node {}'s iterations took markedly longer than the others'", a.scan.nodes[f.slow_node].id));
+      fmt::format("node {}'s iterations took markedly longer than the others'", a.scan.nodes[f.slow_node].id),
+      a.options.onset_vote);
   add(!root_has_text && !silent, JobFeature::no_root_text, "no error text with a known fault signature precedes the symptoms");
   if (exception != nullptr) {
     const auto& e = *exception->event;
@@ -173,10 +204,6 @@ Answer descend(const Tally& t, double descend_share) {
     answer.lead = std::min(answer.lead, lead);
   }
   return answer;
-}
-
-bool in_subtree(const std::string& category, const std::string& root) {
-  return category == root || category.starts_with(root + "/");
 }
 
 // What the answer rests on (see Verdict::basis): first-hand signatures on root lines, else a

@@ -14,6 +14,18 @@ Json citation(const diagnose::Citation& c) {
   return {{"node", c.node}, {"file", c.file}, {"line", c.line}, {"text", c.text}};
 }
 
+Json event_json(const diagnose::EventFinding& e) {
+  return {{"event_id", e.event_id},
+          {"template", e.template_text},
+          {"role", diagnose::to_string(e.role)},
+          {"score", e.score},
+          {"level", e.level},
+          {"nodes", e.nodes},
+          {"count", e.count},
+          {"first", citation(e.first)},
+          {"related", e.related}};
+}
+
 std::string ranks_text(const std::vector<long>& ranks) {
   if (ranks.empty()) return "";
   std::string out = ranks.size() == 1 ? " (rank " : " (ranks ";
@@ -61,16 +73,13 @@ Json to_json(const diagnose::Diagnosis& d) {
     nodes.push_back({{"node", n.node}, {"ranks", n.ranks}, {"score", std::round(n.score * 1000) / 1000}, {"events", n.events}});
   }
   Json events = Json::array();
-  for (const auto& e : d.events) {
-    events.push_back({{"event_id", e.event_id},
-                      {"template", e.template_text},
-                      {"role", diagnose::to_string(e.role)},
-                      {"score", e.score},
-                      {"level", e.level},
-                      {"nodes", e.nodes},
-                      {"count", e.count},
-                      {"first", citation(e.first)},
-                      {"related", e.related}});
+  for (const auto& e : d.events) events.push_back(event_json(e));
+  Json related = Json::array();
+  for (const auto& e : d.related_events) {
+    Json r = event_json(e);
+    r.erase("related");
+    r.erase("score");
+    related.push_back(std::move(r));
   }
   Json params = Json::array();
   for (const auto& p : d.parameters) params.push_back({{"type", p.type}, {"value", p.value}, {"node", p.node}});
@@ -101,6 +110,7 @@ Json to_json(const diagnose::Diagnosis& d) {
           {"stage", d.stage ? Json{{"name", diagnose::to_string(*d.stage)}} : Json(nullptr)},
           {"iteration", {{"last_completed", optional_int(d.last_completed)}, {"failed_at", optional_int(d.failed_at)}}},
           {"events", events},
+          {"related_events", related},
           {"parameters", params},
           {"iteration_anomalies", anomalies},
           {"inputs", {{"files", d.inputs.files.size()}, {"nodes", d.inputs.nodes.size()}, {"lines", to_json(d.inputs.total)}}},

@@ -63,12 +63,19 @@ class CategoryCatalog {
   // signs plus its own (RoCE faults print NCCL's IB-verbs errors too), so when its own signs are
   // present it inherits the general category's evidence.
   [[nodiscard]] std::vector<std::pair<std::string, std::string>> refinements() const;
+  // (cause, consequence) pairs: when the cause (or a category under it) has evidence of its own,
+  // the consequence's evidence (a category under it) is its doing — a GPU's Xid explains the CUDA
+  // error of the process using that GPU.
+  [[nodiscard]] std::vector<std::pair<std::string, std::string>> explanations() const;
   // Every category, inner nodes included, in catalogue order.
   [[nodiscard]] std::vector<std::string> categories() const;
   [[nodiscard]] bool contains(std::string_view category) const;
   // The stage a failure of this category happens in by its nature (its own or the nearest
   // ancestor's declaration), nullopt when its kind says nothing about when.
   [[nodiscard]] std::optional<Stage> stage(std::string_view category) const;
+  // The category's signs are values in the job's own progress reports (printed at INFO level: a
+  // NaN loss), so its signatures count on informational lines too.
+  [[nodiscard]] bool in_reports(std::string_view category) const;
   // One sentence on what the category means ("" when the catalogue says nothing).
   [[nodiscard]] std::string about(std::string_view category) const;
   // The parent path ("hardware/gpu" for "hardware/gpu/ecc"; "" for a root).

@@ -92,6 +92,9 @@ struct Diagnosis {
   std::optional<Stage> stage;
   std::optional<long> last_completed, failed_at;
   std::vector<EventFinding> events;       // ranked
+  // The events listed as `related` of the events above (framing, restatements, quoted code), each
+  // once, with its template and first line, so a reader can expand an event to its block.
+  std::vector<EventFinding> related_events;
   // The earliest root evidence: where and when the failure first shows (the summary cites it).
   std::optional<Citation> first_evidence;
   std::vector<ParameterFinding> parameters;
