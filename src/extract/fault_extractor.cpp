@@ -63,23 +63,6 @@ bool is_type_label(std::string_view text) {
   return true;
 }
 
-// "Uncaught exception:": a message that is one label ending in a colon announces details printed
-// on the lines after it (a stack trace); by itself it states no fault. ("… due to : Unable to
-// create executor … in awaitResult:" says more than a label.)
-bool is_header(std::string_view text) {
-  while (!text.empty() && is_space(text.back())) text.remove_suffix(1);
-  return text.size() > 1 && text.back() == ':' && is_word_char(text[text.size() - 2]) &&
-         text.find(':') == text.size() - 1;
-}
-
-// The text after a field's separator ("status:failed" -> "failed"), or "" when none.
-std::string_view field_value(std::string_view field) {
-  const auto is = field.find(" is ");
-  const auto sep = field.find_first_of(":=");
-  if (is != std::string_view::npos && (sep == std::string_view::npos || is < sep)) return field.substr(is + 4);
-  return sep == std::string_view::npos ? std::string_view{} : field.substr(sep + 1);
-}
-
 std::size_t word_count(std::string_view text) {
   std::size_t n = 0;
   bool in = false;
@@ -89,22 +72,6 @@ std::size_t word_count(std::string_view text) {
     in = w;
   }
   return n;
-}
-
-// How many earlier candidates a line is checked against for quoting one.
-constexpr std::size_t kRecentMessages = 16;
-
-// The part of a message another line would quote: without the punctuation and space around it
-// ("create job failed!" -> "create job failed"); "" when it is too short (under two words or
-// twelve characters) to tell a quotation from a shared phrase.
-std::string_view trim_punctuation(std::string_view text) {
-  while (!text.empty() && !is_word_char(text.front())) text.remove_prefix(1);
-  while (!text.empty() && !is_word_char(text.back())) text.remove_suffix(1);
-  return text;
-}
-std::string_view quotable(std::string_view text) {
-  text = trim_punctuation(text);
-  return text.size() >= 12 && word_count(text) >= 2 ? text : std::string_view{};
 }
 
 }  // namespace
@@ -165,17 +132,11 @@ Finding FaultExtractor::describe(const ExtractLine& line) const {
     spans.emplace_back(b, b + p.size());
   }
   f.parameters = typer_.find(c);
-  // A field whose value states a fault ("status:failed", "retCode is empty") is text to describe,
-  // not a parameter.
-  std::erase_if(f.parameters, [&](const TypedParameter& p) {
-    return p.type == "key_value" && lexicon_.score(field_value(p.text)) > 0;
-  });
   for (const auto& p : f.parameters) {
     // The value, with a wrapper glued before it (DatanodeInfoWithStorage[...]) but not its key.
     std::size_t b = p.value_begin;
     if (p.match_begin < b && !p.fip_with_key && p.type != "key_value") b = p.match_begin;
     whole.emplace_back(p.match_begin, p.match_end);
-    if (p.type == "identifier") continue;  // a code name reads as text in the description
     spans.emplace_back(b, p.value_begin + p.value.size());
   }
   std::sort(spans.begin(), spans.end());
@@ -190,20 +151,6 @@ Finding FaultExtractor::describe(const ExtractLine& line) const {
   }
   std::sort(cuts.begin(), cuts.end(), [](const auto& a, const auto& b) {
     return a.first != b.first ? a.first < b.first : a.second.size() > b.second.size();
-  });
-  // A quoted payload (reason='…', IndexError('…')) is one message: inside it only sentence
-  // separators cut, and its first clause is no parenthetical detail.
-  std::vector<Span> payloads;
-  for (const auto& [pos, sep] : cuts) {
-    if (!lexicon_.is_payload_opener(sep) || inside(payloads, pos)) continue;
-    const char quote = sep.back();
-    const std::size_t b = pos + sep.size();
-    std::size_t e = c.find(quote, b);
-    while (e != std::string_view::npos && e + 1 < c.size() && is_word_char(c[e + 1])) e = c.find(quote, e + 1);
-    payloads.emplace_back(b, e == std::string_view::npos ? c.size() : e);
-  }
-  std::erase_if(cuts, [&](const auto& cut) {
-    return inside(payloads, cut.first) && !lexicon_.is_sentence_separator(cut.second);
   });
   std::vector<Clause> clauses;
   std::size_t start = 0;
@@ -222,7 +169,7 @@ Finding FaultExtractor::describe(const ExtractLine& line) const {
     std::size_t b = start, e = end;
     while (b < e && !is_word_char(c[b]) && c[b] != '/' && c[b] != '[') ++b;
     while (e > b && is_space(c[e - 1])) --e;
-    const bool parenthetical = depth_at(b) > 0 && !lexicon_.is_payload_opener(before);
+    const bool parenthetical = depth_at(b) > 0;
     if (e > b) clauses.push_back(Clause{b, e, before, parenthetical, 0});
   };
   for (const auto& [pos, sep] : cuts) {
@@ -234,7 +181,7 @@ Finding FaultExtractor::describe(const ExtractLine& line) const {
   push(c.size());
   if (clauses.empty()) return f;
 
-  // Raw weight of each clause: its fault words plus the values that state a fault (HTTP 503).
+  // Raw weight of each clause: its fault words.
   // A clause made only of parameters ("exitCode: 10", "exception.id: vdc") is no description.
   std::vector<double> raw(clauses.size());
   std::vector<bool> params_only(clauses.size());
@@ -243,9 +190,6 @@ Finding FaultExtractor::describe(const ExtractLine& line) const {
     const auto& cl = clauses[i];
     const auto text = c.substr(cl.begin, cl.end - cl.begin);
     raw[i] = clause_weight(text);
-    for (const auto& p : f.parameters) {
-      if (p.begin >= cl.begin && p.end <= cl.end) raw[i] += p.fault_weight;
-    }
     // Covered when parameters and the punctuation between them ("[url=/x]") fill it.
     std::size_t covered = cl.begin;
     for (bool moved = true; moved && covered < cl.end;) {
@@ -275,63 +219,42 @@ Finding FaultExtractor::describe(const ExtractLine& line) const {
     }
   }
 
-  // Score clauses. A clause ending in a cause marker, a label ("error: …") and an exception
-  // class opening the message ("ServiceException: …") hand their weight on: to the next prose
-  // clause that names a fault, or to the last prose clause when none does. Parameters and class
-  // names in between pass the hand-over on.
-  // The clause that receives a hand-over keeps the position of the clause that started it: a
-  // root cause deep in a chain ("Cause: … reason='…'") is the headline the chain points to.
+  // Score clauses. A clause ending in a cause marker and a label ("error: …") hand their weight
+  // on: to the next prose clause that names a fault, or to the last prose clause when none does.
+  // Parameters and class names in between pass the hand-over on.
   double best = -1e9;
   std::size_t chosen = 0;
   double carry = 0;
-  std::size_t carry_from = 0;
-  auto hand_over = [&](double weight, std::size_t from) {
-    if (carry <= 0) carry_from = from;
-    carry = std::max(carry, weight);
-  };
+  auto hand_over = [&](double weight) { carry = std::max(carry, weight); };
   for (std::size_t i = 0; i < clauses.size(); ++i) {
     auto& cl = clauses[i];
     const auto text = c.substr(cl.begin, cl.end - cl.begin);
     double s = raw[i];
-    std::size_t position = i;
     if (params_only[i]) {
       cl.score = -1e6;
       continue;
     }
     if (type_label[i]) {
       s *= kTypeLabelFactor;
-      if (i == 0 && clauses.size() > 1) hand_over(raw[i] + kCauseBonus, i);
     } else if (carry > 0 && (raw[i] > 0 || i == last_prose)) {
       s += carry;
-      position = carry_from;
       carry = 0;
     }
     for (const auto& m : lexicon_.cause_markers()) {
       if (ends_with_marker(text, m)) {
-        hand_over(kCauseBonus, position);
+        hand_over(kCauseBonus);
         break;
-      }
-    }
-    // "reader request … failed, read line timed-out": a clause ending in a bare verdict hands
-    // over to the fault clause right after it, which says why.
-    if (i + 1 < clauses.size() && clauses[i + 1].separator_before == ", " && raw[i + 1] > 0 &&
-        !params_only[i + 1] && !clauses[i + 1].parenthetical) {
-      for (const auto& m : lexicon_.verdict_markers()) {
-        if (ends_with_marker(text, m)) {
-          hand_over(kCauseBonus, position);
-          break;
-        }
       }
     }
     for (const auto& m : lexicon_.label_markers()) {
       if (text.size() == m.size() && ends_with_marker(text, m)) {
-        hand_over(s + kCauseBonus, position);  // the label's own weight passes on
+        hand_over(s + kCauseBonus);  // the label's own weight passes on
         s = 0;
         break;
       }
     }
     if (cl.parenthetical) s *= kParentheticalFactor;
-    s -= kPositionPenalty * static_cast<double>(position);
+    s -= kPositionPenalty * static_cast<double>(i);
     cl.score = s;
     if (s > best) {
       best = s;
@@ -360,23 +283,17 @@ Finding FaultExtractor::describe(const ExtractLine& line) const {
   if (rb < ce) runs.emplace_back(rb, ce);
   Span desc{cb, cb};
   double best_run = -1e9;
-  std::size_t first_words = runs.size();  // first run with words
-  for (std::size_t i = 0; i < runs.size(); ++i) {
-    const auto& r = runs[i];
+  for (const auto& r : runs) {
     const auto text = c.substr(r.first, r.second - r.first);
     if (!std::any_of(text.begin(), text.end(), is_alpha)) continue;
-    if (first_words == runs.size()) first_words = i;
     const double s = lexicon_.score(text);
     if (s > best_run) {
       best_run = s;
       desc = r;
     }
   }
-  // "Got completion from peer <*> with error": the fault words follow the subject; the
-  // description runs from the clause's first words through them (parameters included).
-  if (first_words < runs.size() && runs[first_words].first < desc.first) desc.first = runs[first_words].first;
 
-  // Trim punctuation and stop words at both ends.
+  // Trim punctuation at both ends and stop words at the end.
   auto trim = [&](Span& d) {
     bool changed = true;
     while (changed && d.second > d.first) {
@@ -394,46 +311,10 @@ Finding FaultExtractor::describe(const ExtractLine& line) const {
       if (w > d.first && w < d.second && lexicon_.is_trailing_stop_word(c.substr(w, d.second - w))) {
         d.second = w;
         changed = true;
-        continue;
-      }
-      std::size_t v = d.first;
-      while (v < d.second && is_word_char(c[v])) ++v;
-      if (v < d.second && v > d.first && lexicon_.is_leading_stop_word(c.substr(d.first, v - d.first))) {
-        d.first = v;
-        changed = true;
       }
     }
   };
   trim(desc);
-  // "… thrown in awaitResult": a code name ending the description is its parameter, not its text.
-  for (const auto& p : f.parameters) {
-    if (p.type == "identifier" && p.end == desc.second && p.begin > desc.first) {
-      Span cut{desc.first, p.begin};
-      trim(cut);
-      if (cut.second > cut.first) desc = cut;
-    }
-  }
-  // "Container killed on request. Exit code is 137": a short sentence right after a whole-clause
-  // description that states more of the fault belongs to it.
-  if (desc.second >= ce - 1 && chosen + 1 < clauses.size() && clauses[chosen + 1].separator_before == ". ") {
-    const auto& next = clauses[chosen + 1];
-    const auto text = c.substr(next.begin, next.end - next.begin);
-    if (!next.parenthetical && word_count(text) <= 6 && lexicon_.score(text) > 0) {
-      Span ext{desc.first, next.end};
-      trim(ext);
-      desc = ext;
-    }
-  }
-  // "ResponseEntity return httpCode is 404": when only a value states the fault, that value with
-  // its key is the description.
-  if (lexicon_.score(c.substr(desc.first, desc.second - desc.first)) <= 0) {
-    for (const auto& p : f.parameters) {
-      if (p.fault_weight > 0 && p.begin >= clauses[chosen].begin && p.end <= ce) {
-        desc = {p.begin, p.end};
-        break;
-      }
-    }
-  }
   f.description_begin = desc.first;
   f.description_end = desc.second;
   f.description = std::string(c.substr(desc.first, desc.second - desc.first));
@@ -446,24 +327,16 @@ Finding FaultExtractor::describe(const ExtractLine& line) const {
     while (k + 1 < clauses.size() && clauses[k + 1].begin <= pos) ++k;
     return k;
   };
-  // A description inside a quoted payload (reason='…') takes its FIP from the payload: the
-  // fields around the quote describe the wrapper.
-  const auto payload = std::find_if(payloads.begin(), payloads.end(), [&](const Span& s) {
-    return s.first <= clauses[chosen].begin && clauses[chosen].begin < s.second;
-  });
   double best_fip = -1e9;
   const TypedParameter* fip = nullptr;
   for (const auto& p : f.parameters) {
     if (p.fip_priority < 3) continue;
     const bool entity = p.fip_priority >= 7;
     const std::size_t k = clause_of(p.begin);
-    if (p.begin >= desc.first && p.end <= desc.second && !entity) continue;  // part of the FID
-    if (payload != payloads.end() && (p.begin < payload->first || p.end > payload->second)) continue;
     double s = p.fip_priority;
     if (p.begin >= desc.second || k >= chosen) {
       if (k > chosen + 2) continue;
       if (clauses[k].parenthetical && !entity) continue;
-      s -= 0.5 * static_cast<double>(k > chosen ? k - chosen : 0);
     } else {
       if (!entity) continue;
       s -= 1.0;
@@ -473,42 +346,7 @@ Finding FaultExtractor::describe(const ExtractLine& line) const {
       fip = &p;
     }
   }
-  if (fip != nullptr) {
-    // A value its code-style key names is shown with the key ("taskId is 42", "url is /x").
-    const std::size_t key = fip->text == fip->value ? typer_.field_key_before(c, fip->begin) : std::string_view::npos;
-    std::size_t fb = key == std::string_view::npos ? fip->begin : key;
-    std::size_t fe = fip->end;
-    if (fip->type == "key_value") {
-      // A field heads a list of fields: "param name:name, value:value" names one subject. One
-      // word opening the field's clause qualifies a plain-word key ("param name", "user id"; a
-      // code-style key such as taskId needs none), and the clauses after it that are fields too
-      // (not request context) join it.
-      const std::size_t k = clause_of(fb);
-      const auto head = c.substr(clauses[k].begin, fb - clauses[k].begin);
-      std::size_t key_end = fb;
-      while (key_end < c.size() && c[key_end] >= 'a' && c[key_end] <= 'z') ++key_end;
-      const bool plain_key = key_end > fb && (key_end == c.size() || !is_word_char(c[key_end]));
-      if (plain_key && !head.empty() && head.back() == ' ' && word_count(head) == 1 &&
-          std::all_of(head.begin(), head.end() - 1, is_alpha)) {
-        fb = clauses[k].begin;
-      }
-      for (std::size_t j = k + 1; j < clauses.size() && j <= k + 3; ++j) {
-        const auto& cl = clauses[j];
-        if ((cl.separator_before != ", " && cl.separator_before != ",") || cl.parenthetical || !params_only[j]) break;
-        std::size_t last = 0;
-        bool fields = true;
-        for (const auto& p : f.parameters) {
-          if (p.end <= cl.begin || p.begin >= cl.end) continue;
-          fields = fields && p.type == "key_value" && p.fip_priority >= 3;
-          last = p.end;
-        }
-        if (!fields || last == 0) break;
-        fe = last;
-      }
-      if (fe > fip->end && c[fe - 1] == '.') --fe;  // a sentence's full stop
-    }
-    f.fip = std::string(c.substr(fb, fe - fb));
-  }
+  if (fip != nullptr) f.fip = fip->text;
   return f;
 }
 
@@ -524,22 +362,13 @@ std::vector<Finding> FaultExtractor::extract(std::span<const ExtractLine> lines,
   }
   std::vector<Finding> out;
   std::unordered_map<parse::TemplateId, std::size_t> first;  // template -> index in out
-  std::vector<std::string_view> recent;  // messages of the last candidates, to find wrappers quoting them
   bool onset_seen = top_level < format::Level::error;  // no onset bonus below error level
   for (std::size_t i = 0; i < lines.size(); ++i) {
     const auto& l = lines[i];
     const auto k = key(l);
     double s = coarse_score(l);
     s += options.rarity_bonus / (1.0 + std::log2(static_cast<double>(counts[k])));
-    if (l.level == top_level && top_level >= format::Level::warn) s += options.top_level_bonus;
     if (s < options.keep_threshold) continue;
-    // Background specificity ranks candidates; it does not make a line a candidate.
-    if (options.template_sets != nullptr && options.sets > 1) {
-      const auto it = options.template_sets->find(k);
-      const double df = it == options.template_sets->end() ? 0.0 : it->second;
-      const double n = options.sets;
-      s += options.background_weight * std::log((1.0 + n) / (1.0 + df)) / std::log(1.0 + n);
-    }
     if (options.one_per_template) {
       if (auto it = first.find(k); it != first.end()) {
         ++out[it->second].occurrences;
@@ -549,34 +378,13 @@ std::vector<Finding> FaultExtractor::extract(std::span<const ExtractLine> lines,
     }
     Finding f = describe(l);
     f.index = i;
-    // A line that names only exception classes ("ServiceException: exception.id: vdc;") states
-    // no fault of its own: it wraps one told elsewhere. So does a line that quotes the message of
-    // a candidate just before it ("cannot start worker, cause: open socket failed" after "open
-    // socket failed!"). Their fault words do not rank them, and they are not the onset of a cascade.
-    const auto own = trim_punctuation(l.content);
-    const bool quotes_earlier = std::any_of(recent.begin(), recent.end(), [&](std::string_view m) {
-      // After words of its own: a line that only goes on after the message is a variant of it.
-      return own.find(m, 1) != std::string_view::npos;
-    });
-    const bool wrapper_only =
-        f.description.empty() || is_type_label(f.description) || is_header(l.content) || quotes_earlier;
-    // Only a line that states a fault of its own is a message a later line can wrap.
-    if (const auto m = quotable(l.content); !m.empty() && !wrapper_only) {
-      if (recent.size() == kRecentMessages) recent.erase(recent.begin());
-      recent.push_back(m);
-    }
-    s += wrapper_only ? -lexicon_.score(l.content) : lexicon_.diminishing_score(l.content) - lexicon_.score(l.content);
     if (!onset_seen && l.level == top_level) {
-      if (!wrapper_only) s += options.onset_bonus;
+      s += options.onset_bonus;
       onset_seen = true;
     }
     int best_priority = 0;
     for (const auto& p : f.parameters) best_priority = std::max(best_priority, p.fip_priority);
     f.score = s + options.entity_bonus * (f.fip.empty() ? 0.0 : best_priority / 10.0);
-    // A value that states the fault ("httpCode is 503") weighs like the fault words it replaces.
-    for (const auto& p : f.parameters) {
-      if (p.begin >= f.description_begin && p.end <= f.description_end) f.score += p.fault_weight;
-    }
     if (!options.one_per_template) f.occurrences = counts[k];
     out.push_back(std::move(f));
   }

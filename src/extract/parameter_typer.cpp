@@ -21,8 +21,6 @@ struct ParameterTyper::Impl {
     int fip_priority = 0;
     bool fip_with_key = false;
     bool generic = false;  // key=value, number: yield to any specific type they overlap
-    double fault_weight = 0;  // for a numeric value inside [fault_min, fault_max]
-    double fault_min = 0, fault_max = -1;
   };
   std::vector<Type> types;
   std::vector<std::string> names;
@@ -54,19 +52,6 @@ std::string expand_fields(std::string pattern, const std::string& key, const std
     }
   }
   return pattern;
-}
-
-// The numeric value of `v` ("404", "-9"), or nullopt.
-std::optional<double> number_of(std::string_view v) {
-  if (v.empty() || v.size() > 18) return std::nullopt;
-  double x = 0;
-  std::size_t i = v.front() == '-' ? 1 : 0;
-  if (i == v.size()) return std::nullopt;
-  for (; i < v.size(); ++i) {
-    if (v[i] < '0' || v[i] > '9') return std::nullopt;
-    x = x * 10 + (v[i] - '0');
-  }
-  return v.front() == '-' ? -x : x;
 }
 
 }  // namespace
@@ -104,11 +89,6 @@ ParameterTyper::ParameterTyper(std::string_view json) : impl_(std::make_unique<I
       type.fip_priority = t.value("fip_priority", 0);
       type.fip_with_key = t.value("fip_text", std::string("value")) == "text";
       type.generic = t.value("generic", false);
-      if (t.contains("fault_range")) {
-        type.fault_min = t.at("fault_range").at(0).get<double>();
-        type.fault_max = t.at("fault_range").at(1).get<double>();
-        type.fault_weight = t.value("fault_weight", 0.0);
-      }
       std::vector<std::string> examples;
       if (t.contains("examples")) {
         for (const auto& e : t.at("examples")) examples.push_back(e.get<std::string>());
@@ -192,10 +172,6 @@ std::vector<TypedParameter> ParameterTyper::find(std::string_view text) const {
     p.value = std::string(text.substr(c.value_begin, c.value_end - c.value_begin));
     p.fip_priority = t.fip_priority;
     p.fip_with_key = t.fip_with_key;
-    if (t.fault_weight != 0) {
-      const auto x = number_of(p.value);
-      if (x && *x >= t.fault_min && *x <= t.fault_max) p.fault_weight = t.fault_weight;
-    }
     if (t.fip_with_key) {
       p.begin = c.begin;
       p.end = c.end;

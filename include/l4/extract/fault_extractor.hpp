@@ -19,7 +19,6 @@
 #include <cstdint>
 #include <span>
 #include <string_view>
-#include <unordered_map>
 #include <vector>
 
 #include "l4/extract/extract_line.hpp"
@@ -33,19 +32,11 @@ struct ExtractOptions {
   std::size_t top = 0;            // keep at most this many findings (0 = all)
   double keep_threshold = 2.5;    // coarse score a line needs to be a candidate
   double rarity_bonus = 1.5;      // added for a template seen once, decaying with its count
-  double top_level_bonus = 1.0;   // added when the line has the highest severity in the set
   double entity_bonus = 1.0;      // times the best FIP type's fip_priority / 10
   // Added to the first candidate at the highest severity when that is error or above: the first
   // error of a cascade is its root; the errors after it are its consequences and wrappers.
   double onset_bonus = 3.0;
   bool one_per_template = true;   // report each template once (its first line)
-  // Optional background: in how many sets (jobs, sessions, files) of a larger collection each
-  // template occurs, and how many sets there are. A template found in most sets is routine
-  // (a wrapper every failure prints); one found in few is specific. Adds
-  // background_weight * ln((1 + sets) / (1 + sets_with_template)) / ln(1 + sets).
-  const std::unordered_map<parse::TemplateId, std::uint32_t>* template_sets = nullptr;
-  std::uint32_t sets = 0;
-  double background_weight = 2.0;
 };
 
 class FaultExtractor {

@@ -17,7 +17,6 @@ struct TypedParameter {
   std::size_t match_end = 0;    //   (DatanodeInfoWithStorage[...] for a bracketed value)
   int fip_priority = 0; // how strongly this type indicates the fault's subject (higher first)
   bool fip_with_key = false;  // the FIP shows `text` (key and value) rather than `value`
-  double fault_weight = 0;    // > 0 when the value states a fault by itself (HTTP status 503)
 };
 
 }  // namespace l4::extract

@@ -183,9 +183,3 @@ TEST_CASE("fields: code-style keys with ':', '=' or ' is ', error codes, request
   CHECK(typer().field_key_before(line, line.find("/v2")) == line.find("url is"));
   CHECK(typer().field_key_before(line, line.find("next")) == std::string_view::npos);
 }
-
-TEST_CASE("an HTTP error status states a fault; a success status does not", "[extract][typer]") {
-  CHECK(find_type("httpCode is 404", "http_status")->fault_weight > 0);
-  CHECK(find_type("Response status code is 503, expected is 200", "http_status")->fault_weight > 0);
-  CHECK(find_type("status code: 200", "http_status")->fault_weight == 0);
-}
