@@ -2,16 +2,15 @@
 // FaultExtractor: LoFI's two stages (ISSRE'24) made deterministic, for one set of parsed lines
 // (a job, a node or a session).
 //  1. Coarse filter: every line gets a score from the fault lexicon and its level, plus a bonus
-//     when its template is rare in the set and when it has the highest severity present; lines
-//     at or above Options::keep_threshold are fault-indicating candidates.
-//  2. Fine extraction on the candidates: the message is cut into clauses; the clause with the
-//     most fault weight (or the one a cause marker such as "due to :" points to) gives the
-//     description — its constant words up to the first parameter, trailing stop words trimmed.
-//     Parameters are the template's parameters and the entities ParameterTyper finds; the one
-//     whose type indicates the fault best is the FIP.
-// Findings are ranked by score (coarse score, rarity, severity, the first error's onset bonus,
-// the entity named, values that state a fault); by default one finding per template (the first
-// occurrence).
+//     when its template is rare in the set; lines at or above ExtractOptions::keep_threshold are
+//     fault-indicating candidates.
+//  2. Fine extraction on the candidates, in named steps (src/extract/description.hpp): locate
+//     the parameters (the template's and the typed entities), split the message into clauses at
+//     its own separators, score the clauses (fault words, hand-over from labels and cause markers,
+//     position, nesting), pick the clause and its words (the description), pick the parameter
+//     the description is about (the FIP).
+// Findings are ranked by score (coarse score, rarity, the first error's onset bonus, the entity
+// named); by default one finding per template (the first occurrence).
 //
 //   l4::extract::FaultExtractor ex;                 // embedded lexicon and types
 //   auto findings = ex.extract(lines, {.top = 5});
@@ -60,9 +59,6 @@ class FaultExtractor {
   [[nodiscard]] const ParameterTyper& typer() const { return typer_; }
 
  private:
-  // Fault weight of one clause: its distinct lexicon terms, field keys ("errorCode=") excluded.
-  [[nodiscard]] double clause_weight(std::string_view text) const;
-
   FaultLexicon lexicon_;
   ParameterTyper typer_;
 };
