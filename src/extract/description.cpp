@@ -111,11 +111,6 @@ std::size_t clause_of(const std::vector<Clause>& clauses, std::size_t pos) {
   return k;
 }
 
-// Candidates and entities are the types that may be a FIP at all, and that may be one from
-// before the description or from inside parentheses.
-constexpr int kCandidatePriority = 3;
-constexpr int kEntityPriority = 7;
-
 }  // namespace
 
 ParameterLayout locate_parameters(std::string_view content, std::span<const std::string_view> template_parameters,
@@ -305,8 +300,8 @@ std::size_t pick_parameter(std::span<const TypedParameter> typed, const std::vec
   std::size_t fip = typed.size();
   for (std::size_t i = 0; i < typed.size(); ++i) {
     const auto& p = typed[i];
-    if (p.fip_priority < kCandidatePriority) continue;
-    const bool entity = p.fip_priority >= kEntityPriority;
+    if (p.role == ParameterRole::none) continue;
+    const bool entity = p.role == ParameterRole::entity;
     const std::size_t k = clause_of(clauses, p.begin);
     double s = p.fip_priority;
     if (p.begin >= description.end || k >= chosen) {

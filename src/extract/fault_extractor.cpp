@@ -81,7 +81,9 @@ std::vector<Finding> FaultExtractor::extract(std::span<const ExtractLine> lines,
       onset_seen = true;
     }
     int best_priority = 0;
-    for (const auto& p : f.parameters) best_priority = std::max(best_priority, p.fip_priority);
+    for (const auto& p : f.parameters) {
+      if (p.role != ParameterRole::none) best_priority = std::max(best_priority, p.fip_priority);
+    }
     f.score = s + options.entity_bonus * (f.fip.empty() ? 0.0 : best_priority / 10.0);
     if (!options.one_per_template) f.occurrences = counts[k];
     out.push_back(std::move(f));

@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cctype>
 #include <optional>
+#include <string>
 #include <utility>
 #include <nlohmann/json.hpp>
 
@@ -18,6 +19,7 @@ struct ParameterTyper::Impl {
     std::string name;
     std::unique_ptr<RE2> re;
     int groups = 0;
+    ParameterRole role = ParameterRole::none;
     int fip_priority = 0;
     bool fip_with_key = false;
     bool generic = false;  // key=value, number: yield to any specific type they overlap
@@ -54,6 +56,16 @@ std::string expand_fields(std::string pattern, const std::string& key, const std
   return pattern;
 }
 
+// The "role" of types[index]; absent means none.
+ParameterRole role_of(const nlohmann::json& type, std::size_t index) {
+  const auto role = type.value("role", std::string("none"));
+  if (role == "entity") return ParameterRole::entity;
+  if (role == "candidate") return ParameterRole::candidate;
+  if (role == "none") return ParameterRole::none;
+  throw InputError("parameter types: types[" + std::to_string(index) + "].role is '" + role +
+                   "' (expected entity, candidate or none)");
+}
+
 }  // namespace
 
 ParameterTyper::ParameterTyper(std::string_view json) : impl_(std::make_unique<Impl>()) {
@@ -86,6 +98,7 @@ ParameterTyper::ParameterTyper(std::string_view json) : impl_(std::make_unique<I
         throw InputError("parameter types: pattern of '" + type.name + "' does not compile: " + type.re->error());
       }
       type.groups = type.re->NumberOfCapturingGroups();
+      type.role = role_of(t, impl_->types.size());
       type.fip_priority = t.value("fip_priority", 0);
       type.fip_with_key = t.value("fip_text", std::string("value")) == "text";
       type.generic = t.value("generic", false);
@@ -170,8 +183,10 @@ std::vector<TypedParameter> ParameterTyper::find(std::string_view text) const {
     TypedParameter p;
     p.type = t.name;
     p.value = std::string(text.substr(c.value_begin, c.value_end - c.value_begin));
+    p.role = t.role;
     p.fip_priority = t.fip_priority;
     p.fip_with_key = t.fip_with_key;
+    p.generic = t.generic;
     if (t.fip_with_key) {
       p.begin = c.begin;
       p.end = c.end;
@@ -187,7 +202,9 @@ std::vector<TypedParameter> ParameterTyper::find(std::string_view text) const {
         return RE2::PartialMatch(re2::StringPiece(text.data() + from, to - from), *impl_->context_key);
       };
       const std::size_t key = field_key_before(text, c.begin);
-      if (context(c.begin, c.end) || (key != std::string_view::npos && context(key, c.begin))) p.fip_priority = 0;
+      if (context(c.begin, c.end) || (key != std::string_view::npos && context(key, c.begin))) {
+        p.role = ParameterRole::none;
+      }
     }
     p.value_begin = c.value_begin;
     p.match_begin = c.begin;
