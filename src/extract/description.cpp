@@ -146,29 +146,71 @@ ParameterLayout locate_parameters(std::string_view content, std::span<const std:
 
 std::vector<Clause> split_clauses(std::string_view content, const ParameterLayout& layout,
                                   const FaultLexicon& lexicon) {
+  // Bytes strictly inside a parameter: no separator, parenthesis or quote there counts.
+  std::vector<bool> masked(content.size() + 1, false);
+  for (const auto& a : layout.atoms) {
+    for (std::size_t i = a.begin + 1; i < a.end && i < masked.size(); ++i) masked[i] = true;
+  }
   std::vector<std::pair<std::size_t, std::string_view>> cuts;  // position, separator
   for (const auto& sep : lexicon.clause_separators()) {
     for (std::size_t pos = content.find(sep); pos != std::string_view::npos; pos = content.find(sep, pos + 1)) {
-      if (!inside(layout.atoms, pos) && !inside(layout.atoms, pos + sep.size() - 1)) cuts.emplace_back(pos, sep);
+      if (!masked[pos] && !masked[pos + sep.size() - 1]) cuts.emplace_back(pos, sep);
     }
   }
-  // At one position the longest separator wins.
-  std::sort(cuts.begin(), cuts.end(), [](const auto& a, const auto& b) {
+  // By position; at one position the longest separator wins.
+  const auto by_position = [](const auto& a, const auto& b) {
     return a.first != b.first ? a.first < b.first : a.second.size() > b.second.size();
+  };
+  std::sort(cuts.begin(), cuts.end(), by_position);
+  // Quoted messages: from the opener to the same quote mark not followed by a word character.
+  std::vector<Span> quotes;
+  for (const auto& [pos, sep] : cuts) {
+    if (!lexicon.is_quote_opener(sep) || inside(quotes, pos)) continue;
+    const char mark = sep.back();
+    const std::size_t b = pos + sep.size();
+    std::size_t e = content.find(mark, b);
+    while (e != std::string_view::npos && e + 1 < content.size() && is_word_char(content[e + 1])) {
+      e = content.find(mark, e + 1);
+    }
+    quotes.push_back({b, e == std::string_view::npos ? content.size() : e});
+  }
+  std::erase_if(cuts, [&](const auto& cut) {
+    return inside(quotes, cut.first) && !lexicon.is_sentence_separator(cut.second);
   });
+  // A quote ends its last clause.
+  for (const auto& q : quotes) {
+    if (q.end < content.size()) cuts.emplace_back(q.end, content.substr(q.end, 1));
+  }
+  std::sort(cuts.begin(), cuts.end(), by_position);
+  // Parenthesis depth before each byte, counted within its message (a quote starts at depth 0).
+  std::vector<int> depth(content.size() + 1, 0);
+  {
+    int outer = 0, level = 0;
+    auto quote = quotes.begin();
+    for (std::size_t i = 0; i < content.size(); ++i) {
+      if (quote != quotes.end() && i == quote->begin) std::swap(outer, level), level = 0;
+      if (quote != quotes.end() && i == quote->end) level = outer, ++quote;
+      depth[i] = level;
+      if (masked[i]) continue;
+      if (content[i] == '(') ++level;
+      if (content[i] == ')' && level > 0) --level;
+    }
+    depth[content.size()] = level;
+  }
+  auto message_of = [&](std::size_t pos) {
+    for (const auto& q : quotes) {
+      if (q.begin <= pos && pos < q.end) return q;
+    }
+    return Span{0, content.size()};
+  };
   std::vector<Clause> clauses;
-  int depth = 0;  // parenthesis depth outside parameters, up to `scanned`
-  std::size_t scanned = 0;
   auto push = [&](std::size_t start, std::size_t end, std::string_view before) {
     std::size_t b = start, e = end;
     while (b < e && !is_word_char(content[b]) && content[b] != '/' && content[b] != '[') ++b;
     while (e > b && is_space(content[e - 1])) --e;
-    for (; scanned < b; ++scanned) {
-      if (inside(layout.atoms, scanned)) continue;
-      if (content[scanned] == '(') ++depth;
-      if (content[scanned] == ')' && depth > 0) --depth;
-    }
-    if (e > b) clauses.push_back(Clause{.span = {b, e}, .separator_before = before, .parenthetical = depth > 0});
+    if (e <= b) return;
+    clauses.push_back(Clause{.span = {b, e}, .separator_before = before, .message = message_of(b),
+                             .parenthetical = depth[b] > 0});
   };
   std::size_t start = 0;
   std::string_view before;
@@ -302,6 +344,8 @@ std::size_t pick_parameter(std::span<const TypedParameter> typed, const std::vec
     const auto& p = typed[i];
     if (p.role == ParameterRole::none) continue;
     const bool entity = p.role == ParameterRole::entity;
+    const auto message = clauses[chosen].message;
+    if (p.begin < message.begin || p.end > message.end) continue;
     const std::size_t k = clause_of(clauses, p.begin);
     double s = p.fip_priority;
     if (p.begin >= description.end || k >= chosen) {

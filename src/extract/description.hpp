@@ -58,7 +58,8 @@ struct ParameterLayout {
 struct Clause {
   Span span;
   std::string_view separator_before;  // "" for the first clause
-  bool parenthetical = false;         // inside "( … )": details, not the headline
+  Span message;                       // the message it belongs to: the line, or a quote inside it
+  bool parenthetical = false;         // inside "( … )" of its message: details, not the headline
   bool params_only = false;           // only parameters and punctuation ("exitCode: 10", "[url=/x]")
   bool class_label = false;           // only exception class names ("java.net.ConnectException")
   double weight = 0;                  // its fault words (field keys excluded)
@@ -72,7 +73,9 @@ struct Clause {
                                                 std::span<const TypedParameter> typed);
 
 // `content` cut at the lexicon's clause separators that fall outside parameters; a clause's
-// leading punctuation and trailing space are trimmed, empty clauses dropped.
+// leading punctuation and trailing space are trimmed, empty clauses dropped. A quote opened by a
+// quote opener (reason='…', IndexError('…')) is a message of its own: only sentence separators
+// cut inside it, and parentheses nest from its start.
 [[nodiscard]] std::vector<Clause> split_clauses(std::string_view content, const ParameterLayout& layout,
                                                 const FaultLexicon& lexicon);
 
@@ -98,8 +101,9 @@ void score_clauses(std::string_view content, const ParameterLayout& layout, cons
 
 // The index in `typed` of the fault-indicating parameter, or typed.size() when none qualifies:
 // a candidate of the description's clause or of the `parameter_window` clauses after it (details
-// in parentheses only when they are entities), or an entity named before it; the highest
-// fip_priority wins, then the earliest.
+// in parentheses only when they are entities), or an entity named before it, inside the
+// description's message (a quote's parameters describe the quote; the fields around it, the
+// wrapper); the highest fip_priority wins, then the earliest.
 [[nodiscard]] std::size_t pick_parameter(std::span<const TypedParameter> typed, const std::vector<Clause>& clauses,
                                          std::size_t chosen, Span description, const Weights& weights);
 

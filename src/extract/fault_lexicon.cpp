@@ -94,6 +94,8 @@ FaultLexicon::FaultLexicon(std::string_view json) {
       }
     }
     clause_separators_ = string_list(doc, "clause_separators");
+    sentence_separators_ = string_list(doc, "sentence_separators");
+    quote_openers_ = string_list(doc, "quote_openers");
     cause_markers_ = string_list(doc, "cause_markers");
     for (auto& s : cause_markers_) s = lower(s);
     label_markers_ = string_list(doc, "label_markers");
@@ -155,6 +157,14 @@ double FaultLexicon::score(std::string_view text) const {
 void FaultLexicon::hits(std::string_view text, std::vector<TermHit>& out) const {
   out.clear();
   walk(text, [&](std::size_t t, std::size_t b, std::size_t e) { out.push_back(TermHit{t, b, e}); });
+}
+
+bool FaultLexicon::is_sentence_separator(std::string_view separator) const {
+  return std::find(sentence_separators_.begin(), sentence_separators_.end(), separator) != sentence_separators_.end();
+}
+
+bool FaultLexicon::is_quote_opener(std::string_view separator) const {
+  return std::find(quote_openers_.begin(), quote_openers_.end(), separator) != quote_openers_.end();
 }
 
 bool FaultLexicon::is_trailing_stop_word(std::string_view word) const {

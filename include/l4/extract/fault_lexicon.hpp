@@ -49,6 +49,10 @@ class FaultLexicon {
 
   [[nodiscard]] const std::vector<Term>& terms() const { return terms_; }
   [[nodiscard]] const std::vector<std::string>& clause_separators() const { return clause_separators_; }
+  // Separators that end a sentence (". ", "; "): the only ones that cut inside a quoted message.
+  [[nodiscard]] bool is_sentence_separator(std::string_view separator) const;
+  // Separators that open a quoted message (reason='…', IndexError('…')).
+  [[nodiscard]] bool is_quote_opener(std::string_view separator) const;
   [[nodiscard]] const std::vector<std::string>& cause_markers() const { return cause_markers_; }
   // Clauses that are only a label ("error", "Diagnostics"): the description follows them.
   [[nodiscard]] const std::vector<std::string>& label_markers() const { return label_markers_; }
@@ -68,6 +72,8 @@ class FaultLexicon {
   std::vector<Term> terms_;
   double level_weights_[8] = {};
   std::vector<std::string> clause_separators_;
+  std::vector<std::string> sentence_separators_;
+  std::vector<std::string> quote_openers_;
   std::vector<std::string> cause_markers_;
   std::vector<std::string> label_markers_;
   std::vector<std::string> trailing_stop_words_;

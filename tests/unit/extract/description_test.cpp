@@ -177,3 +177,27 @@ TEST_CASE("pick_parameter: the entity of the description, after it or named befo
   // An error code labels the fault; it is no FIP on its own.
   CHECK(Message("request failed, error code:vapp-00001").parameter().empty());
 }
+
+TEST_CASE("split_clauses: a quote is a message of its own, cut only at sentence ends", "[extract][describe]") {
+  const Message m("execute db failed; nested exception is Exception: [reason='Failed to read data from socket, the "
+                  "socket may have been closed. detail: Connection reset by peer', serverIP=127.0.0.1:8083]");
+  const auto texts = m.clause_texts();
+  // ", " and ": " inside the quote cut nothing; ". " does.
+  CHECK(std::find(texts.begin(), texts.end(), "Failed to read data from socket, the socket may have been closed") !=
+        texts.end());
+  CHECK(std::find(texts.begin(), texts.end(), "detail: Connection reset by peer") != texts.end());
+  const Message call("an error occurred when handle message, error: IndexError('list index out of range')");
+  REQUIRE_FALSE(call.clauses.empty());
+  const auto& last = call.clauses.back();
+  CHECK(call.text(last.span) == "list index out of range");
+  CHECK_FALSE(last.parenthetical);  // the quote opened by "('" is no parenthetical detail
+  CHECK(last.message.begin > 0);
+  CHECK(call.clauses.front().message == d::Span{0, call.content.size()});
+}
+
+TEST_CASE("pick_parameter: a description inside a quote takes no parameter from around it", "[extract][describe]") {
+  const Message m("Cause: Exception: [errorCode=00500, reason='Sql cannot be null or empty.', clientIP=127.0.0.1.]");
+  CHECK(m.description() == "Sql cannot be null or empty");
+  CHECK(m.parameter().empty());  // clientIP belongs to the wrapper
+  CHECK(Message("reason='Connection refused by 10.0.0.7:29500', retry=3").parameter() == "10.0.0.7:29500");
+}
