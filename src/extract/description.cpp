@@ -333,7 +333,17 @@ Span pick_description(std::string_view content, const std::vector<Clause>& claus
       desc = r;
     }
   }
-  return trim(content, desc, lexicon);
+  desc = trim(content, desc, lexicon);
+  // "param has error, start to update status to fail": a statement that takes up the whole clause
+  // runs on over a comma into the next clause when that one states a fault too.
+  if (desc.end + 1 >= ce && chosen + 1 < clauses.size()) {
+    const auto& next = clauses[chosen + 1];
+    if ((next.separator_before == ", " || next.separator_before == ",") && next.weight > 0 && !next.params_only &&
+        !next.parenthetical && next.message == clauses[chosen].message) {
+      desc = trim(content, Span{desc.begin, next.span.end}, lexicon);
+    }
+  }
+  return desc;
 }
 
 std::size_t pick_parameter(std::span<const TypedParameter> typed, const std::vector<Clause>& clauses,

@@ -94,7 +94,8 @@ void score_clauses(std::string_view content, const ParameterLayout& layout, cons
 
 // The description inside the chosen clause: its run of constant text (between parameters) with
 // the most fault weight, punctuation and trailing stop words trimmed. A value of one or two words
-// after "key: " joins its key ("Final app status: FAILED").
+// after "key: " joins its key ("Final app status: FAILED"); a description that runs to the end of
+// its clause goes on over a comma into the next clause when that one states a fault too.
 [[nodiscard]] Span pick_description(std::string_view content, const std::vector<Clause>& clauses,
                                     std::size_t chosen, const ParameterLayout& layout,
                                     const FaultLexicon& lexicon);

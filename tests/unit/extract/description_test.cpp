@@ -158,6 +158,12 @@ TEST_CASE("pick_description: the run with the fault words, stop words and punctu
   CHECK(Message("Slow ReadProcessor read fields took 48048ms (threshold=30000ms)").description() ==
         "Slow ReadProcessor read fields");
   CHECK(Message("Lost executor(s) 3 on worker1").description() == "Lost executor(s)");
+  // A statement filling its clause runs on over a comma into a clause that states a fault too...
+  CHECK(Message("jobHisId:9350, param has error, start to update status to fail").description() ==
+        "param has error, start to update status to fail");
+  // ...but not into one that states none, nor from a description that ends inside its clause.
+  CHECK(Message("param has error, start to update status").description() == "param has error");
+  CHECK(Message("Failed to connect to /172.17.0.2:50010 for block, peer lost").description() == "Failed to connect");
 }
 
 TEST_CASE("pick_parameter: the entity of the description, after it or named before it", "[extract][describe]") {
