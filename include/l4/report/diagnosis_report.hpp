@@ -9,6 +9,9 @@
 namespace l4::report {
 
 nlohmann::json to_json(const diagnose::Diagnosis& diagnosis);
+// The verdict in one paragraph: what, where (node and ranks), when, the first evidence by
+// file:line; for a job that completed, the lines that say so.
+std::string summary(const diagnose::Diagnosis& diagnosis);
 // A few lines for people: verdict, where and when, the evidence with file:line, parameters.
 std::string render_text(const diagnose::Diagnosis& diagnosis, bool colour = false);
 
