@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <optional>
 #include <string>
 #include <unordered_map>
 #include <utility>
@@ -13,12 +14,37 @@ namespace {
 
 constexpr description::Weights kWeights{};
 
+// The previous line of each line's stream (its file and node) as the lines go by in input order.
+class StreamCursor {
+ public:
+  // The line before lines[i] in lines[i]'s stream, or nullptr; then lines[i] becomes its last line.
+  const ExtractLine* advance(std::span<const ExtractLine> lines, std::size_t i) {
+    const auto& l = lines[i];
+    if (i == 0) return nullptr;
+    // Lines of one stream mostly follow each other; the map only records where a stream left off.
+    if (same_stream(lines[i - 1], l)) return &lines[i - 1];
+    last_[key(lines[i - 1])] = i - 1;
+    const auto it = last_.find(key(l));
+    return it == last_.end() ? nullptr : &lines[it->second];
+  }
+
+ private:
+  static bool same_stream(const ExtractLine& a, const ExtractLine& b) { return a.file == b.file && a.node == b.node; }
+  static std::string key(const ExtractLine& l) {
+    std::string k(l.file);
+    k += '\0';
+    k += l.node;
+    return k;
+  }
+  std::unordered_map<std::string, std::size_t> last_;  // the last line of each stream left
+};
+
 }  // namespace
 
 FaultExtractor::FaultExtractor() = default;
 
-FaultExtractor::FaultExtractor(FaultLexicon lexicon, ParameterTyper typer)
-    : lexicon_(std::move(lexicon)), typer_(std::move(typer)) {}
+FaultExtractor::FaultExtractor(FaultLexicon lexicon, ParameterTyper typer, LineForms forms)
+    : lexicon_(std::move(lexicon)), typer_(std::move(typer)), forms_(std::move(forms)) {}
 
 Finding FaultExtractor::describe(const ExtractLine& line) const {
   namespace d = description;
@@ -61,12 +87,23 @@ std::vector<Finding> FaultExtractor::extract(std::span<const ExtractLine> lines,
   std::vector<Finding> out;
   std::unordered_map<parse::TemplateId, std::size_t> first;  // template -> index in out
   bool onset_seen = top_level < format::Level::error;  // no onset bonus below error level
+  StreamCursor streams;
   for (std::size_t i = 0; i < lines.size(); ++i) {
     const auto& l = lines[i];
     const auto k = key(l);
+    const ExtractLine* previous = streams.advance(lines, i);
     double s = coarse_score(l);
     s += options.rarity_bonus / (1.0 + std::log2(static_cast<double>(counts[k])));
+    const std::string_view* before = previous != nullptr ? &previous->content : nullptr;
+    std::optional<LineForm> form;  // worked out for candidates only (and after a header)
+    // "Last error:" announces this line: its fault words are this line's, if it states something.
+    if (before != nullptr && LineForms::header(*before)) {
+      form = forms_.form(l.content, before);
+      if (form == LineForm::statement) s += std::max(0.0, lexicon_.score(*before));
+    }
     if (s < options.keep_threshold) continue;
+    if (!form) form = forms_.form(l.content, before);
+    if (form != LineForm::statement) s -= lexicon_.score(l.content);
     if (options.one_per_template) {
       if (auto it = first.find(k); it != first.end()) {
         ++out[it->second].occurrences;
@@ -76,7 +113,7 @@ std::vector<Finding> FaultExtractor::extract(std::span<const ExtractLine> lines,
     }
     Finding f = describe(l);
     f.index = i;
-    if (!onset_seen && l.level == top_level) {
+    if (!onset_seen && l.level == top_level && form == LineForm::statement) {
       s += options.onset_bonus;
       onset_seen = true;
     }

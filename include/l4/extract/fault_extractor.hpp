@@ -10,7 +10,10 @@
 //     position, nesting), pick the clause and its words (the description), pick the parameter
 //     the description is about (the FIP).
 // Findings are ranked by score (coarse score, rarity, the first error's onset bonus, the entity
-// named); by default one finding per template (the first occurrence).
+// named). A line that states no fault of its own (a stack frame or the source it quotes, a line
+// framing an error told elsewhere, a one-label header; LineForms) is ranked without its fault
+// words, and the line after a header inherits them. By default one finding per template (the
+// first occurrence).
 //
 //   l4::extract::FaultExtractor ex;                 // embedded lexicon and types
 //   auto findings = ex.extract(lines, {.top = 5});
@@ -23,6 +26,7 @@
 #include "l4/extract/extract_line.hpp"
 #include "l4/extract/fault_lexicon.hpp"
 #include "l4/extract/finding.hpp"
+#include "l4/extract/line_forms.hpp"
 #include "l4/extract/parameter_typer.hpp"
 
 namespace l4::extract {
@@ -41,7 +45,7 @@ struct ExtractOptions {
 class FaultExtractor {
  public:
   FaultExtractor();
-  FaultExtractor(FaultLexicon lexicon, ParameterTyper typer);
+  FaultExtractor(FaultLexicon lexicon, ParameterTyper typer, LineForms forms = {});
 
   // Ranked findings (best first; ties keep input order).
   [[nodiscard]] std::vector<Finding> extract(std::span<const ExtractLine> lines,
@@ -61,6 +65,7 @@ class FaultExtractor {
  private:
   FaultLexicon lexicon_;
   ParameterTyper typer_;
+  LineForms forms_;
 };
 
 }  // namespace l4::extract

@@ -2,6 +2,7 @@
 // on lines with templates built by hand, as the parser would give them.
 #include <catch2/catch.hpp>
 
+#include <algorithm>
 #include <string>
 #include <unordered_map>
 #include <vector>
@@ -228,3 +229,44 @@ TEST_CASE("a fault value written tight after a one-word key joins its key", "[ex
   CHECK(extractor().describe(lines[2]).description == "disk quota exceeded");
 }
 
+
+TEST_CASE("lines that state no fault of their own rank below the one that does", "[extract]") {
+  // A traceback: its frames and quoted source carry fault words, the exception line states the fault.
+  const std::vector<Line> traceback = {
+      {"Traceback (most recent call last):", "", Level::unknown},
+      {"  File \"/opt/lib/loader.py\", line 12, in load_state_dict", "", Level::unknown},
+      {"    raise RuntimeError('Error(s) in loading state_dict: failed')", "", Level::unknown},
+      {"RuntimeError: Error(s) in loading state_dict for GPTModel", "", Level::unknown},
+  };
+  const auto ranked = extractor().extract(build(traceback));
+  REQUIRE_FALSE(ranked.empty());
+  CHECK(ranked[0].line_no == 4);
+  // "Last error:" announces the next line, which states the fault in words the lexicon lacks.
+  const std::vector<Line> header = {
+      {"ncclInvalidUsage: This usually reflects invalid usage of NCCL library.", "", Level::unknown},
+      {"Last error:", "", Level::unknown},
+      {"Duplicate GPU detected : rank 3 and rank 0 both on CUDA device f000", "", Level::unknown},
+  };
+  const auto announced = extractor().extract(build(header));
+  REQUIRE_FALSE(announced.empty());
+  CHECK(announced[0].line_no == 3);
+  // Without the header before it, the line is no candidate at all.
+  const auto alone = extractor().extract(std::vector<ExtractLine>{build(header)[2]});
+  CHECK(alone.empty());
+}
+
+TEST_CASE("a header's next line is the next line of its own stream when streams interleave", "[extract]") {
+  const std::vector<Line> src = {
+      {"Last error:", "", Level::unknown},
+      {"step 12 done", "", Level::unknown},
+      {"Duplicate GPU detected : rank 3 and rank 0 both on CUDA device f000", "", Level::unknown},
+  };
+  auto lines = build(src);
+  lines[1].node = "node-1";  // another rank's line in the merged file
+  const auto ranked = extractor().extract(lines);
+  REQUIRE_FALSE(ranked.empty());
+  CHECK(ranked[0].line_no == 3);
+  lines[2].node = "node-1";  // now the header's stream has no next line: nothing is announced
+  const auto unannounced = extractor().extract(lines);
+  CHECK(std::none_of(unannounced.begin(), unannounced.end(), [](const auto& f) { return f.line_no == 3; }));
+}
