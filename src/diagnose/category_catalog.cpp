@@ -203,12 +203,16 @@ std::vector<SignatureMatch> CategoryCatalog::match(std::string_view text) const 
   std::vector<SignatureMatch> out;
   const re2::StringPiece piece(text.data(), text.size());
   for (const auto& e : impl_->entries) {
+    const Impl::Signature* best = nullptr;
+    std::size_t best_length = 0;
     for (const auto& s : e.signatures) {
-      if (RE2::PartialMatch(piece, *s.re)) {
-        out.push_back(SignatureMatch{e.category, e.weight, s.re->pattern(), s.source});
-        break;
+      re2::StringPiece m;
+      if (s.re->Match(piece, 0, piece.size(), RE2::UNANCHORED, &m, 1) && (best == nullptr || m.size() > best_length)) {
+        best = &s;
+        best_length = m.size();
       }
     }
+    if (best != nullptr) out.push_back(SignatureMatch{e.category, e.weight, best->re->pattern(), best->source, best_length});
   }
   return out;
 }

@@ -21,7 +21,7 @@ std::vector<std::pair<Occurrence, const std::string*>> completion_markers(const 
     if (n.completed.valid()) out.emplace_back(n.completed, &n.completed_text);
     // Progress at its total completes the run only when that total is the run's length (the
     // largest any report counts to), not an evaluation loop's.
-    if (n.reached_total.valid() && n.progress_total == scan.progress_total) out.emplace_back(n.reached_total, &n.reached_total_text);
+    if (n.reached_total.valid() && n.reached_total_of == scan.progress_total) out.emplace_back(n.reached_total, &n.reached_total_text);
   }
   std::sort(out.begin(), out.end(), [](const auto& a, const auto& b) { return b.first.before(a.first); });
   return out;

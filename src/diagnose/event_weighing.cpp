@@ -64,11 +64,12 @@ bool followed_by_progress(const EventStats& e, const JobScan& scan, double progr
   if (last.valid() && !last.stamped && std::isnan(last.next_stamp) && last.file < scan.file_last_progress.size()) {
     return scan.file_last_progress[last.file] > last.line;
   }
-  // The margin allows for iterations in flight when an error strikes; setup has none, and its
-  // markers are steps taken one after another, so before training their order decides.
+  // The margin allows for iterations in flight when an error strikes; setup has none: its steps
+  // are taken one after another, so before training any later progress anywhere (a new stage) means
+  // the job went on.
   const double when = last.estimated_time();
-  if (last.valid() && !std::isnan(when) && !std::isnan(progress_time) && scan.last_iteration >= 0) {
-    return when < progress_time - margin;
+  if (last.valid() && !std::isnan(when) && !std::isnan(progress_time)) {
+    return when < progress_time - (scan.last_iteration >= 0 ? margin : 0.0);
   }
   bool any = false;
   for (std::size_t n = 0; n < e.node_first.size(); ++n) {
@@ -94,6 +95,15 @@ bool says_process_died(const EventStats& e) {
       break;
   }
   return false;
+}
+
+// One line, one statement: when signatures of several categories match it, the one that matched
+// the most text is the most specific ("DataLoader worker (pid 7) is killed by signal: Bus error"
+// is shared memory running out, not just a data loader failing).
+void keep_most_specific(std::vector<SignatureMatch>& matches) {
+  std::size_t longest = 0;
+  for (const auto& m : matches) longest = std::max(longest, m.length);
+  std::erase_if(matches, [&](const SignatureMatch& m) { return m.length < longest; });
 }
 
 // What a negative exit code says: the process was killed by that signal. POSIX/Linux numbering.
@@ -144,6 +154,7 @@ void weigh_events(Analysis& a) {
     if (reports_clean_exit(e)) continue;
     c.signatures = a.catalog.match(e.text);
     if (c.signatures.empty()) c.signatures = a.catalog.match(e.first_content);
+    keep_most_specific(c.signatures);
     add_exit_signatures(a.catalog, e, c.signatures);
     c.process_died = says_process_died(e);
     // Iteration reports are the job's heartbeat: failure-indicating only when a fault signature

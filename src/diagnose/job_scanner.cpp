@@ -193,6 +193,7 @@ void note_completion(const TemplateStageInfo& info, format::Level level, std::st
   node.progress_total = std::max(node.progress_total, *total);
   if (iteration == total && (!node.reached_total.valid() || node.reached_total.before(at))) {
     node.reached_total = at;
+    node.reached_total_of = *total;
     node.reached_total_text.assign(raw.substr(0, kMaxTextBytes));
   }
 }
@@ -610,6 +611,7 @@ JobScan JobScanner::scan(std::span<const std::string> paths, const parse::Templa
       }
       if (from.reached_total.valid() && (!into.reached_total.valid() || into.reached_total.before(from.reached_total))) {
         into.reached_total = from.reached_total;
+        into.reached_total_of = from.reached_total_of;
         into.reached_total_text = std::move(from.reached_total_text);
       }
       into.progress_total = std::max(into.progress_total, from.progress_total);

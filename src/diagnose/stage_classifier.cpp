@@ -20,6 +20,7 @@ struct StageClassifier::Impl {
   std::vector<std::unique_ptr<RE2>> exceptions;    // case-sensitive; the class in group 1
   std::unique_ptr<RE2> after_traceback;             // case-sensitive; the class in group 1
   std::vector<std::pair<Stage, std::unique_ptr<RE2>>> frames;  // function names per stage (whole match)
+  std::unique_ptr<RE2> unmarked;                    // lines that never mark a stage
 };
 
 namespace {
@@ -74,6 +75,11 @@ StageClassifier::StageClassifier(std::string_view json, std::string_view outcome
       if (entry.contains("ends")) impl_->endings.emplace_back(*stage, compile(alternation(entry.at("ends")), true));
     }
     for (const auto& p : doc.at("iteration")) impl_->iteration.push_back(compile(p.get<std::string>(), true));
+    if (doc.contains("unmarked")) {
+      std::vector<std::string> list;
+      for (const auto& p : doc.at("unmarked")) list.push_back(p.get<std::string>());
+      impl_->unmarked = compile(alternation_of(list), true);
+    }
     if (doc.contains("frames")) {
       for (const auto& entry : doc.at("frames")) {
         const auto name = entry.at("stage").get<std::string>();
@@ -157,14 +163,17 @@ StageClassifier::~StageClassifier() = default;
 TemplateStageInfo StageClassifier::classify(std::string_view template_text) const {
   TemplateStageInfo info;
   const re2::StringPiece text(template_text.data(), template_text.size());
+  const std::string probe = fill_wildcards(template_text, std::string::npos);
+  const bool unmarked = impl_->unmarked && RE2::PartialMatch(probe, *impl_->unmarked);
   for (const auto& [stage, re] : impl_->endings) {
+    if (unmarked) break;
     if (RE2::PartialMatch(text, *re)) {
       info.ends = stage;
       break;
     }
   }
   for (const auto& [stage, re] : impl_->markers) {
-    if (!info.ends && RE2::PartialMatch(text, *re)) {
+    if (!info.ends && !unmarked && RE2::PartialMatch(text, *re)) {
       info.marks = stage;
       break;
     }
@@ -172,7 +181,6 @@ TemplateStageInfo StageClassifier::classify(std::string_view template_text) cons
   classify_outcome(template_text, info);
   // A template reports an iteration when its text keeps the pattern's shape with <*> for the
   // number, e.g. "iteration <*>/ <*> |".
-  const std::string probe = fill_wildcards(template_text, std::string::npos);
   for (std::size_t i = 0; i < impl_->iteration.size(); ++i) {
     if (RE2::PartialMatch(probe, *impl_->iteration[i])) {
       info.iteration_pattern = static_cast<int>(i);

@@ -35,6 +35,7 @@ void tally_signatures(const Analysis& a, Tally& t) {
     if (c.framing) continue;
     double role = c.role == EventRole::root ? a.options.root_vote : a.options.symptom_vote;
     if (c.event->stage_info.process_end == ProcessEnd::exit_report) role *= a.options.reported_vote;
+    if (&c == a.onset) role *= a.options.onset_vote;
     for (const auto& m : c.signatures) {
       votes[m.category].push_back(c.score * m.weight * role);
       t.evidenced.insert(m.category);
@@ -84,13 +85,16 @@ void tally_features(const Analysis& a, Tally& t) {
       if (feature != JobFeature::no_root_text) t.evidenced.insert(category);
     }
   };
-  // A known fault signature anywhere among the failure events (not one of the categories that
-  // stand for "no signature", such as a hang) is root text, on one node or on all of them.
+  // A known fault signature on root evidence (not one of the categories that stand for "no
+  // signature", such as a hang) is root text; symptoms on other nodes (a peer closing its
+  // connection) are not.
   std::set<std::string> signature_free;
   for (const auto& [category, weight] : a.catalog.feature(JobFeature::no_root_text)) signature_free.insert(category);
   const auto* exception = unexplained_exception(a);
+  // Launchers' exit reports are second-hand: they are no root text of their own.
   const bool root_has_text = exception != nullptr || std::any_of(a.candidates.begin(), a.candidates.end(), [&](const Candidate& c) {
-    return !c.drift && !c.framing && std::any_of(c.signatures.begin(), c.signatures.end(), [&](auto& m) {
+    return c.role == EventRole::root && !c.drift && !c.framing && c.event->stage_info.process_end != ProcessEnd::exit_report &&
+           std::any_of(c.signatures.begin(), c.signatures.end(), [&](auto& m) {
       return !signature_free.contains(m.category);
     });
   });
@@ -110,12 +114,14 @@ void tally_features(const Analysis& a, Tally& t) {
   }
 }
 
-// The answer: descend from the virtual root while one child holds at least `descend_share` of
-// its parent's evidence. Returns "" when even the roots share it evenly.
+// The answer: descend from the virtual root while the strongest child leads the runner-up (or
+// the parent's own evidence) by at least `descend_share` of the two. Returns "" when even the
+// roots are close.
 struct Answer {
   std::string category;
   double total = 0;   // evidence in the answer's subtree
   double all = 0;     // evidence overall
+  double lead = 1;    // the narrowest lead (best / (best + runner-up)) on the way down
 };
 
 Answer descend(const Tally& t, double descend_share) {
@@ -126,19 +132,31 @@ Answer descend(const Tally& t, double descend_share) {
     all += score;
     for (std::string_view c = category; !c.empty(); c = CategoryCatalog::parent(c)) subtree[std::string(c)] += score;
   }
-  Answer answer{"", all, all};
+  Answer answer{"", all, all, 1.0};
   if (all <= 0) return answer;
   for (;;) {
+    // The two strongest children of the current answer.
     const std::string* best = nullptr;
-    double best_score = 0;
+    double first = 0, second = 0;
     for (const auto& [category, score] : subtree) {
-      if (CategoryCatalog::parent(category) != answer.category || score <= best_score) continue;
-      best = &category;
-      best_score = score;
+      if (CategoryCatalog::parent(category) != answer.category) continue;
+      if (score > first) {
+        second = first;
+        first = score;
+        best = &category;
+      } else if (score > second) {
+        second = score;
+      }
     }
-    if (best == nullptr || best_score < descend_share * answer.total) break;
+    // The answer's own evidence (a signature of the inner category itself) competes too: staying
+    // is one of the choices.
+    if (const auto own = t.score.find(answer.category); own != t.score.end()) second = std::max(second, own->second);
+    if (best == nullptr) break;
+    const double lead = first / (first + second);
+    if (lead < descend_share) break;
     answer.category = *best;
-    answer.total = best_score;
+    answer.total = first;
+    answer.lead = std::min(answer.lead, lead);
   }
   return answer;
 }
@@ -170,8 +188,8 @@ void decide_verdict(const Analysis& a, Diagnosis& d) {
     return;
   }
   d.verdict.category = answer.category;
-  // How much of the evidence the answer holds, scaled down when there is little of it.
-  d.verdict.strength = (answer.total / answer.all) * std::min(1.0, answer.total / a.options.strong_evidence);
+  // How clearly the answer led at each step down, scaled down when there is little evidence.
+  d.verdict.strength = answer.lead * std::min(1.0, answer.total / a.options.strong_evidence);
   d.verdict.confidence = a.options.calibrated ? a.calibration.confidence(d.verdict.strength) : d.verdict.strength;
   for (const auto& [category, ev] : t.evidence) {
     if (category != answer.category && !category.starts_with(answer.category + "/")) continue;

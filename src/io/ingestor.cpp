@@ -339,6 +339,7 @@ std::string_view to_string(NodeRule rule) {
     case NodeRule::pdsh: return "pdsh";
     case NodeRule::slurm: return "slurm";
     case NodeRule::openmpi: return "openmpi";
+    case NodeRule::ray: return "ray";
   }
   return "unknown";
 }

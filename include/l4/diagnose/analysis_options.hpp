@@ -54,6 +54,10 @@ struct AnalysisOptions {
   // cause; symptoms on other nodes (timeouts, peers closing) are consequences.
   double root_vote = 2.0;
   double symptom_vote = 0.5;
+  // The onset — the earliest strong statement of the failure — counts this many times more: the
+  // first root event names the cause (L4's temporal pattern); later ones are often its
+  // consequences in the same process (an Xid in the kernel log, then the CUDA error it causes).
+  double onset_vote = 2.0;
   // A launcher's report of a process's exit ("failed (exitcode: -6)") is second-hand: the
   // process's own last words state the cause (a watchdog timeout ends in SIGABRT). It counts
   // this share of a first-hand line, enough to decide when nothing else speaks.
@@ -64,10 +68,10 @@ struct AnalysisOptions {
   // A category score that is full support for a verdict: about one root event carrying the
   // category's signature at full weight, or one job feature that defines the category.
   double strong_evidence = 2.0;
-  // The verdict descends the taxonomy from a root toward a leaf while the child holds at least
-  // this share of its parent's evidence; otherwise it stops at the parent (answers
-  // "hardware/network" when IB and RoCE evidence are alike). Below it at the top level, the verdict
-  // is "unknown".
+  // The verdict descends the taxonomy from the roots toward a leaf while the strongest child holds
+  // at least this share of its and the runner-up's evidence together; otherwise it stops at the
+  // parent (answers "hardware/network" when IB and RoCE evidence are alike). Below it among the
+  // roots, the verdict is "unknown".
   double descend_share = 0.6;
   // Use the calibration table (data/calibration.json) to turn the verdict's raw strength into the
   // odds of being right; off, confidence is the raw strength.

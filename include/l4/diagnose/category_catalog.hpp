@@ -34,6 +34,7 @@ struct SignatureMatch {
   double weight = 1;
   std::string pattern;
   std::string source;
+  std::size_t length = 0;  // characters of text the signature matched: the longer, the more specific
 };
 
 class CategoryCatalog {
@@ -50,8 +51,8 @@ class CategoryCatalog {
   // From JSON text (for tests and tools); `origin` names it in errors.
   static CategoryCatalog from_json(std::string_view json, const std::string& origin);
 
-  // Categories whose signatures match `text`: one match per category (its first signature that
-  // matches), in catalogue order.
+  // Categories whose signatures match `text`: one match per category (its signature that matched
+  // the most text), in catalogue order.
   [[nodiscard]] std::vector<SignatureMatch> match(std::string_view text) const;
   // Weight a job feature gives each category.
   [[nodiscard]] std::vector<std::pair<std::string, double>> feature(JobFeature feature) const;

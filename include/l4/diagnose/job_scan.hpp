@@ -137,7 +137,8 @@ struct NodeStats {
   Occurrence completed;
   Occurrence reached_total;
   std::string completed_text, reached_total_text;  // their raw lines (capped)
-  long progress_total = -1;
+  long reached_total_of = -1;      // the total `reached_total` reached
+  long progress_total = -1;        // the largest total any of the node's progress reports counted to
 };
 
 // A stream (one node's lines in one file) entering a stage, at a stamped time. Markers without a
