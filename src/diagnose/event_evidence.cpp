@@ -7,9 +7,6 @@ namespace l4::diagnose {
 namespace {
 // A lexicon score at which a line is clearly about a failure (an error-level line naming one).
 constexpr double kClearFailure = 5.0;
-// Parameter types at or above this FIP priority (data/parameter_types.json) are entities: GPU,
-// rank, IP, HCA, exit code, path ...
-constexpr int kEntityPriority = 5;
 }  // namespace
 
 double EventEvidence::fault_score(std::string_view text, format::Level level, bool catalog_hit) const {
@@ -22,8 +19,9 @@ std::vector<TypedValue> EventEvidence::parameters(std::string_view content) cons
   std::stable_sort(found.begin(), found.end(), [](const auto& a, const auto& b) { return a.fip_priority > b.fip_priority; });
   std::vector<TypedValue> out;
   for (auto& p : found) {
-    // Generic shapes (a bare number, key=value, an identifier) name no entity worth reporting.
-    if (p.fip_priority < kEntityPriority) continue;
+    // Types whose role (data/parameter_types.json) is an entity or a FIP candidate, but not the
+    // generic shapes (key=value, an identifier): GPU, rank, IP, HCA, exit code, path ...
+    if (p.role == extract::ParameterRole::none || p.generic) continue;
     out.push_back(TypedValue{std::move(p.type), std::move(p.value)});
   }
   return out;

@@ -3,7 +3,6 @@
 #include <algorithm>
 #include <array>
 #include <cstring>
-#include <functional>
 #include <nlohmann/json.hpp>
 #include <string>
 
@@ -95,18 +94,13 @@ FaultLexicon::FaultLexicon(std::string_view json) {
       }
     }
     clause_separators_ = string_list(doc, "clause_separators");
+    sentence_separators_ = string_list(doc, "sentence_separators");
+    quote_openers_ = string_list(doc, "quote_openers");
     cause_markers_ = string_list(doc, "cause_markers");
     for (auto& s : cause_markers_) s = lower(s);
     label_markers_ = string_list(doc, "label_markers");
     for (auto& s : label_markers_) s = lower(s);
-    verdict_markers_ = string_list(doc, "verdict_markers");
-    for (auto& s : verdict_markers_) s = lower(s);
     trailing_stop_words_ = string_list(doc, "trailing_stop_words");
-    leading_stop_words_ = string_list(doc, "leading_stop_words");
-    wrapper_prefixes_ = string_list(doc, "wrapper_prefixes");
-    payload_openers_ = string_list(doc, "payload_openers");
-    sentence_separators_ = string_list(doc, "sentence_separators");
-    further_term_factor_ = doc.value("further_term_factor", 1.0);
   } catch (const nlohmann::json::exception& e) {
     throw InputError(std::string("fault lexicon: malformed JSON: ") + e.what());
   }
@@ -160,49 +154,21 @@ double FaultLexicon::score(std::string_view text) const {
   return total;
 }
 
-double FaultLexicon::diminishing_score(std::string_view text) const {
-  std::uint64_t seen[kMaxTerms / 64] = {};
-  std::vector<double> positive;
-  double total = 0;
-  walk(text, [&](std::size_t t, std::size_t, std::size_t) {
-    const std::uint64_t bit = 1ULL << (t % 64);
-    if ((seen[t / 64] & bit) != 0) return;
-    seen[t / 64] |= bit;
-    if (terms_[t].weight > 0) {
-      positive.push_back(terms_[t].weight);
-    } else {
-      total += terms_[t].weight;
-    }
-  });
-  std::sort(positive.begin(), positive.end(), std::greater<>());
-  double factor = 1.0;
-  for (const double w : positive) {
-    total += factor * w;
-    factor *= further_term_factor_;
-  }
-  return total;
-}
-
 void FaultLexicon::hits(std::string_view text, std::vector<TermHit>& out) const {
   out.clear();
   walk(text, [&](std::size_t t, std::size_t b, std::size_t e) { out.push_back(TermHit{t, b, e}); });
 }
 
+bool FaultLexicon::is_sentence_separator(std::string_view separator) const {
+  return std::find(sentence_separators_.begin(), sentence_separators_.end(), separator) != sentence_separators_.end();
+}
+
+bool FaultLexicon::is_quote_opener(std::string_view separator) const {
+  return std::find(quote_openers_.begin(), quote_openers_.end(), separator) != quote_openers_.end();
+}
+
 bool FaultLexicon::is_trailing_stop_word(std::string_view word) const {
   return contains_word(trailing_stop_words_, word);
-}
-
-bool FaultLexicon::is_payload_opener(std::string_view separator) const {
-  return std::find(payload_openers_.begin(), payload_openers_.end(), separator) != payload_openers_.end();
-}
-
-bool FaultLexicon::is_sentence_separator(std::string_view separator) const {
-  return std::find(sentence_separators_.begin(), sentence_separators_.end(), separator) !=
-         sentence_separators_.end();
-}
-
-bool FaultLexicon::is_leading_stop_word(std::string_view word) const {
-  return contains_word(leading_stop_words_, word);
 }
 
 }  // namespace l4::extract

@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cctype>
 #include <optional>
+#include <string>
 #include <utility>
 #include <nlohmann/json.hpp>
 
@@ -18,11 +19,10 @@ struct ParameterTyper::Impl {
     std::string name;
     std::unique_ptr<RE2> re;
     int groups = 0;
+    ParameterRole role = ParameterRole::none;
     int fip_priority = 0;
     bool fip_with_key = false;
     bool generic = false;  // key=value, number: yield to any specific type they overlap
-    double fault_weight = 0;  // for a numeric value inside [fault_min, fault_max]
-    double fault_min = 0, fault_max = -1;
   };
   std::vector<Type> types;
   std::vector<std::string> names;
@@ -56,17 +56,14 @@ std::string expand_fields(std::string pattern, const std::string& key, const std
   return pattern;
 }
 
-// The numeric value of `v` ("404", "-9"), or nullopt.
-std::optional<double> number_of(std::string_view v) {
-  if (v.empty() || v.size() > 18) return std::nullopt;
-  double x = 0;
-  std::size_t i = v.front() == '-' ? 1 : 0;
-  if (i == v.size()) return std::nullopt;
-  for (; i < v.size(); ++i) {
-    if (v[i] < '0' || v[i] > '9') return std::nullopt;
-    x = x * 10 + (v[i] - '0');
-  }
-  return v.front() == '-' ? -x : x;
+// The "role" of types[index]; absent means none.
+ParameterRole role_of(const nlohmann::json& type, std::size_t index) {
+  const auto role = type.value("role", std::string("none"));
+  if (role == "entity") return ParameterRole::entity;
+  if (role == "candidate") return ParameterRole::candidate;
+  if (role == "none") return ParameterRole::none;
+  throw InputError("parameter types: types[" + std::to_string(index) + "].role is '" + role +
+                   "' (expected entity, candidate or none)");
 }
 
 }  // namespace
@@ -101,14 +98,10 @@ ParameterTyper::ParameterTyper(std::string_view json) : impl_(std::make_unique<I
         throw InputError("parameter types: pattern of '" + type.name + "' does not compile: " + type.re->error());
       }
       type.groups = type.re->NumberOfCapturingGroups();
+      type.role = role_of(t, impl_->types.size());
       type.fip_priority = t.value("fip_priority", 0);
       type.fip_with_key = t.value("fip_text", std::string("value")) == "text";
       type.generic = t.value("generic", false);
-      if (t.contains("fault_range")) {
-        type.fault_min = t.at("fault_range").at(0).get<double>();
-        type.fault_max = t.at("fault_range").at(1).get<double>();
-        type.fault_weight = t.value("fault_weight", 0.0);
-      }
       std::vector<std::string> examples;
       if (t.contains("examples")) {
         for (const auto& e : t.at("examples")) examples.push_back(e.get<std::string>());
@@ -190,12 +183,10 @@ std::vector<TypedParameter> ParameterTyper::find(std::string_view text) const {
     TypedParameter p;
     p.type = t.name;
     p.value = std::string(text.substr(c.value_begin, c.value_end - c.value_begin));
+    p.role = t.role;
     p.fip_priority = t.fip_priority;
     p.fip_with_key = t.fip_with_key;
-    if (t.fault_weight != 0) {
-      const auto x = number_of(p.value);
-      if (x && *x >= t.fault_min && *x <= t.fault_max) p.fault_weight = t.fault_weight;
-    }
+    p.generic = t.generic;
     if (t.fip_with_key) {
       p.begin = c.begin;
       p.end = c.end;
@@ -211,7 +202,9 @@ std::vector<TypedParameter> ParameterTyper::find(std::string_view text) const {
         return RE2::PartialMatch(re2::StringPiece(text.data() + from, to - from), *impl_->context_key);
       };
       const std::size_t key = field_key_before(text, c.begin);
-      if (context(c.begin, c.end) || (key != std::string_view::npos && context(key, c.begin))) p.fip_priority = 0;
+      if (context(c.begin, c.end) || (key != std::string_view::npos && context(key, c.begin))) {
+        p.role = ParameterRole::none;
+      }
     }
     p.value_begin = c.value_begin;
     p.match_begin = c.begin;

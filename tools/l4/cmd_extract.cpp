@@ -12,7 +12,6 @@
 #include <ostream>
 #include <string>
 #include <unordered_map>
-#include <unordered_set>
 #include <vector>
 
 #include "command.hpp"
@@ -97,21 +96,8 @@ int run_extract(const ExtractArgs& args) {
     groups[key].push_back(std::move(e));
   }
 
-  // Across groups, templates common to most of them are routine: the background for ranking.
-  std::unordered_map<parse::TemplateId, std::uint32_t> template_sets;
-  for (const auto& [key, group_lines] : groups) {
-    std::unordered_set<parse::TemplateId> seen;
-    for (const auto& e : group_lines) {
-      if (seen.insert(e.template_id).second) ++template_sets[e.template_id];
-    }
-  }
-
   const extract::FaultExtractor extractor;
   extract::ExtractOptions opts;
-  if (groups.size() > 1) {
-    opts.template_sets = &template_sets;
-    opts.sets = static_cast<std::uint32_t>(groups.size());
-  }
   opts.top = args.all ? 0 : args.top;
   opts.one_per_template = !args.all;
   opts.keep_threshold = args.min_score;

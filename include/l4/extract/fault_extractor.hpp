@@ -2,16 +2,18 @@
 // FaultExtractor: LoFI's two stages (ISSRE'24) made deterministic, for one set of parsed lines
 // (a job, a node or a session).
 //  1. Coarse filter: every line gets a score from the fault lexicon and its level, plus a bonus
-//     when its template is rare in the set and when it has the highest severity present; lines
-//     at or above Options::keep_threshold are fault-indicating candidates.
-//  2. Fine extraction on the candidates: the message is cut into clauses; the clause with the
-//     most fault weight (or the one a cause marker such as "due to :" points to) gives the
-//     description — its constant words up to the first parameter, trailing stop words trimmed.
-//     Parameters are the template's parameters and the entities ParameterTyper finds; the one
-//     whose type indicates the fault best is the FIP.
-// Findings are ranked by score (coarse score, rarity, severity, the first error's onset bonus,
-// the entity named, values that state a fault); by default one finding per template (the first
-// occurrence).
+//     when its template is rare in the set; lines at or above ExtractOptions::keep_threshold are
+//     fault-indicating candidates.
+//  2. Fine extraction on the candidates, in named steps (src/extract/description.hpp): locate
+//     the parameters (the template's and the typed entities), split the message into clauses at
+//     its own separators, score the clauses (fault words, hand-over from labels and cause markers,
+//     position, nesting), pick the clause and its words (the description), pick the parameter
+//     the description is about (the FIP).
+// Findings are ranked by score (coarse score, rarity, the first error's onset bonus, the entity
+// named). A line that states no fault of its own (a stack frame or the source it quotes, a line
+// framing an error told elsewhere, a one-label header; LineForms) is ranked without its fault
+// words, and the line after a header inherits them. By default one finding per template (the
+// first occurrence).
 //
 //   l4::extract::FaultExtractor ex;                 // embedded lexicon and types
 //   auto findings = ex.extract(lines, {.top = 5});
@@ -19,12 +21,12 @@
 #include <cstdint>
 #include <span>
 #include <string_view>
-#include <unordered_map>
 #include <vector>
 
 #include "l4/extract/extract_line.hpp"
 #include "l4/extract/fault_lexicon.hpp"
 #include "l4/extract/finding.hpp"
+#include "l4/extract/line_forms.hpp"
 #include "l4/extract/parameter_typer.hpp"
 
 namespace l4::extract {
@@ -33,25 +35,17 @@ struct ExtractOptions {
   std::size_t top = 0;            // keep at most this many findings (0 = all)
   double keep_threshold = 2.5;    // coarse score a line needs to be a candidate
   double rarity_bonus = 1.5;      // added for a template seen once, decaying with its count
-  double top_level_bonus = 1.0;   // added when the line has the highest severity in the set
   double entity_bonus = 1.0;      // times the best FIP type's fip_priority / 10
   // Added to the first candidate at the highest severity when that is error or above: the first
   // error of a cascade is its root; the errors after it are its consequences and wrappers.
   double onset_bonus = 3.0;
   bool one_per_template = true;   // report each template once (its first line)
-  // Optional background: in how many sets (jobs, sessions, files) of a larger collection each
-  // template occurs, and how many sets there are. A template found in most sets is routine
-  // (a wrapper every failure prints); one found in few is specific. Adds
-  // background_weight * ln((1 + sets) / (1 + sets_with_template)) / ln(1 + sets).
-  const std::unordered_map<parse::TemplateId, std::uint32_t>* template_sets = nullptr;
-  std::uint32_t sets = 0;
-  double background_weight = 2.0;
 };
 
 class FaultExtractor {
  public:
   FaultExtractor();
-  FaultExtractor(FaultLexicon lexicon, ParameterTyper typer);
+  FaultExtractor(FaultLexicon lexicon, ParameterTyper typer, LineForms forms = {});
 
   // Ranked findings (best first; ties keep input order).
   [[nodiscard]] std::vector<Finding> extract(std::span<const ExtractLine> lines,
@@ -69,11 +63,9 @@ class FaultExtractor {
   [[nodiscard]] const ParameterTyper& typer() const { return typer_; }
 
  private:
-  // Fault weight of one clause: its distinct lexicon terms, field keys ("errorCode=") excluded.
-  [[nodiscard]] double clause_weight(std::string_view text) const;
-
   FaultLexicon lexicon_;
   ParameterTyper typer_;
+  LineForms forms_;
 };
 
 }  // namespace l4::extract

@@ -41,11 +41,6 @@ class FaultLexicon {
   [[nodiscard]] double score(std::string_view text, format::Level level) const {
     return score(text) + level_weight(level);
   }
-  // The ranking's view of a line's fault words: the heaviest distinct term counts fully, each
-  // further one further_term_factor times the one before (benign terms count fully). A wrapper
-  // that repeats the words of the fault it wraps ("cannot subscribe topic, due to {} Exception:
-  // create consumer failed!") does not outweigh the line that states the fault.
-  [[nodiscard]] double diminishing_score(std::string_view text) const;
   [[nodiscard]] double level_weight(format::Level level) const {
     return level_weights_[static_cast<std::size_t>(level)];
   }
@@ -54,20 +49,15 @@ class FaultLexicon {
 
   [[nodiscard]] const std::vector<Term>& terms() const { return terms_; }
   [[nodiscard]] const std::vector<std::string>& clause_separators() const { return clause_separators_; }
+  // Separators that end a sentence (". ", "; "): the only ones that cut inside a quoted message.
+  [[nodiscard]] bool is_sentence_separator(std::string_view separator) const;
+  // Separators that open a quoted message (reason='…', IndexError('…')).
+  [[nodiscard]] bool is_quote_opener(std::string_view separator) const;
   [[nodiscard]] const std::vector<std::string>& cause_markers() const { return cause_markers_; }
   // Clauses that are only a label ("error", "Diagnostics"): the description follows them.
   [[nodiscard]] const std::vector<std::string>& label_markers() const { return label_markers_; }
-  // Words that end a clause with a bare verdict ("reader request … failed"): the fault clause
-  // right after it (", read line timed-out") says why.
-  [[nodiscard]] const std::vector<std::string>& verdict_markers() const { return verdict_markers_; }
   // True when `word` (any case) is a word a description should not end with ("to", "took").
   [[nodiscard]] bool is_trailing_stop_word(std::string_view word) const;
-  [[nodiscard]] bool is_leading_stop_word(std::string_view word) const;
-  [[nodiscard]] const std::vector<std::string>& wrapper_prefixes() const { return wrapper_prefixes_; }
-  // Separators that open a quoted payload (reason='…', IndexError('…')): the quote is one message.
-  [[nodiscard]] bool is_payload_opener(std::string_view separator) const;
-  // Separators that still cut inside a payload (". ", "; ").
-  [[nodiscard]] bool is_sentence_separator(std::string_view separator) const;
 
  private:
   template <class Visit>
@@ -81,16 +71,12 @@ class FaultLexicon {
   std::vector<Node> nodes_;
   std::vector<Term> terms_;
   double level_weights_[8] = {};
-  double further_term_factor_ = 1.0;
   std::vector<std::string> clause_separators_;
+  std::vector<std::string> sentence_separators_;
+  std::vector<std::string> quote_openers_;
   std::vector<std::string> cause_markers_;
   std::vector<std::string> label_markers_;
-  std::vector<std::string> verdict_markers_;
   std::vector<std::string> trailing_stop_words_;
-  std::vector<std::string> leading_stop_words_;
-  std::vector<std::string> wrapper_prefixes_;
-  std::vector<std::string> payload_openers_;
-  std::vector<std::string> sentence_separators_;
 };
 
 }  // namespace l4::extract

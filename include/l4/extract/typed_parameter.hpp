@@ -6,6 +6,13 @@
 
 namespace l4::extract {
 
+// What a parameter can be to a fault (data/parameter_types.json, "role" of its type).
+enum class ParameterRole {
+  none,       // never the fault-indicating parameter (a bare number, an error-code label)
+  candidate,  // the FIP when it follows the description (an exit code, a path, a field)
+  entity,     // the thing a fault is about (node, address, GPU, container): the FIP wherever it is named
+};
+
 struct TypedParameter {
   std::string type;     // e.g. "ip_port", "rank", "exit_code" (see data/parameter_types.json)
   std::string value;    // the entity itself ("-9", "mlx5_10", "/172.17.0.5:50538")
@@ -15,9 +22,10 @@ struct TypedParameter {
   std::size_t value_begin = 0;  // byte offset of `value`
   std::size_t match_begin = 0;  // the whole match, key and wrapper included
   std::size_t match_end = 0;    //   (DatanodeInfoWithStorage[...] for a bracketed value)
-  int fip_priority = 0; // how strongly this type indicates the fault's subject (higher first)
+  ParameterRole role = ParameterRole::none;  // what the value can be to a fault
+  int fip_priority = 0; // ranks the types as the FIP (higher first)
+  bool generic = false; // a generic shape (key=value, number, identifier) rather than a named entity
   bool fip_with_key = false;  // the FIP shows `text` (key and value) rather than `value`
-  double fault_weight = 0;    // > 0 when the value states a fault by itself (HTTP status 503)
 };
 
 }  // namespace l4::extract

@@ -22,8 +22,7 @@ const char* kSmall = R"({
     {"term": "out of memory", "weight": 4, "match": "word"},
     {"term": "success", "weight": -2, "match": "prefix"}
   ],
-  "trailing_stop_words": ["to", "took"],
-  "leading_stop_words": ["and"]
+  "trailing_stop_words": ["to", "took"]
 })";
 }  // namespace
 
@@ -48,25 +47,6 @@ TEST_CASE("level weights add to the text score", "[extract][lexicon]") {
   CHECK(lex.score("hello", Level::unknown) == Approx(0));
 }
 
-TEST_CASE("the ranking's score diminishes each further fault term", "[extract][lexicon]") {
-  const FaultLexicon lex(R"({
-    "further_term_factor": 0.5,
-    "terms": [
-      {"term": "fail", "weight": 3, "match": "prefix"},
-      {"term": "timeout", "weight": 2, "match": "prefix"},
-      {"term": "lost", "weight": 1, "match": "word"},
-      {"term": "success", "weight": -2, "match": "prefix"}
-    ]
-  })");
-  CHECK(lex.diminishing_score("failed") == Approx(3));
-  CHECK(lex.diminishing_score("lost, timeout, failed") == Approx(3 + 0.5 * 2 + 0.25 * 1));  // heaviest first
-  CHECK(lex.diminishing_score("failed, failed again") == Approx(3));  // distinct terms count once
-  CHECK(lex.diminishing_score("Successfully failed, lost") == Approx(-2 + 3 + 0.5));  // benign in full
-  CHECK(lex.score("lost, timeout, failed") == Approx(6));  // the filter's score is not diminished
-  const FaultLexicon flat(kSmall);  // no factor: the plain sum
-  CHECK(flat.diminishing_score("lost, timeout, failed") == Approx(6));
-}
-
 TEST_CASE("hits report each match with its byte range", "[extract][lexicon]") {
   const FaultLexicon lex(kSmall);
   std::vector<TermHit> hits;
@@ -83,7 +63,6 @@ TEST_CASE("stop words are matched case-insensitively", "[extract][lexicon]") {
   CHECK(lex.is_trailing_stop_word("TO"));
   CHECK(lex.is_trailing_stop_word("took"));
   CHECK_FALSE(lex.is_trailing_stop_word("token"));
-  CHECK(lex.is_leading_stop_word("And"));
 }
 
 TEST_CASE("the embedded lexicon covers the issue's fault vocabulary", "[extract][lexicon]") {

@@ -8,6 +8,7 @@
 #include "l4/error.hpp"
 #include "l4/extract/parameter_typer.hpp"
 
+using l4::extract::ParameterRole;
 using l4::extract::ParameterTyper;
 using l4::extract::TypedParameter;
 
@@ -166,14 +167,14 @@ TEST_CASE("fields: code-style keys with ':', '=' or ' is ', error codes, request
   const auto code = find_type("internal server error, error code:vapp-00001, error message:x", "error_code");
   REQUIRE(code.has_value());
   CHECK(code->value == "vapp-00001");
-  CHECK(code->fip_priority < 3);  // an error code labels the fault; it is no FIP on its own
+  CHECK(code->role == ParameterRole::none);  // an error code labels the fault; it is no FIP on its own
   // Request context is never a FIP, keyed before the value or inside the field.
   for (const auto& p : typer().find("traceid is 61d26ce1, x-request-id:routeid5, userId is 7")) {
     INFO(p.text);
     if (p.text.find("userId") != std::string::npos) {
-      CHECK(p.fip_priority >= 3);
+      CHECK(p.role == ParameterRole::candidate);
     } else {
-      CHECK(p.fip_priority == 0);
+      CHECK(p.role == ParameterRole::none);
     }
   }
   const std::string line = "requestEntity's url is /v2/url. next";
@@ -184,8 +185,30 @@ TEST_CASE("fields: code-style keys with ':', '=' or ' is ', error codes, request
   CHECK(typer().field_key_before(line, line.find("next")) == std::string_view::npos);
 }
 
-TEST_CASE("an HTTP error status states a fault; a success status does not", "[extract][typer]") {
-  CHECK(find_type("httpCode is 404", "http_status")->fault_weight > 0);
-  CHECK(find_type("Response status code is 503, expected is 200", "http_status")->fault_weight > 0);
-  CHECK(find_type("status code: 200", "http_status")->fault_weight == 0);
+TEST_CASE("roles come from the table: entities, candidates, and types that are never the FIP", "[extract][typer]") {
+  auto role_of = [](const char* text, const char* type) {
+    const auto p = find_type(text, type);
+    REQUIRE(p.has_value());
+    return p->role;
+  };
+  CHECK(role_of("peer 10.0.0.5:29500", "ip_port") == ParameterRole::entity);
+  CHECK(role_of("on GPU 7", "gpu") == ParameterRole::entity);
+  CHECK(role_of("exitcode: -9", "exit_code") == ParameterRole::candidate);
+  CHECK(role_of("seqno=737", "key_value") == ParameterRole::candidate);
+  CHECK(role_of("waited 42 s", "number") == ParameterRole::none);
+  CHECK(role_of("at misc/socket.cc:47", "source_location") == ParameterRole::none);
+  CHECK(find_type("seqno=737", "key_value")->generic);
+  CHECK_FALSE(find_type("peer 10.0.0.5:29500", "ip_port")->generic);
+  // An unknown role is an error that names where it is.
+  try {
+    ParameterTyper bad(R"({"types":[{"name":"a","regex":"a","role":"boss"}]})");
+    FAIL("accepted an unknown role");
+  } catch (const l4::InputError& e) {
+    CHECK(std::string(e.what()).find("types[0].role") != std::string::npos);
+  }
+  // No role declared: never the FIP.
+  const ParameterTyper plain(R"({"types":[{"name":"word","regex":"\\bzz\\b"}]})");
+  const auto found = plain.find("a zz b");
+  REQUIRE(found.size() == 1);
+  CHECK(found[0].role == ParameterRole::none);
 }

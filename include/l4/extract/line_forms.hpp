@@ -1,0 +1,47 @@
+#pragma once
+// LineForms: what a line is in its stream, beside its words. Some lines carry fault words yet state
+// no fault of their own, and their rank should not come from those words:
+//  - code: a traceback's frame line ('  File "x.py", line 3, in f') or the source line it quotes
+//    right after it (indented deeper than the frame);
+//  - framing: a line that only frames an error stated on another line (an uncaught-exception
+//    wrapper, a stack-trace header, a chained-exception separator, advice, a C++ frame);
+//  - header: one label ending in a colon ("Last error:", "Uncaught exception:"): what it announces
+//    is the next line of its stream, which inherits its fault words.
+// The patterns are "traceback_frame" and "framing" of data/event_grouping.json: l4 diagnose groups
+// events with the same vocabulary, so both commands agree on what a framing line is.
+//
+//   l4::extract::LineForms forms;                          // embedded data/event_grouping.json
+//   forms.form("  File \"train.py\", line 3, in main", nullptr);   // LineForm::code
+#include <memory>
+#include <string_view>
+
+namespace l4::extract {
+
+enum class LineForm {
+  statement,  // says something of its own (the default)
+  code,       // a stack frame or the source a traceback quotes
+  framing,    // frames an error stated on another line
+  header,     // a single label ending in a colon: the next line of its stream is its content
+};
+
+class LineForms {
+ public:
+  LineForms();                               // the embedded data/event_grouping.json
+  explicit LineForms(std::string_view json); // a grouping table; throws l4::InputError when malformed
+  ~LineForms();
+  LineForms(LineForms&&) noexcept;
+  LineForms& operator=(LineForms&&) noexcept;
+
+  // The form of a line given the line before it in its stream (`previous` null at a stream's start).
+  [[nodiscard]] LineForm form(std::string_view content, const std::string_view* previous) const;
+  // True for a traceback frame line. Cheap when the line cannot be one.
+  [[nodiscard]] bool frame(std::string_view content) const;
+  // True for a single label ending in a colon ("Last error:"): one colon, last, after a letter or digit.
+  [[nodiscard]] static bool header(std::string_view content);
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace l4::extract

@@ -1,0 +1,111 @@
+#pragma once
+// The fine stage of extraction as small named steps, in the order FaultExtractor::describe runs
+// them:
+//   locate_parameters  where the message's parameters are (never cut, and where text runs end);
+//   split_clauses      the message cut at its own syntax (separators, parentheses);
+//   score_clauses      how much each clause says about a failure, and which clause a label or a
+//                      cause marker hands the description to;
+//   pick_clause        the clause that states the fault;
+//   pick_description   its words: the fault-indicating description (FID);
+//   pick_parameter     the entity it is about: the fault-indicating parameter (FIP).
+// Internal to l4::extract; each step is unit-tested on its own (tests/unit/extract/description_test.cpp).
+#include <cstddef>
+#include <span>
+#include <string_view>
+#include <vector>
+
+#include "l4/extract/fault_lexicon.hpp"
+#include "l4/extract/typed_parameter.hpp"
+
+namespace l4::extract::description {
+
+// A byte range [begin, end) of a message.
+struct Span {
+  std::size_t begin = 0;
+  std::size_t end = 0;
+  [[nodiscard]] std::size_t size() const { return end - begin; }
+  [[nodiscard]] bool empty() const { return end <= begin; }
+  friend bool operator==(const Span&, const Span&) = default;
+  friend auto operator<=>(const Span&, const Span&) = default;
+};
+
+// The weights of the clause scoring and the parameter choice, with the reason for each value.
+struct Weights {
+  // Added to the clause a cause marker ("due to :") or a label ("error: …") hands over to: the
+  // text after it is what the marker points at. Two points: about one fault term.
+  double hand_over_bonus = 2.0;
+  // Subtracted per clause before the chosen one: the headline comes first in a message.
+  double position_penalty = 0.3;
+  // A bare exception class name ("java.io.IOException") labels a fault; its words count half.
+  double class_label_factor = 0.5;
+  // Text inside "( … )" gives details of the clause before it; its words count half.
+  double parenthetical_factor = 0.5;
+  // How many clauses after the description's may hold its parameter (the entity and its details
+  // follow the statement: "Failed to connect to /10.0.0.5:50010 for block, add to deadNodes").
+  std::size_t parameter_window = 2;
+  // An entity named before the description ("Container from a bad node: container_1_2 …")
+  // is its subject, but one after it is nearer: the earlier one loses this much priority.
+  double entity_before_penalty = 1.0;
+};
+
+// Where the parameters of a message sit.
+struct ParameterLayout {
+  std::vector<Span> atoms;  // whole matches, keys and wrappers included: no separator cuts them
+  std::vector<Span> cuts;   // values (with a wrapper glued before them): description text ends there
+};
+
+// A clause: the text between two separators.
+struct Clause {
+  Span span;
+  std::string_view separator_before;  // "" for the first clause
+  Span message;                       // the message it belongs to: the line, or a quote inside it
+  bool parenthetical = false;         // inside "( … )" of its message: details, not the headline
+  bool params_only = false;           // only parameters and punctuation ("exitCode: 10", "[url=/x]")
+  bool class_label = false;           // only exception class names ("java.net.ConnectException")
+  double weight = 0;                  // its fault words (field keys excluded)
+  double score = 0;                   // weight after hand-over, position and nesting
+};
+
+// The parameters of `content`: the template's parameter texts (located in order; a plain word
+// such as "null" reads as text and does not cut) and the typed entities.
+[[nodiscard]] ParameterLayout locate_parameters(std::string_view content,
+                                                std::span<const std::string_view> template_parameters,
+                                                std::span<const TypedParameter> typed);
+
+// `content` cut at the lexicon's clause separators that fall outside parameters; a clause's
+// leading punctuation and trailing space are trimmed, empty clauses dropped. A quote opened by a
+// quote opener (reason='…', IndexError('…')) is a message of its own: only sentence separators
+// cut inside it, and parentheses nest from its start.
+[[nodiscard]] std::vector<Clause> split_clauses(std::string_view content, const ParameterLayout& layout,
+                                                const FaultLexicon& lexicon);
+
+// The distinct lexicon terms of `text`, a word that is a field's key ("errorCode=",
+// "exception.id:") excluded: it names a field and says nothing about the message.
+[[nodiscard]] double fault_weight(std::string_view text, const FaultLexicon& lexicon);
+
+// Sets each clause's weight, params_only, class_label and score. A clause ending in a cause marker
+// or made of a label marker hands its weight on to the next clause with fault words (or the last
+// clause of prose when none has any); a clause of parameters only can never be chosen.
+void score_clauses(std::string_view content, const ParameterLayout& layout, const FaultLexicon& lexicon,
+                   const Weights& weights, std::vector<Clause>& clauses);
+
+// The clause with the highest score (the first of equals); clauses.size() when there is none.
+[[nodiscard]] std::size_t pick_clause(const std::vector<Clause>& clauses);
+
+// The description inside the chosen clause: its run of constant text (between parameters) with
+// the most fault weight, punctuation and trailing stop words trimmed. A value of one or two words
+// after "key: " joins its key ("Final app status: FAILED"); a description that runs to the end of
+// its clause goes on over a comma into the next clause when that one states a fault too.
+[[nodiscard]] Span pick_description(std::string_view content, const std::vector<Clause>& clauses,
+                                    std::size_t chosen, const ParameterLayout& layout,
+                                    const FaultLexicon& lexicon);
+
+// The index in `typed` of the fault-indicating parameter, or typed.size() when none qualifies:
+// a candidate of the description's clause or of the `parameter_window` clauses after it (details
+// in parentheses only when they are entities), or an entity named before it, inside the
+// description's message (a quote's parameters describe the quote; the fields around it, the
+// wrapper); the highest fip_priority wins, then the earliest.
+[[nodiscard]] std::size_t pick_parameter(std::span<const TypedParameter> typed, const std::vector<Clause>& clauses,
+                                         std::size_t chosen, Span description, const Weights& weights);
+
+}  // namespace l4::extract::description

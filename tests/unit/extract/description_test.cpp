@@ -1,0 +1,209 @@
+// The named steps of the fine stage (src/extract/description.hpp), each on its own, with the
+// embedded lexicon and parameter types.
+#include <catch2/catch.hpp>
+
+#include <algorithm>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "extract/description.hpp"
+#include "l4/extract/fault_lexicon.hpp"
+#include "l4/extract/parameter_typer.hpp"
+
+namespace d = l4::extract::description;
+using l4::extract::FaultLexicon;
+using l4::extract::ParameterTyper;
+using l4::extract::TypedParameter;
+
+namespace {
+
+const FaultLexicon& lexicon() {
+  static const FaultLexicon l;
+  return l;
+}
+const ParameterTyper& typer() {
+  static const ParameterTyper t;
+  return t;
+}
+
+// A message taken through the steps up to the one under test.
+struct Message {
+  std::string content;
+  std::vector<std::string_view> template_parameters;
+  std::vector<TypedParameter> typed;
+  d::ParameterLayout layout;
+  std::vector<d::Clause> clauses;
+
+  explicit Message(std::string text, std::vector<std::string> template_params = {}) : content(std::move(text)) {
+    for (const auto& p : template_params) {
+      const auto at = content.find(p);
+      REQUIRE(at != std::string::npos);
+      template_parameters.push_back(std::string_view(content).substr(at, p.size()));
+    }
+    typed = typer().find(content);
+    layout = d::locate_parameters(content, template_parameters, typed);
+    clauses = d::split_clauses(content, layout, lexicon());
+    d::score_clauses(content, layout, lexicon(), d::Weights{}, clauses);
+  }
+  [[nodiscard]] std::string text(d::Span s) const { return content.substr(s.begin, s.size()); }
+  [[nodiscard]] std::vector<std::string> clause_texts() const {
+    std::vector<std::string> out;
+    for (const auto& c : clauses) out.push_back(text(c.span));
+    return out;
+  }
+  [[nodiscard]] std::string description() const {
+    return text(d::pick_description(content, clauses, d::pick_clause(clauses), layout, lexicon()));
+  }
+  [[nodiscard]] std::string parameter() const {
+    const auto chosen = d::pick_clause(clauses);
+    const auto desc = d::pick_description(content, clauses, chosen, layout, lexicon());
+    const auto i = d::pick_parameter(typed, clauses, chosen, desc, d::Weights{});
+    return i < typed.size() ? typed[i].text : std::string();
+  }
+};
+
+}  // namespace
+
+TEST_CASE("locate_parameters: template values and typed entities, a wrapper glued to its value", "[extract][describe]") {
+  const Message m("Excluding datanode DatanodeInfoWithStorage[172.17.0.5:50010,DS-1,DISK] due to null", {"null"});
+  // The plain word "null" is an atom (no separator cuts it) but reads as text: no cut.
+  CHECK(std::any_of(m.layout.atoms.begin(), m.layout.atoms.end(), [&](auto s) { return m.text(s) == "null"; }));
+  CHECK(std::none_of(m.layout.cuts.begin(), m.layout.cuts.end(), [&](auto s) { return m.text(s) == "null"; }));
+  // The bracketed tuple's cut starts at the class name glued before it.
+  REQUIRE(m.layout.cuts.size() == 1);
+  CHECK(m.text(m.layout.cuts[0]) == "DatanodeInfoWithStorage[172.17.0.5:50010,DS-1,DISK]");
+  const Message kv("retry later, seqno=737 pending");
+  // A key=value cut holds the whole field; its atom too.
+  REQUIRE(kv.layout.cuts.size() == 1);
+  CHECK(kv.text(kv.layout.cuts[0]) == "seqno=737");
+}
+
+TEST_CASE("split_clauses: the log's separators, never inside a parameter, parentheses nest", "[extract][describe]") {
+  const Message m("Failed to send RPC 5 to master3/172.17.0.2:45681: java.io.IOException: Broken pipe");
+  CHECK(m.clause_texts() ==
+        std::vector<std::string>{"Failed to send RPC 5 to master3/172.17.0.2:45681", "java.io.IOException", "Broken pipe"});
+  CHECK(m.clauses[1].separator_before == ": ");
+  const Message p("Final app status: FAILED, exitCode: 10, (reason: Uncaught exception: boom)");
+  const auto texts = p.clause_texts();
+  REQUIRE(texts.size() == 6);
+  CHECK(texts[0] == "Final app status");
+  CHECK(texts[2] == "exitCode: 10");  // one parameter: its ": " cuts nothing
+  CHECK(texts[3] == "reason");
+  CHECK_FALSE(p.clauses[0].parenthetical);
+  CHECK(p.clauses[3].parenthetical);  // inside "( … )"
+  CHECK(p.clauses[5].parenthetical);
+  // At one position the longest separator wins: " : " rather than ": ".
+  const Message s("Exception encountered while connecting to the server : java.net.SocketTimeoutException: timeout");
+  REQUIRE(s.clauses.size() == 3);
+  CHECK(s.clauses[1].separator_before == " : ");
+  CHECK(d::split_clauses("", {}, lexicon()).empty());
+}
+
+TEST_CASE("fault_weight: distinct terms; a field's key names no fault", "[extract][describe]") {
+  CHECK(d::fault_weight("Connection refused", lexicon()) == Approx(3.0));
+  CHECK(d::fault_weight("failed, failed again", lexicon()) == Approx(3.0));
+  CHECK(d::fault_weight("errorCode=00500", lexicon()) == Approx(0.0));
+  CHECK(d::fault_weight("exception.id:vdc", lexicon()) == Approx(0.0));
+  CHECK(d::fault_weight("error: disk full", lexicon()) > 0);  // "error: " with a space is a label, not a key
+}
+
+TEST_CASE("score_clauses: parameters only, class labels, hand-over, nesting and position", "[extract][describe]") {
+  const Message params("Final app status: FAILED, exitCode: 10");
+  REQUIRE(params.clauses.size() == 3);
+  CHECK(params.clauses[2].params_only);  // "exitCode: 10"
+  CHECK_FALSE(params.clauses[1].params_only);
+
+  const Message label("Container from a bad node: container_1_2_01_000002 on host: worker3. Exit status: 137. "
+                      "Diagnostics: Container killed on request");
+  const auto texts = label.clause_texts();
+  const auto diag = std::find(texts.begin(), texts.end(), "Diagnostics") - texts.begin();
+  REQUIRE(diag + 1 < static_cast<long>(texts.size()));
+  CHECK(label.clauses[diag].score <= 0);  // a label says nothing itself
+  // It hands its weight on: the clause after it outscores its own fault words.
+  const auto& killed = label.clauses[diag + 1];
+  CHECK(killed.score > killed.weight - 0.3 * static_cast<double>(diag + 1));
+
+  const Message cause("Executor self-exiting due to : Unable to create executor due to null", {"null"});
+  REQUIRE(cause.clauses.size() == 2);
+  CHECK(cause.clauses[1].score > cause.clauses[0].score);  // "due to :" points at the cause
+
+  const Message cls("Failed to send RPC 5 to master3/172.17.0.2:45681: java.io.IOException: Broken pipe");
+  CHECK(cls.clauses[1].class_label);
+  CHECK_FALSE(cls.clauses[0].class_label);
+  CHECK(cls.clauses[0].score > cls.clauses[2].score);  // the headline first
+
+  const Message nested("reader timed out (socket timeout)");
+  REQUIRE(nested.clauses.size() == 2);
+  CHECK(nested.clauses[1].parenthetical);
+  CHECK(nested.clauses[1].score < nested.clauses[0].score);
+}
+
+TEST_CASE("pick_clause: the highest score, the first of equals, never parameters only", "[extract][describe]") {
+  std::vector<d::Clause> clauses(3);
+  clauses[0].score = 1.0;
+  clauses[1].score = 2.0;
+  clauses[2].score = 2.0;
+  CHECK(d::pick_clause(clauses) == 1);
+  clauses[1].params_only = true;
+  CHECK(d::pick_clause(clauses) == 2);
+}
+
+TEST_CASE("pick_description: the run with the fault words, stop words and punctuation trimmed", "[extract][describe]") {
+  CHECK(Message("Exception in connection from /172.17.0.5:50538").description() == "Exception in connection");
+  CHECK(Message("Failed to connect to /172.17.0.2:50010 for block, add to deadNodes and continue").description() ==
+        "Failed to connect");
+  CHECK(Message("Final app status: FAILED, exitCode: 10").description() == "Final app status: FAILED");
+  CHECK(Message("sync run finished,runId:77,state:failed").description() == "state:failed");
+  CHECK(Message("Slow ReadProcessor read fields took 48048ms (threshold=30000ms)").description() ==
+        "Slow ReadProcessor read fields");
+  CHECK(Message("Lost executor(s) 3 on worker1").description() == "Lost executor(s)");
+  // A statement filling its clause runs on over a comma into a clause that states a fault too...
+  CHECK(Message("jobHisId:9350, param has error, start to update status to fail").description() ==
+        "param has error, start to update status to fail");
+  // ...but not into one that states none, nor from a description that ends inside its clause.
+  CHECK(Message("param has error, start to update status").description() == "param has error");
+  CHECK(Message("Failed to connect to /172.17.0.2:50010 for block, peer lost").description() == "Failed to connect");
+}
+
+TEST_CASE("pick_parameter: the entity of the description, after it or named before it", "[extract][describe]") {
+  CHECK(Message("Failed to connect to /172.17.0.2:50010 for block, add to deadNodes and continue").parameter() ==
+        "/172.17.0.2:50010");
+  CHECK(Message("Excluding datanode DatanodeInfoWithStorage[172.17.0.5:50010,DS-1,DISK]").parameter() ==
+        "[172.17.0.5:50010,DS-1,DISK]");
+  // An entity named before the description is its subject.
+  CHECK(Message("Container from a bad node: container_1_2_01_000002 on host: worker3. Exit status: 137. "
+                "Diagnostics: Container killed on request")
+            .parameter() == "container_1_2_01_000002");
+  // Too far after the description (more than two clauses): not its parameter.
+  CHECK(Message("Connection refused, a, b, c, d, retry with seqno=737").parameter().empty());
+  // Details in parentheses count only when they are entities.
+  CHECK(Message("Slow ReadProcessor read fields took 48048ms (threshold=30000ms)").parameter().empty());
+  CHECK(Message("Lost connection (peer 10.0.0.7:29500)").parameter() == "10.0.0.7:29500");
+  // An error code labels the fault; it is no FIP on its own.
+  CHECK(Message("request failed, error code:vapp-00001").parameter().empty());
+}
+
+TEST_CASE("split_clauses: a quote is a message of its own, cut only at sentence ends", "[extract][describe]") {
+  const Message m("execute db failed; nested exception is Exception: [reason='Failed to read data from socket, the "
+                  "socket may have been closed. detail: Connection reset by peer', serverIP=127.0.0.1:8083]");
+  const auto texts = m.clause_texts();
+  // ", " and ": " inside the quote cut nothing; ". " does.
+  CHECK(std::find(texts.begin(), texts.end(), "Failed to read data from socket, the socket may have been closed") !=
+        texts.end());
+  CHECK(std::find(texts.begin(), texts.end(), "detail: Connection reset by peer") != texts.end());
+  const Message call("an error occurred when handle message, error: IndexError('list index out of range')");
+  REQUIRE_FALSE(call.clauses.empty());
+  const auto& last = call.clauses.back();
+  CHECK(call.text(last.span) == "list index out of range");
+  CHECK_FALSE(last.parenthetical);  // the quote opened by "('" is no parenthetical detail
+  CHECK(last.message.begin > 0);
+  CHECK(call.clauses.front().message == d::Span{0, call.content.size()});
+}
+
+TEST_CASE("pick_parameter: a description inside a quote takes no parameter from around it", "[extract][describe]") {
+  const Message m("Cause: Exception: [errorCode=00500, reason='Sql cannot be null or empty.', clientIP=127.0.0.1.]");
+  CHECK(m.description() == "Sql cannot be null or empty");
+  CHECK(m.parameter().empty());  // clientIP belongs to the wrapper
+  CHECK(Message("reason='Connection refused by 10.0.0.7:29500', retry=3").parameter() == "10.0.0.7:29500");
+}

@@ -1,0 +1,56 @@
+// LineForms: stack frames and the source they quote, framing lines and one-label headers, with the
+// embedded data/event_grouping.json; a malformed table is rejected.
+#include <catch2/catch.hpp>
+
+#include <string>
+#include <string_view>
+
+#include "l4/error.hpp"
+#include "l4/extract/line_forms.hpp"
+
+using l4::extract::LineForm;
+using l4::extract::LineForms;
+
+namespace {
+const LineForms& forms() {
+  static const LineForms f;
+  return f;
+}
+}  // namespace
+
+TEST_CASE("a traceback frame and the source line under it are code", "[extract][forms]") {
+  const std::string_view frame = R"(  File "/usr/lib/python3.10/site-packages/torch/nn/modules/module.py", line 1501, in _call_impl)";
+  CHECK(forms().frame(frame));
+  CHECK(forms().form(frame, nullptr) == LineForm::code);
+  // The quoted source sits deeper than its frame; the exception line after the last frame does not.
+  CHECK(forms().form("    raise RuntimeError(\"Error(s) in loading state_dict\")", &frame) == LineForm::code);
+  CHECK(forms().form("RuntimeError: Error(s) in loading state_dict for GPTModel", &frame) == LineForm::statement);
+  CHECK(forms().form("    raise RuntimeError(\"x\")", nullptr) == LineForm::statement);
+  CHECK_FALSE(forms().frame("File data/train.json not found"));
+}
+
+TEST_CASE("framing lines and one-label headers state nothing of their own", "[extract][forms]") {
+  CHECK(forms().form("Traceback (most recent call last):", nullptr) == LineForm::framing);
+  CHECK(forms().form("frame #3: c10d::ProcessGroupNCCL::WorkNCCL::checkTimeout() + 0x1a0", nullptr) ==
+        LineForm::framing);
+  CHECK(forms().form("Last error:", nullptr) == LineForm::header);
+  CHECK(forms().form("Uncaught exception: ", nullptr) == LineForm::header);
+  CHECK(LineForms::header("Last error:"));
+  CHECK_FALSE(LineForms::header("RuntimeError: Failed to import x because of the following error:"));  // two colons
+  CHECK_FALSE(LineForms::header("Traceback (most recent call last):"));  // a colon after ')' ends no label
+  CHECK(forms().form("Duplicate GPU detected : rank 3 and rank 0 both on CUDA device f000", nullptr) ==
+        LineForm::statement);
+}
+
+TEST_CASE("a grouping table without its keys or with a bad pattern is rejected", "[extract][forms]") {
+  CHECK_THROWS_AS(LineForms("{"), l4::InputError);
+  CHECK_THROWS_AS(LineForms(R"({"framing": []})"), l4::InputError);
+  try {
+    LineForms bad(R"({"framing": ["ok", "(unclosed"], "traceback_frame": "x"})");
+    FAIL("accepted a bad pattern");
+  } catch (const l4::InputError& e) {
+    CHECK(std::string(e.what()).find("framing[1]") != std::string::npos);
+  }
+  const LineForms none(R"({"framing": [], "traceback_frame": "^never$"})");
+  CHECK(none.form("Traceback (most recent call last):", nullptr) == LineForm::statement);
+}
