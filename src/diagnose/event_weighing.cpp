@@ -101,13 +101,24 @@ bool informational(format::Level level) {
   return level != format::Level::unknown && level <= format::Level::info;
 }
 
-// One line, one statement: when signatures of several categories match it, the one that matched
-// the most text is the most specific ("DataLoader worker (pid 7) is killed by signal: Bus error"
-// is shared memory running out, not just a data loader failing).
+// One line, one statement: when signatures of several categories match it, the most specific
+// wins — a category under another rather than that other ("NVRM: ... fallen off the bus" is the
+// GPU falling off, not just the GPU driver speaking), then the more diagnostic category (its
+// catalogue weight: "DataLoader worker (pid 7) is killed by signal: Bus error" is shared memory
+// running out, not just a data loader failing), then the signature that matched the most text.
 void keep_most_specific(std::vector<SignatureMatch>& matches) {
-  std::size_t longest = 0;
-  for (const auto& m : matches) longest = std::max(longest, m.length);
-  std::erase_if(matches, [&](const SignatureMatch& m) { return m.length < longest; });
+  std::erase_if(matches, [&](const SignatureMatch& m) {
+    return std::any_of(matches.begin(), matches.end(), [&](const SignatureMatch& o) {
+      return o.category.size() > m.category.size() && o.category.starts_with(m.category + "/");
+    });
+  });
+  const auto better = [](const SignatureMatch& x, const SignatureMatch& y) {
+    return x.length != y.length ? x.length > y.length : x.weight > y.weight;
+  };
+  const auto best = std::min_element(matches.begin(), matches.end(), better);
+  if (best == matches.end()) return;
+  const SignatureMatch top = *best;
+  std::erase_if(matches, [&](const SignatureMatch& m) { return better(top, m); });
 }
 
 // What a negative exit code says: the process was killed by that signal. POSIX/Linux numbering.
