@@ -42,6 +42,8 @@ struct Candidate {
   bool about_peer = false;
   // The line says a process died of it: an uncaught exception, a fatal signal, a non-zero exit.
   bool process_died = false;
+  // It recurs, and the job outlived its first occurrence: an intermittent condition, no onset.
+  bool first_outlived = false;
   EventRole role = EventRole::symptom;
   std::vector<SignatureMatch> signatures;
 };

@@ -57,8 +57,8 @@ namespace {
 // progress (by time: its own stamp, or for an unstamped line the next stamp of its stream, which
 // bounds when it was written), or — without times — every node showing it made progress after
 // it. Failures end jobs, so an event the job outlived did not cause the failure.
-bool followed_by_progress(const EventStats& e, const JobScan& scan, double progress_time, double margin) {
-  const Occurrence& last = e.last;
+bool followed_by_progress(const Occurrence& last, const EventStats& e, const JobScan& scan, double progress_time,
+                          double margin) {
   // An unstamped line that ended its stream (a traceback at the very end) has no upper bound in
   // time: only its own file can tell whether progress followed it.
   if (last.valid() && !last.stamped && std::isnan(last.next_stamp) && last.file < scan.file_last_progress.size()) {
@@ -167,8 +167,17 @@ void weigh_events(Analysis& a) {
       c.novelty = 1.0 - frac;
     }
     if (reports_clean_exit(e)) continue;
+    // The template and a line of it: the template keeps the words all its lines share, the line
+    // its values (the Xid number that says which fault).
     c.signatures = a.catalog.match(e.text);
-    if (c.signatures.empty()) c.signatures = a.catalog.match(e.first_content);
+    for (auto& m : a.catalog.match(e.first_content)) {
+      auto same = std::find_if(c.signatures.begin(), c.signatures.end(), [&](auto& o) { return o.category == m.category; });
+      if (same == c.signatures.end()) {
+        c.signatures.push_back(std::move(m));
+      } else if (m.length > same->length) {
+        *same = std::move(m);
+      }
+    }
     keep_most_specific(c.signatures);
     // A line the program logged as INFO or DEBUG is not an error in its own eyes ("NCCL INFO
     // [Service thread] Connection closed by localRank 0" at teardown): only signs that are values
@@ -182,7 +191,10 @@ void weigh_events(Analysis& a) {
     // shows in them ("grad norm: nan").
     if (e.stage_info.iteration_pattern >= 0 && c.signatures.empty()) continue;
     c.fault = a.evidence.fault_score(e.first_content, e.level, !c.signatures.empty() || c.process_died);
-    c.terminal = followed_by_progress(e, scan, a.progress_time, a.margin) ? opt.outlived_factor : 1.0;
+    c.terminal = followed_by_progress(e.last, e, scan, a.progress_time, a.margin) ? opt.outlived_factor : 1.0;
+    // A condition that recurs — the job outlived its first occurrence — did not start the failure,
+    // whatever its last occurrence did.
+    c.first_outlived = c.terminal == 1.0 && e.count > 1 && followed_by_progress(e.first, e, scan, a.progress_time, a.margin);
     c.spread = node_count == 0 ? 0 : static_cast<double>(e.node_spread()) / static_cast<double>(node_count);
     c.score = c.novelty * c.fault * c.terminal;
     c.framing = grouper.framing(e.first_content);

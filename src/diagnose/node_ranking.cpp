@@ -17,7 +17,7 @@ void find_onset(Analysis& a) {
   for (const bool statements_only : {true, false}) {
     for (const auto& c : a.candidates) {
       if (c.score < a.options.onset_score || c.framing || c.drift) continue;
-      if (statements_only && c.signatures.empty() && !c.process_died) continue;
+      if (statements_only && ((c.signatures.empty() && !c.process_died) || c.first_outlived)) continue;
       if (a.onset == nullptr || c.event->first.before(a.onset->event->first)) a.onset = &c;
       if (!c.about_peer && (a.node_onset == nullptr || c.event->first.before(a.node_onset->event->first))) a.node_onset = &c;
     }
