@@ -9,35 +9,15 @@
 #include <unordered_map>
 
 #include "l4/error.hpp"
+#include "l4/parse/token_hash.hpp"
 #include "l4/parse/token_masker.hpp"
 
 namespace l4::parse {
 namespace {
 
-// Hash for the literal-child lookups of the matching trie (hot path): 8 bytes per step. Only used
-// in memory, never stored, so it need not be stable; ids use template_id().
-std::uint64_t fast_hash(std::string_view s) noexcept {
-  constexpr std::uint64_t kMul = 0x9E3779B97F4A7C15ULL;
-  std::uint64_t h = s.size() * kMul;
-  std::size_t i = 0;
-  for (; i + 8 <= s.size(); i += 8) {
-    std::uint64_t w = 0;
-    std::memcpy(&w, s.data() + i, 8);
-    h = (h ^ w) * kMul;
-    h ^= h >> 29U;
-  }
-  if (i < s.size()) {
-    std::uint64_t w = 0;
-    std::memcpy(&w, s.data() + i, s.size() - i);
-    h = (h ^ w) * kMul;
-    h ^= h >> 29U;
-  }
-  return h ^ (h >> 32U);
-}
-
 struct StringHash {
   using is_transparent = void;
-  std::size_t operator()(std::string_view s) const noexcept { return static_cast<std::size_t>(fast_hash(s)); }
+  std::size_t operator()(std::string_view s) const noexcept { return static_cast<std::size_t>(token_hash(s)); }
 };
 
 struct Node {

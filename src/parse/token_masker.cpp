@@ -9,6 +9,7 @@
 
 #include "l4/embedded_data.hpp"
 #include "l4/error.hpp"
+#include "l4/parse/token_hash.hpp"
 
 namespace l4::parse {
 namespace {
@@ -126,11 +127,38 @@ RE2::Options quiet_options() {
   return o;
 }
 
+// A regex that sees digits only as a class: after removing "0-9" ranges, "{m,n}" counts and a
+// "0" before [xX] / x / X, no digit is left.
+bool regex_digit_blind(std::string_view regex) {
+  for (std::size_t i = 0; i < regex.size(); ++i) {
+    const char c = regex[i];
+    if (c == '{') {
+      const auto close = regex.find('}', i);
+      if (close != std::string_view::npos) {
+        i = close;
+        continue;
+      }
+    }
+    if (!is_digit(c)) continue;
+    if (c == '0' && i + 2 < regex.size() && regex[i + 1] == '-' && regex[i + 2] == '9') {
+      i += 2;
+      continue;
+    }
+    if (c == '0' && i + 1 < regex.size() &&
+        (regex[i + 1] == 'x' || regex[i + 1] == 'X' || regex.substr(i + 1, 4) == "[xX]" || regex.substr(i + 1, 4) == "[Xx]")) {
+      continue;
+    }
+    return false;
+  }
+  return true;
+}
+
 }  // namespace
 
 struct TokenMasker::Impl {
   RE2::Set set{quiet_options(), RE2::ANCHOR_BOTH};
   std::vector<std::string> names;
+  bool digit_blind = true;
   std::vector<std::string> domain_suffixes;  // ".com", ...: a dotted name ending so is a host name
   std::array<bool, 256> suffix_last{};        // the last characters of domain_suffixes (quick reject)
   bool any = false;
@@ -167,9 +195,11 @@ TokenMasker::TokenMasker(std::string_view patterns_json) : impl_(std::make_uniqu
       throw l4::InputError("parse_masks.json: pattern " + name + ": " + error);
     }
     impl_->names.push_back(name);
+    impl_->digit_blind = impl_->digit_blind && regex_digit_blind(regex);
   }
   for (const auto& d : doc.value("domain_suffixes", nlohmann::json::array())) {
     impl_->domain_suffixes.push_back("." + d.get<std::string>());
+    impl_->digit_blind = impl_->digit_blind && !has_digit(impl_->domain_suffixes.back());
     impl_->suffix_last[static_cast<unsigned char>(impl_->domain_suffixes.back().back())] = true;
   }
   impl_->any = !impl_->names.empty();
@@ -181,6 +211,7 @@ TokenMasker& TokenMasker::operator=(TokenMasker&&) noexcept = default;
 TokenMasker::~TokenMasker() = default;
 
 const std::vector<std::string>& TokenMasker::pattern_names() const { return impl_->names; }
+bool TokenMasker::digit_blind() const { return impl_->digit_blind; }
 
 std::string TokenMasker::mask(std::string_view token) const {
   std::string out;
@@ -277,6 +308,21 @@ void TokenMasker::mask_into(std::string_view token, std::string& out) const {
   } while (tail.size() != before);
   out.resize(start);
   out.append(tail);
+}
+
+void tokenize(std::string_view text, std::vector<std::string_view>& out, std::vector<std::uint64_t>& hashes) {
+  tokenize(text, out);
+  hashes.resize(out.size());
+  for (std::size_t i = 0; i < out.size(); ++i) hashes[i] = token_hash(out[i]);
+}
+
+void digit_shape(std::string_view token, std::string& out) {
+  out.assign(token);
+  for (std::size_t i = 0; i < out.size(); ++i) {
+    if (!is_digit(out[i])) continue;
+    const bool hex_prefix = out[i] == '0' && i + 1 < out.size() && (out[i + 1] == 'x' || out[i + 1] == 'X');
+    if (!hex_prefix) out[i] = '1';
+  }
 }
 
 void tokenize(std::string_view text, std::vector<std::string_view>& out) {

@@ -17,6 +17,7 @@
 #include "l4/format/header_parser.hpp"
 #include "l4/format/log_format.hpp"
 #include "l4/io/ingestor.hpp"
+#include "l4/parse/sharded_observer.hpp"
 #include "l4/parse/template_miner.hpp"
 #include "l4/report/parse_report.hpp"
 #include "output.hpp"
@@ -32,6 +33,8 @@ struct ParseArgs {
   std::string templates_in;
   std::string templates_out;
   bool templates_only = false;
+  unsigned threads = 2;
+  std::size_t max_templates = parse::MinerOptions{}.max_templates;
 };
 
 // Where a line's content comes from: the user's --log-format, else the known header formats.
@@ -65,6 +68,26 @@ class ContentSplitter {
   std::uint64_t unmatched_ = 0;
 };
 
+// Pass 1 of mining: every line's content into the miner (on `threads` workers), then build.
+io::IngestSummary mine_pass(const io::Ingestor& ingestor, const std::vector<io::InputFile>& inputs,
+                            ContentSplitter& splitter, parse::TemplateMiner& miner, unsigned threads,
+                            std::vector<std::string>* kept, std::vector<std::pair<std::uint64_t, std::uint32_t>>* kept_pos) {
+  parse::ShardedObserver observer(miner, threads);
+  auto summary = ingestor.read_all(inputs, [&](const io::LineRecord& rec) {
+    const std::string_view content = splitter.content(rec.content);
+    if (kept != nullptr) {
+      kept->emplace_back(content);
+      kept_pos->emplace_back(rec.line_no, rec.file_index);
+    }
+    observer.add(content);
+  });
+  observer.finish();
+  const std::size_t distinct = miner.observed_distinct();
+  miner.build();
+  spdlog::debug("mined {} templates from {} distinct masked lines", miner.store().size(), distinct);
+  return summary;
+}
+
 int run_parse(const ParseArgs& args) {
   const auto started = std::chrono::steady_clock::now();
   io::ReadProgress progress;
@@ -78,46 +101,46 @@ int run_parse(const ParseArgs& args) {
       std::any_of(inputs.begin(), inputs.end(), [](const io::InputFile& f) { return f.path == "-"; });
   ContentSplitter splitter(args.log_format);
 
+  parse::MinerOptions miner_options;
+  miner_options.max_templates = args.max_templates;
   parse::TemplateMiner miner = args.templates_in.empty()
-                                   ? parse::TemplateMiner()
-                                   : parse::TemplateMiner(parse::TemplateStore::load(args.templates_in));
+                                   ? parse::TemplateMiner(miner_options)
+                                   : parse::TemplateMiner(parse::TemplateStore::load(args.templates_in), miner_options);
   const bool have_known = miner.store().size() > 0;
+  const bool per_line = !args.templates_only && args.output.format != "json";
 
-  // Without known templates: pass 1 mines all lines, pass 2 assigns them. Standard input cannot be
-  // read twice, so its lines are kept; files are read again. With known templates (--templates):
-  // one pass, lines no template matches are learned incrementally (provisional templates).
+  // Without known templates: pass 1 mines all lines (their counts are the templates' counts) and,
+  // when lines are printed, pass 2 gives each line the template it was mined into. Standard input
+  // cannot be read twice, so its lines are kept; files are read again. With known templates
+  // (--templates): one pass, lines no template matches are learned incrementally (provisional
+  // templates, re-mined at the end).
   std::vector<std::string> kept;
   std::vector<std::pair<std::uint64_t, std::uint32_t>> kept_pos;  // line_no, file index
   parse::ParseResult result;
   io::IngestSummary summary;
   std::uint64_t unmatched_format = 0;
   if (!have_known) {
-    summary = ingestor.read_all(inputs, [&](const io::LineRecord& rec) {
-      const std::string_view content = splitter.content(rec.content);
-      if (from_stdin) {
-        kept.emplace_back(content);
-        kept_pos.emplace_back(rec.line_no, rec.file_index);
-      }
-      miner.observe(content);
-    });
+    const bool keep = from_stdin && per_line;
+    summary = mine_pass(ingestor, inputs, splitter, miner, args.threads, keep ? &kept : nullptr,
+                        keep ? &kept_pos : nullptr);
     unmatched_format = splitter.unmatched();
-    const std::size_t distinct = miner.observed_distinct();
-    miner.build();
-    spdlog::debug("mined {} templates from {} distinct masked lines", miner.store().size(), distinct);
+  } else {
+    miner.store().reset_counts();
   }
-  miner.store().reset_counts();
 
   OutputStream out(args.output);
   std::ostream& os = out.stream();
-  const bool per_line = !args.templates_only && args.output.format != "json";
   const bool csv = args.output.format == "csv";
   const bool multi = inputs.size() > 1;
   if (per_line && csv) os << report::parsed_csv_header(multi);
 
   std::string row;
   auto emit = [&](std::string_view file, std::uint64_t line_no, std::string_view content) {
-    if (!miner.match(content, result)) result = miner.match_or_add(content);
-    else miner.store().add_count(result.index, 1);
+    // a mined line's template was counted when it was mined
+    if (have_known || !miner.assign(content, result)) {
+      if (miner.match(content, result)) miner.store().add_count(result.index, 1);
+      else result = miner.match_or_add(content);
+    }
     if (!per_line) return;
     const report::ParsedLine line{file, line_no, content, result.id, result.template_text, &result.parameters};
     if (csv) {
@@ -129,11 +152,11 @@ int run_parse(const ParseArgs& args) {
     }
   };
 
-  if (!have_known && from_stdin) {
+  if (!have_known && from_stdin && per_line) {
     for (std::size_t i = 0; i < kept.size(); ++i) {
       emit(summary.files[kept_pos[i].second].path, kept_pos[i].first, kept[i]);
     }
-  } else {
+  } else if (have_known || per_line) {
     splitter.reset();
     progress.expect_files(inputs.size());  // the second pass reads them all again
     auto second = ingestor.read_all(inputs, [&](const io::LineRecord& rec) {
@@ -142,6 +165,7 @@ int run_parse(const ParseArgs& args) {
     if (have_known) {
       summary = std::move(second);
       unmatched_format = splitter.unmatched();
+      miner.finish();
     }
   }
 
@@ -170,6 +194,12 @@ int run_parse(const ParseArgs& args) {
   const double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
   spdlog::info("parsed {} lines into {} templates in {:.2f} s ({} lines did not match the header format)",
                summary.total.used, miner.store().size(), secs, unmatched_format);
+  if (miner.overflow_templates() > 0) {
+    spdlog::warn("more than {} templates: the {} least frequent ({} lines) are counted under \"{}\" "
+                 "(--max-templates raises the limit)",
+                 args.max_templates, miner.overflow_templates(), miner.overflow_lines(),
+                 parse::TemplateMiner::overflow_text);
+  }
   if (unmatched_format > 0 && !args.log_format.empty()) {
     spdlog::warn("{} of {} lines did not match --log-format; they were parsed whole", unmatched_format,
                  summary.total.used);
@@ -193,6 +223,13 @@ const CommandRegistration registration{CommandSpec{
       sub.add_option("--save-templates", args->templates_out, "Write the templates (with counts) to this JSON file");
       sub.add_flag("--templates-only", args->templates_only,
                    "Print the templates with their counts instead of one row per line");
+      sub.add_option("--threads", args->threads, "Threads that mine (templates do not depend on it)")
+          ->capture_default_str()
+          ->check(CLI::Range(1, 64));
+      sub.add_option("--max-templates", args->max_templates,
+                     "Most templates to learn; the lines of rarer ones are counted under one overflow template")
+          ->capture_default_str()
+          ->check(CLI::Range(1, 100000000));
       sub.footer(
           "Output: csv = Loghub structured CSV (LineId,Content,EventId,EventTemplate,ParameterList; a\n"
           "File column first when several files are given); jsonl = one JSON object per line; json =\n"
