@@ -119,13 +119,20 @@ struct LogFormat::Impl {
         values[f] = line.substr(pos);
         return true;
       }
-      // Lazy: the field ends at the first place where the next literal matches.
+      // Lazy: the field ends at the first place where the next literal matches (tried only where
+      // its first character is: a whitespace character for a space, else that character).
       std::size_t start = pos, end = std::string_view::npos, after = 0;
       for (std::size_t k = start; k <= line.size(); ++k) {
         if (next.empty()) {
           end = k;
           after = k;
           break;
+        }
+        if (next[0] == ' ') {
+          while (k < line.size() && !is_space(line[k])) ++k;
+        } else {
+          k = line.find(next[0], k);
+          if (k == std::string_view::npos) break;
         }
         const std::size_t m = match_literal(next, line, k);
         if (m != std::string_view::npos) {

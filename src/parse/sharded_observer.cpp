@@ -32,8 +32,9 @@ struct ShardedObserver::Shared {
   std::vector<std::exception_ptr> errors;
   Batch filling;
   std::size_t max_queued = kMaxQueued;
+  const ShardedObserver::ContentOf* content_of = nullptr;
 
-  void work(std::size_t w) {
+  void work(unsigned w) {
     try {
       for (;;) {
         Batch batch;
@@ -47,7 +48,7 @@ struct ShardedObserver::Shared {
         not_full.notify_one();
         std::uint32_t start = 0;
         for (const std::uint32_t end : batch.ends) {
-          shards[w].observe(std::string_view(batch.bytes).substr(start, end - start));
+          shards[w].observe((*content_of)(std::string_view(batch.bytes).substr(start, end - start), w));
           start = end;
         }
       }
@@ -85,9 +86,11 @@ struct ShardedObserver::Shared {
   }
 };
 
-ShardedObserver::ShardedObserver(TemplateMiner& into, unsigned threads) : into_(into) {
+ShardedObserver::ShardedObserver(TemplateMiner& into, unsigned threads, ContentOf content_of)
+    : into_(into), content_of_(std::move(content_of)) {
   if (threads <= 1) return;
   shared_ = std::make_unique<Shared>();
+  shared_->content_of = &content_of_;
   shared_->shards.resize(threads);
   shared_->errors.resize(threads);
   shared_->max_queued = kMaxQueued * threads;
@@ -99,13 +102,13 @@ ShardedObserver::~ShardedObserver() {
   if (shared_) shared_->stop();
 }
 
-void ShardedObserver::add(std::string_view content) {
+void ShardedObserver::add(std::string_view line) {
   if (!shared_) {
-    into_.observe(content);
+    into_.observe(content_of_(line, 0));
     return;
   }
   Batch& b = shared_->filling;
-  b.bytes.append(content);
+  b.bytes.append(line);
   b.ends.push_back(static_cast<std::uint32_t>(b.bytes.size()));
   if (b.bytes.size() >= kBatchBytes) shared_->push();
 }

@@ -14,10 +14,10 @@ bool has_digit(std::string_view s) {
 
 // A bounded cache from token text to its masked token id: raw tokens (words recur) and digit
 // shapes (fresh numbers recur in shape: "blk_-1608999687919862906" and every other block id).
-// Full tables stop taking entries; only speed depends on it, never a result.
+// A full table takes no more entries; only speed depends on it, never a result.
 class TextCache {
  public:
-  static constexpr std::size_t kMaxEntries = 1U << 16U;
+  static constexpr std::size_t kMaxEntries = 1U << 14U;  // 400 KB of slots: stays in cache
   static constexpr std::size_t kMaxKeyBytes = 96;
 
   [[nodiscard]] TokenId find(std::string_view key, std::uint64_t hash) const {
@@ -31,7 +31,7 @@ class TextCache {
   }
   void insert(std::string_view key, std::uint64_t hash, TokenId id) {
     if (entries_ >= kMaxEntries || key.size() > kMaxKeyBytes) return;
-    if (slots_.empty()) slots_.assign(2 * kMaxEntries, Slot{});
+    if ((entries_ + 1) * 2 > slots_.size()) grow();
     const std::size_t mask = slots_.size() - 1;
     std::size_t at = hash & mask;
     while (slots_[at].id != kNoToken) {
@@ -51,10 +51,23 @@ class TextCache {
     std::uint32_t length = 0;
     TokenId id = kNoToken;
   };
+  void grow() {
+    std::vector<Slot> old = std::move(slots_);
+    slots_.assign(std::max<std::size_t>(64, old.size() * 2), Slot{});
+    const std::size_t mask = slots_.size() - 1;
+    for (const Slot& s : old) {
+      if (s.id == kNoToken) continue;
+      std::size_t at = s.hash & mask;
+      while (slots_[at].id != kNoToken) at = (at + 1) & mask;
+      slots_[at] = s;
+    }
+  }
   std::vector<Slot> slots_;
   std::string arena_;
   std::size_t entries_ = 0;
 };
+
+constexpr bool is_space(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v'; }
 
 }  // namespace
 
@@ -70,8 +83,6 @@ struct TemplateMiner::Tables {
   TextCache by_token;
   TextCache by_shape;
   // scratch of the line being masked
-  std::vector<std::string_view> tokens;
-  std::vector<std::uint64_t> hashes;
   std::vector<TokenId> ids;
   std::string shape;
   std::string masked;
@@ -95,30 +106,41 @@ std::size_t TemplateMiner::memory_bytes() const {
 
 bool TemplateMiner::masked_ids(std::string_view content, bool add) {
   Tables& t = *tables_;
-  tokenize(content, t.tokens, t.hashes);
   t.ids.clear();
   TokenVocabulary& vocab = t.lines.vocabulary();
   const bool shapes = t.masker.digit_blind();
-  for (std::size_t i = 0; i < t.tokens.size(); ++i) {
-    const std::string_view tok = t.tokens[i];
-    TokenId id = t.by_token.find(tok, t.hashes[i]);
+  const std::size_t n = content.size();
+  std::size_t i = 0;
+  for (;;) {
+    while (i < n && is_space(content[i])) ++i;
+    if (i == n) break;
+    std::size_t j = i;
+    bool digits = false;
+    for (; j < n && !is_space(content[j]); ++j) digits = digits || (content[j] >= '0' && content[j] <= '9');
+    const std::string_view tok = content.substr(i, j - i);
+    i = j;
+    // a token with digits is looked up by its digit shape first (fresh numbers recur in shape),
+    // then, like a word, as it is (a masked form that keeps digits: "v2")
+    const bool by_shape = shapes && digits && tok.size() <= TextCache::kMaxKeyBytes;
+    std::uint64_t shape_hash = 0;
+    TokenId id = kNoToken;
+    if (by_shape) {
+      digit_shape(tok, t.shape);
+      shape_hash = token_hash(t.shape);
+      id = t.by_shape.find(t.shape, shape_hash);
+    }
     if (id == kNoToken) {
-      const bool digits = shapes && has_digit(tok);
-      std::uint64_t shape_hash = 0;
-      if (digits) {
-        digit_shape(tok, t.shape);
-        shape_hash = token_hash(t.shape);
-        id = t.by_shape.find(t.shape, shape_hash);
-      }
+      const std::uint64_t hash = token_hash(tok);
+      id = t.by_token.find(tok, hash);
       if (id == kNoToken) {
         t.masked.clear();
         t.masker.mask_into(tok, t.masked);
         id = add ? vocab.intern(t.masked) : vocab.find(t.masked);
         if (id == kNoToken) return false;  // a token no observed line had
-        // a masked form without digits is the same for every token of this digit shape
-        if (digits && !has_digit(t.masked)) t.by_shape.insert(t.shape, shape_hash, id);
+        // a masked form without digits is the same for every token of its digit shape
+        if (by_shape && !has_digit(t.masked)) t.by_shape.insert(t.shape, shape_hash, id);
+        else t.by_token.insert(tok, hash, id);
       }
-      t.by_token.insert(tok, t.hashes[i], id);
     }
     t.ids.push_back(id);
   }

@@ -4,6 +4,7 @@
 #include <re2/set.h>
 
 #include <array>
+#include <cstring>
 
 #include <nlohmann/json.hpp>
 
@@ -317,11 +318,34 @@ void tokenize(std::string_view text, std::vector<std::string_view>& out, std::ve
 }
 
 void digit_shape(std::string_view token, std::string& out) {
-  out.assign(token);
-  for (std::size_t i = 0; i < out.size(); ++i) {
-    if (!is_digit(out[i])) continue;
-    const bool hex_prefix = out[i] == '0' && i + 1 < out.size() && (out[i + 1] == 'x' || out[i + 1] == 'X');
-    if (!hex_prefix) out[i] = '1';
+  out.resize(token.size());
+  char* o = out.data();
+  // eight bytes at a time: bytes '0'..'9' become '1'; note whether an 'x' or 'X' occurs
+  constexpr std::uint64_t kLow7 = 0x7F7F7F7F7F7F7F7FULL;
+  constexpr std::uint64_t kHigh = 0x8080808080808080ULL;
+  constexpr std::uint64_t kOnes = 0x0101010101010101ULL;
+  std::uint64_t any_x = 0;
+  std::size_t i = 0;
+  for (; i + 8 <= token.size(); i += 8) {
+    std::uint64_t w = 0;
+    std::memcpy(&w, token.data() + i, 8);
+    const std::uint64_t above_nine = (w & kLow7) + 0x4646464646464646ULL;  // high bit: byte > '9'
+    const std::uint64_t from_zero = (w & kLow7) + 0x5050505050505050ULL;   // high bit: byte >= '0'
+    const std::uint64_t digit = from_zero & ~above_nine & ~w & kHigh;
+    const std::uint64_t x = (w | 0x2020202020202020ULL) ^ 0x7878787878787878ULL;  // zero byte: 'x' or 'X'
+    any_x |= (x - kOnes) & ~x & kHigh;
+    const std::uint64_t mask = (digit >> 7U) * 0xFFU;
+    w = (w & ~mask) | (0x3131313131313131ULL & mask);
+    std::memcpy(o + i, &w, 8);
+  }
+  for (; i < token.size(); ++i) {
+    o[i] = is_digit(token[i]) ? '1' : token[i];
+    any_x |= (token[i] | 0x20) == 'x' ? 1U : 0U;
+  }
+  if (any_x == 0) return;
+  // "0x" keeps its zero: hex_prefixed patterns name it
+  for (std::size_t k = 0; k + 1 < token.size(); ++k) {
+    if (token[k] == '0' && (token[k + 1] == 'x' || token[k + 1] == 'X')) o[k] = '0';
   }
 }
 

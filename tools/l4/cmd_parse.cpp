@@ -68,20 +68,21 @@ class ContentSplitter {
   std::uint64_t unmatched_ = 0;
 };
 
-// Pass 1 of mining: every line's content into the miner (on `threads` workers), then build.
+// Pass 1 of mining: every line's content into the miner (header split and masking on `threads`
+// workers), then build. Returns the ingest summary; `unmatched_format` counts the lines no header
+// format matched.
 io::IngestSummary mine_pass(const io::Ingestor& ingestor, const std::vector<io::InputFile>& inputs,
-                            ContentSplitter& splitter, parse::TemplateMiner& miner, unsigned threads,
-                            std::vector<std::string>* kept, std::vector<std::pair<std::uint64_t, std::uint32_t>>* kept_pos) {
-  parse::ShardedObserver observer(miner, threads);
-  auto summary = ingestor.read_all(inputs, [&](const io::LineRecord& rec) {
-    const std::string_view content = splitter.content(rec.content);
-    if (kept != nullptr) {
-      kept->emplace_back(content);
-      kept_pos->emplace_back(rec.line_no, rec.file_index);
-    }
-    observer.add(content);
+                            const std::string& log_format, parse::TemplateMiner& miner, unsigned threads,
+                            std::uint64_t& unmatched_format) {
+  std::vector<ContentSplitter> splitters;
+  for (unsigned w = 0; w < std::max(1U, threads); ++w) splitters.emplace_back(log_format);
+  parse::ShardedObserver observer(miner, threads, [&](std::string_view line, unsigned worker) {
+    return splitters[worker].content(line);
   });
+  auto summary = ingestor.read_all(inputs, [&](const io::LineRecord& rec) { observer.add(rec.content); });
   observer.finish();
+  unmatched_format = 0;
+  for (const auto& s : splitters) unmatched_format += s.unmatched();
   const std::size_t distinct = miner.observed_distinct();
   miner.build();
   spdlog::debug("mined {} templates from {} distinct masked lines", miner.store().size(), distinct);
@@ -119,11 +120,18 @@ int run_parse(const ParseArgs& args) {
   parse::ParseResult result;
   io::IngestSummary summary;
   std::uint64_t unmatched_format = 0;
-  if (!have_known) {
-    const bool keep = from_stdin && per_line;
-    summary = mine_pass(ingestor, inputs, splitter, miner, args.threads, keep ? &kept : nullptr,
-                        keep ? &kept_pos : nullptr);
+  if (!have_known && from_stdin && per_line) {
+    // standard input cannot be read twice: its lines are kept for the per-line output
+    summary = ingestor.read_all(inputs, [&](const io::LineRecord& rec) {
+      const std::string_view content = splitter.content(rec.content);
+      kept.emplace_back(content);
+      kept_pos.emplace_back(rec.line_no, rec.file_index);
+      miner.observe(content);
+    });
     unmatched_format = splitter.unmatched();
+    miner.build();
+  } else if (!have_known) {
+    summary = mine_pass(ingestor, inputs, args.log_format, miner, args.threads, unmatched_format);
   } else {
     miner.store().reset_counts();
   }
