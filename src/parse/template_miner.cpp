@@ -2,6 +2,8 @@
 
 #include <algorithm>
 #include <numeric>
+#include <type_traits>
+#include <utility>
 
 namespace l4::parse {
 namespace {
@@ -43,6 +45,13 @@ class TextCache {
     ++entries_;
   }
   [[nodiscard]] std::size_t memory_bytes() const { return slots_.capacity() * sizeof(Slot) + arena_.capacity(); }
+  // (key, id) of every entry
+  template <typename F>
+  void each(F&& f) const {
+    for (const Slot& s : slots_) {
+      if (s.id != kNoToken) f(std::string_view(arena_).substr(s.offset, s.length), s.hash, s.id);
+    }
+  }
 
  private:
   struct Slot {
@@ -82,10 +91,7 @@ struct TemplateMiner::Tables {
   std::optional<std::size_t> overflow;   // store index of the overflow template
   TextCache by_token;
   TextCache by_shape;
-  // scratch of the line being masked
-  std::vector<TokenId> ids;
-  std::string shape;
-  std::string masked;
+  AssignScratch scratch;  // of the line being masked by the non-const members
 };
 
 TemplateMiner::TemplateMiner(MinerOptions options)
@@ -104,10 +110,13 @@ std::size_t TemplateMiner::memory_bytes() const {
          t.by_token.memory_bytes() + t.by_shape.memory_bytes();
 }
 
-bool TemplateMiner::masked_ids(std::string_view content, bool add) {
-  Tables& t = *tables_;
-  t.ids.clear();
-  TokenVocabulary& vocab = t.lines.vocabulary();
+// The masked token ids of a line into `scratch.ids`. With `add` (non-const callers) new masked
+// tokens join the vocabulary and the caches learn; without, a token no observed line had ends
+// the lookup (false) and nothing changes, so any number of threads may look up at once.
+template <typename TablesT>
+bool scan_ids(TablesT& t, std::string_view content, AssignScratch& scratch, bool add) {
+  constexpr bool kMutable = !std::is_const_v<TablesT>;
+  scratch.ids.clear();
   const bool shapes = t.masker.digit_blind();
   const std::size_t n = content.size();
   std::size_t i = 0;
@@ -125,26 +134,35 @@ bool TemplateMiner::masked_ids(std::string_view content, bool add) {
     std::uint64_t shape_hash = 0;
     TokenId id = kNoToken;
     if (by_shape) {
-      digit_shape(tok, t.shape);
-      shape_hash = token_hash(t.shape);
-      id = t.by_shape.find(t.shape, shape_hash);
+      digit_shape(tok, scratch.shape);
+      shape_hash = token_hash(scratch.shape);
+      id = t.by_shape.find(scratch.shape, shape_hash);
     }
     if (id == kNoToken) {
       const std::uint64_t hash = token_hash(tok);
       id = t.by_token.find(tok, hash);
       if (id == kNoToken) {
-        t.masked.clear();
-        t.masker.mask_into(tok, t.masked);
-        id = add ? vocab.intern(t.masked) : vocab.find(t.masked);
-        if (id == kNoToken) return false;  // a token no observed line had
-        // a masked form without digits is the same for every token of its digit shape
-        if (by_shape && !has_digit(t.masked)) t.by_shape.insert(t.shape, shape_hash, id);
-        else t.by_token.insert(tok, hash, id);
+        scratch.masked.clear();
+        t.masker.mask_into(tok, scratch.masked);
+        if constexpr (kMutable) {
+          id = add ? t.lines.vocabulary().intern(scratch.masked) : t.lines.vocabulary().find(scratch.masked);
+          if (id == kNoToken) return false;
+          // a masked form without digits is the same for every token of its digit shape
+          if (by_shape && !has_digit(scratch.masked)) t.by_shape.insert(scratch.shape, shape_hash, id);
+          else t.by_token.insert(tok, hash, id);
+        } else {
+          id = t.lines.vocabulary().find(scratch.masked);
+          if (id == kNoToken) return false;  // a token no observed line had
+        }
       }
     }
-    t.ids.push_back(id);
+    scratch.ids.push_back(id);
   }
   return true;
+}
+
+bool TemplateMiner::masked_ids(std::string_view content, bool add) {
+  return scan_ids(*tables_, content, tables_->scratch, add);
 }
 
 void TemplateMiner::mine(std::span<const std::string_view> contents) {
@@ -155,7 +173,7 @@ void TemplateMiner::mine(std::span<const std::string_view> contents) {
 void TemplateMiner::observe(std::string_view content) {
   Tables& t = *tables_;
   masked_ids(content, true);
-  const std::uint32_t line = t.lines.add(t.ids);
+  const std::uint32_t line = t.lines.add(t.scratch.ids);
   if (line == t.template_of.size()) {
     t.template_of.push_back(kNotMined);
     t.unbuilt.push_back(line);
@@ -168,17 +186,25 @@ void TemplateMiner::absorb(const TemplateMiner& other) {
   const TokenVocabulary& from = o.lines.vocabulary();
   std::vector<TokenId> remap(from.size(), kNoToken);
   for (const std::uint32_t line : o.unbuilt) {
-    t.ids.clear();
+    t.scratch.ids.clear();
     for (const TokenId id : o.lines.tokens(line)) {
       if (remap[id] == kNoToken) remap[id] = t.lines.vocabulary().intern(from.text(id), from.hash(id));
-      t.ids.push_back(remap[id]);
+      t.scratch.ids.push_back(remap[id]);
     }
-    const std::uint32_t mine = t.lines.add(t.ids, o.lines.count(line));
+    const std::uint32_t mine = t.lines.add(t.scratch.ids, o.lines.count(line));
     if (mine == t.template_of.size()) {
       t.template_of.push_back(kNotMined);
       t.unbuilt.push_back(mine);
     }
   }
+  // the shard's masking caches serve this miner's later lookups (assign) too
+  auto import = [&](const TextCache& from_cache, TextCache& into) {
+    from_cache.each([&](std::string_view key, std::uint64_t hash, TokenId id) {
+      if (id < remap.size() && remap[id] != kNoToken) into.insert(key, hash, remap[id]);
+    });
+  };
+  import(o.by_token, t.by_token);
+  import(o.by_shape, t.by_shape);
 }
 
 std::size_t TemplateMiner::overflow_index() {
@@ -283,9 +309,13 @@ bool TemplateMiner::parameters_of(std::size_t index, std::string_view content, P
 }
 
 bool TemplateMiner::assign(std::string_view content, ParseResult& out) {
-  Tables& t = *tables_;
-  if (!masked_ids(content, false)) return false;
-  const auto line = t.lines.find(t.ids);
+  return std::as_const(*this).assign(content, out, tables_->scratch);
+}
+
+bool TemplateMiner::assign(std::string_view content, ParseResult& out, AssignScratch& scratch) const {
+  const Tables& t = *tables_;
+  if (!scan_ids(t, content, scratch, false)) return false;
+  const auto line = t.lines.find(scratch.ids);
   if (!line || t.template_of[*line] == kNotMined) return false;
   const std::size_t index = t.template_of[*line];
   if (store_.templates()[index].erased) return false;
@@ -304,7 +334,7 @@ ParseResult TemplateMiner::match_or_add(std::string_view content) {
   }
   // every line no final template takes is kept (as its distinct masked form) for re-mining
   masked_ids(content, true);
-  const std::uint32_t line = t.lines.add(t.ids);
+  const std::uint32_t line = t.lines.add(t.scratch.ids);
   if (line == t.template_of.size()) {
     t.template_of.push_back(kNotMined);
     t.learned.push_back(line);
@@ -324,7 +354,7 @@ ParseResult TemplateMiner::match_or_add(std::string_view content) {
     } else {
       // until the next re-mine the line's own masked form stands for its template
       std::string text;
-      for (const TokenId id : t.ids) {
+      for (const TokenId id : t.scratch.ids) {
         if (!text.empty()) text.push_back(' ');
         text.append(t.lines.vocabulary().text(id));
       }

@@ -21,6 +21,7 @@
 #include "l4/parse/template_miner.hpp"
 #include "l4/report/parse_report.hpp"
 #include "output.hpp"
+#include "parallel_rows.hpp"
 #include "progress_display.hpp"
 
 namespace l4::cli {
@@ -68,21 +69,29 @@ class ContentSplitter {
   std::uint64_t unmatched_ = 0;
 };
 
+// One worker's state on a cache line of its own (no false sharing between workers).
+template <typename T>
+struct alignas(64) Padded {
+  template <typename... A>
+  explicit Padded(A&&... a) : value(std::forward<A>(a)...) {}
+  T value;
+};
+
 // Pass 1 of mining: every line's content into the miner (header split and masking on `threads`
 // workers), then build. Returns the ingest summary; `unmatched_format` counts the lines no header
 // format matched.
 io::IngestSummary mine_pass(const io::Ingestor& ingestor, const std::vector<io::InputFile>& inputs,
                             const std::string& log_format, parse::TemplateMiner& miner, unsigned threads,
                             std::uint64_t& unmatched_format) {
-  std::vector<ContentSplitter> splitters;
+  std::vector<Padded<ContentSplitter>> splitters;
   for (unsigned w = 0; w < std::max(1U, threads); ++w) splitters.emplace_back(log_format);
   parse::ShardedObserver observer(miner, threads, [&](std::string_view line, unsigned worker) {
-    return splitters[worker].content(line);
+    return splitters[worker].value.content(line);
   });
   auto summary = ingestor.read_all(inputs, [&](const io::LineRecord& rec) { observer.add(rec.content); });
   observer.finish();
   unmatched_format = 0;
-  for (const auto& s : splitters) unmatched_format += s.unmatched();
+  for (const auto& s : splitters) unmatched_format += s.value.unmatched();
   const std::size_t distinct = miner.observed_distinct();
   miner.build();
   spdlog::debug("mined {} templates from {} distinct masked lines", miner.store().size(), distinct);
@@ -113,20 +122,18 @@ int run_parse(const ParseArgs& args) {
   // Without known templates: pass 1 mines all lines (their counts are the templates' counts) and,
   // when lines are printed, pass 2 gives each line the template it was mined into. Standard input
   // cannot be read twice, so its lines are kept; files are read again. With known templates
-  // (--templates): one pass, lines no template matches are learned incrementally (provisional
-  // templates, re-mined at the end).
+  // (--templates): one pass matching them; lines none matches are learned incrementally by a
+  // miner of their own (provisional templates, re-mined at the end). Pass 2 runs on `threads`
+  // workers; the rows come out in input order.
   std::vector<std::string> kept;
   std::vector<std::pair<std::uint64_t, std::uint32_t>> kept_pos;  // line_no, file index
-  parse::ParseResult result;
   io::IngestSummary summary;
   std::uint64_t unmatched_format = 0;
   if (!have_known && from_stdin && per_line) {
-    // standard input cannot be read twice: its lines are kept for the per-line output
     summary = ingestor.read_all(inputs, [&](const io::LineRecord& rec) {
-      const std::string_view content = splitter.content(rec.content);
-      kept.emplace_back(content);
+      kept.emplace_back(rec.content);
       kept_pos.emplace_back(rec.line_no, rec.file_index);
-      miner.observe(content);
+      miner.observe(splitter.content(rec.content));
     });
     unmatched_format = splitter.unmatched();
     miner.build();
@@ -142,38 +149,88 @@ int run_parse(const ParseArgs& args) {
   const bool multi = inputs.size() > 1;
   if (per_line && csv) os << report::parsed_csv_header(multi);
 
-  std::string row;
-  auto emit = [&](std::string_view file, std::uint64_t line_no, std::string_view content) {
-    // a mined line's template was counted when it was mined
-    if (have_known || !miner.assign(content, result)) {
-      if (miner.match(content, result)) miner.store().add_count(result.index, 1);
-      else result = miner.match_or_add(content);
+  struct {
+    std::uint64_t templates = 0, lines = 0;
+  } overflow;
+  if ((!have_known && per_line) || have_known) {
+    const unsigned workers = std::max(1U, args.threads);
+    struct Worker {
+      explicit Worker(const std::string& log_format) : splitter(log_format) {}
+      ContentSplitter splitter;
+      parse::AssignScratch scratch;
+      parse::ParseResult result;
+      std::vector<std::uint64_t> counts;  // matches per template index
+    };
+    std::vector<Padded<Worker>> state;
+    for (unsigned w = 0; w < workers; ++w) {
+      state.emplace_back(args.log_format);
+      state.back().value.counts.resize(miner.store().templates().size());
     }
-    if (!per_line) return;
-    const report::ParsedLine line{file, line_no, content, result.id, result.template_text, &result.parameters};
-    if (csv) {
-      row.clear();
-      report::append_csv_row(row, line, multi);
-      os.write(row.data(), static_cast<std::streamsize>(row.size()));
+    ContentSplitter serial_splitter(args.log_format);  // its count is the workers' already
+    parse::TemplateMiner learned(miner_options);
+    std::vector<std::string> file_names(inputs.size());
+    auto format_row = [&](const ParallelRows::Line& line, std::string_view content, const parse::ParseResult& r,
+                          std::string& row) {
+      if (!per_line) return;
+      const report::ParsedLine parsed{file_names[line.file], line.line_no, content, r.id, r.template_text,
+                                      &r.parameters};
+      if (csv) {
+        report::append_csv_row(row, parsed, multi);
+      } else {
+        row += report::to_json(parsed).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+        row.push_back('\n');
+      }
+    };
+    const parse::TemplateMiner& frozen = miner;
+    ParallelRows rows(
+        workers,
+        [&](const ParallelRows::Line& line, unsigned w, std::string& row) {
+          Worker& me = state[w].value;
+          const std::string_view content = me.splitter.content(line.text);
+          parse::ParseResult& r = me.result;
+          // a mined line's template was counted when it was mined
+          if (have_known || !frozen.assign(content, r, me.scratch)) {
+            if (!frozen.store().match(content, r)) return false;
+            ++me.counts[r.index];
+          }
+          format_row(line, content, r, row);
+          return true;
+        },
+        [&](const ParallelRows::Line& line, std::string& row) {
+          const std::string_view content = serial_splitter.content(line.text);
+          const parse::ParseResult r = learned.match_or_add(content);
+          format_row(line, content, r, row);
+        },
+        [&](std::string_view bytes) { os.write(bytes.data(), static_cast<std::streamsize>(bytes.size())); });
+    if (!kept.empty()) {
+      for (std::size_t i = 0; i < summary.files.size(); ++i) file_names[i] = summary.files[i].path;
+      for (std::size_t i = 0; i < kept.size(); ++i) rows.add({kept[i], kept_pos[i].first, kept_pos[i].second});
+      rows.finish();
     } else {
-      os << report::to_json(line).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) << '\n';
+      progress.expect_files(inputs.size());  // the second pass reads them all again
+      auto second = ingestor.read_all(inputs, [&](const io::LineRecord& rec) {
+        if (file_names[rec.file_index].empty()) file_names[rec.file_index] = rec.file;
+        rows.add({rec.content, rec.line_no, rec.file_index});
+      });
+      rows.finish();
+      if (have_known) {
+        summary = std::move(second);
+        unmatched_format = 0;
+        for (const auto& w : state) unmatched_format += w.value.splitter.unmatched();
+      }
     }
-  };
-
-  if (!have_known && from_stdin && per_line) {
-    for (std::size_t i = 0; i < kept.size(); ++i) {
-      emit(summary.files[kept_pos[i].second].path, kept_pos[i].first, kept[i]);
+    for (const auto& w : state) {
+      const auto& c = w.value.counts;
+      for (std::size_t i = 0; i < c.size(); ++i) {
+        if (c[i] > 0) miner.store().add_count(i, c[i]);
+      }
     }
-  } else if (have_known || per_line) {
-    splitter.reset();
-    progress.expect_files(inputs.size());  // the second pass reads them all again
-    auto second = ingestor.read_all(inputs, [&](const io::LineRecord& rec) {
-      emit(rec.file, rec.line_no, splitter.content(rec.content));
-    });
-    if (have_known) {
-      summary = std::move(second);
-      unmatched_format = splitter.unmatched();
-      miner.finish();
+    // what was learned on the way joins the known templates
+    learned.finish();
+    overflow.templates += learned.overflow_templates();
+    overflow.lines += learned.overflow_lines();
+    for (const auto& t : learned.store().templates()) {
+      if (!t.erased) miner.store().add(t.text, t.count, false, t.runs);
     }
   }
 
@@ -198,15 +255,16 @@ int run_parse(const ParseArgs& args) {
   }
   out.finish();
   if (!args.templates_out.empty()) miner.store().save(args.templates_out);
+  overflow.templates += miner.overflow_templates();
+  overflow.lines += miner.overflow_lines();
 
   const double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
   spdlog::info("parsed {} lines into {} templates in {:.2f} s ({} lines did not match the header format)",
                summary.total.used, miner.store().size(), secs, unmatched_format);
-  if (miner.overflow_templates() > 0) {
+  if (overflow.templates > 0) {
     spdlog::warn("more than {} templates: the {} least frequent ({} lines) are counted under \"{}\" "
                  "(--max-templates raises the limit)",
-                 args.max_templates, miner.overflow_templates(), miner.overflow_lines(),
-                 parse::TemplateMiner::overflow_text);
+                 args.max_templates, overflow.templates, overflow.lines, parse::TemplateMiner::overflow_text);
   }
   if (unmatched_format > 0 && !args.log_format.empty()) {
     spdlog::warn("{} of {} lines did not match --log-format; they were parsed whole", unmatched_format,

@@ -40,6 +40,13 @@
 
 namespace l4::parse {
 
+// Scratch memory of one thread's TemplateMiner::assign on a miner nobody modifies.
+struct AssignScratch {
+  std::vector<TokenId> ids;
+  std::string shape;
+  std::string masked;
+};
+
 struct MinerOptions {
   GrouperOptions grouping;
   // The most templates one build (or re-mine) adds; the lines of the rest go to the overflow
@@ -71,6 +78,8 @@ class TemplateMiner {
   // The template the line was mined into by build() (it must have been observed), with its
   // parameters; false for a line never observed (then use match or match_or_add).
   bool assign(std::string_view content, ParseResult& out);
+  // The same without changing the miner: thread-safe while nobody calls a non-const member.
+  bool assign(std::string_view content, ParseResult& out, AssignScratch& scratch) const;
 
   // Incremental: the matching template, learning a provisional one when none matches.
   ParseResult match_or_add(std::string_view content);
