@@ -115,3 +115,31 @@ TEST_CASE("l4 parse reads stdin and reports bad input", "[parse][e2e]") {
   const auto empty = l4::test::run_l4({"parse", "-"}, "");
   CHECK(empty.exit_code == 1);
 }
+
+TEST_CASE("l4 parse gives the same output on one thread or several", "[parse][e2e]") {
+  const auto log = l4::test::fixture("parse/train.log").string();
+  for (const std::string format : {"csv", "json"}) {
+    const auto one = l4::test::run_l4({"parse", "-q", "--threads", "1", "--log-format", kFormat, "--format", format, log});
+    const auto three = l4::test::run_l4({"parse", "-q", "--threads", "3", "--log-format", kFormat, "--format", format, log});
+    REQUIRE(one.exit_code == 0);
+    CHECK(three.out == one.out);
+  }
+}
+
+TEST_CASE("l4 parse warns when the template limit is reached and counts the rest", "[parse][e2e]") {
+  const auto log = l4::test::fixture("parse/train.log").string();
+  const auto r = l4::test::run_l4({"parse", "--max-templates", "3", "--log-format", kFormat, "--templates-only",
+                                   "--format", "json", log});
+  REQUIRE(r.exit_code == 0);
+  CHECK(r.err.find("more than 3 templates") != std::string::npos);
+  const auto doc = nlohmann::json::parse(r.out);
+  REQUIRE(doc["templates"].size() == 4);
+  std::uint64_t total = 0;
+  bool overflow = false;
+  for (const auto& t : doc["templates"]) {
+    total += t["count"].get<std::uint64_t>();
+    overflow = overflow || t["template"] == "[l4: template limit reached] <*>";
+  }
+  CHECK(overflow);
+  CHECK(total == 61);  // no line lost
+}
