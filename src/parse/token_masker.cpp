@@ -350,16 +350,22 @@ void digit_shape(std::string_view token, std::string& out) {
 }
 
 void tokenize(std::string_view text, std::vector<std::string_view>& out) {
+  static constexpr std::array<bool, 256> kSpace = [] {
+    std::array<bool, 256> t{};
+    for (const char c : {' ', '\t', '\n', '\r', '\f', '\v'}) t[static_cast<unsigned char>(c)] = true;
+    return t;
+  }();
+  auto space = [](char c) { return kSpace[static_cast<unsigned char>(c)]; };
   out.clear();
-  std::size_t i = 0;
-  const std::size_t n = text.size();
-  while (i < n) {
-    while (i < n && is_space(text[i])) ++i;
-    if (i == n) break;
-    std::size_t j = i;
-    while (j < n && !is_space(text[j])) ++j;
-    out.push_back(text.substr(i, j - i));
-    i = j;
+  const char* p = text.data();
+  const char* const end = p + text.size();
+  while (p != end) {
+    while (p != end && space(*p)) ++p;
+    if (p == end) break;
+    const char* q = p;
+    while (q != end && !space(*q)) ++q;
+    out.emplace_back(p, static_cast<std::size_t>(q - p));
+    p = q;
   }
 }
 
