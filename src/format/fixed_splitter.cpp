@@ -378,6 +378,48 @@ class Matcher {
   [[nodiscard]] bool gave_up() const { return steps_ > kMaxSteps; }
 };
 
+// The bytes a match of `seq` from item `i` on can start with; `nullable` says whether it can match
+// the empty string (then what follows the sequence may start it too).
+std::bitset<256> first_bytes(const Sequence& seq, std::size_t i, bool& nullable) {
+  std::bitset<256> out;
+  for (; i < seq.size(); ++i) {
+    const Item& it = seq[i];
+    switch (it.kind) {
+      case Item::Kind::line_start:
+        continue;
+      case Item::Kind::line_end:
+        nullable = true;
+        return out;
+      case Item::Kind::literal:
+        out.set(static_cast<unsigned char>(it.literal[0]));
+        nullable = false;
+        return out;
+      case Item::Kind::set:
+        out |= it.set;
+        if (it.min > 0) {
+          nullable = false;
+          return out;
+        }
+        continue;
+      case Item::Kind::group: {
+        bool any_nullable = it.min == 0;
+        for (const auto& alt : it.alternatives) {
+          bool alt_nullable = false;
+          out |= first_bytes(alt, 0, alt_nullable);
+          any_nullable = any_nullable || alt_nullable;
+        }
+        if (!any_nullable) {
+          nullable = false;
+          return out;
+        }
+        continue;
+      }
+    }
+  }
+  nullable = true;
+  return out;
+}
+
 }  // namespace
 
 std::optional<FixedSplitter> FixedSplitter::compile(std::string_view pattern, bool dot_matches_newline) {
@@ -394,11 +436,18 @@ std::optional<FixedSplitter> FixedSplitter::compile(std::string_view pattern, bo
     group.alternatives = std::move(*alts);
     out.top_.push_back(std::move(group));
   }
+  bool nullable = false;
+  out.first_ = first_bytes(out.top_, 0, nullable);
+  if (nullable) out.first_.set();
   return out;
 }
 
 FixedSplitter::Result FixedSplitter::match(std::string_view line, bool whole_line,
                                            std::vector<std::pair<std::size_t, std::size_t>>& groups) const {
+  if (!line.empty()) {
+    const auto c = static_cast<unsigned char>(line[0]);
+    if (c < 0x80 && !first_.test(c)) return Result::no_match;
+  }
   groups.assign(static_cast<std::size_t>(groups_) + 1, {kNone, kNone});
   Matcher m(line, whole_line, groups);
   const bool ok = m.run(top_);

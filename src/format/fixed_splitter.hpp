@@ -53,6 +53,9 @@ class FixedSplitter {
  private:
   Sequence top_;
   int groups_ = 0;
+  // bytes a match can start with (all when the pattern can match the empty string first): lines
+  // of other formats are rejected before any matching
+  std::bitset<256> first_;
 };
 
 }  // namespace l4::format
