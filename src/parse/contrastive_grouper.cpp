@@ -185,9 +185,6 @@ void absorb(MinedTemplate& into, MinedTemplate& from) {
   from.members.shrink_to_fit();
 }
 
-bool has_digit_text(std::string_view s) {
-  return std::any_of(s.begin(), s.end(), [](char c) { return c >= '0' && c <= '9'; });
-}
 
 // Drops the templates marked gone, keeping the order of the others.
 void compact(std::vector<MinedTemplate>& ts, const std::vector<bool>& gone) {
@@ -578,17 +575,6 @@ void ContrastiveGrouper::split(Context& cx, std::vector<std::uint32_t> members, 
     if (values.size() == 1) continue;
     distinct[p] = values.size();
     varying.push_back(p);
-    if (!var_like) {
-      // words with digits that hardly recur — fewer than two lines per value ("bglio716",
-      // "bglio91") — are values masking left alone; template text recurs ("ee0", "alt0")
-      std::uint64_t lines_at = 0;
-      bool all_digits = true;
-      values.each([&](TokenId value, std::uint64_t count) {
-        lines_at += count;
-        all_digits = all_digits && has_digit_text(vocab.text(value));
-      });
-      var_like = all_digits && lines_at < 2 * values.size();
-    }
     if (var_like) {
       // "dcbf.....<*>" vs "icbi.....<*>": different words around the variable separate templates
       // (only when they differ from the first word on: "rhost=<*>" and "rhost=<*>.example.om"

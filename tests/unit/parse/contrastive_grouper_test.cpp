@@ -233,20 +233,3 @@ TEST_CASE("contrastive units: unique names masking missed are a parameter, not o
   auto lines = masked_lines(contents);
   CHECK(texts(g.mine(lines), lines.vocabulary()) == std::set<std::string>{"session <*> opened for user <*>"});
 }
-
-TEST_CASE("contrastive units: words with digits that hardly recur are a parameter; recurring ones split", "[parse][group]") {
-  const ContrastiveGrouper g;
-  // one line per value: names masking left alone
-  auto rare = masked_lines({"NFS mount failed on bglio716, retrying", "NFS mount failed on bglio91, retrying"});
-  CHECK(texts(g.contrast(rare, all(rare.size())), rare.vocabulary()) ==
-        std::set<std::string>{"NFS mount failed on <*>, retrying"});
-  // each value on many lines: template text of two templates
-  std::vector<std::string> many;
-  for (int i = 0; i < 6; ++i) {
-    many.push_back("connection on network 10.0." + std::to_string(i) + ".0 via interface ee0");
-    many.push_back("connection on network 10.1." + std::to_string(i) + ".0 via interface alt0");
-  }
-  auto recurring = masked_lines(many);
-  CHECK(texts(g.contrast(recurring, all(recurring.size())), recurring.vocabulary()) ==
-        std::set<std::string>{"connection on network <*> via interface ee0", "connection on network <*> via interface alt0"});
-}
