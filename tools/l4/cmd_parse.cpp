@@ -98,6 +98,129 @@ io::IngestSummary mine_pass(const io::Ingestor& ingestor, const std::vector<io::
   return summary;
 }
 
+// The lines a pass reads: kept standard input, or the files read (again).
+struct LineSource {
+  const io::Ingestor& ingestor;
+  const std::vector<io::InputFile>& inputs;
+  io::ReadProgress& progress;
+  const std::vector<std::string>& kept;                                  // stdin lines, when kept
+  const std::vector<std::pair<std::uint64_t, std::uint32_t>>& kept_pos;  // their line_no, file index
+};
+
+// What the per-line pass found.
+struct LinePass {
+  io::IngestSummary summary;  // of the files it read (empty for kept lines)
+  std::uint64_t unmatched_format = 0;
+  std::uint64_t overflow_templates = 0;
+  std::uint64_t overflow_lines = 0;
+};
+
+// Pass 2 (or the one pass with known templates): every line's template, on `threads` workers
+// against the frozen miner, rows written in input order. A mined line gets the template it was
+// mined into (already counted); other lines are matched (and counted); lines nothing matches are
+// learned on this thread by a miner of their own, whose templates join the store at the end.
+LinePass line_pass(const ParseArgs& args, const LineSource& source, parse::TemplateMiner& miner, bool have_known,
+                   bool per_line, std::vector<std::string>& file_names, std::ostream& os) {
+  const bool csv = args.output.format == "csv";
+  const bool multi = source.inputs.size() > 1;
+  const unsigned workers = std::max(1U, args.threads);
+  struct Worker {
+    explicit Worker(const std::string& log_format) : splitter(log_format) {}
+    ContentSplitter splitter;
+    parse::AssignScratch scratch;
+    parse::ParseResult result;
+    std::vector<std::uint64_t> counts;  // matches per template index
+  };
+  std::vector<Padded<Worker>> state;
+  for (unsigned w = 0; w < workers; ++w) {
+    state.emplace_back(args.log_format);
+    state.back().value.counts.resize(miner.store().templates().size());
+  }
+  ContentSplitter serial_splitter(args.log_format);  // its count is the workers' already
+  parse::MinerOptions options;
+  options.max_templates = args.max_templates;
+  parse::TemplateMiner learned(options);
+  auto format_row = [&](const ParallelRows::Line& line, std::string_view content, const parse::ParseResult& r,
+                        std::string& row) {
+    if (!per_line) return;
+    const report::ParsedLine parsed{file_names[line.file], line.line_no, content, r.id, r.template_text, &r.parameters};
+    if (csv) {
+      report::append_csv_row(row, parsed, multi);
+    } else {
+      row += report::to_json(parsed).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+      row.push_back('\n');
+    }
+  };
+  const parse::TemplateMiner& frozen = miner;
+  ParallelRows rows(
+      workers,
+      [&](const ParallelRows::Line& line, unsigned w, std::string& row) {
+        Worker& me = state[w].value;
+        const std::string_view content = me.splitter.content(line.text);
+        parse::ParseResult& r = me.result;
+        if (have_known || !frozen.assign(content, r, me.scratch)) {
+          if (!frozen.store().match(content, r)) return false;
+          ++me.counts[r.index];
+        }
+        format_row(line, content, r, row);
+        return true;
+      },
+      [&](const ParallelRows::Line& line, std::string& row) {
+        const std::string_view content = serial_splitter.content(line.text);
+        const parse::ParseResult r = learned.match_or_add(content);
+        format_row(line, content, r, row);
+      },
+      [&](std::string_view bytes) { os.write(bytes.data(), static_cast<std::streamsize>(bytes.size())); });
+  LinePass pass;
+  if (!source.kept.empty()) {
+    for (std::size_t i = 0; i < source.kept.size(); ++i) {
+      rows.add({source.kept[i], source.kept_pos[i].first, source.kept_pos[i].second});
+    }
+    rows.finish();
+  } else {
+    source.progress.expect_files(source.inputs.size());  // the second pass reads them all again
+    pass.summary = source.ingestor.read_all(source.inputs, [&](const io::LineRecord& rec) {
+      if (file_names[rec.file_index].empty()) file_names[rec.file_index] = rec.file;
+      rows.add({rec.content, rec.line_no, rec.file_index});
+    });
+    rows.finish();
+  }
+  for (const auto& w : state) {
+    pass.unmatched_format += w.value.splitter.unmatched();
+    const auto& c = w.value.counts;
+    for (std::size_t i = 0; i < c.size(); ++i) {
+      if (c[i] > 0) miner.store().add_count(i, c[i]);
+    }
+  }
+  // what was learned on the way joins the known templates
+  learned.finish();
+  pass.overflow_templates = learned.overflow_templates();
+  pass.overflow_lines = learned.overflow_lines();
+  for (const auto& t : learned.store().templates()) {
+    if (!t.erased) miner.store().add(t.text, t.count, false, t.runs);
+  }
+  return pass;
+}
+
+// --templates-only / --format json: the templates with their counts.
+void write_templates(const ParseArgs& args, const parse::TemplateStore& store, const io::IngestSummary& summary,
+                     std::uint64_t unmatched_format, std::ostream& os) {
+  if (args.output.format == "json") {
+    nlohmann::json doc = {
+        {"lines", summary.total.used},
+        {"lines_not_matching_format", unmatched_format},
+        {"templates", report::templates_json(store)},
+    };
+    os << doc.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) << '\n';
+  } else if (args.output.format == "csv") {
+    os << report::templates_csv(store);
+  } else {
+    for (const auto& t : report::templates_json(store)) {
+      os << t.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) << '\n';
+    }
+  }
+}
+
 int run_parse(const ParseArgs& args) {
   const auto started = std::chrono::steady_clock::now();
   io::ReadProgress progress;
@@ -109,7 +232,6 @@ int run_parse(const ParseArgs& args) {
                                          args.output.output_path.empty() || args.output.output_path == "-");
   const bool from_stdin =
       std::any_of(inputs.begin(), inputs.end(), [](const io::InputFile& f) { return f.path == "-"; });
-  ContentSplitter splitter(args.log_format);
 
   parse::MinerOptions miner_options;
   miner_options.max_templates = args.max_templates;
@@ -122,14 +244,13 @@ int run_parse(const ParseArgs& args) {
   // Without known templates: pass 1 mines all lines (their counts are the templates' counts) and,
   // when lines are printed, pass 2 gives each line the template it was mined into. Standard input
   // cannot be read twice, so its lines are kept; files are read again. With known templates
-  // (--templates): one pass matching them; lines none matches are learned incrementally by a
-  // miner of their own (provisional templates, re-mined at the end). Pass 2 runs on `threads`
-  // workers; the rows come out in input order.
+  // (--templates): one pass (line_pass).
   std::vector<std::string> kept;
   std::vector<std::pair<std::uint64_t, std::uint32_t>> kept_pos;  // line_no, file index
   io::IngestSummary summary;
   std::uint64_t unmatched_format = 0;
   if (!have_known && from_stdin && per_line) {
+    ContentSplitter splitter(args.log_format);
     summary = ingestor.read_all(inputs, [&](const io::LineRecord& rec) {
       kept.emplace_back(rec.content);
       kept_pos.emplace_back(rec.line_no, rec.file_index);
@@ -145,126 +266,36 @@ int run_parse(const ParseArgs& args) {
 
   OutputStream out(args.output);
   std::ostream& os = out.stream();
-  const bool csv = args.output.format == "csv";
-  const bool multi = inputs.size() > 1;
-  if (per_line && csv) os << report::parsed_csv_header(multi);
-
-  struct {
-    std::uint64_t templates = 0, lines = 0;
-  } overflow;
-  if ((!have_known && per_line) || have_known) {
-    const unsigned workers = std::max(1U, args.threads);
-    struct Worker {
-      explicit Worker(const std::string& log_format) : splitter(log_format) {}
-      ContentSplitter splitter;
-      parse::AssignScratch scratch;
-      parse::ParseResult result;
-      std::vector<std::uint64_t> counts;  // matches per template index
-    };
-    std::vector<Padded<Worker>> state;
-    for (unsigned w = 0; w < workers; ++w) {
-      state.emplace_back(args.log_format);
-      state.back().value.counts.resize(miner.store().templates().size());
-    }
-    ContentSplitter serial_splitter(args.log_format);  // its count is the workers' already
-    parse::TemplateMiner learned(miner_options);
+  if (per_line && args.output.format == "csv") os << report::parsed_csv_header(inputs.size() > 1);
+  std::uint64_t overflow_templates = 0;
+  std::uint64_t overflow_lines = 0;
+  if (per_line || have_known) {
     std::vector<std::string> file_names(inputs.size());
-    auto format_row = [&](const ParallelRows::Line& line, std::string_view content, const parse::ParseResult& r,
-                          std::string& row) {
-      if (!per_line) return;
-      const report::ParsedLine parsed{file_names[line.file], line.line_no, content, r.id, r.template_text,
-                                      &r.parameters};
-      if (csv) {
-        report::append_csv_row(row, parsed, multi);
-      } else {
-        row += report::to_json(parsed).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
-        row.push_back('\n');
-      }
-    };
-    const parse::TemplateMiner& frozen = miner;
-    ParallelRows rows(
-        workers,
-        [&](const ParallelRows::Line& line, unsigned w, std::string& row) {
-          Worker& me = state[w].value;
-          const std::string_view content = me.splitter.content(line.text);
-          parse::ParseResult& r = me.result;
-          // a mined line's template was counted when it was mined
-          if (have_known || !frozen.assign(content, r, me.scratch)) {
-            if (!frozen.store().match(content, r)) return false;
-            ++me.counts[r.index];
-          }
-          format_row(line, content, r, row);
-          return true;
-        },
-        [&](const ParallelRows::Line& line, std::string& row) {
-          const std::string_view content = serial_splitter.content(line.text);
-          const parse::ParseResult r = learned.match_or_add(content);
-          format_row(line, content, r, row);
-        },
-        [&](std::string_view bytes) { os.write(bytes.data(), static_cast<std::streamsize>(bytes.size())); });
-    if (!kept.empty()) {
-      for (std::size_t i = 0; i < summary.files.size(); ++i) file_names[i] = summary.files[i].path;
-      for (std::size_t i = 0; i < kept.size(); ++i) rows.add({kept[i], kept_pos[i].first, kept_pos[i].second});
-      rows.finish();
-    } else {
-      progress.expect_files(inputs.size());  // the second pass reads them all again
-      auto second = ingestor.read_all(inputs, [&](const io::LineRecord& rec) {
-        if (file_names[rec.file_index].empty()) file_names[rec.file_index] = rec.file;
-        rows.add({rec.content, rec.line_no, rec.file_index});
-      });
-      rows.finish();
-      if (have_known) {
-        summary = std::move(second);
-        unmatched_format = 0;
-        for (const auto& w : state) unmatched_format += w.value.splitter.unmatched();
-      }
+    for (std::size_t i = 0; i < summary.files.size() && !kept.empty(); ++i) file_names[i] = summary.files[i].path;
+    LinePass pass = line_pass(args, LineSource{ingestor, inputs, progress, kept, kept_pos}, miner, have_known, per_line,
+                              file_names, os);
+    if (have_known) {
+      summary = std::move(pass.summary);
+      unmatched_format = pass.unmatched_format;
     }
-    for (const auto& w : state) {
-      const auto& c = w.value.counts;
-      for (std::size_t i = 0; i < c.size(); ++i) {
-        if (c[i] > 0) miner.store().add_count(i, c[i]);
-      }
-    }
-    // what was learned on the way joins the known templates
-    learned.finish();
-    overflow.templates += learned.overflow_templates();
-    overflow.lines += learned.overflow_lines();
-    for (const auto& t : learned.store().templates()) {
-      if (!t.erased) miner.store().add(t.text, t.count, false, t.runs);
-    }
+    overflow_templates = pass.overflow_templates;
+    overflow_lines = pass.overflow_lines;
   }
-
   display.reset();  // reading is over: nothing more to show, and warnings may follow
 
-  if (!per_line) {
-    const auto& store = miner.store();
-    if (args.output.format == "json") {
-      nlohmann::json doc = {
-          {"lines", summary.total.used},
-          {"lines_not_matching_format", unmatched_format},
-          {"templates", report::templates_json(store)},
-      };
-      os << doc.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) << '\n';
-    } else if (csv) {
-      os << report::templates_csv(store);
-    } else {
-      for (const auto& t : report::templates_json(store)) {
-        os << t.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) << '\n';
-      }
-    }
-  }
+  if (!per_line) write_templates(args, miner.store(), summary, unmatched_format, os);
   out.finish();
   if (!args.templates_out.empty()) miner.store().save(args.templates_out);
-  overflow.templates += miner.overflow_templates();
-  overflow.lines += miner.overflow_lines();
+  overflow_templates += miner.overflow_templates();
+  overflow_lines += miner.overflow_lines();
 
   const double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
   spdlog::info("parsed {} lines into {} templates in {:.2f} s ({} lines did not match the header format)",
                summary.total.used, miner.store().size(), secs, unmatched_format);
-  if (overflow.templates > 0) {
+  if (overflow_templates > 0) {
     spdlog::warn("more than {} templates: the {} least frequent ({} lines) are counted under \"{}\" "
                  "(--max-templates raises the limit)",
-                 args.max_templates, overflow.templates, overflow.lines, parse::TemplateMiner::overflow_text);
+                 args.max_templates, overflow_templates, overflow_lines, parse::TemplateMiner::overflow_text);
   }
   if (unmatched_format > 0 && !args.log_format.empty()) {
     spdlog::warn("{} of {} lines did not match --log-format; they were parsed whole", unmatched_format,
