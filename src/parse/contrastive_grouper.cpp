@@ -271,6 +271,20 @@ bool one_to_one(const MaskedLines& lines, std::span<const std::uint32_t> members
   return true;
 }
 
+// True when the words at position p vary one-to-one with another varying position (`distinct`:
+// values per position) and some of them recur: words that are template text recur, while unique
+// request ids or names that masking missed co-vary with one another vacuously.
+bool covaries(const MaskedLines& lines, std::span<const std::uint32_t> members, std::size_t p,
+              std::span<const std::size_t> varying, std::span<const std::size_t> distinct, std::uint64_t lines_here) {
+  if (distinct[p] >= lines_here) return false;
+  IdCounter pq;
+  IdCounter qp;
+  for (const std::size_t q : varying) {
+    if (q != p && distinct[q] == distinct[p] && one_to_one(lines, members, p, q, pq, qp)) return true;
+  }
+  return false;
+}
+
 bool holds_variable(std::span<const SlotToken> gap, const TokenVocabulary& v) {
   return std::any_of(gap.begin(), gap.end(), [&](const SlotToken& t) { return v.has_wildcard(t.token); });
 }
@@ -616,24 +630,10 @@ void ContrastiveGrouper::split(Context& cx, std::vector<std::uint32_t> members, 
   }
   // Many different words at a position are a parameter, unless they co-vary one-to-one with
   // another varying position: then both are template text of different templates.
-  IdCounter pq;
-  IdCounter qp;
   std::uint64_t lines_here = 0;
   for (const std::uint32_t m : members) lines_here += lines.count(m);
   for (const std::size_t p : many_words) {
-    bool covaries = false;
-    // words that are template text recur: some value here is on more than one line (unique
-    // request ids or names that masking missed co-vary with one another vacuously)
-    const bool recurs = distinct[p] < lines_here;
-    if (recurs) {
-      for (const std::size_t q : varying) {
-        if (q != p && distinct[q] == distinct[p] && one_to_one(lines, members, p, q, pq, qp)) {
-          covaries = true;
-          break;
-        }
-      }
-    }
-    if (covaries) {
+    if (covaries(lines, members, p, varying, distinct, lines_here)) {
       candidate(p, distinct[p], false);
     } else {
       std::vector<std::string_view> texts;
