@@ -575,6 +575,11 @@ JobScan JobScanner::scan(std::span<const std::string> paths, const parse::Templa
     return a.file != b.file ? a.file < b.file : a.line < b.line;
   });
   scan.ingest = io::summarize(std::move(files));
+  if (miner.overflow_templates() > 0) {
+    spdlog::warn("more than {} templates in one mining step: the {} least frequent ({} lines) count as one event, \"{}\"",
+                 parse::MinerOptions{}.max_templates, miner.overflow_templates(), miner.overflow_lines(),
+                 parse::TemplateMiner::overflow_text);
+  }
   spdlog::debug("scanned {} lines, {} nodes, {} events ({} lines mined after the sample)",
                 scan.ingest.total.used, scan.nodes.size(), scan.events.size(), pending.size());
   return scan;
