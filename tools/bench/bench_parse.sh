@@ -7,8 +7,10 @@
 #   L4_BUILD=build-x ...      build dir holding l4 and tools/bench/parse_input_gen (default build)
 #   L4_LOGHUB=DIR ...         the Loghub 2k data (default ../shared/data/loghub2k beside the repo)
 #   DRAIN_DIR=DIR ...         a directory holding the Loghub-2.0 benchmark's Drain.py (its
-#                             LogParser class); run with Debian's python3. Without it the Drain row
-#                             is skipped with a message: nothing is downloaded.
+#                             LogParser class); run with Debian's python3 (/usr/bin/python3, or
+#                             DRAIN_PYTHON), which needs python3-pandas, python3-numpy and
+#                             python3-regex. Without it the Drain row is skipped with a message:
+#                             nothing is downloaded.
 #   DRAIN_LINES=N ...         lines given to Drain (default 200000: it parses ~10 k lines/s)
 #
 # Rows: mining from no templates (templates only: one pass; CSV per line: pass 2 gives every line
@@ -92,6 +94,11 @@ from Drain import LogParser
 # the benchmark's default Drain settings (depth 4, similarity threshold 0.5), no extra regexes
 LogParser(sys.argv[2], indir=sys.argv[3], outdir=sys.argv[4], depth=4, st=0.5, rex=[]).parse('in.log')
 PY
-measure "drain (Python, $dl lines)" "$dl" python3 "$dwork/run.py" "$DRAIN_DIR" "$fmt" "$dwork" "$dwork/out"
+py="${DRAIN_PYTHON:-/usr/bin/python3}"
+if ! "$py" -c 'import pandas, numpy, regex' 2>/dev/null; then
+  echo "drain: skipped: $py lacks pandas, numpy or regex (Debian: python3-pandas python3-numpy python3-regex)"
+  exit 0
+fi
+measure "drain (Python, $dl lines)" "$dl" "$py" "$dwork/run.py" "$DRAIN_DIR" "$fmt" "$dwork" "$dwork/out"
 awk -v d="$last_wall" -v dl="$dl" -v m="${mine_wall[1]}" -v l="$lines" 'BEGIN {
   printf "l4 mining (1 thread) is %.0fx Drain per line\n", (d / dl) / ((m > 0 ? m : 0.005) / l) }'
