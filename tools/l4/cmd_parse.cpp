@@ -93,8 +93,10 @@ io::IngestSummary mine_pass(const io::Ingestor& ingestor, const std::vector<io::
   unmatched_format = 0;
   for (const auto& s : splitters) unmatched_format += s.value.unmatched();
   const std::size_t distinct = miner.observed_distinct();
+  const double table_mb = static_cast<double>(miner.memory_bytes()) / 1e6;
   miner.build();
-  spdlog::debug("mined {} templates from {} distinct masked lines", miner.store().size(), distinct);
+  spdlog::debug("mined {} templates from {} distinct masked lines ({:.1f} MB of mining tables)", miner.store().size(),
+                distinct, table_mb);
   return summary;
 }
 
