@@ -1,14 +1,13 @@
 # Every dependency comes from a Debian 12 package; nothing is downloaded.
-find_package(PkgConfig REQUIRED)
 find_package(Threads REQUIRED)
-find_package(fmt REQUIRED)
-find_package(spdlog REQUIRED)
-find_package(nlohmann_json 3.10 REQUIRED)
+# What the l4::core library links; find_package(l4) looks for the same (cmake/l4Config.cmake.in).
+set(L4_CORE_PACKAGES "fmt" "spdlog" "nlohmann_json 3.10" "ZLIB" "SQLite3")
+foreach(package IN LISTS L4_CORE_PACKAGES)
+  separate_arguments(args UNIX_COMMAND "${package}")
+  find_package(${args} REQUIRED)
+endforeach()
+include(L4FindRE2)
 find_package(CLI11 REQUIRED)
-find_package(ZLIB REQUIRED)
-find_package(SQLite3 REQUIRED)
-# Debian's libre2-dev ships a pkg-config file but no CMake package.
-pkg_check_modules(RE2 REQUIRED IMPORTED_TARGET re2)
 if(L4_BUILD_TESTS)
   find_package(Catch2 2 REQUIRED)
 endif()

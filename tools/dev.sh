@@ -7,7 +7,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 PACKAGES=(g++ cmake ninja-build pkg-config libcli11-dev libspdlog-dev libfmt-dev nlohmann-json3-dev
-          libre2-dev catch2 zlib1g-dev libsqlite3-dev libbenchmark-dev python3 time)
+          libre2-dev catch2 zlib1g-dev libsqlite3-dev libbenchmark-dev python3 time
+          man-db zsh)  # man-db, zsh: the install test reads the man page and runs the zsh completion
 
 install_missing() {
   local missing=()

@@ -70,11 +70,15 @@ bool EventGrouper::framing(std::string_view content) const {
                      [&](const auto& re) { return RE2::PartialMatch(piece(content), *re); });
 }
 
-bool EventGrouper::traceback_frame(std::string_view content) const {
+std::optional<std::string_view> EventGrouper::traceback_frame(std::string_view content) const {
   // Frames are indented under their traceback's header.
-  if (content.empty() || (content.front() != ' ' && content.front() != '\t')) return false;
-  return RE2::PartialMatch(piece(content), *impl_->frame);
+  if (content.empty() || (content.front() != ' ' && content.front() != '\t')) return std::nullopt;
+  re2::StringPiece function;
+  if (!RE2::PartialMatch(piece(content), *impl_->frame, &function)) return std::nullopt;
+  return std::string_view(function.data() == nullptr ? "" : function.data(), function.size());
 }
+
+std::size_t EventGrouper::block_lines() const { return impl_->block_lines; }
 
 const EventGrouper& EventGrouper::embedded() {
   static const EventGrouper grouper;

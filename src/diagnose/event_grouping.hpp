@@ -7,6 +7,7 @@
 #include <cstddef>
 #include <limits>
 #include <memory>
+#include <optional>
 #include <span>
 #include <string_view>
 #include <vector>
@@ -30,9 +31,12 @@ class EventGrouper {
   // The line only frames an error stated on another line (a wrapper, a stack-trace header, advice).
   [[nodiscard]] bool framing(std::string_view content) const;
   // A traceback's frame line ('  File "x.py", line 3, in f'): the next line of its stream quotes
-  // source code.
-  [[nodiscard]] bool traceback_frame(std::string_view content) const;
+  // source code. Returns the frame's function ("f"; "" when the line names none), nullopt for a
+  // line that is no frame.
+  [[nodiscard]] std::optional<std::string_view> traceback_frame(std::string_view content) const;
 
+  // How many lines apart (in one file) two lines may be to belong to one block (one incident).
+  [[nodiscard]] std::size_t block_lines() const;
   // For each event, the index of the event whose statement it belongs to: itself when it states
   // something of its own, another event of its block when it frames or restates that one, kNone
   // when it is quoted source code with no statement near it.

@@ -20,11 +20,10 @@ namespace l4::diagnose {
 namespace {
 
 constexpr std::size_t kMaxTextBytes = 2000;
+// Traceback frames that name a stage, kept per job (tracebacks are rare; a runaway one is capped).
+constexpr std::size_t kMaxFrameStages = 100000;
 
-format::HeaderParser make_header_parser(const ScanOptions& options) {
-  if (options.log_format) return format::HeaderParser(format::LogFormat::from_loghub(*options.log_format));
-  return format::HeaderParser();
-}
+format::HeaderParser make_header_parser(const ScanOptions& options) { return format::HeaderParser(options.formats); }
 
 // The state of one stream (one node's lines within one file) as it is read.
 struct StreamState {
@@ -41,6 +40,9 @@ struct StreamState {
   // Indentation of the previous line when it was a traceback frame line, else -1: a line indented
   // deeper quotes the frame's source code.
   int frame_indent = -1;
+  // Inside a traceback's frames, and their indentation.
+  bool in_traceback = false;
+  int traceback_indent = 0;
   // The template of the stream's previous matched line, tried first for the next (TemplateStore::match).
   std::size_t last_template = static_cast<std::size_t>(-1);
 };
@@ -69,6 +71,7 @@ struct PendingLine {
   std::string raw, content;
   format::Level level = format::Level::unknown;
   bool quoted = false;
+  std::string raised;  // the exception class it names when it ends a traceback
 };
 
 bool contains_error_word(std::string_view text) {
@@ -102,6 +105,7 @@ struct Partial {
   std::vector<StageChange> stage_changes;
   std::vector<std::pair<std::uint32_t, std::uint64_t>> file_last_progress;  // (file index, line)
   std::vector<IterationAnomaly> iteration_anomalies;  // node is local until the merge
+  std::vector<FrameStage> frame_stages;
 
   std::uint32_t node(std::string_view name) {
     auto it = node_index.find(std::string(name));
@@ -145,9 +149,17 @@ void track_numbers(EventStats& e, const Occurrence& at, const std::vector<std::s
   e.node_numbers[at.node].observe(std::span<const double>(numbers.data(), width), at.iteration, at.time);
 }
 
+// Adds a rank to a sorted set of at most EventStats::kMaxRanks ranks.
+void add_rank(std::vector<int>& ranks, int rank) {
+  if (rank < 0) return;
+  const auto it = std::lower_bound(ranks.begin(), ranks.end(), rank);
+  if ((it == ranks.end() || *it != rank) && ranks.size() < EventStats::kMaxRanks) ranks.insert(it, rank);
+}
+
 void record_event(EventStats& e, const Occurrence& at, format::Level level, std::string_view raw,
                   std::string_view content, const std::vector<std::string_view>& params, bool quoted) {
   ++e.count;
+  add_rank(e.ranks, at.rank);
   if (quoted) ++e.quoted;
   track_numbers(e, at, params);
   if (e.node_counts.size() <= at.node) {
@@ -170,6 +182,46 @@ void record_event(EventStats& e, const Occurrence& at, format::Level level, std:
   if (!e.last.valid() || e.last.before(at)) e.last = at;
   if (at.stage) e.stages |= stage_bit(*at.stage);
   if (level > e.level) e.level = level;
+}
+
+// Records what a line below WARN says about the job finishing: a completion marker, or a progress
+// report that reached its own total.
+void note_completion(const TemplateStageInfo& info, format::Level level, std::string_view content,
+                     std::span<const std::string_view> parameters, const StageClassifier& stages, NodeStats& node,
+                     const Occurrence& at, std::string_view raw) {
+  if (level >= format::Level::warn || (!info.completes && info.iteration_pattern < 0)) return;
+  if (info.completes && (!node.completed.valid() || node.completed.before(at))) {
+    node.completed = at;
+    node.completed_text.assign(raw.substr(0, kMaxTextBytes));
+  }
+  if (info.iteration_pattern < 0) return;
+  const auto total = stages.progress_total(info, content, parameters);
+  if (!total || *total <= 0) return;
+  const auto iteration = stages.iteration(info, content, parameters);
+  node.progress_total = std::max(node.progress_total, *total);
+  if (iteration == total && (!node.reached_total.valid() || node.reached_total.before(at))) {
+    node.reached_total = at;
+    node.reached_total_of = *total;
+    node.reached_total_text.assign(raw.substr(0, kMaxTextBytes));
+  }
+}
+
+// Counts a line that ends a traceback as the exception it raised.
+void record_raised(EventStats& e, const std::string& cls) {
+  if (cls.empty()) return;
+  if (e.raised++ == 0) e.raised_class = cls;
+}
+
+// Counts an exit report's code (0 or not) on its event.
+void record_exit(EventStats& e, const TemplateStageInfo& info, std::string_view content, const StageClassifier& stages) {
+  if (info.process_end != ProcessEnd::exit_report) return;
+  const auto code = stages.exit_code(content);
+  if (!code) return;
+  if (*code == 0) {
+    ++e.exits_zero;
+  } else {
+    if (e.exits_nonzero++ == 0) e.first_nonzero_exit = *code;
+  }
 }
 
 // Moves a stream's stage/iteration on, given what one line says. Warnings and errors never move
@@ -204,15 +256,20 @@ std::optional<long> advance(StreamState& st, const TemplateStageInfo& info, form
   if (iteration && *iteration <= st.start_iteration && marks == Stage::training) marks.reset();
   // A stage's results are out (a validation loss, a save confirmed): the stream is back where it was.
   if (info.ends && st.stage == info.ends && st.resumes) marks = st.resumes;
-  if ((marks || info.iteration_pattern >= 0) && (!node.last_progress.valid() || node.last_progress.before(at))) {
+  // Progress is the job moving on: a new stage, an iteration further, or work of a stage past setup
+  // (a training or evaluation report). A setup marker repeated in its own stage is not progress:
+  // NCCL prints its error-return traces as INFO lines too.
+  const bool stage_changes = marks && marks != st.stage;
+  const bool works = marks && !(*marks == Stage::init || *marks == Stage::loading);
+  const bool advances = iteration && *iteration > st.iteration;
+  if ((stage_changes || works || advances) && (!node.last_progress.valid() || node.last_progress.before(at))) {
     node.last_progress = at;
   }
-  if (marks && marks != st.stage) {
+  if (stage_changes) {
     st.resumes = st.stage;
     st.stage = marks;
     if (!std::isnan(at.time)) changes.push_back(StageChange{at.time, *marks, at.file, at.line});
   }
-  const bool advances = iteration && *iteration > st.iteration;
   if (iteration) {
     st.iteration = std::max(st.iteration, *iteration);
     if (*iteration > node.last_iteration) {
@@ -251,10 +308,13 @@ class Worker {
           st.unstamped_events.clear();
         }
       }
-      const Occurrence at{node, file_index, line.line_no, st.time, st.stage, st.iteration, stamped};
       const int indent = static_cast<int>(std::min(header.content.find_first_not_of(" \t"), header.content.size()));
       const bool quoted = st.frame_indent >= 0 && indent > st.frame_indent;
-      st.frame_indent = grouper_.traceback_frame(header.content) ? indent : -1;
+      const Traceback tb = follow_traceback(st, header.content, indent);
+      if (tb.frame_stage && partial_.frame_stages.size() < kMaxFrameStages) {
+        partial_.frame_stages.push_back(FrameStage{file_index, line.line_no, *tb.frame_stage});
+      }
+      const Occurrence at{node, file_index, line.line_no, st.time, st.stage, st.iteration, stamped, kNoTime, line.rank};
       NodeStats& ns = partial_.nodes[node];
       ++ns.lines;
       if (!ns.first_line.valid()) ns.first_line = at;
@@ -271,19 +331,24 @@ class Worker {
         symbol = static_cast<std::uint32_t>(result.index);
         reported = advance(st, infos_[result.index], header.level, header.content, result.parameters, stages_, ns,
                            at, partial_.last_iteration, partial_.stage_changes);
+        note_completion(infos_[result.index], header.level, header.content, result.parameters, stages_, ns, at, line.raw);
         record_event(partial_.events[result.index], at, header.level, line.raw, header.content,
                      result.parameters, quoted);
+        record_raised(partial_.events[result.index], tb.raised);
+        record_exit(partial_.events[result.index], infos_[result.index], header.content, stages_);
         if (!stamped && st.unstamped_events.size() < kMaxUnstampedRun &&
             (st.unstamped_events.empty() || st.unstamped_events.back() != result.index)) {
           st.unstamped_events.push_back(static_cast<std::uint32_t>(result.index));
         }
       } else {
         // Unknown template: classify the text itself so stage and iteration still advance.
-        reported = advance(st, stages_.classify(header.content), header.level, header.content, {}, stages_, ns, at,
-                           partial_.last_iteration, partial_.stage_changes);
+        const auto info = stages_.classify(header.content);
+        reported = advance(st, info, header.level, header.content, {}, stages_, ns, at, partial_.last_iteration,
+                           partial_.stage_changes);
+        note_completion(info, header.level, header.content, {}, stages_, ns, at, line.raw);
         partial_.pending.push_back(PendingLine{std::string(line.node), at,
                                                std::string(line.raw.substr(0, kMaxTextBytes)),
-                                               std::string(header.content), header.level, quoted});
+                                               std::string(header.content), header.level, quoted, tb.raised});
       }
       if (reported) {
         close_iteration(st, node, file_index, *reported, false);
@@ -306,6 +371,28 @@ class Worker {
   Partial& partial() { return partial_; }
 
  private:
+  // What a line means for the traceback its stream may be printing: frames name what the process
+  // was doing (the innermost frame that names a stage counts); the first line after the frames,
+  // indented less than them, is the uncaught exception they raised.
+  struct Traceback {
+    std::optional<Stage> frame_stage;  // a frame line: the stage its function names
+    std::string raised;  // the line that ends a traceback: the exception class it names ("" when not that shape)
+  };
+  Traceback follow_traceback(StreamState& st, std::string_view content, int indent) const {
+    Traceback out;
+    const auto frame = grouper_.traceback_frame(content);
+    if (frame) {
+      st.in_traceback = true;
+      st.traceback_indent = indent;
+      out.frame_stage = stages_.frame_stage(*frame);
+    } else if (st.in_traceback && indent < st.traceback_indent) {
+      out.raised = stages_.raised_class(content);
+      st.in_traceback = false;
+    }
+    st.frame_indent = frame ? indent : -1;
+    return out;
+  }
+
   void close_iteration(StreamState& st, std::uint32_t node, std::uint32_t file, long iteration, bool unfinished) {
     auto outcome = st.sequence.close();
     if (!outcome || !outcome->deviates) return;
@@ -464,6 +551,12 @@ JobScan JobScanner::scan(std::span<const std::string> paths, const parse::Templa
     if (from.count == 0) return;
     into.count += from.count;
     into.quoted += from.quoted;
+    if (into.exits_nonzero == 0 && from.exits_nonzero > 0) into.first_nonzero_exit = from.first_nonzero_exit;
+    into.exits_zero += from.exits_zero;
+    if (into.raised == 0 && from.raised > 0) into.raised_class = from.raised_class;
+    for (int r : from.ranks) add_rank(into.ranks, r);
+    into.raised += from.raised;
+    into.exits_nonzero += from.exits_nonzero;
     into.stages |= from.stages;
     into.level = std::max(into.level, from.level);
     if (into.node_counts.size() < names.size()) {
@@ -520,10 +613,23 @@ JobScan JobScanner::scan(std::span<const std::string> paths, const parse::Templa
         into.last_progress = from.last_progress;
       }
       into.last_iteration = std::max(into.last_iteration, from.last_iteration);
+      from.completed.node = from.reached_total.node = remap[local];
+      if (from.completed.valid() && (!into.completed.valid() || into.completed.before(from.completed))) {
+        into.completed = from.completed;
+        into.completed_text = std::move(from.completed_text);
+      }
+      if (from.reached_total.valid() && (!into.reached_total.valid() || into.reached_total.before(from.reached_total))) {
+        into.reached_total = from.reached_total;
+        into.reached_total_of = from.reached_total_of;
+        into.reached_total_text = std::move(from.reached_total_text);
+      }
+      into.progress_total = std::max(into.progress_total, from.progress_total);
+      scan.progress_total = std::max(scan.progress_total, from.progress_total);
       into.iterations.insert(into.iterations.end(), from.iterations.begin(), from.iterations.end());
     }
     scan.last_iteration = std::max(scan.last_iteration, p.last_iteration);
     scan.stage_changes.insert(scan.stage_changes.end(), p.stage_changes.begin(), p.stage_changes.end());
+    scan.frame_stages.insert(scan.frame_stages.end(), p.frame_stages.begin(), p.frame_stages.end());
     for (std::size_t i = 0; i < p.files.size(); ++i) files[p.file_ids[i]] = std::move(p.files[i]);
     scan.file_last_progress.resize(inputs.size(), 0);
     for (const auto& [file, line] : p.file_last_progress) scan.file_last_progress[file] = line;
@@ -533,11 +639,17 @@ JobScan JobScanner::scan(std::span<const std::string> paths, const parse::Templa
     }
   }
   parse::ParseResult result;
-  std::vector<std::string_view> no_params;
+  std::unordered_map<std::size_t, TemplateStageInfo> pending_infos;
   for (const auto& line : pending) {
     if (!miner.store().match(line.content, result)) result = miner.match_or_add(line.content);
     if (events.size() <= result.index) events.resize(miner.store().templates().size());
     EventStats& e = events[result.index];
+    auto info = pending_infos.find(result.index);
+    if (info == pending_infos.end()) {
+      info = pending_infos.emplace(result.index, stages_.classify(miner.store().templates()[result.index].text)).first;
+    }
+    record_exit(e, info->second, line.content, stages_);
+    record_raised(e, line.raised);
     if (e.node_counts.size() < names.size()) {
       e.node_counts.resize(names.size(), 0);
       e.node_first.resize(names.size());
@@ -546,6 +658,15 @@ JobScan JobScanner::scan(std::span<const std::string> paths, const parse::Templa
     record_event(e, line.where, line.level, line.raw, line.content, result.parameters, line.quoted);
   }
 
+  // Ranks the job's launcher prefixes name.
+  {
+    std::vector<int> all;
+    for (const auto& e : events) {
+      for (int r : e.ranks) all.push_back(r);
+    }
+    std::sort(all.begin(), all.end());
+    scan.ranks = static_cast<std::size_t>(std::unique(all.begin(), all.end()) - all.begin());
+  }
   // Keep the events that occurred, with their identity.
   const auto& final_templates = miner.store().templates();
   for (std::size_t i = 0; i < events.size(); ++i) {
@@ -570,6 +691,9 @@ JobScan JobScanner::scan(std::span<const std::string> paths, const parse::Templa
                                    [](const auto& a, const auto& b) { return a.first == b.first; }),
                        n.iterations.end());
   }
+  std::sort(scan.frame_stages.begin(), scan.frame_stages.end(), [](const auto& a, const auto& b) {
+    return a.file != b.file ? a.file < b.file : a.line < b.line;
+  });
   std::stable_sort(scan.stage_changes.begin(), scan.stage_changes.end(), [](const auto& a, const auto& b) {
     if (a.time != b.time) return a.time < b.time;
     return a.file != b.file ? a.file < b.file : a.line < b.line;

@@ -15,6 +15,12 @@ struct StageClassifier::Impl {
   std::vector<std::pair<Stage, std::unique_ptr<RE2>>> endings;  // per stage that has "ends" markers
   std::vector<std::unique_ptr<RE2>> iteration;
   std::vector<std::unique_ptr<RE2>> resume;
+  std::unique_ptr<RE2> completion, exit, signal;  // one alternation each (data/outcomes.json)
+  std::vector<std::unique_ptr<RE2>> exit_codes;    // each exit pattern alone, for its code
+  std::vector<std::unique_ptr<RE2>> exceptions;    // case-sensitive; the class in group 1
+  std::unique_ptr<RE2> after_traceback;             // case-sensitive; the class in group 1
+  std::vector<std::pair<Stage, std::unique_ptr<RE2>>> frames;  // function names per stage (whole match)
+  std::unique_ptr<RE2> unmarked;                    // lines that never mark a stage
 };
 
 namespace {
@@ -28,7 +34,28 @@ std::unique_ptr<RE2> compile(const std::string& pattern, bool case_insensitive) 
 }
 }  // namespace
 
-StageClassifier::StageClassifier(std::string_view json) : impl_(std::make_unique<Impl>()) {
+namespace {
+std::vector<std::string> outcome_patterns(const nlohmann::json& doc, const char* key) {
+  std::vector<std::string> out;
+  for (const auto& entry : doc.at(key)) {
+    if (entry.at("source").get<std::string>().empty()) throw InputError(std::string("outcomes table: ") + key + ": entry without a source");
+    out.push_back(entry.at("pattern").get<std::string>());
+  }
+  return out;
+}
+
+std::string alternation_of(const std::vector<std::string>& patterns) {
+  std::string out;
+  for (const auto& p : patterns) {
+    if (!out.empty()) out += '|';
+    out += "(?:" + p + ")";
+  }
+  return out;
+}
+}  // namespace
+
+StageClassifier::StageClassifier(std::string_view json, std::string_view outcomes_json) : impl_(std::make_unique<Impl>()) {
+  load_outcomes(*impl_, outcomes_json.empty() ? embedded::data("outcomes.json") : outcomes_json);
   if (json.empty()) json = embedded::data("stages.json");
   try {
     const auto doc = nlohmann::json::parse(json);
@@ -48,11 +75,49 @@ StageClassifier::StageClassifier(std::string_view json) : impl_(std::make_unique
       if (entry.contains("ends")) impl_->endings.emplace_back(*stage, compile(alternation(entry.at("ends")), true));
     }
     for (const auto& p : doc.at("iteration")) impl_->iteration.push_back(compile(p.get<std::string>(), true));
+    if (doc.contains("unmarked")) {
+      std::vector<std::string> list;
+      for (const auto& p : doc.at("unmarked")) list.push_back(p.get<std::string>());
+      impl_->unmarked = compile(alternation_of(list), true);
+    }
+    if (doc.contains("frames")) {
+      for (const auto& entry : doc.at("frames")) {
+        const auto name = entry.at("stage").get<std::string>();
+        const auto stage = parse_stage(name);
+        if (!stage) throw InputError("stages table: frames: unknown stage '" + name + "'");
+        std::string names;
+        for (const auto& f : entry.at("functions")) names += (names.empty() ? "" : "|") + RE2::QuoteMeta(f.get<std::string>());
+        impl_->frames.emplace_back(*stage, compile("(?:" + names + ")", false));
+      }
+    }
     if (doc.contains("resume")) {
       for (const auto& p : doc.at("resume")) impl_->resume.push_back(compile(p.get<std::string>(), true));
     }
   } catch (const nlohmann::json::exception& e) {
     throw InputError(std::string("stages table: ") + e.what());
+  }
+}
+
+void StageClassifier::load_outcomes(Impl& impl, std::string_view json) {
+  try {
+    const auto doc = nlohmann::json::parse(json);
+    impl.completion = compile(alternation_of(outcome_patterns(doc, "completion")), true);
+    const auto exits = outcome_patterns(doc, "exit");
+    impl.exit = compile(alternation_of(exits), true);
+    for (const auto& p : exits) {
+      impl.exit_codes.push_back(compile(p, true));
+      if (impl.exit_codes.back()->NumberOfCapturingGroups() != 1) throw InputError("outcomes table: exit pattern '" + p + "' needs one capture group");
+    }
+    impl.signal = compile(alternation_of(outcome_patterns(doc, "signal")), true);
+    const auto& after = doc.at("after_traceback");
+    if (after.at("source").get<std::string>().empty()) throw InputError("outcomes table: after_traceback without a source");
+    impl.after_traceback = compile(after.at("pattern").get<std::string>(), false);
+    for (const auto& p : outcome_patterns(doc, "exception")) {
+      impl.exceptions.push_back(compile(p, false));
+      if (impl.exceptions.back()->NumberOfCapturingGroups() < 1) throw InputError("outcomes table: exception pattern '" + p + "' needs a capture group");
+    }
+  } catch (const nlohmann::json::exception& e) {
+    throw InputError(std::string("outcomes table: ") + e.what());
   }
 }
 
@@ -71,19 +136,21 @@ std::string fill_wildcards(std::string_view template_text, std::size_t marked) {
   return out;
 }
 
-// Which "<*>" of `template_text` the pattern's number comes from: fill that one with a marker
-// number and the others with 1, and see whether the pattern captures the marker.
-int iteration_parameter(std::string_view template_text, const RE2& pattern) {
+// Which "<*>" of `template_text` the pattern's number (its capture group `group`, 1 or 2) comes
+// from: fill that one with a marker number and the others with 1, and see whether the pattern
+// captures the marker.
+int iteration_parameter(std::string_view template_text, const RE2& pattern, int group = 1) {
+  if (pattern.NumberOfCapturingGroups() < group) return -1;
   std::size_t places = 0;
   for (std::size_t pos = template_text.find("<*>"); pos != std::string_view::npos;
        pos = template_text.find("<*>", pos + 3)) {
     ++places;
   }
   for (std::size_t k = 0; k < places; ++k) {
-    long value = 0;
-    if (RE2::PartialMatch(fill_wildcards(template_text, k), pattern, &value) && value == 987653) {
-      return static_cast<int>(k);
-    }
+    long value = 0, total = 0;
+    const std::string filled = fill_wildcards(template_text, k);
+    const bool hit = group == 1 ? RE2::PartialMatch(filled, pattern, &value) : RE2::PartialMatch(filled, pattern, &value, &total);
+    if (hit && (group == 1 ? value : total) == 987653) return static_cast<int>(k);
   }
   return -1;
 }
@@ -96,40 +163,110 @@ StageClassifier::~StageClassifier() = default;
 TemplateStageInfo StageClassifier::classify(std::string_view template_text) const {
   TemplateStageInfo info;
   const re2::StringPiece text(template_text.data(), template_text.size());
+  const std::string probe = fill_wildcards(template_text, std::string::npos);
+  const bool unmarked = impl_->unmarked && RE2::PartialMatch(probe, *impl_->unmarked);
   for (const auto& [stage, re] : impl_->endings) {
+    if (unmarked) break;
     if (RE2::PartialMatch(text, *re)) {
       info.ends = stage;
       break;
     }
   }
   for (const auto& [stage, re] : impl_->markers) {
-    if (!info.ends && RE2::PartialMatch(text, *re)) {
+    if (!info.ends && !unmarked && RE2::PartialMatch(text, *re)) {
       info.marks = stage;
       break;
     }
   }
+  classify_outcome(template_text, info);
   // A template reports an iteration when its text keeps the pattern's shape with <*> for the
   // number, e.g. "iteration <*>/ <*> |".
-  const std::string probe = fill_wildcards(template_text, std::string::npos);
   for (std::size_t i = 0; i < impl_->iteration.size(); ++i) {
     if (RE2::PartialMatch(probe, *impl_->iteration[i])) {
       info.iteration_pattern = static_cast<int>(i);
       if (!info.marks) info.marks = Stage::training;
       info.iteration_parameter = iteration_parameter(template_text, *impl_->iteration[i]);
+      info.total_parameter = iteration_parameter(template_text, *impl_->iteration[i], 2);
       break;
     }
   }
   return info;
 }
 
+void StageClassifier::classify_outcome(std::string_view template_text, TemplateStageInfo& info) const {
+  const std::string probe = fill_wildcards(template_text, std::string::npos);
+  const re2::StringPiece text(probe);
+  info.completes = RE2::PartialMatch(text, *impl_->completion);
+  if (RE2::PartialMatch(text, *impl_->signal)) {
+    info.process_end = ProcessEnd::signal;
+  } else if (RE2::PartialMatch(text, *impl_->exit)) {
+    info.process_end = ProcessEnd::exit_report;
+  } else {
+    for (const auto& re : impl_->exceptions) {
+      std::string cls;
+      if (RE2::PartialMatch(text, *re, &cls)) {
+        info.process_end = ProcessEnd::exception;
+        info.exception_class = cls;
+        break;
+      }
+    }
+  }
+}
+
+std::optional<long> StageClassifier::progress_total(std::string_view content, int pattern) const {
+  if (pattern < 0 || pattern >= static_cast<int>(impl_->iteration.size())) return std::nullopt;
+  const auto& re = *impl_->iteration[static_cast<std::size_t>(pattern)];
+  if (re.NumberOfCapturingGroups() < 2) return std::nullopt;
+  long value = 0, total = 0;
+  if (RE2::PartialMatch(re2::StringPiece(content.data(), content.size()), re, &value, &total)) return total;
+  return std::nullopt;
+}
+
+namespace {
+std::optional<long> leading_number(std::string_view p) {
+  long value = 0;
+  std::size_t i = 0;
+  for (; i < p.size() && i < 15 && p[i] >= '0' && p[i] <= '9'; ++i) value = value * 10 + (p[i] - '0');
+  if (i == 0) return std::nullopt;
+  return value;
+}
+}  // namespace
+
+std::optional<long> StageClassifier::progress_total(const TemplateStageInfo& info, std::string_view content,
+                                                    std::span<const std::string_view> parameters) const {
+  if (info.total_parameter >= 0 && static_cast<std::size_t>(info.total_parameter) < parameters.size()) {
+    if (auto v = leading_number(parameters[static_cast<std::size_t>(info.total_parameter)])) return v;
+  }
+  return progress_total(content, info.iteration_pattern);
+}
+
+std::optional<Stage> StageClassifier::frame_stage(std::string_view function) const {
+  const re2::StringPiece name(function.data(), function.size());
+  for (const auto& [stage, re] : impl_->frames) {
+    if (RE2::FullMatch(name, *re)) return stage;
+  }
+  return std::nullopt;
+}
+
+std::string StageClassifier::raised_class(std::string_view content) const {
+  std::string cls;
+  if (!RE2::FullMatch(re2::StringPiece(content.data(), content.size()), *impl_->after_traceback, &cls)) return {};
+  return cls;
+}
+
+std::optional<long> StageClassifier::exit_code(std::string_view content) const {
+  const re2::StringPiece text(content.data(), content.size());
+  for (const auto& re : impl_->exit_codes) {
+    long code = 0;
+    if (RE2::PartialMatch(text, *re, &code)) return code;
+  }
+  return std::nullopt;
+}
+
 std::optional<long> StageClassifier::iteration(const TemplateStageInfo& info, std::string_view content,
                                                std::span<const std::string_view> parameters) const {
   if (info.iteration_parameter >= 0 && static_cast<std::size_t>(info.iteration_parameter) < parameters.size()) {
-    const std::string_view p = parameters[static_cast<std::size_t>(info.iteration_parameter)];
-    long value = 0;
-    std::size_t i = 0;
-    for (; i < p.size() && i < 15 && p[i] >= '0' && p[i] <= '9'; ++i) value = value * 10 + (p[i] - '0');
-    if (i > 0) return value;
+    if (auto v = leading_number(parameters[static_cast<std::size_t>(info.iteration_parameter)])) return v;
   }
   return iteration(content, info.iteration_pattern);
 }

@@ -287,6 +287,7 @@ LogFormat LogFormat::from_regex(std::string name, std::string_view pattern) {
 
 const std::string& LogFormat::name() const { return impl_->name; }
 const std::vector<std::string>& LogFormat::fields() const { return impl_->fields; }
+std::size_t LogFormat::content_field() const { return static_cast<std::size_t>(impl_->content); }
 
 bool LogFormat::split_fields(std::string_view line, std::vector<std::string_view>& values) const {
   values.assign(impl_->fields.size(), std::string_view{});

@@ -57,7 +57,9 @@ PrefixPolicy decide_prefix_policy(std::string_view sample, bool single_input) {
   }
   policy.allow_ambiguous = sampled > 0 && ambiguous * 2 >= sampled;
   policy.host_nodes = policy.allow_ambiguous && (hosts.size() >= 2 || single_input);
-  policy.rank_nodes = single_input;
+  // Ranks are not nodes: a rank prefix names a process; the node is the host a prefix names, else
+  // the file.
+  policy.rank_nodes = false;
   return policy;
 }
 
@@ -337,6 +339,7 @@ std::string_view to_string(NodeRule rule) {
     case NodeRule::pdsh: return "pdsh";
     case NodeRule::slurm: return "slurm";
     case NodeRule::openmpi: return "openmpi";
+    case NodeRule::ray: return "ray";
   }
   return "unknown";
 }

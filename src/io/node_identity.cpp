@@ -68,6 +68,30 @@ bool host_char(char c) {
   return std::isalnum(static_cast<unsigned char>(c)) != 0 || c == '-' || c == '.' || c == '_';
 }
 
+// "(WorkerDict pid=44152) ", "(pid=7, ip=10.0.0.5) ", "(raylet) ", "(raylet, ip=10.0.0.5) " (Ray
+// forwards each worker's output with the actor or task name, its pid and, from another node, the
+// node's address). The address names the node; a pid is a process, not a node.
+std::size_t match_ray(std::string_view s, std::string_view& host) {
+  if (s.size() < 4 || s[0] != '(') return 0;
+  const std::size_t close = s.find(')');
+  if (close == std::string_view::npos || close > 160 || close + 1 >= s.size() || s[close + 1] != ' ') return 0;
+  const std::string_view inside = s.substr(1, close - 1);
+  const bool raylet = inside == "raylet" || inside.starts_with("raylet, ");
+  const std::size_t pid = inside.find("pid=");
+  if (!raylet && (pid == std::string_view::npos || (pid > 0 && inside[pid - 1] != ' ') || pid + 4 >= inside.size() ||
+                  !is_digit(inside[pid + 4]))) {
+    return 0;
+  }
+  // The name before "pid=" is one word (an actor or task name).
+  if (!raylet && pid > 0 && inside.substr(0, pid - 1).find_first_of(" ,()") != std::string_view::npos) return 0;
+  if (const std::size_t ip = inside.find("ip="); ip != std::string_view::npos) {
+    std::size_t end = ip + 3;
+    while (end < inside.size() && host_char(inside[end])) ++end;
+    if (end > ip + 3) host = inside.substr(ip + 3, end - ip - 3);
+  }
+  return close + 2;
+}
+
 // "worker-3: " / "10.0.0.5: " (pdsh, DeepSpeed's multi-node runner). A host must hold a digit
 // and a letter-or-dot so that plain words ("Traceback: ") and numbers ("11: ") are not hosts.
 std::size_t match_pdsh(std::string_view s, std::string_view& host) {
@@ -137,6 +161,8 @@ std::optional<LauncherPrefix> parse_launcher_prefix(std::string_view line, bool 
       } else if ((n = match_openmpi(rest, number)) != 0) {
         rule = NodeRule::openmpi;
       }
+    } else if (!rest.empty() && rest[0] == '(') {
+      if ((n = match_ray(rest, host)) != 0) rule = NodeRule::ray;
     } else if (allow_ambiguous && !rest.empty() && std::isalnum(static_cast<unsigned char>(rest[0]))) {
       if ((n = match_slurm(rest, number)) != 0) {
         rule = NodeRule::slurm;

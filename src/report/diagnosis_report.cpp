@@ -8,15 +8,59 @@
 
 namespace l4::report {
 namespace {
-nlohmann::json optional_int(const std::optional<long>& v) { return v ? nlohmann::json(*v) : nlohmann::json(nullptr); }
+Json optional_int(const std::optional<long>& v) { return v ? Json(*v) : Json(nullptr); }
+
+Json citation(const diagnose::Citation& c) {
+  return {{"node", c.node}, {"file", c.file}, {"line", c.line}, {"text", c.text}};
+}
+
+std::string ranks_text(const std::vector<long>& ranks) {
+  if (ranks.empty()) return "";
+  std::string out = ranks.size() == 1 ? " (rank " : " (ranks ";
+  for (std::size_t i = 0; i < ranks.size(); ++i) out += (i ? ", " : "") + std::to_string(ranks[i]);
+  return out + ")";
+}
+
+std::string failure_summary(const diagnose::Diagnosis& d) {
+  const bool unknown = d.verdict.category == "unknown";
+  std::string where = d.faulty_nodes.empty() ? "no single node"
+                                             : "node " + d.faulty_nodes.front().node + ranks_text(d.faulty_nodes.front().ranks);
+  std::string when = d.stage ? std::string(diagnose::to_string(*d.stage)) : "a stage the logs do not mark";
+  if (d.failed_at) when += fmt::format(" (iteration {})", *d.failed_at);
+  else if (d.last_completed) when += fmt::format(" (after iteration {})", *d.last_completed);
+  std::string out = unknown ? fmt::format("The job failed on {}, during {}; the evidence does not single out a cause.", where, when)
+                            : fmt::format("The job most likely failed because of {}{} on {}, during {}.", d.verdict.category,
+                                          d.verdict.exception.empty() ? "" : " (" + d.verdict.exception + ")", where, when);
+  if (d.first_evidence) {
+    const auto& c = *d.first_evidence;
+    out += fmt::format(" First evidence: {}:{} on {}: \"{}\".", c.file, c.line, c.node, c.text.substr(0, 160));
+  }
+  const auto symptoms = std::count_if(d.events.begin(), d.events.end(), [](auto& e) { return e.role == diagnose::EventRole::symptom; });
+  if (symptoms > 0) {
+    out += fmt::format(" {} further event{} look{} like consequences (symptoms).", symptoms, symptoms == 1 ? "" : "s",
+                       symptoms == 1 ? "s" : "");
+  }
+  return out;
+}
 }  // namespace
 
-nlohmann::json to_json(const diagnose::Diagnosis& d) {
-  nlohmann::json nodes = nlohmann::json::array();
-  for (const auto& n : d.faulty_nodes) {
-    nodes.push_back({{"node", n.node}, {"score", std::round(n.score * 1000) / 1000}, {"events", n.events}});
+std::string summary(const diagnose::Diagnosis& d) {
+  if (d.failure_found) return failure_summary(d);
+  if (!d.completion.empty()) {
+    const auto& c = d.completion.front();
+    return fmt::format("The job completed: {}:{} on {}: \"{}\". What it printed before that it outlived, and what "
+                       "followed is teardown.", c.file, c.line, c.node, c.text.substr(0, 160));
   }
-  nlohmann::json events = nlohmann::json::array();
+  return "No failure evidence found: no event that normal jobs lack carries fault semantics, and no stall or "
+         "slowdown was seen.";
+}
+
+Json to_json(const diagnose::Diagnosis& d) {
+  Json nodes = Json::array();
+  for (const auto& n : d.faulty_nodes) {
+    nodes.push_back({{"node", n.node}, {"ranks", n.ranks}, {"score", std::round(n.score * 1000) / 1000}, {"events", n.events}});
+  }
+  Json events = Json::array();
   for (const auto& e : d.events) {
     events.push_back({{"event_id", e.event_id},
                       {"template", e.template_text},
@@ -25,12 +69,12 @@ nlohmann::json to_json(const diagnose::Diagnosis& d) {
                       {"level", e.level},
                       {"nodes", e.nodes},
                       {"count", e.count},
-                      {"first", {{"node", e.first.node}, {"file", e.first.file}, {"line", e.first.line}, {"text", e.first.text}}},
+                      {"first", citation(e.first)},
                       {"related", e.related}});
   }
-  nlohmann::json params = nlohmann::json::array();
+  Json params = Json::array();
   for (const auto& p : d.parameters) params.push_back({{"type", p.type}, {"value", p.value}, {"node", p.node}});
-  nlohmann::json anomalies = nlohmann::json::array();
+  Json anomalies = Json::array();
   for (const auto& a : d.iteration_anomalies) {
     anomalies.push_back({{"iteration", a.iteration},
                          {"unfinished", a.unfinished},
@@ -41,21 +85,27 @@ nlohmann::json to_json(const diagnose::Diagnosis& d) {
                          {"line", a.line},
                          {"events", a.events}});
   }
+  Json completion = Json::array();
+  for (const auto& c : d.completion) completion.push_back(citation(c));
   return {{"failure_found", d.failure_found},
           {"verdict",
            {{"category", d.verdict.category},
             {"confidence", std::round(d.verdict.confidence * 100) / 100},
-            {"summary", d.verdict.summary},
+            {"strength", std::round(d.verdict.strength * 1000) / 1000},
+            {"basis", d.verdict.basis.empty() ? Json(nullptr) : Json(d.verdict.basis)},
+            {"exception", d.verdict.exception.empty() ? Json(nullptr) : Json(d.verdict.exception)},
+            {"summary", summary(d)},
             {"evidence", d.verdict.evidence}}},
+          {"completion", completion},
           {"faulty_nodes", nodes},
-          {"stage", d.stage ? nlohmann::json{{"name", diagnose::to_string(*d.stage)}} : nlohmann::json(nullptr)},
+          {"stage", d.stage ? Json{{"name", diagnose::to_string(*d.stage)}} : Json(nullptr)},
           {"iteration", {{"last_completed", optional_int(d.last_completed)}, {"failed_at", optional_int(d.failed_at)}}},
           {"events", events},
           {"parameters", params},
           {"iteration_anomalies", anomalies},
           {"inputs", {{"files", d.inputs.files.size()}, {"nodes", d.inputs.nodes.size()}, {"lines", to_json(d.inputs.total)}}},
-          {"history", d.history ? nlohmann::json{{"db", d.history->db}, {"normal_jobs", d.history->normal_jobs}}
-                                : nlohmann::json(nullptr)},
+          {"history", d.history ? Json{{"db", d.history->db}, {"normal_jobs", d.history->normal_jobs}}
+                                : Json(nullptr)},
           {"notes", d.notes}};
 }
 
@@ -66,14 +116,16 @@ std::string render_text(const diagnose::Diagnosis& d, bool colour) {
   const char* red = colour ? "\033[31m" : "";
   const char* reset = colour ? "\033[0m" : "";
   if (!d.failure_found) {
-    fmt::format_to(it, "{}no failure evidence found{}\n{}\n", bold, reset, d.verdict.summary);
+    fmt::format_to(it, "{}{}{}\n{}\n", bold, d.completion.empty() ? "no failure evidence found" : "the job completed", reset,
+                   summary(d));
   } else {
     fmt::format_to(it, "{}{}{}{} (confidence {:.2f})\n", bold, red, d.verdict.category, reset, d.verdict.confidence);
-    fmt::format_to(it, "{}\n\n", d.verdict.summary);
+    fmt::format_to(it, "{}\n\n", summary(d));
     if (!d.faulty_nodes.empty()) {
       fmt::format_to(it, "{}faulty nodes{}  ", bold, reset);
       for (std::size_t i = 0; i < std::min<std::size_t>(5, d.faulty_nodes.size()); ++i) {
-        fmt::format_to(it, "{}{} ({:.2f})", i ? ", " : "", d.faulty_nodes[i].node, d.faulty_nodes[i].score);
+        fmt::format_to(it, "{}{}{} ({:.2f})", i ? ", " : "", d.faulty_nodes[i].node, ranks_text(d.faulty_nodes[i].ranks),
+                       d.faulty_nodes[i].score);
       }
       fmt::format_to(it, "\n");
     }

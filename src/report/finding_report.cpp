@@ -9,10 +9,10 @@
 
 namespace l4::report {
 
-nlohmann::json to_json(const extract::Finding& f, std::string_view group) {
-  nlohmann::json params = nlohmann::json::array();
+Json to_json(const extract::Finding& f, std::string_view group) {
+  Json params = Json::array();
   for (const auto& p : f.parameters) params.push_back({{"type", p.type}, {"value", p.value}});
-  nlohmann::json j = {{"node", f.node},
+  Json j = {{"node", f.node},
                       {"file", f.file},
                       {"line", f.line_no},
                       {"level", format::to_string(f.level)},
@@ -27,9 +27,9 @@ nlohmann::json to_json(const extract::Finding& f, std::string_view group) {
   return j;
 }
 
-nlohmann::json findings_document(std::span<const GroupedFinding> findings, std::uint64_t lines,
+Json findings_document(std::span<const GroupedFinding> findings, std::uint64_t lines,
                                  std::string_view group_by) {
-  nlohmann::json arr = nlohmann::json::array();
+  Json arr = Json::array();
   for (const auto& [key, f] : findings) arr.push_back(to_json(f, group_by == "job" ? "" : key));
   return {{"lines", lines}, {"group_by", group_by}, {"findings", arr}};
 }

@@ -4,7 +4,7 @@
 
 namespace l4::report {
 
-nlohmann::json added_json(const std::string& db, const diagnose::JobProfile& job, bool replaced) {
+Json added_json(const std::string& db, const diagnose::JobProfile& job, bool replaced) {
   return {{"db", db},
           {"job_id", job.job_id},
           {"replaced", replaced},
@@ -19,13 +19,13 @@ std::string added_text(const std::string& db, const diagnose::JobProfile& job, b
                      job.job_id, db, job.node_count, job.lines, job.templates.size());
 }
 
-nlohmann::json to_json(const diagnose::JobInfo& j) {
+Json to_json(const diagnose::JobInfo& j) {
   return {{"id", j.id},       {"style", j.style},         {"nodes", j.nodes},
           {"lines", j.lines}, {"templates", j.templates}, {"added_at", j.added_at}};
 }
 
-nlohmann::json jobs_json(const std::string& db, std::span<const diagnose::JobInfo> jobs) {
-  nlohmann::json list = nlohmann::json::array();
+Json jobs_json(const std::string& db, std::span<const diagnose::JobInfo> jobs) {
+  Json list = Json::array();
   for (const auto& j : jobs) list.push_back(to_json(j));
   return {{"db", db}, {"jobs", std::move(list)}};
 }
@@ -41,7 +41,7 @@ std::string jobs_text(const std::string& db, std::span<const diagnose::JobInfo> 
   return out;
 }
 
-nlohmann::json stats_json(const diagnose::HistoryStats& s, bool exists) {
+Json stats_json(const diagnose::HistoryStats& s, bool exists) {
   return {{"db", s.db},           {"exists", exists},       {"schema_version", s.schema_version},
           {"jobs", s.jobs},       {"templates", s.templates}, {"lines", s.lines}};
 }

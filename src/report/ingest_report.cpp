@@ -4,7 +4,7 @@
 
 namespace l4::report {
 
-nlohmann::json to_json(const io::LineCounts& c) {
+Json to_json(const io::LineCounts& c) {
   return {{"read", c.read},
           {"used", c.used},
           {"skipped", {{"blank", c.skipped_blank}, {"binary", c.skipped_binary}}},
@@ -13,13 +13,13 @@ nlohmann::json to_json(const io::LineCounts& c) {
           {"crlf", c.crlf}};
 }
 
-nlohmann::json to_json(const io::IngestSummary& summary) {
-  nlohmann::json files = nlohmann::json::array();
+Json to_json(const io::IngestSummary& summary) {
+  Json files = Json::array();
   for (const auto& f : summary.files) {
-    nlohmann::json nodes = nlohmann::json::array();
+    Json nodes = Json::array();
     for (const auto& n : f.nodes) nodes.push_back(n.node);
     files.push_back({{"path", f.path},
-                     {"node", f.merged ? nlohmann::json(nullptr) : nlohmann::json(f.node)},
+                     {"node", f.merged ? Json(nullptr) : Json(f.node)},
                      {"nodes", nodes},
                      {"gzip", f.gzip},
                      {"merged", f.merged},
@@ -28,7 +28,7 @@ nlohmann::json to_json(const io::IngestSummary& summary) {
                      {"bytes", f.counts.bytes},
                      {"lines", to_json(f.counts)}});
   }
-  nlohmann::json nodes = nlohmann::json::array();
+  Json nodes = Json::array();
   for (const auto& n : summary.nodes) {
     nodes.push_back({{"node", n.node}, {"files", n.files}, {"lines", to_json(n.counts)}});
   }

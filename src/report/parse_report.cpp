@@ -4,6 +4,7 @@
 #include <array>
 #include <charconv>
 
+#include "l4/error.hpp"
 #include "l4/parse/template_id.hpp"
 
 namespace l4::report {
@@ -65,13 +66,28 @@ const std::vector<std::string_view> kNoParameters;
 
 }  // namespace
 
-std::string_view parsed_csv_header(bool with_file) {
-  return with_file ? "File,LineId,Content,EventId,EventTemplate,ParameterList\n"
-                   : "LineId,Content,EventId,EventTemplate,ParameterList\n";
+CsvLayout csv_layout(bool with_file, std::vector<std::string> header_fields) {
+  for (const auto& f : header_fields) {
+    for (const std::string_view column : {"File", "LineId", "EventId", "EventTemplate", "ParameterList"}) {
+      if (f == column) throw InputError("log format field <" + f + "> would clash with the CSV column " + f);
+    }
+  }
+  if (header_fields.empty()) header_fields.emplace_back("Content");
+  return CsvLayout{with_file, std::move(header_fields)};
 }
 
-void append_csv_row(std::string& out, const ParsedLine& line, bool with_file) {
-  if (with_file) {
+std::string parsed_csv_header(const CsvLayout& layout) {
+  std::string out = layout.with_file ? "File,LineId," : "LineId,";
+  for (const auto& f : layout.fields) {
+    csv_field(out, f);
+    out.push_back(',');
+  }
+  out += "EventId,EventTemplate,ParameterList\n";
+  return out;
+}
+
+void append_csv_row(std::string& out, const ParsedLine& line, const CsvLayout& layout) {
+  if (layout.with_file) {
     csv_field(out, line.file);
     out.push_back(',');
   }
@@ -79,8 +95,15 @@ void append_csv_row(std::string& out, const ParsedLine& line, bool with_file) {
   const auto end = std::to_chars(number, number + sizeof number, line.line_no).ptr;
   out.append(number, static_cast<std::size_t>(end - number));
   out.push_back(',');
-  csv_field(out, line.content);
-  out.push_back(',');
+  if (line.fields != nullptr) {
+    for (const auto value : *line.fields) {
+      csv_field(out, value);
+      out.push_back(',');
+    }
+  } else {
+    csv_field(out, line.content);
+    out.push_back(',');
+  }
   static constexpr char kHex[] = "0123456789abcdef";
   char id[16];
   for (int i = 0; i < 16; ++i) id[i] = kHex[(line.event_id >> (60 - 4 * i)) & 0xFU];
@@ -95,7 +118,7 @@ void append_csv_row(std::string& out, const ParsedLine& line, bool with_file) {
   out.push_back('\n');
 }
 
-nlohmann::json to_json(const ParsedLine& line) {
+Json to_json(const ParsedLine& line) {
   return {{"file", line.file},
           {"line", line.line_no},
           {"content", line.content},
@@ -104,7 +127,7 @@ nlohmann::json to_json(const ParsedLine& line) {
           {"parameters", line.parameters != nullptr ? *line.parameters : kNoParameters}};
 }
 
-nlohmann::json templates_json(const parse::TemplateStore& store) {
+Json templates_json(const parse::TemplateStore& store) {
   std::vector<const parse::Template*> live;
   for (const auto& t : store.templates()) {
     if (!t.erased) live.push_back(&t);
@@ -113,11 +136,15 @@ nlohmann::json templates_json(const parse::TemplateStore& store) {
     if (a->count != b->count) return a->count > b->count;
     return a->text < b->text;
   });
-  nlohmann::json arr = nlohmann::json::array();
+  Json arr = Json::array();
   for (const auto* t : live) {
     arr.push_back({{"id", parse::to_hex(t->id)}, {"template", t->text}, {"count", t->count}});
   }
   return arr;
+}
+
+Json templates_document(const parse::TemplateStore& store, std::uint64_t lines, std::uint64_t lines_not_matching_format) {
+  return {{"lines", lines}, {"lines_not_matching_format", lines_not_matching_format}, {"templates", templates_json(store)}};
 }
 
 std::string templates_csv(const parse::TemplateStore& store) {

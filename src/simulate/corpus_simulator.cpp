@@ -98,7 +98,7 @@ std::uint64_t simulate_corpus(const CorpusOptions& c) {
   for (auto& t : pool) t.join();
   if (!first_error.empty()) throw Error(first_error);
 
-  nlohmann::json index = nlohmann::json::array();
+  nlohmann::ordered_json index = nlohmann::ordered_json::array();
   std::uint64_t bytes = 0;
   for (std::size_t i = 0; i < plans.size(); ++i) {
     const auto& t = truths[i];
@@ -106,7 +106,7 @@ std::uint64_t simulate_corpus(const CorpusOptions& c) {
     index.push_back({{"job_id", t.job_id}, {"seed", plans[i].seed}, {"style", t.style}, {"layout", t.layout},
                      {"nodes", plans[i].nodes}, {"ranks_per_node", plans[i].ranks_per_node},
                      {"iterations", plans[i].iterations}, {"fault", t.fault_type}, {"category", t.fault_category},
-                     {"stage", t.stage.empty() ? nlohmann::json(nullptr) : nlohmann::json(t.stage)},
+                     {"stage", t.stage.empty() ? nlohmann::ordered_json(nullptr) : nlohmann::ordered_json(t.stage)},
                      {"log_bytes", t.bytes_written}, {"log_lines", t.lines_written}});
   }
   std::string sizes;
@@ -115,10 +115,11 @@ std::uint64_t simulate_corpus(const CorpusOptions& c) {
     sizes += fmt::format("{}{:.0f}% {}-{}", sizes.empty() ? "" : ", ", (b.upto - below) * 100, b.min_nodes, b.max_nodes);
     below = b.upto;
   }
-  const nlohmann::json doc = {{"seed", c.seed},
-                              {"jobs", index},
-                              {"mix", "every 5th job normal; failed jobs cycle through all fault types; styles rotate "
-                                      "per job, layouts per 3 jobs; nodes " + sizes}};
+  const nlohmann::ordered_json doc = {
+      {"seed", c.seed},
+      {"mix", "every 5th job normal; failed jobs cycle through all fault types; styles rotate per job, layouts per 3 "
+              "jobs; nodes " + sizes},
+      {"jobs", index}};
   const auto path = std::filesystem::path(c.out_dir) / "corpus.json";
   std::ofstream out(path, std::ios::binary | std::ios::trunc);
   out << doc.dump(2) << '\n';

@@ -2,8 +2,8 @@
 
 namespace l4::simulate {
 
-nlohmann::json JobTruth::to_json() const {
-  nlohmann::json j;
+nlohmann::ordered_json JobTruth::to_json() const {
+  nlohmann::ordered_json j;
   j["job_id"] = job_id;
   j["style"] = style;
   j["layout"] = layout;
@@ -12,14 +12,14 @@ nlohmann::json JobTruth::to_json() const {
   j["fault"] = {{"type", fault_type}, {"category", fault_category}};
   j["faulty_nodes"] = faulty_nodes;
   j["faulty_ranks"] = faulty_ranks;
-  j["stage"] = stage.empty() ? nlohmann::json(nullptr) : nlohmann::json(stage);
-  j["iteration"] = {{"last_completed", last_completed ? nlohmann::json(*last_completed) : nlohmann::json(nullptr)},
-                    {"failed_at", failed_at ? nlohmann::json(*failed_at) : nlohmann::json(nullptr)}};
-  auto& lines_json = j["lines"] = nlohmann::json::array();
+  j["stage"] = stage.empty() ? nlohmann::ordered_json(nullptr) : nlohmann::ordered_json(stage);
+  j["iteration"] = {{"last_completed", last_completed ? nlohmann::ordered_json(*last_completed) : nlohmann::ordered_json(nullptr)},
+                    {"failed_at", failed_at ? nlohmann::ordered_json(*failed_at) : nlohmann::ordered_json(nullptr)}};
+  auto& lines_json = j["lines"] = nlohmann::ordered_json::array();
   for (const auto& l : lines) {
     lines_json.push_back({{"file", l.file}, {"line", l.line}, {"role", l.role}, {"node", l.node}});
   }
-  auto& params = j["parameters"] = nlohmann::json::array();
+  auto& params = j["parameters"] = nlohmann::ordered_json::array();
   for (const auto& p : parameters) params.push_back({{"type", p.type}, {"value", p.value}});
   return j;
 }

@@ -3,6 +3,7 @@
 #include <unistd.h>
 
 #include "command.hpp"
+#include "format_args.hpp"
 #include "l4/diagnose/diagnoser.hpp"
 #include "l4/diagnose/history_store.hpp"
 #include "l4/error.hpp"
@@ -20,7 +21,7 @@ struct DiagnoseArgs {
   bool no_history = false;
   std::size_t top_nodes = 8;
   std::vector<std::string> catalogs;
-  std::string log_format;
+  FormatArgs formats;
   unsigned threads = 2;
   std::string baseline;
 };
@@ -32,7 +33,7 @@ int run_diagnose(const DiagnoseArgs& args) {
   options.scan.threads = args.threads;
   if (args.baseline == "first-error") options.ranking = diagnose::NodeRanking::first_error;
   if (args.baseline == "error-count") options.ranking = diagnose::NodeRanking::error_count;
-  if (!args.log_format.empty()) options.scan.log_format = args.log_format;
+  options.scan.formats = load_format_options(args.formats);
   io::ReadProgress progress;
   options.scan.ingest.progress = &progress;
   diagnose::Diagnoser diagnoser(options);
@@ -54,7 +55,7 @@ int run_diagnose(const DiagnoseArgs& args) {
     const bool to_terminal = args.output.output_path.empty() || args.output.output_path == "-";
     out.stream() << report::render_text(diagnosis, to_terminal && colour_allowed(STDOUT_FILENO));
   } else {
-    out.stream() << report::to_json(diagnosis).dump(2) << '\n';
+    out.stream() << report::dump(report::to_json(diagnosis)) << '\n';
   }
   out.finish();
   if (!diagnosis.failure_found) {
@@ -75,7 +76,7 @@ const CommandRegistration registration{CommandSpec{
       sub.add_option("--top-nodes", args->top_nodes, "How many ranked faulty nodes to list")
           ->capture_default_str()->check(CLI::PositiveNumber);
       sub.add_option("--catalog", args->catalogs, "Extra fault catalogue JSON (same format as data/catalogue.json); repeatable");
-      sub.add_option("--log-format", args->log_format, "Loghub-style header format, e.g. '<Date> <Time> <Level> <Content>'");
+      add_format_options(sub, args->formats);
       sub.add_option("--baseline", args->baseline,
                      "For comparisons: rank nodes as a baseline of the L4 paper does instead "
                      "(first-error: earliest error line first; error-count: most error lines first)")

@@ -8,7 +8,6 @@
 #include <cmath>
 #include <map>
 #include <memory>
-#include <nlohmann/json.hpp>
 #include <optional>
 #include <ostream>
 #include <string>
@@ -17,10 +16,10 @@
 #include <vector>
 
 #include "command.hpp"
+#include "format_args.hpp"
 #include "l4/error.hpp"
 #include "l4/extract/fault_extractor.hpp"
 #include "l4/format/header_parser.hpp"
-#include "l4/format/log_format.hpp"
 #include "l4/io/ingestor.hpp"
 #include "l4/parse/template_miner.hpp"
 #include "l4/report/finding_report.hpp"
@@ -35,7 +34,7 @@ struct ExtractArgs {
   OutputOptions output;
   std::size_t top = 20;
   std::string group = "job";
-  std::string log_format;
+  FormatArgs formats;
   std::string templates_in;
   bool all = false;
   double min_score = 2.5;
@@ -54,13 +53,7 @@ int run_extract(const ExtractArgs& args) {
   ingest_options.progress = &progress;
   io::Ingestor ingestor(ingest_options);
   const auto inputs = ingestor.discover(args.paths);
-  std::optional<format::LogFormat> user;
-  std::optional<format::HeaderParser> known;
-  if (!args.log_format.empty()) {
-    user.emplace(format::LogFormat::from_loghub(args.log_format));
-  } else {
-    known.emplace();
-  }
+  const format::HeaderParser headers(load_format_options(args.formats));
 
   std::vector<StoredLine> lines;
   std::size_t hint = 0;
@@ -71,15 +64,7 @@ int run_extract(const ExtractArgs& args) {
       hint = 0;
       last_file = rec.file_index;
     }
-    format::Header h;
-    if (user) {
-      if (!user->split(rec.content, h)) {
-        h = format::Header{};
-        h.content = rec.content;
-      }
-    } else {
-      h = known->split(rec.content, hint);
-    }
+    const format::Header h = headers.split(rec.content, hint);
     lines.push_back(StoredLine{std::string(rec.node), std::string(rec.file), std::string(h.content), rec.line_no,
                                h.level});
   });
@@ -137,13 +122,10 @@ int run_extract(const ExtractArgs& args) {
 
   OutputStream out(args.output);
   std::ostream& os = out.stream();
-  const auto dump = [](const nlohmann::json& j, int indent) {
-    return j.dump(indent, ' ', false, nlohmann::json::error_handler_t::replace);
-  };
   if (args.output.format == "json") {
-    os << dump(report::findings_document(findings, lines.size(), args.group), 2) << '\n';
+    os << report::dump(report::findings_document(findings, lines.size(), args.group), 2) << '\n';
   } else if (args.output.format == "jsonl") {
-    for (const auto& [key, f] : findings) os << dump(report::to_json(f, args.group == "job" ? "" : key), -1) << '\n';
+    for (const auto& [key, f] : findings) os << report::dump(report::to_json(f, args.group == "job" ? "" : key), -1) << '\n';
   } else {
     os << report::render_text(findings, args.group);
   }
@@ -166,8 +148,7 @@ const CommandRegistration registration{CommandSpec{
       sub.add_option("--min-score", args->min_score, "Coarse score a line needs to be reported")
           ->capture_default_str();
       sub.add_flag("--all", args->all, "Report every fault-indicating line, not one per template (implies --top 0)");
-      sub.add_option("--log-format", args->log_format,
-                     "Loghub-style header format, e.g. '<Date> <Time> <Level> <Component>: <Content>'");
+      add_format_options(sub, args->formats);
       sub.add_option("--templates", args->templates_in, "Start from the templates in this JSON file (l4 parse)")
           ->check(CLI::ExistingFile);
       sub.footer(

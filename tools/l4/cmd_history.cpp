@@ -6,9 +6,9 @@
 #include <spdlog/spdlog.h>
 
 #include <filesystem>
-#include <nlohmann/json.hpp>
 
 #include "command.hpp"
+#include "format_args.hpp"
 #include "l4/diagnose/history_store.hpp"
 #include "l4/diagnose/job_profiler.hpp"
 #include "l4/error.hpp"
@@ -29,6 +29,7 @@ struct HistoryArgs {
   std::string job_id;
   std::string style;
   std::vector<std::string> paths;
+  FormatArgs formats;
 };
 
 std::filesystem::path db_path(const HistoryArgs& args) {
@@ -75,6 +76,7 @@ int run_add(const HistoryArgs& args) {
     io::ReadProgress progress;
     diagnose::ScanOptions options;
     options.ingest.progress = &progress;
+    options.formats = load_format_options(args.formats);
     ProgressDisplay display(progress);
     return diagnose::profile_job(args.paths, job_id, &known, options);
   }();
@@ -88,7 +90,7 @@ int run_add(const HistoryArgs& args) {
   if (args.output.format == "text") {
     out.stream() << report::added_text(db.string(), profile, replaced);
   } else {
-    out.stream() << report::added_json(db.string(), profile, replaced).dump(2) << '\n';
+    out.stream() << report::dump(report::added_json(db.string(), profile, replaced)) << '\n';
   }
   out.finish();
   return 0;
@@ -102,7 +104,7 @@ int run_list(const HistoryArgs& args) {
   if (args.output.format == "text") {
     out.stream() << report::jobs_text(db.string(), jobs);
   } else {
-    out.stream() << report::jobs_json(db.string(), jobs).dump(2) << '\n';
+    out.stream() << report::dump(report::jobs_json(db.string(), jobs)) << '\n';
   }
   out.finish();
   if (jobs.empty()) {
@@ -122,7 +124,7 @@ int run_stats(const HistoryArgs& args) {
   if (args.output.format == "text") {
     out.stream() << report::stats_text(s, exists);
   } else {
-    out.stream() << report::stats_json(s, exists).dump(2) << '\n';
+    out.stream() << report::dump(report::stats_json(s, exists)) << '\n';
   }
   out.finish();
   return 0;
@@ -165,6 +167,7 @@ const CommandRegistration registration{CommandSpec{
                       "Id to store the job under (default: the directory's name; a logs/ directory takes its "
                       "parent's). Adding an id again replaces that job.");
       add->add_option("--style", args->style, "Framework style to record (megatron, deepspeed, ...)");
+      add_format_options(*add, args->formats);  // split lines as the diagnosis will, so event ids agree
       add_output_options(*add, args->output, {"json", "text"}, "json");
       add_input_paths(*add, args->paths);
       add->footer(

@@ -25,7 +25,7 @@ int run_ingest(const IngestArgs& args) {
   if (args.output.format == "text") {
     out.stream() << report::render_text(summary);
   } else {
-    out.stream() << report::to_json(summary).dump(2) << '\n';
+    out.stream() << report::dump(report::to_json(summary)) << '\n';
   }
   out.finish();
   if (summary.total.used == 0) {

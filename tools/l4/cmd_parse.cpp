@@ -6,16 +6,15 @@
 #include <algorithm>
 #include <chrono>
 #include <memory>
-#include <nlohmann/json.hpp>
 #include <optional>
 #include <ostream>
 #include <string>
 #include <vector>
 
 #include "command.hpp"
+#include "format_args.hpp"
 #include "l4/error.hpp"
 #include "l4/format/header_parser.hpp"
-#include "l4/format/log_format.hpp"
 #include "l4/io/ingestor.hpp"
 #include "l4/parse/sharded_observer.hpp"
 #include "l4/parse/template_miner.hpp"
@@ -30,7 +29,7 @@ namespace {
 struct ParseArgs {
   std::vector<std::string> paths;
   OutputOptions output;
-  std::string log_format;
+  FormatArgs formats;
   std::string templates_in;
   std::string templates_out;
   bool templates_only = false;
@@ -38,34 +37,37 @@ struct ParseArgs {
   std::size_t max_templates = parse::MinerOptions{}.max_templates;
 };
 
-// Where a line's content comes from: the user's --log-format, else the known header formats.
+// Where a line's content comes from: the user's --log-format, else the known header formats (with
+// --formats). With a Loghub-style --log-format it also keeps the values of the format's fields,
+// which are Loghub's CSV columns.
 class ContentSplitter {
  public:
-  explicit ContentSplitter(const std::string& log_format) {
-    if (!log_format.empty()) {
-      user_.emplace(format::LogFormat::from_loghub(log_format));
-    } else {
-      known_.emplace();
-    }
-  }
-  // The message of `line`; the whole line when the format does not match (counted).
+  explicit ContentSplitter(const FormatArgs& args)
+      : headers_(load_format_options(args)), loghub_(args.log_format.empty() ? nullptr : &headers_.formats().front()) {}
+  // The fields of --log-format (Date, Time, Level, ..., Content), else none.
+  [[nodiscard]] std::vector<std::string> fields() const { return loghub_ ? loghub_->fields() : std::vector<std::string>{}; }
+  // The message of `line`; the whole line when no format matches (counted).
   std::string_view content(std::string_view line) {
-    if (user_) {
-      format::Header h;
-      if (user_->split(line, h)) return h.content;
+    if (loghub_) {
+      if (loghub_->split_fields(line, values_)) return values_[loghub_->content_field()];
+      values_.assign(loghub_->fields().size(), std::string_view{});
+      values_[loghub_->content_field()] = line;
       ++unmatched_;
       return line;
     }
-    const auto h = known_->split(line);
+    const auto h = headers_.split(line);
     if (h.format.empty()) ++unmatched_;
     return h.content;
   }
+  // The values of fields() in the line content() last split; nullptr without --log-format.
+  [[nodiscard]] const std::vector<std::string_view>* values() const { return loghub_ ? &values_ : nullptr; }
   [[nodiscard]] std::uint64_t unmatched() const { return unmatched_; }
   void reset() { unmatched_ = 0; }
 
  private:
-  std::optional<format::LogFormat> user_;
-  std::optional<format::HeaderParser> known_;
+  format::HeaderParser headers_;
+  const format::LogFormat* loghub_;
+  std::vector<std::string_view> values_;
   std::uint64_t unmatched_ = 0;
 };
 
@@ -81,10 +83,11 @@ struct alignas(64) Padded {
 // workers), then build. Returns the ingest summary; `unmatched_format` counts the lines no header
 // format matched.
 io::IngestSummary mine_pass(const io::Ingestor& ingestor, const std::vector<io::InputFile>& inputs,
-                            const std::string& log_format, parse::TemplateMiner& miner, unsigned threads,
+                            const FormatArgs& formats, parse::TemplateMiner& miner, unsigned threads,
                             std::uint64_t& unmatched_format) {
   std::vector<Padded<ContentSplitter>> splitters;
-  for (unsigned w = 0; w < std::max(1U, threads); ++w) splitters.emplace_back(log_format);
+  splitters.reserve(std::max(1U, threads));
+  for (unsigned w = 0; w < std::max(1U, threads); ++w) splitters.emplace_back(formats);
   parse::ShardedObserver observer(miner, threads, [&](std::string_view line, unsigned worker) {
     return splitters[worker].value.content(line);
   });
@@ -122,34 +125,36 @@ struct LinePass {
 // mined into (already counted); other lines are matched (and counted); lines nothing matches are
 // learned on this thread by a miner of their own, whose templates join the store at the end.
 LinePass line_pass(const ParseArgs& args, const LineSource& source, parse::TemplateMiner& miner, bool have_known,
-                   bool per_line, std::vector<std::string>& file_names, std::ostream& os) {
+                   bool per_line, const report::CsvLayout& layout, std::vector<std::string>& file_names,
+                   std::ostream& os) {
   const bool csv = args.output.format == "csv";
-  const bool multi = source.inputs.size() > 1;
   const unsigned workers = std::max(1U, args.threads);
   struct Worker {
-    explicit Worker(const std::string& log_format) : splitter(log_format) {}
+    explicit Worker(const FormatArgs& formats) : splitter(formats) {}
     ContentSplitter splitter;
     parse::AssignScratch scratch;
     parse::ParseResult result;
     std::vector<std::uint64_t> counts;  // matches per template index
   };
   std::vector<Padded<Worker>> state;
+  state.reserve(workers);
   for (unsigned w = 0; w < workers; ++w) {
-    state.emplace_back(args.log_format);
+    state.emplace_back(args.formats);
     state.back().value.counts.resize(miner.store().templates().size());
   }
-  ContentSplitter serial_splitter(args.log_format);  // its count is the workers' already
+  ContentSplitter serial_splitter(args.formats);  // its count is the workers' already
   parse::MinerOptions options;
   options.max_templates = args.max_templates;
   parse::TemplateMiner learned(options);
-  auto format_row = [&](const ParallelRows::Line& line, std::string_view content, const parse::ParseResult& r,
-                        std::string& row) {
+  auto format_row = [&](const ParallelRows::Line& line, const ContentSplitter& splitter, std::string_view content,
+                        const parse::ParseResult& r, std::string& row) {
     if (!per_line) return;
-    const report::ParsedLine parsed{file_names[line.file], line.line_no, content, r.id, r.template_text, &r.parameters};
+    report::ParsedLine parsed{file_names[line.file], line.line_no, content, r.id, r.template_text, &r.parameters};
+    parsed.fields = splitter.values();
     if (csv) {
-      report::append_csv_row(row, parsed, multi);
+      report::append_csv_row(row, parsed, layout);
     } else {
-      row += report::to_json(parsed).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+      row += report::dump(report::to_json(parsed), -1);
       row.push_back('\n');
     }
   };
@@ -164,13 +169,13 @@ LinePass line_pass(const ParseArgs& args, const LineSource& source, parse::Templ
           if (!frozen.store().match(content, r)) return false;
           ++me.counts[r.index];
         }
-        format_row(line, content, r, row);
+        format_row(line, me.splitter, content, r, row);
         return true;
       },
       [&](const ParallelRows::Line& line, std::string& row) {
         const std::string_view content = serial_splitter.content(line.text);
         const parse::ParseResult r = learned.match_or_add(content);
-        format_row(line, content, r, row);
+        format_row(line, serial_splitter, content, r, row);
       },
       [&](std::string_view bytes) { os.write(bytes.data(), static_cast<std::streamsize>(bytes.size())); });
   LinePass pass;
@@ -208,18 +213,11 @@ LinePass line_pass(const ParseArgs& args, const LineSource& source, parse::Templ
 void write_templates(const ParseArgs& args, const parse::TemplateStore& store, const io::IngestSummary& summary,
                      std::uint64_t unmatched_format, std::ostream& os) {
   if (args.output.format == "json") {
-    nlohmann::json doc = {
-        {"lines", summary.total.used},
-        {"lines_not_matching_format", unmatched_format},
-        {"templates", report::templates_json(store)},
-    };
-    os << doc.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) << '\n';
+    os << report::dump(report::templates_document(store, summary.total.used, unmatched_format)) << '\n';
   } else if (args.output.format == "csv") {
     os << report::templates_csv(store);
   } else {
-    for (const auto& t : report::templates_json(store)) {
-      os << t.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) << '\n';
-    }
+    for (const auto& t : report::templates_json(store)) os << report::dump(t, -1) << '\n';
   }
 }
 
@@ -252,7 +250,7 @@ int run_parse(const ParseArgs& args) {
   io::IngestSummary summary;
   std::uint64_t unmatched_format = 0;
   if (!have_known && from_stdin && per_line) {
-    ContentSplitter splitter(args.log_format);
+    ContentSplitter splitter(args.formats);
     summary = ingestor.read_all(inputs, [&](const io::LineRecord& rec) {
       kept.emplace_back(rec.content);
       kept_pos.emplace_back(rec.line_no, rec.file_index);
@@ -261,21 +259,22 @@ int run_parse(const ParseArgs& args) {
     unmatched_format = splitter.unmatched();
     miner.build();
   } else if (!have_known) {
-    summary = mine_pass(ingestor, inputs, args.log_format, miner, args.threads, unmatched_format);
+    summary = mine_pass(ingestor, inputs, args.formats, miner, args.threads, unmatched_format);
   } else {
     miner.store().reset_counts();
   }
 
   OutputStream out(args.output);
   std::ostream& os = out.stream();
-  if (per_line && args.output.format == "csv") os << report::parsed_csv_header(inputs.size() > 1);
+  const auto layout = report::csv_layout(inputs.size() > 1, ContentSplitter(args.formats).fields());
+  if (per_line && args.output.format == "csv") os << report::parsed_csv_header(layout);
   std::uint64_t overflow_templates = 0;
   std::uint64_t overflow_lines = 0;
   if (per_line || have_known) {
     std::vector<std::string> file_names(inputs.size());
     for (std::size_t i = 0; i < summary.files.size() && !kept.empty(); ++i) file_names[i] = summary.files[i].path;
     LinePass pass = line_pass(args, LineSource{ingestor, inputs, progress, kept, kept_pos}, miner, have_known, per_line,
-                              file_names, os);
+                              layout, file_names, os);
     if (have_known) {
       summary = std::move(pass.summary);
       unmatched_format = pass.unmatched_format;
@@ -299,7 +298,7 @@ int run_parse(const ParseArgs& args) {
                  "(--max-templates raises the limit)",
                  args.max_templates, overflow_templates, overflow_lines, parse::TemplateMiner::overflow_text);
   }
-  if (unmatched_format > 0 && !args.log_format.empty()) {
+  if (unmatched_format > 0 && !args.formats.log_format.empty()) {
     spdlog::warn("{} of {} lines did not match --log-format; they were parsed whole", unmatched_format,
                  summary.total.used);
   }
@@ -315,8 +314,7 @@ const CommandRegistration registration{CommandSpec{
       auto args = std::make_shared<ParseArgs>();
       add_input_paths(sub, args->paths);
       add_output_options(sub, args->output, {"csv", "jsonl", "json"}, "csv");
-      sub.add_option("--log-format", args->log_format,
-                     "Loghub-style header format, e.g. '<Date> <Time> <Level> <Component>: <Content>'");
+      add_format_options(sub, args->formats);
       sub.add_option("--templates", args->templates_in, "Start from the templates in this JSON file")
           ->check(CLI::ExistingFile);
       sub.add_option("--save-templates", args->templates_out, "Write the templates (with counts) to this JSON file");
@@ -330,9 +328,10 @@ const CommandRegistration registration{CommandSpec{
           ->capture_default_str()
           ->check(CLI::Range(1, 100000000));
       sub.footer(
-          "Output: csv = Loghub structured CSV (LineId,Content,EventId,EventTemplate,ParameterList; a\n"
-          "File column first when several files are given); jsonl = one JSON object per line; json =\n"
-          "the templates with counts. Lines that do not match --log-format are parsed whole.\n"
+          "Output: csv = Loghub structured CSV (LineId,Content,EventId,EventTemplate,ParameterList, with\n"
+          "--log-format its fields in place of Content: LineId,Date,Time,...,Content,EventId,...; a File\n"
+          "column first when several files are given); jsonl = one JSON object per line; json = the\n"
+          "templates with counts. Lines that do not match --log-format are parsed whole.\n"
           "Examples:\n"
           "  l4 parse --log-format '<Date> <Time> <Pid> <Level> <Component>: <Content>' HDFS.log\n"
           "  l4 parse --templates-only --format json node-*.log          # templates with counts\n"

@@ -6,6 +6,7 @@
 
 #include "command.hpp"
 #include "l4/error.hpp"
+#include "l4/report/json.hpp"
 #include "l4/simulate/corpus_options.hpp"
 #include "l4/simulate/job_simulator.hpp"
 #include "l4/simulate/sim_catalogue.hpp"
@@ -28,7 +29,7 @@ int run_simulate(SimulateArgs& args) {
   const auto& cat = simulate::SimCatalogue::instance();
   OutputStream out(args.output);
   if (args.list_faults) {
-    nlohmann::json list = nlohmann::json::array();
+    report::Json list = report::Json::array();
     for (const auto& f : cat.faults()) list.push_back({{"type", f.type}, {"category", f.category}, {"stages", f.stages}});
     if (args.output.format == "text") {
       for (const auto& f : cat.faults()) {
@@ -37,13 +38,13 @@ int run_simulate(SimulateArgs& args) {
         out.stream() << f.type << "  (" << stages << ")\n";
       }
     } else {
-      out.stream() << list.dump(2) << '\n';
+      out.stream() << report::dump(list) << '\n';
     }
     out.finish();
     return 0;
   }
   const auto t0 = std::chrono::steady_clock::now();
-  nlohmann::json result;
+  report::Json result;
   if (!args.corpus.empty()) {
     simulate::CorpusOptions c{args.corpus, args.jobs, args.job.seed, args.threads, args.job.gzip, args.min_nodes};
     const auto bytes = simulate::simulate_corpus(c);
@@ -55,7 +56,7 @@ int run_simulate(SimulateArgs& args) {
     const auto truth = simulate::simulate_job(args.job);
     const double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
     result = {{"job_id", truth.job_id}, {"out", args.job.out_dir}, {"fault", truth.fault_type},
-              {"stage", truth.stage.empty() ? nlohmann::json(nullptr) : nlohmann::json(truth.stage)},
+              {"stage", truth.stage.empty() ? report::Json(nullptr) : report::Json(truth.stage)},
               {"faulty_nodes", truth.faulty_nodes}, {"truth_lines", truth.lines.size()},
               {"log_bytes", truth.bytes_written}, {"log_lines", truth.lines_written}, {"seconds", secs},
               {"mb_per_s", static_cast<double>(truth.bytes_written) / 1048576.0 / std::max(secs, 1e-9)}};
@@ -63,7 +64,7 @@ int run_simulate(SimulateArgs& args) {
   if (args.output.format == "text") {
     for (const auto& [k, v] : result.items()) out.stream() << k << ": " << v.dump() << '\n';
   } else {
-    out.stream() << result.dump(2) << '\n';
+    out.stream() << report::dump(result) << '\n';
   }
   out.finish();
   return 0;

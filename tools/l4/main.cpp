@@ -9,9 +9,9 @@
 #include <exception>
 #include <map>
 
+#include "build_info.hpp"
 #include "command.hpp"
 #include "l4/error.hpp"
-#include "l4/version.hpp"
 #include "output.hpp"
 
 namespace {
@@ -48,7 +48,7 @@ int main(int argc, char** argv) {
       "  l4 ingest --format text logs/           # what did l4 read, per node?\n"
       "  l4 <command> --help                     # options and examples of one command\n"
       "\nExit codes: 0 success, 1 ran but found nothing, 2 usage or input error, 3 internal error.");
-  app.set_version_flag("--version", std::string(l4::version));
+  app.set_version_flag("--version", l4::cli::version_text());
   int verbosity = 0;
   bool quiet = false;
   app.add_flag("-v,--verbose", verbosity, "More diagnostics on stderr (repeat for more)");

@@ -15,6 +15,10 @@ void add_output_options(CLI::App& app, OutputOptions& options, const std::vector
   app.add_option("--format", options.format, "Output format")
       ->check(CLI::IsMember(allowed))
       ->capture_default_str();
+  add_output_file_option(app, options);
+}
+
+void add_output_file_option(CLI::App& app, OutputOptions& options) {
   app.add_option("-o,--output", options.output_path, "Write the result to FILE instead of stdout");
 }
 

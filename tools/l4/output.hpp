@@ -19,6 +19,9 @@ struct OutputOptions {
 void add_output_options(CLI::App& app, OutputOptions& options, const std::vector<std::string>& allowed,
                         const std::string& fallback);
 
+// Adds only `-o/--output` (for commands with a single output shape).
+void add_output_file_option(CLI::App& app, OutputOptions& options);
+
 // The stream a command writes its result to: stdout or the -o file (created, truncated).
 // Throws l4::InputError naming the file when it cannot be opened.
 class OutputStream {

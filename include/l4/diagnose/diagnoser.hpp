@@ -9,10 +9,12 @@
 //
 //   l4::diagnose::Diagnoser diagnoser;
 //   auto diagnosis = diagnoser.diagnose({"job/logs"}, history);  // history may be nullptr
+#include <memory>
 #include <span>
 #include <string>
 #include <vector>
 
+#include "l4/diagnose/analysis_options.hpp"
 #include "l4/diagnose/category_catalog.hpp"
 #include "l4/diagnose/diagnosis.hpp"
 #include "l4/diagnose/history_knowledge.hpp"
@@ -21,17 +23,15 @@
 
 namespace l4::diagnose {
 
-// How faulty nodes are ranked: L4's analysis, or one of the L4 paper's baselines (for comparison).
-enum class NodeRanking { l4, first_error, error_count };
+class Calibration;  // the verdict's strength -> odds of being right (internal)
 
 struct DiagnoseOptions {
   NodeRanking ranking = NodeRanking::l4;
   ScanOptions scan;
+  AnalysisOptions analysis;        // weights and thresholds of the analysis
   std::size_t top_nodes = 8;       // faulty_nodes listed
   std::size_t max_events = 25;     // events listed
   std::vector<std::string> catalog_files;
-  // An event in at least this fraction of the history's normal jobs is not failure-indicating.
-  double history_cutoff = 0.05;
 };
 
 class Diagnoser {
@@ -48,6 +48,7 @@ class Diagnoser {
  private:
   DiagnoseOptions options_;
   CategoryCatalog catalog_;
+  std::shared_ptr<const Calibration> calibration_;
 };
 
 // The templates a history knows, as a store to start parsing from, so ids agree across jobs.

@@ -40,6 +40,9 @@ struct NodeFinding {
   std::string node;
   double score = 0;                 // relative: the top node has 1
   std::vector<std::string> events;  // ids of the events that make it stand out, strongest first
+  // The ranks (processes) on the node that logged its root evidence, earliest first: ranks are not
+  // nodes — a launcher prefix ("[rank12]:") or the line itself ("[Rank 12]") names them.
+  std::vector<long> ranks;
 };
 
 struct ParameterFinding {
@@ -59,9 +62,21 @@ struct IterationAnomalyFinding {
 };
 
 struct Verdict {
-  std::string category;  // e.g. "hardware/gpu/ecc"; "unknown" when nothing fits
-  double confidence = 0; // 0..1
-  std::string summary;   // one paragraph
+  // A category of the catalogue's taxonomy: a leaf ("hardware/gpu/ecc") or, when the evidence
+  // singles out no leaf, the deepest category it supports ("hardware/network"); "unknown" when
+  // nothing fits; "none" when no failure was found.
+  std::string category;
+  // The odds that the category is right (or a coarser form of the right one), read from a
+  // calibration table measured on the real-failure corpus's tune part (data/calibration.json).
+  double confidence = 0;
+  double strength = 0;   // the raw strength of the evidence (0..1) the confidence is calibrated from
+  // What the category rests on: "signature" (a catalogue signature on the failure's own root
+  // lines), "timeout" (only timeouts: the job stopped, the text does not say why), "exit" (only
+  // the exit code or signal a launcher reported), "exception" (an uncaught
+  // exception of that class, nothing more specific), "feature" (a pattern of the job without
+  // text: a stall, a slowdown, a silent node, a timeout outside training); "" for unknown/none.
+  std::string basis;
+  std::string exception; // the class of the uncaught exception the verdict rests on, when it does
   std::vector<std::string> evidence;  // why this category: short statements citing events
 };
 
@@ -77,8 +92,13 @@ struct Diagnosis {
   std::optional<Stage> stage;
   std::optional<long> last_completed, failed_at;
   std::vector<EventFinding> events;       // ranked
+  // The earliest root evidence: where and when the failure first shows (the summary cites it).
+  std::optional<Citation> first_evidence;
   std::vector<ParameterFinding> parameters;
   std::vector<IterationAnomalyFinding> iteration_anomalies;  // earliest first
+  // When the job completed: the lines that say so (a completion marker, progress at its total),
+  // latest first. Lines after them are teardown, not evidence.
+  std::vector<Citation> completion;
   io::IngestSummary inputs;
   std::optional<HistoryUse> history;      // nullopt: no history, within-job evidence only
   std::vector<std::string> notes;         // what the analysis could not do, and why

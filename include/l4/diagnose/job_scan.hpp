@@ -31,14 +31,17 @@ struct Occurrence {
   long iteration = -1;          // the last iteration the stream had reported before this line
   bool stamped = false;         // the line carried its own timestamp (else `time` is a lower bound)
   double next_stamp = kNoTime;  // for an unstamped line: the next stamp in its stream (upper bound)
+  int rank = -1;                // the rank a launcher prefix names ("[rank3]:"), -1 when none
 
   // Best estimate of when an unstamped line was written: a crash's traceback is printed just
   // before the teardown that follows it, long after the last stamped progress line.
   [[nodiscard]] double estimated_time() const { return stamped || std::isnan(next_stamp) ? time : next_stamp; }
 
   [[nodiscard]] bool valid() const { return line != 0; }
-  // Earlier in time; unknown times after known ones; ties by file then line.
+  // Earlier: in one file, by line (the order it was written in); across files by time, unknown
+  // times after known ones, ties by file then line.
   [[nodiscard]] bool before(const Occurrence& o) const {
+    if (file == o.file) return line < o.line;
     const bool a = !std::isnan(time), b = !std::isnan(o.time);
     if (a != b) return a;
     if (a && time != o.time) return time < o.time;
@@ -93,6 +96,18 @@ struct EventStats {
   // Occurrences that directly follow a traceback frame line in their stream: source code the
   // traceback quotes ("    raise ChildFailedError("), which states no event of its own.
   std::uint64_t quoted = 0;
+  // For exit reports (stage_info.process_end == exit_report): occurrences stating exit code 0 and
+  // a non-zero one, and the first non-zero code (negative: the signal that killed the process).
+  std::uint32_t exits_zero = 0, exits_nonzero = 0;
+  long first_nonzero_exit = 0;
+  // The ranks that logged it (launcher prefixes), ascending, at most kMaxRanks of them: within one
+  // node, an event of one rank singles that rank out as a node's event singles out a node.
+  static constexpr std::size_t kMaxRanks = 64;
+  std::vector<int> ranks;
+  // Occurrences that end a traceback (the uncaught exception it raised), and the class the first
+  // one names.
+  std::uint32_t raised = 0;
+  std::string raised_class;
 
   [[nodiscard]] std::uint32_t node_spread() const {
     std::uint32_t n = 0;
@@ -116,6 +131,14 @@ struct NodeStats {
   // paper's baselines, which rank nodes by first error time or by error count.
   std::uint64_t errors = 0;
   Occurrence first_error;
+  // The latest line on the node saying the job or a process finished its work ("Training
+  // completed.", "exits successfully"), and the latest progress report that reached its own
+  // total ("iteration 3000/ 3000"; that total in `progress_total`).
+  Occurrence completed;
+  Occurrence reached_total;
+  std::string completed_text, reached_total_text;  // their raw lines (capped)
+  long reached_total_of = -1;      // the total `reached_total` reached
+  long progress_total = -1;        // the largest total any of the node's progress reports counted to
 };
 
 // A stream (one node's lines in one file) entering a stage, at a stamped time. Markers without a
@@ -125,6 +148,14 @@ struct StageChange {
   Stage stage = Stage::init;
   std::uint32_t file = 0;
   std::uint64_t line = 0;
+};
+
+// A traceback frame whose function names a stage ("in backward": training): what a process was
+// doing when it raised.
+struct FrameStage {
+  std::uint32_t file = 0;
+  std::uint64_t line = 0;
+  Stage stage = Stage::init;
 };
 
 // An iteration whose sequence of events deviates from its stream's previous ones (L4's DTW check;
@@ -150,7 +181,10 @@ struct JobScan {
   // line was followed by progress is read from its own file.
   std::vector<std::uint64_t> file_last_progress;
   std::uint64_t templates_from_history = 0;
+  long progress_total = -1;        // the largest total any progress report counted to
+  std::size_t ranks = 0;           // distinct ranks named by launcher prefixes (0: none)
   std::vector<IterationAnomaly> iteration_anomalies;  // by iteration, node, file
+  std::vector<FrameStage> frame_stages;    // by file, line
 };
 
 }  // namespace l4::diagnose

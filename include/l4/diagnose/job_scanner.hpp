@@ -13,6 +13,7 @@
 
 #include "l4/diagnose/job_scan.hpp"
 #include "l4/diagnose/stage_classifier.hpp"
+#include "l4/format/header_parser.hpp"
 #include "l4/io/ingestor.hpp"
 #include "l4/parse/template_store.hpp"
 
@@ -22,7 +23,7 @@ struct ScanOptions {
   io::IngestOptions ingest;
   unsigned threads = 2;
   std::uint64_t sample_lines_per_file = 2000;
-  std::optional<std::string> log_format;  // Loghub-style; default: the known formats
+  format::FormatOptions formats;  // --log-format, --formats; default: the known formats
 };
 
 class JobScanner {

@@ -30,6 +30,8 @@ class LogFormat {
   [[nodiscard]] const std::string& name() const;
   // The field names in order (Loghub formats: as written; regex formats: the named groups).
   [[nodiscard]] const std::vector<std::string>& fields() const;
+  // The index in fields() of the message (<Content>, or the content group).
+  [[nodiscard]] std::size_t content_field() const;
 
   // Splits a whole line. On success fills `out` (views into `line`) and returns true; otherwise
   // leaves `out` untouched and returns false.

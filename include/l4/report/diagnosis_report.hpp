@@ -1,14 +1,17 @@
 #pragma once
 // The report contract of `l4 diagnose` (documented in README.md, "Report contract") and its short
 // readable text form.
-#include <nlohmann/json.hpp>
 #include <string>
 
 #include "l4/diagnose/diagnosis.hpp"
+#include "l4/report/json.hpp"
 
 namespace l4::report {
 
-nlohmann::json to_json(const diagnose::Diagnosis& diagnosis);
+Json to_json(const diagnose::Diagnosis& diagnosis);
+// The verdict in one paragraph: what, where (node and ranks), when, the first evidence by
+// file:line; for a job that completed, the lines that say so.
+std::string summary(const diagnose::Diagnosis& diagnosis);
 // A few lines for people: verdict, where and when, the evidence with file:line, parameters.
 std::string render_text(const diagnose::Diagnosis& diagnosis, bool colour = false);
 

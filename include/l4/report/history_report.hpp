@@ -1,26 +1,26 @@
 #pragma once
 // The output shapes of `l4 history` (documented in docs/history.md): a job added, the jobs held,
 // the size of the history — each as JSON and as text.
-#include <nlohmann/json.hpp>
 #include <span>
 #include <string>
 
 #include "l4/diagnose/history_store.hpp"
 #include "l4/diagnose/job_profile.hpp"
+#include "l4/report/json.hpp"
 
 namespace l4::report {
 
 // `history add`: {"db","job_id","replaced","style","nodes","lines","templates"}.
-nlohmann::json added_json(const std::string& db, const diagnose::JobProfile& job, bool replaced);
+Json added_json(const std::string& db, const diagnose::JobProfile& job, bool replaced);
 std::string added_text(const std::string& db, const diagnose::JobProfile& job, bool replaced);
 
 // `history list`: {"db","jobs":[{"id","style","nodes","lines","templates","added_at"}]} and a table.
-nlohmann::json to_json(const diagnose::JobInfo& job);
-nlohmann::json jobs_json(const std::string& db, std::span<const diagnose::JobInfo> jobs);
+Json to_json(const diagnose::JobInfo& job);
+Json jobs_json(const std::string& db, std::span<const diagnose::JobInfo> jobs);
 std::string jobs_text(const std::string& db, std::span<const diagnose::JobInfo> jobs);
 
 // `history stats`: {"db","exists","schema_version","jobs","templates","lines"} and a short block.
-nlohmann::json stats_json(const diagnose::HistoryStats& stats, bool exists);
+Json stats_json(const diagnose::HistoryStats& stats, bool exists);
 std::string stats_text(const diagnose::HistoryStats& stats, bool exists);
 
 }  // namespace l4::report

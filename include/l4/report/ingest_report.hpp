@@ -1,17 +1,17 @@
 #pragma once
 // The ingestion summary as JSON and as a short text table (`l4 ingest`, and the `inputs` part of
 // other reports).
-#include <nlohmann/json.hpp>
 #include <string>
 
 #include "l4/io/ingest_summary.hpp"
+#include "l4/report/json.hpp"
 
 namespace l4::report {
 
 // {"read","used","skipped":{"blank","binary"},"invalid_utf8","truncated","crlf"}
-nlohmann::json to_json(const io::LineCounts& counts);
+Json to_json(const io::LineCounts& counts);
 // {"files":[...], "nodes":[...], "total":{...}}
-nlohmann::json to_json(const io::IngestSummary& summary);
+Json to_json(const io::IngestSummary& summary);
 // A per-node table followed by per-file notes (only files that are not "ok").
 std::string render_text(const io::IngestSummary& summary);
 

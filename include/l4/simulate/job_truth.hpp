@@ -40,7 +40,7 @@ struct JobTruth {
   std::uint64_t bytes_written = 0;  // uncompressed log bytes (not serialised)
   std::uint64_t lines_written = 0;  // log lines (not serialised)
 
-  [[nodiscard]] nlohmann::json to_json() const;
+  [[nodiscard]] nlohmann::ordered_json to_json() const;  // keys in the documented order
 };
 
 }  // namespace l4::simulate

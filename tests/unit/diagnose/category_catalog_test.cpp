@@ -7,8 +7,11 @@
 using l4::diagnose::CategoryCatalog;
 
 namespace {
-bool has(const std::vector<std::pair<std::string, double>>& matches, const std::string& category) {
-  return std::any_of(matches.begin(), matches.end(), [&](auto& m) { return m.first == category; });
+bool has(const std::vector<l4::diagnose::SignatureMatch>& matches, const std::string& category) {
+  return std::any_of(matches.begin(), matches.end(), [&](auto& m) { return m.category == category; });
+}
+bool has(const std::vector<std::pair<std::string, double>>& weights, const std::string& category) {
+  return std::any_of(weights.begin(), weights.end(), [&](auto& m) { return m.first == category; });
 }
 }  // namespace
 
@@ -29,6 +32,52 @@ TEST_CASE("a refining category is listed with the general one it inherits from",
   CHECK(std::find(refinements.begin(), refinements.end(),
                   std::pair<std::string, std::string>{"hardware/network/roce", "hardware/network/ib"}) != refinements.end());
   // Job features are data too: a silent node speaks for a lost node, a stall for a hang.
-  CHECK(has(catalog.feature("node_went_silent"), "hardware/node/lost"));
-  CHECK(has(catalog.feature("iteration_stall"), "platform/hang"));
+  CHECK(has(catalog.feature(l4::diagnose::JobFeature::node_went_silent), "hardware/node/lost"));
+  CHECK(has(catalog.feature(l4::diagnose::JobFeature::iteration_stall), "platform/hang"));
+}
+
+TEST_CASE("the taxonomy is a tree: every category's parent is a category, down from the four roots", "[diagnose][catalog]") {
+  const CategoryCatalog catalog;
+  std::size_t leaves = 0;
+  const auto all = catalog.categories();
+  for (const auto& c : all) {
+    const auto parent = CategoryCatalog::parent(c);
+    if (parent.empty()) {
+      CHECK((c == "hardware" || c == "user" || c == "framework" || c == "platform"));
+    } else {
+      CHECK(catalog.contains(parent));
+    }
+    const bool leaf = std::none_of(all.begin(), all.end(), [&](auto& o) { return CategoryCatalog::parent(o) == c; });
+    leaves += leaf ? 1 : 0;
+    CHECK_FALSE(catalog.about(c).empty());
+  }
+  CHECK(leaves >= 40);
+  CHECK(CategoryCatalog::parent("hardware/gpu/ecc") == "hardware/gpu");
+}
+
+TEST_CASE("every signature match says where its text comes from", "[diagnose][catalog]") {
+  const CategoryCatalog catalog;
+  const auto m = catalog.match("RuntimeError: CUDA error: an illegal memory access was encountered");
+  REQUIRE_FALSE(m.empty());
+  for (const auto& s : m) CHECK_FALSE(s.source.empty());
+}
+
+TEST_CASE("a malformed catalogue fails at load, naming the JSON path", "[diagnose][catalog]") {
+  using Catch::Matchers::Contains;
+  const auto load = [](const std::string& json) { return CategoryCatalog::from_json(json, "x.json"); };
+  CHECK_THROWS_WITH(load(R"({"categories": [{"category": "user", "feature": {}}]})"), Contains("/categories/0/feature") && Contains("unknown key"));
+  CHECK_THROWS_WITH(load(R"({"categories": [{"category": "user", "features": {"iteration_stal": 1}}]})"),
+                    Contains("/categories/0/features/iteration_stal") && Contains("unknown job feature"));
+  CHECK_THROWS_WITH(load(R"({"categories": [{"category": "user"}, {"category": "user/x", "refines": "user/y"}]})"),
+                    Contains("refines 'user/y'"));
+  CHECK_THROWS_WITH(load(R"({"categories": [{"category": "user/x"}]})"), Contains("parent 'user'"));
+  CHECK_THROWS_WITH(load(R"({"categories": [{"category": "user", "weight": 1e308}]})"), Contains("/categories/0/weight"));
+  CHECK_THROWS_WITH(load(R"({"categories": [{"category": "user", "weight": -1}]})"), Contains("/categories/0/weight"));
+  CHECK_THROWS_WITH(load(R"({"categories": [{"category": "user", "signatures": [{"pattern": "a("}]}]})"),
+                    Contains("/categories/0/signatures/0"));
+  CHECK_THROWS_WITH(load(R"({"categories": [{"category": "user", "signatures": [{"pattern": "x*", "source": "s"}]}]})"),
+                    Contains("matches empty text"));
+  CHECK_THROWS_WITH(load(R"({"categories": [{"category": "user", "signatures": [{"pattern": "abc"}]}]})"),
+                    Contains("/categories/0/signatures/0/source"));
+  CHECK_NOTHROW(load(R"({"categories": [{"category": "user", "signatures": [{"pattern": "abc", "source": "me"}]}]})"));
 }

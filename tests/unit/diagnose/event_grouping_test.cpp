@@ -46,7 +46,7 @@ TEST_CASE("framing lines: wrappers, stack-trace headers, advice", "[diagnose][gr
   CHECK_FALSE(g.framing("[Rank 5] Watchdog caught collective operation timeout: WorkNCCL(SeqNum=942)"));
   CHECK_FALSE(g.framing("RuntimeError: CUDA error: an illegal memory access was encountered"));
   CHECK_FALSE(g.framing("Last error: connection reset"));
-  CHECK(g.traceback_frame("  File \"/usr/lib/python3.10/threading.py\", line 324, in wait"));
+  CHECK(g.traceback_frame("  File \"/usr/lib/python3.10/threading.py\", line 324, in wait") == std::optional<std::string_view>("wait"));
   CHECK_FALSE(g.traceback_frame("File \"x.py\", line 3 is not indented, so no frame"));
 }
 
@@ -83,6 +83,20 @@ TEST_CASE("a block's framing lines and restatements join the statement they belo
   CHECK(r[6] == 6);  // a framing line with nothing to frame stays
 }
 
+TEST_CASE("launcher failure summaries, C++ frames, CUDA advice and NCCL's generic notice are framing", "[diagnose][grouping]") {
+  const auto& g = EventGrouper::embedded();
+  CHECK(g.framing("Root Cause (first observed failure):"));
+  CHECK(g.framing("  <NO_OTHER_FAILURES>"));
+  CHECK(g.framing("  traceback : To enable traceback see: https://pytorch.org/docs/stable/elastic/errors.html"));
+  CHECK(g.framing("torch.distributed.elastic.multiprocessing.errors.ChildFailedError: "));
+  CHECK(g.framing("frame #3: c10::TensorImpl::release_resources() + 0x54 (0x7f in libc10.so)"));
+  CHECK(g.framing("Compile with `TORCH_USE_CUDA_DSA` to enable device-side assertions."));
+  CHECK(g.framing("[Rank 0] Some NCCL operations have failed or timed out. Due to the asynchronous nature of CUDA kernels"));
+  // What they frame is a statement: the signal a process died of, the exception it raised.
+  CHECK_FALSE(g.framing("Signal 11 (SIGSEGV) received by PID 2817"));
+  CHECK_FALSE(g.framing("RuntimeError: CUDA error: an illegal memory access was encountered"));
+}
+
 TEST_CASE("lines of one block with facts of their own stay separate events", "[diagnose][grouping]") {
   std::vector<EventStats> events;
   events.push_back(event(1, "Xid (PCI:<*>): <*>, pid=<*>, An uncorrectable double bit error (DBE)",
@@ -91,8 +105,8 @@ TEST_CASE("lines of one block with facts of their own stay separate events", "[d
   events.push_back(event(2, "Xid (PCI:<*>): <*>, pid=<*>, Row Remapper: New row marked for remapping",
                          "Xid (PCI:0000:2a:00): 63, pid=3741, Row Remapper: New row marked for remapping",
                          {"0000:2a:00", "63", "3741"}));
-  events.push_back(event(3, "[Rank <*>] Some NCCL operations have failed or timed out.",
-                         "[Rank 0] Some NCCL operations have failed or timed out.", {"0"}));
+  events.push_back(event(3, "[Rank <*>] Watchdog caught collective operation timeout",
+                         "[Rank 0] Watchdog caught collective operation timeout", {"0"}));
   // Quoted source code after a traceback frame: no statement, joins its neighbour.
   events.push_back(event(4, "raise ChildFailedError(", "    raise ChildFailedError("));
   events.back().quoted = 1;

@@ -57,7 +57,7 @@ TEST_CASE("a job directory gives node ids from paths, in a deterministic order",
   CHECK(r.summary.total.used == 4);
 }
 
-TEST_CASE("a merged file with mixed launcher prefixes is attributed line by line", "[io][ingest]") {
+TEST_CASE("a merged file with mixed launcher prefixes is attributed line by line; ranks are not nodes", "[io][ingest]") {
   l4::test::TempDir dir;
   const std::string text =
       "worker-3: [rank13]:[E321 02:07:08.408 ProcessGroupNCCL.cpp:607] timeout\n"
@@ -71,9 +71,11 @@ TEST_CASE("a merged file with mixed launcher prefixes is attributed line by line
   const auto path = dir.write("job.log", text);
   auto r = ingest({path.string()});
   REQUIRE(r.lines.size() == 8);
+  // Host prefixes name nodes; rank prefixes (torchrun, srun -l, OpenMPI) name processes, which
+  // stay on the file's node with their rank recorded.
   const std::vector<std::pair<std::string, NodeRule>> expected{
-      {"worker-3", NodeRule::pdsh}, {"10.0.0.5", NodeRule::pdsh}, {"rank11", NodeRule::slurm},
-      {"rank4", NodeRule::torchrun}, {"rank2", NodeRule::torchrun}, {"rank6", NodeRule::openmpi},
+      {"worker-3", NodeRule::pdsh}, {"10.0.0.5", NodeRule::pdsh}, {"job", NodeRule::path},
+      {"job", NodeRule::path},      {"job", NodeRule::path},      {"job", NodeRule::path},
       {"worker-3", NodeRule::pdsh}, {"job", NodeRule::path}};
   for (std::size_t i = 0; i < expected.size(); ++i) {
     INFO("line " << i + 1 << ": " << r.lines[i].raw);
@@ -84,8 +86,11 @@ TEST_CASE("a merged file with mixed launcher prefixes is attributed line by line
   CHECK(r.lines[0].raw.starts_with("worker-3: [rank13]:"));
   CHECK(r.lines[0].rank == 13);
   CHECK(r.lines[2].content == "iteration 7/ 100");
+  CHECK(r.lines[2].rank == 11);
+  CHECK(r.lines[3].rank == 4);
+  CHECK(r.lines[5].rank == 6);
   CHECK(r.summary.files[0].merged);
-  CHECK(r.summary.nodes.size() == 7);
+  CHECK(r.summary.nodes.size() == 3);
 }
 
 TEST_CASE("rank prefixes in one of many per-node files keep the path's node", "[io][ingest]") {

@@ -3,6 +3,7 @@
 #include <string>
 #include <vector>
 
+#include "l4/error.hpp"
 #include "l4/report/parse_report.hpp"
 
 using namespace l4;
@@ -12,15 +13,29 @@ TEST_CASE("a parsed line as a Loghub CSV row quotes fields and lists parameters 
   const std::vector<std::string_view> params{"it's", "a,b"};
   const report::ParsedLine line{"logs/n1.log", 7, "say \"hi\", it's a,b", 0x1234, "say <*>, <*>", &params};
   std::string row;
-  report::append_csv_row(row, line, false);
+  report::append_csv_row(row, line, report::CsvLayout{});
   CHECK(row == "7,\"say \"\"hi\"\", it's a,b\",0000000000001234,\"say <*>, <*>\",\"['it\\'s', 'a,b']\"\n");
   row.clear();
-  report::append_csv_row(row, line, true);
+  report::append_csv_row(row, line, report::csv_layout(true, {}));
   CHECK(row.rfind("logs/n1.log,7,", 0) == 0);
-  CHECK(report::parsed_csv_header(true) == "File,LineId,Content,EventId,EventTemplate,ParameterList\n");
+  CHECK(report::parsed_csv_header(report::csv_layout(true, {})) ==
+        "File,LineId,Content,EventId,EventTemplate,ParameterList\n");
   const auto j = report::to_json(line);
   CHECK(j["event_id"] == "0000000000001234");
   CHECK(j["parameters"][1] == "a,b");
+}
+
+TEST_CASE("with a Loghub format the CSV has its header columns, as Loghub's structured CSVs", "[report][parse]") {
+  const auto layout = report::csv_layout(false, {"Date", "Time", "Level", "Component", "Content"});
+  CHECK(report::parsed_csv_header(layout) == "LineId,Date,Time,Level,Component,Content,EventId,EventTemplate,ParameterList\n");
+  const std::vector<std::string_view> params{"1"};
+  const std::vector<std::string_view> fields{"081109", "203615", "INFO", "dfs.DataNode", "Receiving block 1"};
+  report::ParsedLine line{"HDFS.log", 3, "Receiving block 1", 0x1, "Receiving block <*>", &params};
+  line.fields = &fields;
+  std::string row;
+  report::append_csv_row(row, line, layout);
+  CHECK(row == "3,081109,203615,INFO,dfs.DataNode,Receiving block 1,0000000000000001,Receiving block <*>,['1']\n");
+  CHECK_THROWS_AS(report::csv_layout(false, {"EventId", "Content"}), l4::InputError);
 }
 
 TEST_CASE("templates are listed most frequent first, as JSON and as CSV", "[report][parse]") {

@@ -1,0 +1,112 @@
+// Step 8 of the analysis (L4's temporal pattern): the stage and iteration where the failure
+// shows — those of the first root event. A stage comes only from what the logs mark (stage
+// markers, iteration reports); when nothing marks one, the stage is unknown (null), never a
+// default. A failure inside an iteration sequence is in training.
+#include <algorithm>
+#include <cmath>
+
+#include "diagnose/analysis.hpp"
+#include "diagnose/event_grouping.hpp"
+
+namespace l4::diagnose {
+
+namespace {
+
+bool is_setup(Stage s) { return s == Stage::init || s == Stage::loading; }
+
+
+// The job's stage at an occurrence: the job-wide timeline of stage changes (every stream, by
+// time; stages only move forward past setup) when the occurrence is stamped, else its stream's.
+// What the traceback around a line says the process was doing: the innermost stage-naming frame
+// of the traceback just before it (its own), else of the one just after it (a chained
+// exception's, or the launcher's around it), within one block of lines.
+std::optional<Stage> traceback_stage(const JobScan& scan, const Occurrence& at, std::uint64_t block) {
+  const auto& frames = scan.frame_stages;
+  auto it = std::lower_bound(frames.begin(), frames.end(), std::pair(at.file, at.line), [](const FrameStage& f, auto key) {
+    return f.file != key.first ? f.file < key.first : f.line < key.second;
+  });
+  if (it != frames.begin()) {
+    const auto& before = *std::prev(it);
+    if (before.file == at.file && before.line + block >= at.line) return before.stage;
+  }
+  std::optional<Stage> after;
+  for (; it != frames.end() && it->file == at.file && it->line <= at.line + block; ++it) after = it->stage;
+  return after;
+}
+
+// `own`: the stage the line's own words mark, if any (a "{'loss': nan, ...}" report is training).
+std::optional<Stage> stage_at(const JobScan& scan, const Occurrence& at, double progress_time, std::optional<Stage> own) {
+  // The process's own stack says what it was doing when it raised.
+  if (auto frame = traceback_stage(scan, at, EventGrouper::embedded().block_lines())) return frame;
+  double time = at.estimated_time();
+  // An unstamped line that ends its stream (a rank's final traceback) was written when the job
+  // broke, which is no earlier than the job's last progress anywhere.
+  const bool ends_stream = !at.stamped && std::isnan(at.next_stamp);
+  if (ends_stream && !std::isnan(progress_time) && !(progress_time <= time)) time = progress_time;
+  if (std::isnan(time) || scan.stage_changes.empty()) {
+    if (at.stage) return at.stage;
+    if (own) return own;
+    // A stream that says nothing of its stage and ends with the failure broke where the job was:
+    // training, when the job reported iterations.
+    if (ends_stream && scan.last_iteration >= 0) return Stage::training;
+    return std::nullopt;
+  }
+  std::optional<Stage> stage;
+  for (const auto& change : scan.stage_changes) {
+    if (change.time > time) break;
+    const bool setup = is_setup(change.stage);
+    const bool past_setup = stage && !is_setup(*stage);
+    if (setup && past_setup) continue;
+    if (setup && stage == Stage::loading && change.stage == Stage::init) continue;
+    stage = change.stage;
+  }
+  if (stage) return stage;
+  return at.stage ? at.stage : own;
+}
+
+}  // namespace
+
+void locate_in_time(const Analysis& a, Diagnosis& d) {
+  const JobScan& scan = a.scan;
+  if (a.root != nullptr) {
+    const Occurrence& at = a.root->event->first;
+    // A report that is itself the failure ("{'loss': nan, ...}") marks its own stage; an error's
+    // words do not (a DataLoader worker dying is not setup work).
+    const auto& e = *a.root->event;
+    const bool report = e.level < format::Level::warn && !a.root->process_died;
+    d.stage = stage_at(scan, at, a.progress_time, report ? e.stage_info.marks : std::nullopt);
+    // Iterations only mean something once training started. The last one reported anywhere is
+    // the last completed: nothing completes after a failure, and the final report is often
+    // logged a moment after the root event. A failure in training breaks the next iteration;
+    // one in evaluation or checkpointing, the iteration being evaluated or saved.
+    long last = scan.last_iteration;
+    if (last < 0) last = at.iteration;
+    if (last >= 0 && d.stage && !is_setup(*d.stage)) {
+      d.last_completed = last;
+      d.failed_at = d.stage == Stage::training ? last + 1 : last;
+    }
+  } else if (a.features.iteration_slowdown) {
+    d.stage = Stage::training;
+    if (scan.last_iteration >= 0) d.last_completed = scan.last_iteration;
+  }
+}
+
+void stage_from_kind(const Analysis& a, Diagnosis& d) {
+  // Nothing in the logs marks the stage, but the kind of failure does (a rendezvous fails in init).
+  if (!d.stage && d.failure_found) d.stage = a.catalog.stage(d.verdict.category);
+}
+
+void explain_slowdown(const Analysis& a, Diagnosis& d) {
+  const JobScan& scan = a.scan;
+  // A failure the catalogue explains by a slowdown broke where the slow node's numbers departed.
+  if (a.features.iteration_slowdown && a.features.slow_since >= 0) {
+    const auto explained = a.catalog.feature(JobFeature::iteration_slowdown);
+    if (std::any_of(explained.begin(), explained.end(), [&](auto& cw) { return cw.first == d.verdict.category; })) {
+      d.stage = Stage::training;
+      d.failed_at = a.features.slow_since;
+      if (scan.last_iteration >= 0) d.last_completed = scan.last_iteration;
+    }
+  }
+}
+
+}  // namespace l4::diagnose
