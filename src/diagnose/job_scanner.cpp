@@ -43,6 +43,8 @@ struct StreamState {
   // Inside a traceback's frames, and their indentation.
   bool in_traceback = false;
   int traceback_indent = 0;
+  // The template of the stream's previous matched line, tried first for the next (TemplateStore::match).
+  std::size_t last_template = static_cast<std::size_t>(-1);
 };
 
 // The sequence symbol of a line no template of the sample matched.
@@ -73,10 +75,12 @@ struct PendingLine {
 };
 
 bool contains_error_word(std::string_view text) {
-  for (std::size_t pos = text.find_first_of("eE"); pos != std::string_view::npos;
-       pos = text.find_first_of("eE", pos + 1)) {
-    if (pos + 5 <= text.size() && (text[pos + 1] | 0x20) == 'r' && (text[pos + 2] | 0x20) == 'r' &&
-        (text[pos + 3] | 0x20) == 'o' && (text[pos + 4] | 0x20) == 'r') {
+  // one pass over the bytes (a set search such as find_first_of("eE") calls memchr per byte)
+  const std::size_t n = text.size();
+  for (std::size_t pos = 0; pos + 5 <= n; ++pos) {
+    if ((text[pos] | 0x20) != 'e') continue;
+    if ((text[pos + 1] | 0x20) == 'r' && (text[pos + 2] | 0x20) == 'r' && (text[pos + 3] | 0x20) == 'o' &&
+        (text[pos + 4] | 0x20) == 'r') {
       return true;
     }
   }
@@ -120,6 +124,9 @@ struct Partial {
 double as_number(std::string_view p) {
   double v = std::nan("");
   if (p.empty() || p.size() > 24) return v;
+  // from_chars takes a digit, '-' or '.' first (no '+'; "inf" and "nan" are rejected below anyway)
+  const char c = p[0];
+  if (!((c >= '0' && c <= '9') || c == '-' || c == '.')) return v;
   const char* end = p.data() + p.size();
   const auto [ptr, ec] = std::from_chars(p.data(), end, v);
   return ec == std::errc() && ptr == end && std::isfinite(v) ? v : std::nan("");
@@ -128,9 +135,13 @@ double as_number(std::string_view p) {
 void track_numbers(EventStats& e, const Occurrence& at, const std::vector<std::string_view>& params) {
   std::array<double, NumericTrack::kWidth> numbers;
   const std::size_t width = std::min(params.size(), NumericTrack::kWidth);
+  // A parameter that was once not a number in this node's track never gets a baseline there
+  // (NumericTrack::baseline needs it numeric on every occurrence): it is not parsed again.
+  const NumericTrack* track = at.node < e.node_numbers.size() ? &e.node_numbers[at.node] : nullptr;
   bool any = false;
   for (std::size_t p = 0; p < width; ++p) {
-    numbers[p] = as_number(params[p]);
+    const bool hopeless = track != nullptr && track->numeric[p] < track->seen;
+    numbers[p] = hopeless ? std::nan("") : as_number(params[p]);
     any = any || !std::isnan(numbers[p]);
   }
   if (!any && e.node_numbers.empty()) return;
@@ -315,7 +326,8 @@ class Worker {
       }
       std::optional<long> reported;
       std::uint32_t symbol = kUnmatchedLine;
-      if (store_.match(header.content, result)) {
+      if (store_.match(header.content, result, st.last_template)) {
+        st.last_template = result.index;
         symbol = static_cast<std::uint32_t>(result.index);
         reported = advance(st, infos_[result.index], header.level, header.content, result.parameters, stages_, ns,
                            at, partial_.last_iteration, partial_.stage_changes);
@@ -687,6 +699,11 @@ JobScan JobScanner::scan(std::span<const std::string> paths, const parse::Templa
     return a.file != b.file ? a.file < b.file : a.line < b.line;
   });
   scan.ingest = io::summarize(std::move(files));
+  if (miner.overflow_templates() > 0) {
+    spdlog::warn("more than {} templates in one mining step: the {} least frequent ({} lines) count as one event, \"{}\"",
+                 parse::MinerOptions{}.max_templates, miner.overflow_templates(), miner.overflow_lines(),
+                 parse::TemplateMiner::overflow_text);
+  }
   spdlog::debug("scanned {} lines, {} nodes, {} events ({} lines mined after the sample)",
                 scan.ingest.total.used, scan.nodes.size(), scan.events.size(), pending.size());
   return scan;

@@ -4,7 +4,9 @@
 
 #include <algorithm>
 #include <array>
+#include <optional>
 
+#include "format/fixed_splitter.hpp"
 #include "l4/error.hpp"
 
 namespace l4::format {
@@ -75,6 +77,14 @@ struct LogFormat::Impl {
   // The pattern ended in "(?P<content>.*)": the regex matches only the header and the content is
   // the rest of the line, so submatch extraction never walks the message.
   bool content_is_rest = false;
+  // The same pattern without a regex engine, when it fits FixedSplitter's subset (RE2 decides the
+  // lines it leaves undecided).
+  std::optional<FixedSplitter> fixed;
+
+  void compile_fixed(std::string_view pattern, bool dot_nl) {
+    fixed = FixedSplitter::compile(pattern, dot_nl);
+    if (fixed && fixed->group_count() != regex->NumberOfCapturingGroups()) fixed.reset();
+  }
 
   void index_fields() {
     for (int i = 0; i < static_cast<int>(fields.size()); ++i) {
@@ -119,13 +129,20 @@ struct LogFormat::Impl {
         values[f] = line.substr(pos);
         return true;
       }
-      // Lazy: the field ends at the first place where the next literal matches.
+      // Lazy: the field ends at the first place where the next literal matches (tried only where
+      // its first character is: a whitespace character for a space, else that character).
       std::size_t start = pos, end = std::string_view::npos, after = 0;
       for (std::size_t k = start; k <= line.size(); ++k) {
         if (next.empty()) {
           end = k;
           after = k;
           break;
+        }
+        if (next[0] == ' ') {
+          while (k < line.size() && !is_space(line[k])) ++k;
+        } else {
+          k = line.find(next[0], k);
+          if (k == std::string_view::npos) break;
         }
         const std::size_t m = match_literal(next, line, k);
         if (m != std::string_view::npos) {
@@ -142,6 +159,24 @@ struct LogFormat::Impl {
   }
 
   bool split_regex(std::string_view line, std::vector<std::string_view>& values) const {
+    if (fixed) {
+      thread_local std::vector<std::pair<std::size_t, std::size_t>> spans;
+      const auto result = fixed->match(line, !content_is_rest, spans);
+      if (result == FixedSplitter::Result::no_match) return false;
+      if (result == FixedSplitter::Result::match) {
+        if (content_is_rest) values[static_cast<std::size_t>(content)] = line.substr(spans[0].second);
+        const auto& names = regex->CapturingGroupNames();
+        std::size_t f = 0;
+        for (std::size_t g = 1; g < spans.size() && f < fields.size(); ++g) {
+          if (names.count(static_cast<int>(g)) == 0) continue;
+          // a group that took no part is a null view, as RE2 gives it
+          values[f++] = spans[g].first == std::string_view::npos
+                            ? std::string_view()
+                            : std::string_view(line.data() + spans[g].first, spans[g].second - spans[g].first);
+        }
+        return true;
+      }
+    }
     const int n = regex->NumberOfCapturingGroups();
     thread_local std::vector<re2::StringPiece> groups;
     groups.assign(static_cast<std::size_t>(n) + 1, re2::StringPiece());
@@ -217,6 +252,7 @@ LogFormat LogFormat::from_loghub(std::string_view format_string) {
     throw InputError("log format '" + std::string(format_string) + "' does not compile: " +
                      impl->regex->error());
   }
+  impl->compile_fixed(pattern, true);
   impl->plain = plain;
   if (plain) {
     for (auto& part : literal_parts) impl->literals.push_back(unescape(part));
@@ -238,6 +274,7 @@ LogFormat LogFormat::from_regex(std::string name, std::string_view pattern) {
   if (!impl->regex->ok()) {
     throw InputError("format '" + impl->name + "' does not compile: " + impl->regex->error());
   }
+  impl->compile_fixed(pattern, false);
   for (const auto& [index, group] : impl->regex->CapturingGroupNames()) {
     (void)index;
     impl->fields.push_back(group);  // std::map: ordered by group index

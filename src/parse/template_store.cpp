@@ -6,93 +6,85 @@
 #include <fstream>
 #include <nlohmann/json.hpp>
 #include <sstream>
+#include <atomic>
+#include <limits>
+#include <mutex>
 #include <unordered_map>
 
 #include "l4/error.hpp"
+#include "l4/parse/token_hash.hpp"
 #include "l4/parse/token_masker.hpp"
+#include "l4/parse/token_vocabulary.hpp"
 
 namespace l4::parse {
 namespace {
 
-// Hash for the literal-child lookups of the matching trie (hot path): 8 bytes per step. Only used
-// in memory, never stored, so it need not be stable; ids use template_id().
-std::uint64_t fast_hash(std::string_view s) noexcept {
-  constexpr std::uint64_t kMul = 0x9E3779B97F4A7C15ULL;
-  std::uint64_t h = s.size() * kMul;
-  std::size_t i = 0;
-  for (; i + 8 <= s.size(); i += 8) {
-    std::uint64_t w = 0;
-    std::memcpy(&w, s.data() + i, 8);
-    h = (h ^ w) * kMul;
-    h ^= h >> 29U;
-  }
-  if (i < s.size()) {
-    std::uint64_t w = 0;
-    std::memcpy(&w, s.data() + i, s.size() - i);
-    h = (h ^ w) * kMul;
-    h ^= h >> 29U;
-  }
-  return h ^ (h >> 32U);
-}
-
 struct StringHash {
   using is_transparent = void;
-  std::size_t operator()(std::string_view s) const noexcept { return static_cast<std::size_t>(fast_hash(s)); }
+  std::size_t operator()(std::string_view s) const noexcept { return static_cast<std::size_t>(token_hash(s)); }
 };
 
-struct Node {
-  std::unordered_map<std::string, std::uint32_t, StringHash, std::equal_to<>> literal;
-  std::vector<std::pair<std::string, std::uint32_t>> globs;  // "<*>" last
-  std::int64_t leaf = -1;
-};
-
-struct Trie {
-  std::vector<Node> nodes{1};
+// The matching trie of all templates, one root per token count. Literal edges live in one flat
+// table keyed by (node, token id in the trie's vocabulary): a line's tokens are looked up in the
+// vocabulary once (with the hash computed while tokenizing), then every step is an integer probe.
+// Tokens with "<*>" are glob edges of their node, tried after the literal one (specific first).
+class Trie {
+ public:
+  void clear() { *this = Trie(); }
 
   void insert(const std::vector<std::string>& tokens, std::size_t index) {
-    std::uint32_t at = 0;
+    std::uint32_t at = root(tokens.size());
     for (const auto& tok : tokens) {
       std::uint32_t next = 0;
       if (!has_wildcard(tok)) {
-        auto it = nodes[at].literal.find(tok);
-        if (it == nodes[at].literal.end()) {
-          next = static_cast<std::uint32_t>(nodes.size());
-          nodes[at].literal.emplace(tok, next);
-          nodes.emplace_back();
+        const TokenId id = vocabulary_.intern(tok);
+        const std::uint32_t found = literal(at, id);
+        if (found != kNone) {
+          next = found;
         } else {
-          next = it->second;
+          next = new_node();
+          add_edge(at, id, next);
+          ++nodes_[at].literals;
         }
       } else {
-        auto& globs = nodes[at].globs;
+        auto& globs = nodes_[at].globs;
         auto it = std::find_if(globs.begin(), globs.end(), [&](const auto& g) { return g.first == tok; });
         if (it == globs.end()) {
-          next = static_cast<std::uint32_t>(nodes.size());
-          globs.emplace_back(tok, next);
+          next = new_node();
+          nodes_[at].globs.emplace_back(tok, next);
           // specific globs first, the bare wildcard last, otherwise by text (deterministic)
-          std::sort(globs.begin(), globs.end(), [](const auto& a, const auto& b) {
+          std::sort(nodes_[at].globs.begin(), nodes_[at].globs.end(), [](const auto& a, const auto& b) {
             const bool wa = is_wildcard(a.first);
             const bool wb = is_wildcard(b.first);
             if (wa != wb) return wb;
             return a.first < b.first;
           });
-          nodes.emplace_back();
         } else {
           next = it->second;
         }
       }
       at = next;
     }
-    if (nodes[at].leaf < 0) nodes[at].leaf = static_cast<std::int64_t>(index);
+    if (nodes_[at].leaf < 0) nodes_[at].leaf = static_cast<std::int64_t>(index);
+  }
+
+  // The token ids of a line's tokens in this trie's vocabulary (kNoToken: no literal edge has it).
+  void ids(std::span<const std::string_view> tokens, std::span<const std::uint64_t> hashes,
+           std::vector<TokenId>& out) const {
+    out.resize(tokens.size());
+    for (std::size_t i = 0; i < tokens.size(); ++i) out[i] = vocabulary_.find(tokens[i], hashes[i]);
   }
 
   // Iterative backtracking walk; literal children first, then globs in order.
-  [[nodiscard]] std::int64_t find(std::span<const std::string_view> tokens) const {
+  [[nodiscard]] std::int64_t find(std::span<const std::string_view> tokens, std::span<const TokenId> ids) const {
     struct Frame {
       std::uint32_t node;
       std::uint32_t choice;  // 0 = literal, 1.. = globs[choice-1]
     };
     const std::size_t n = tokens.size();
-    if (n == 0) return nodes[0].leaf;
+    const auto r = roots_.find(n);
+    if (r == roots_.end()) return -1;
+    if (n == 0) return nodes_[r->second].leaf;
     // the walk needs one frame per token: on the stack for ordinary lines, on the heap for long ones
     constexpr std::size_t kInline = 128;
     std::array<Frame, kInline> inline_frames;
@@ -103,23 +95,22 @@ struct Trie {
       stack = heap_frames.data();
     }
     std::size_t size = 0;
-    stack[size++] = {0, 0};
+    stack[size++] = {r->second, 0};
     while (size > 0) {
       Frame& f = stack[size - 1];
       const std::size_t depth = size - 1;
-      const Node& node = nodes[f.node];
-      const std::string_view tok = tokens[depth];
+      const Node& node = nodes_[f.node];
       std::int64_t next = -1;
       while (next < 0) {
         const std::uint32_t c = f.choice++;
         if (c == 0) {
-          if (!node.literal.empty()) {
-            auto it = node.literal.find(tok);
-            if (it != node.literal.end()) next = it->second;
+          if (node.literals > 0 && ids[depth] != kNoToken) {
+            const std::uint32_t found = literal(f.node, ids[depth]);
+            if (found != kNone) next = found;
           }
         } else if (c - 1 < node.globs.size()) {
           const auto& g = node.globs[c - 1];
-          if (is_wildcard(g.first) || glob_match(g.first, tok, nullptr)) next = g.second;
+          if (is_wildcard(g.first) || glob_match(g.first, tokens[depth], nullptr)) next = g.second;
         } else {
           break;
         }
@@ -129,7 +120,7 @@ struct Trie {
         continue;
       }
       if (depth + 1 == n) {
-        const std::int64_t leaf = nodes[static_cast<std::size_t>(next)].leaf;
+        const std::int64_t leaf = nodes_[static_cast<std::size_t>(next)].leaf;
         if (leaf >= 0) return leaf;
         continue;
       }
@@ -137,15 +128,110 @@ struct Trie {
     }
     return -1;
   }
+
+  // Templates the walk returns for every line they match (see TemplateStore::match with a hint):
+  // on their path, every glob edge they take is the first thing the walk tries at that node (no
+  // literal child, no glob before it). Indexed by template index.
+  void uncontested(std::vector<bool>& out) const {
+    struct Step {
+      std::uint32_t node;
+      bool contested;
+    };
+    std::vector<Step> todo;
+    for (const auto& [count, root] : roots_) todo.push_back({root, false});
+    std::vector<std::vector<std::pair<TokenId, std::uint32_t>>> literal_children(nodes_.size());
+    for (std::size_t k = 0; k < edge_keys_.size(); ++k) {
+      if (edge_keys_[k] == kEmptyKey) continue;
+      literal_children[edge_keys_[k] >> 32U].emplace_back(static_cast<TokenId>(edge_keys_[k]), edge_values_[k]);
+    }
+    while (!todo.empty()) {
+      const Step s = todo.back();
+      todo.pop_back();
+      const Node& node = nodes_[s.node];
+      if (node.leaf >= 0) {
+        const auto t = static_cast<std::size_t>(node.leaf);
+        if (t >= out.size()) out.resize(t + 1, false);
+        out[t] = !s.contested;
+      }
+      for (const auto& [id, child] : literal_children[s.node]) todo.push_back({child, s.contested});
+      for (std::size_t g = 0; g < node.globs.size(); ++g) {
+        todo.push_back({node.globs[g].second, s.contested || node.literals > 0 || g > 0});
+      }
+    }
+  }
+
+ private:
+  static constexpr std::uint32_t kNone = 0xffffffffU;
+  static constexpr std::uint64_t kEmptyKey = ~std::uint64_t{0};
+  struct Node {
+    std::vector<std::pair<std::string, std::uint32_t>> globs;  // "<*>" last
+    std::int64_t leaf = -1;
+    std::uint32_t literals = 0;  // literal children
+  };
+
+  std::uint32_t new_node() {
+    nodes_.emplace_back();
+    return static_cast<std::uint32_t>(nodes_.size() - 1);
+  }
+  std::uint32_t root(std::size_t count) {
+    const auto it = roots_.find(count);
+    if (it != roots_.end()) return it->second;
+    const std::uint32_t r = new_node();
+    roots_.emplace(count, r);
+    return r;
+  }
+  static std::uint64_t key(std::uint32_t node, TokenId id) { return (std::uint64_t{node} << 32U) | id; }
+  [[nodiscard]] std::uint32_t literal(std::uint32_t node, TokenId id) const {
+    if (edge_keys_.empty()) return kNone;
+    const std::uint64_t k = key(node, id);
+    const std::size_t mask = edge_keys_.size() - 1;
+    for (std::size_t at = hash_combine(0, k) & mask;; at = (at + 1) & mask) {
+      if (edge_keys_[at] == k) return edge_values_[at];
+      if (edge_keys_[at] == kEmptyKey) return kNone;
+    }
+  }
+  void add_edge(std::uint32_t node, TokenId id, std::uint32_t child) {
+    if ((edges_ + 1) * 2 > edge_keys_.size()) {
+      const std::vector<std::uint64_t> keys = std::move(edge_keys_);
+      const std::vector<std::uint32_t> values = std::move(edge_values_);
+      edge_keys_.assign(std::max<std::size_t>(64, keys.size() * 2), kEmptyKey);
+      edge_values_.assign(edge_keys_.size(), kNone);
+      edges_ = 0;
+      for (std::size_t k = 0; k < keys.size(); ++k) {
+        if (keys[k] != kEmptyKey) put(keys[k], values[k]);
+      }
+    }
+    put(key(node, id), child);
+  }
+  void put(std::uint64_t k, std::uint32_t value) {
+    const std::size_t mask = edge_keys_.size() - 1;
+    std::size_t at = hash_combine(0, k) & mask;
+    while (edge_keys_[at] != kEmptyKey) at = (at + 1) & mask;
+    edge_keys_[at] = k;
+    edge_values_[at] = value;
+    ++edges_;
+  }
+
+  TokenVocabulary vocabulary_;
+  std::vector<Node> nodes_;
+  std::unordered_map<std::size_t, std::uint32_t> roots_;
+  std::vector<std::uint64_t> edge_keys_;
+  std::vector<std::uint32_t> edge_values_;
+  std::size_t edges_ = 0;
 };
 
 }  // namespace
 
 struct TemplateStore::Index {
-  std::unordered_map<std::size_t, Trie> by_count;
+  Trie trie;
   std::vector<std::size_t> runs;  // templates with run slots, most specific first (see index_runs)
   std::unordered_map<std::string, std::size_t, StringHash, std::equal_to<>> by_text;
   std::unordered_map<TemplateId, std::size_t> by_id;
+  // which templates the walk returns whenever they match (for match with a hint); computed on the
+  // first such match after a change
+  mutable std::mutex hints_mutex;
+  mutable std::atomic<bool> hints_ready{false};
+  mutable std::vector<bool> uncontested;
 };
 
 TemplateStore::TemplateStore() : index_(std::make_unique<Index>()) {}
@@ -189,7 +275,8 @@ std::size_t TemplateStore::add(std::string_view text, std::uint64_t count, bool 
                            [](const TokenRun& a, const TokenRun& b) { return a.position == b.position; }),
                t.runs.end());
   const std::size_t index = templates_.size();
-  index_->by_count[t.tokens.size()].insert(t.tokens, index);
+  index_->trie.insert(t.tokens, index);
+  index_->hints_ready = false;
   index_->by_text.emplace(t.text, index);
   index_->by_id.emplace(t.id, index);
   const bool has_runs = !t.runs.empty();
@@ -205,9 +292,7 @@ void TemplateStore::index_runs(std::size_t index) {
     const auto& toks = templates_[i].tokens;
     return std::count_if(toks.begin(), toks.end(), [](const std::string& tok) { return !has_wildcard(tok); });
   };
-  auto& list = index_->runs;
-  list.push_back(index);
-  std::stable_sort(list.begin(), list.end(), [&](std::size_t a, std::size_t b) {
+  auto before = [&](std::size_t a, std::size_t b) {
     const auto la = literals(a);
     const auto lb = literals(b);
     if (la != lb) return la > lb;
@@ -215,11 +300,13 @@ void TemplateStore::index_runs(std::size_t index) {
       return templates_[a].tokens.size() > templates_[b].tokens.size();
     }
     return templates_[a].text < templates_[b].text;
-  });
+  };
+  auto& list = index_->runs;
+  list.insert(std::upper_bound(list.begin(), list.end(), index, before), index);
 }
 
 void TemplateStore::erase(const std::vector<std::size_t>& indexes) {
-  std::vector<std::size_t> counts;
+  bool any = false;
   for (const std::size_t i : indexes) {
     auto& t = templates_.at(i);
     if (t.erased) continue;
@@ -227,41 +314,37 @@ void TemplateStore::erase(const std::vector<std::size_t>& indexes) {
     --live_;
     index_->by_text.erase(t.text);
     index_->by_id.erase(t.id);
-    std::erase(index_->runs, i);
-    counts.push_back(t.tokens.size());
+    any = true;
   }
-  std::sort(counts.begin(), counts.end());
-  counts.erase(std::unique(counts.begin(), counts.end()), counts.end());
-  for (const std::size_t n : counts) {
-    Trie fresh;
-    for (std::size_t i = 0; i < templates_.size(); ++i) {
-      if (!templates_[i].erased && templates_[i].tokens.size() == n) fresh.insert(templates_[i].tokens, i);
-    }
-    index_->by_count[n] = std::move(fresh);
+  if (!any) return;
+  std::erase_if(index_->runs, [&](std::size_t i) { return templates_[i].erased; });
+  index_->trie.clear();
+  for (std::size_t i = 0; i < templates_.size(); ++i) {
+    if (!templates_[i].erased) index_->trie.insert(templates_[i].tokens, i);
   }
+  index_->hints_ready = false;
 }
 
-bool TemplateStore::match_tokens(std::span<const std::string_view> tokens, ParseResult& out) const {
-  std::int64_t found = -1;
-  if (const auto it = index_->by_count.find(tokens.size()); it != index_->by_count.end()) {
-    found = it->second.find(tokens);
-  }
-  bool by_runs = false;
-  if (found < 0) {
-    // templates with run slots, at other lengths than their own
-    for (const std::size_t i : index_->runs) {
-      const auto& t = templates_[i];
-      if (runs_match(t.tokens, t.runs, tokens, nullptr)) {
-        found = static_cast<std::int64_t>(i);
-        by_runs = true;
-        break;
-      }
-    }
-    if (found < 0) return false;
-  }
-  const auto& t = templates_[static_cast<std::size_t>(found)];
+namespace {
+
+// The scratch of one thread's matching: the line's tokens, their hashes and trie ids.
+struct MatchScratch {
+  std::vector<std::string_view> tokens;
+  std::vector<std::uint64_t> hashes;
+  std::vector<TokenId> ids;
+};
+MatchScratch& match_scratch() {
+  thread_local MatchScratch scratch;
+  return scratch;
+}
+
+}  // namespace
+
+bool TemplateStore::fill(std::size_t index, std::span<const std::string_view> tokens, bool by_runs,
+                         ParseResult& out) const {
+  const auto& t = templates_[index];
   out.id = t.id;
-  out.index = static_cast<std::size_t>(found);
+  out.index = index;
   out.template_text = t.text;
   out.parameters.clear();
   if (by_runs) {
@@ -279,10 +362,64 @@ bool TemplateStore::match_tokens(std::span<const std::string_view> tokens, Parse
   return true;
 }
 
+bool TemplateStore::match_ids(std::span<const std::string_view> tokens, std::span<const TokenId> ids,
+                              ParseResult& out) const {
+  const std::int64_t found = index_->trie.find(tokens, ids);
+  if (found >= 0) return fill(static_cast<std::size_t>(found), tokens, false, out);
+  // templates with run slots, at other lengths than their own
+  for (const std::size_t i : index_->runs) {
+    const auto& t = templates_[i];
+    if (runs_match(t.tokens, t.runs, tokens, nullptr)) return fill(i, tokens, true, out);
+  }
+  return false;
+}
+
+bool TemplateStore::match_tokens(std::span<const std::string_view> tokens, ParseResult& out) const {
+  auto& s = match_scratch();
+  s.hashes.resize(tokens.size());
+  for (std::size_t i = 0; i < tokens.size(); ++i) s.hashes[i] = token_hash(tokens[i]);
+  index_->trie.ids(tokens, s.hashes, s.ids);
+  return match_ids(tokens, s.ids, out);
+}
+
 bool TemplateStore::match(std::string_view content, ParseResult& out) const {
-  thread_local std::vector<std::string_view> tokens;
-  tokenize(content, tokens);
-  return match_tokens(tokens, out);
+  return match(content, out, std::numeric_limits<std::size_t>::max());
+}
+
+bool TemplateStore::match(std::string_view content, ParseResult& out, std::size_t hint) const {
+  auto& s = match_scratch();
+  tokenize(content, s.tokens);
+  if (hint < templates_.size() && hint_fits(hint, s.tokens)) return fill(hint, s.tokens, false, out);
+  s.hashes.resize(s.tokens.size());
+  for (std::size_t i = 0; i < s.tokens.size(); ++i) s.hashes[i] = token_hash(s.tokens[i]);
+  index_->trie.ids(s.tokens, s.hashes, s.ids);
+  return match_ids(s.tokens, s.ids, out);
+}
+
+bool TemplateStore::hint_fits(std::size_t hint, std::span<const std::string_view> tokens) const {
+  const Template& t = templates_[hint];
+  if (t.erased || t.tokens.size() != tokens.size()) return false;
+  Index& ix = *index_;
+  if (!ix.hints_ready.load(std::memory_order_acquire)) {
+    std::lock_guard lock(ix.hints_mutex);
+    if (!ix.hints_ready.load(std::memory_order_relaxed)) {
+      ix.uncontested.assign(templates_.size(), false);
+      ix.trie.uncontested(ix.uncontested);
+      ix.hints_ready.store(true, std::memory_order_release);
+    }
+  }
+  if (hint >= ix.uncontested.size() || !ix.uncontested[hint]) return false;
+  // the walk would return this template for the line exactly when it matches
+  for (std::size_t i = 0; i < tokens.size(); ++i) {
+    const std::string& pat = t.tokens[i];
+    if (is_wildcard(pat)) continue;
+    if (has_wildcard(pat)) {
+      if (!glob_match(pat, tokens[i], nullptr)) return false;
+    } else if (pat.size() != tokens[i].size() || std::memcmp(pat.data(), tokens[i].data(), pat.size()) != 0) {
+      return false;
+    }
+  }
+  return true;
 }
 
 std::optional<std::size_t> TemplateStore::find(TemplateId id) const {

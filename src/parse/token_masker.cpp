@@ -4,11 +4,13 @@
 #include <re2/set.h>
 
 #include <array>
+#include <cstring>
 
 #include <nlohmann/json.hpp>
 
 #include "l4/embedded_data.hpp"
 #include "l4/error.hpp"
+#include "l4/parse/token_hash.hpp"
 
 namespace l4::parse {
 namespace {
@@ -126,11 +128,38 @@ RE2::Options quiet_options() {
   return o;
 }
 
+// A regex that sees digits only as a class: after removing "0-9" ranges, "{m,n}" counts and a
+// "0" before [xX] / x / X, no digit is left.
+bool regex_digit_blind(std::string_view regex) {
+  for (std::size_t i = 0; i < regex.size(); ++i) {
+    const char c = regex[i];
+    if (c == '{') {
+      const auto close = regex.find('}', i);
+      if (close != std::string_view::npos) {
+        i = close;
+        continue;
+      }
+    }
+    if (!is_digit(c)) continue;
+    if (c == '0' && i + 2 < regex.size() && regex[i + 1] == '-' && regex[i + 2] == '9') {
+      i += 2;
+      continue;
+    }
+    if (c == '0' && i + 1 < regex.size() &&
+        (regex[i + 1] == 'x' || regex[i + 1] == 'X' || regex.substr(i + 1, 4) == "[xX]" || regex.substr(i + 1, 4) == "[Xx]")) {
+      continue;
+    }
+    return false;
+  }
+  return true;
+}
+
 }  // namespace
 
 struct TokenMasker::Impl {
   RE2::Set set{quiet_options(), RE2::ANCHOR_BOTH};
   std::vector<std::string> names;
+  bool digit_blind = true;
   std::vector<std::string> domain_suffixes;  // ".com", ...: a dotted name ending so is a host name
   std::array<bool, 256> suffix_last{};        // the last characters of domain_suffixes (quick reject)
   bool any = false;
@@ -167,9 +196,11 @@ TokenMasker::TokenMasker(std::string_view patterns_json) : impl_(std::make_uniqu
       throw l4::InputError("parse_masks.json: pattern " + name + ": " + error);
     }
     impl_->names.push_back(name);
+    impl_->digit_blind = impl_->digit_blind && regex_digit_blind(regex);
   }
   for (const auto& d : doc.value("domain_suffixes", nlohmann::json::array())) {
     impl_->domain_suffixes.push_back("." + d.get<std::string>());
+    impl_->digit_blind = impl_->digit_blind && !has_digit(impl_->domain_suffixes.back());
     impl_->suffix_last[static_cast<unsigned char>(impl_->domain_suffixes.back().back())] = true;
   }
   impl_->any = !impl_->names.empty();
@@ -181,6 +212,7 @@ TokenMasker& TokenMasker::operator=(TokenMasker&&) noexcept = default;
 TokenMasker::~TokenMasker() = default;
 
 const std::vector<std::string>& TokenMasker::pattern_names() const { return impl_->names; }
+bool TokenMasker::digit_blind() const { return impl_->digit_blind; }
 
 std::string TokenMasker::mask(std::string_view token) const {
   std::string out;
@@ -279,17 +311,61 @@ void TokenMasker::mask_into(std::string_view token, std::string& out) const {
   out.append(tail);
 }
 
-void tokenize(std::string_view text, std::vector<std::string_view>& out) {
-  out.clear();
+void tokenize(std::string_view text, std::vector<std::string_view>& out, std::vector<std::uint64_t>& hashes) {
+  tokenize(text, out);
+  hashes.resize(out.size());
+  for (std::size_t i = 0; i < out.size(); ++i) hashes[i] = token_hash(out[i]);
+}
+
+void digit_shape(std::string_view token, std::string& out) {
+  out.resize(token.size());
+  char* o = out.data();
+  // eight bytes at a time: bytes '0'..'9' become '1'; note whether an 'x' or 'X' occurs
+  constexpr std::uint64_t kLow7 = 0x7F7F7F7F7F7F7F7FULL;
+  constexpr std::uint64_t kHigh = 0x8080808080808080ULL;
+  constexpr std::uint64_t kOnes = 0x0101010101010101ULL;
+  std::uint64_t any_x = 0;
   std::size_t i = 0;
-  const std::size_t n = text.size();
-  while (i < n) {
-    while (i < n && is_space(text[i])) ++i;
-    if (i == n) break;
-    std::size_t j = i;
-    while (j < n && !is_space(text[j])) ++j;
-    out.push_back(text.substr(i, j - i));
-    i = j;
+  for (; i + 8 <= token.size(); i += 8) {
+    std::uint64_t w = 0;
+    std::memcpy(&w, token.data() + i, 8);
+    const std::uint64_t above_nine = (w & kLow7) + 0x4646464646464646ULL;  // high bit: byte > '9'
+    const std::uint64_t from_zero = (w & kLow7) + 0x5050505050505050ULL;   // high bit: byte >= '0'
+    const std::uint64_t digit = from_zero & ~above_nine & ~w & kHigh;
+    const std::uint64_t x = (w | 0x2020202020202020ULL) ^ 0x7878787878787878ULL;  // zero byte: 'x' or 'X'
+    any_x |= (x - kOnes) & ~x & kHigh;
+    const std::uint64_t mask = (digit >> 7U) * 0xFFU;
+    w = (w & ~mask) | (0x3131313131313131ULL & mask);
+    std::memcpy(o + i, &w, 8);
+  }
+  for (; i < token.size(); ++i) {
+    o[i] = is_digit(token[i]) ? '1' : token[i];
+    any_x |= (token[i] | 0x20) == 'x' ? 1U : 0U;
+  }
+  if (any_x == 0) return;
+  // "0x" keeps its zero: hex_prefixed patterns name it
+  for (std::size_t k = 0; k + 1 < token.size(); ++k) {
+    if (token[k] == '0' && (token[k + 1] == 'x' || token[k + 1] == 'X')) o[k] = '0';
+  }
+}
+
+void tokenize(std::string_view text, std::vector<std::string_view>& out) {
+  static constexpr std::array<bool, 256> kSpace = [] {
+    std::array<bool, 256> t{};
+    for (const char c : {' ', '\t', '\n', '\r', '\f', '\v'}) t[static_cast<unsigned char>(c)] = true;
+    return t;
+  }();
+  auto space = [](char c) { return kSpace[static_cast<unsigned char>(c)]; };
+  out.clear();
+  const char* p = text.data();
+  const char* const end = p + text.size();
+  while (p != end) {
+    while (p != end && space(*p)) ++p;
+    if (p == end) break;
+    const char* q = p;
+    while (q != end && !space(*q)) ++q;
+    out.emplace_back(p, static_cast<std::size_t>(q - p));
+    p = q;
   }
 }
 

@@ -1,6 +1,8 @@
 #include "l4/report/parse_report.hpp"
 
 #include <algorithm>
+#include <array>
+#include <charconv>
 
 #include "l4/error.hpp"
 #include "l4/parse/template_id.hpp"
@@ -8,36 +10,56 @@
 namespace l4::report {
 namespace {
 
+// Characters that make a CSV field quoted.
+constexpr std::array<bool, 256> kCsvSpecial = [] {
+  std::array<bool, 256> t{};
+  t[static_cast<unsigned char>(',')] = t[static_cast<unsigned char>('"')] = true;
+  t[static_cast<unsigned char>('\n')] = t[static_cast<unsigned char>('\r')] = true;
+  return t;
+}();
+
 // Appends `s` as one CSV field (quoted when it holds a comma, quote or line break).
 void csv_field(std::string& out, std::string_view s) {
   bool quote = false;
-  for (const char c : s) quote = quote || c == ',' || c == '"' || c == '\n' || c == '\r';
+  for (const char c : s) {
+    if (kCsvSpecial[static_cast<unsigned char>(c)]) {
+      quote = true;
+      break;
+    }
+  }
   if (!quote) {
     out.append(s);
     return;
   }
   out.push_back('"');
-  for (const char c : s) {
-    if (c == '"') out.push_back('"');
-    out.push_back(c);
+  std::size_t from = 0;
+  for (std::size_t i = s.find('"'); i != std::string_view::npos; i = s.find('"', i + 1)) {
+    out.append(s.substr(from, i + 1 - from));  // the quote, then it once more
+    out.push_back('"');
+    from = i + 1;
   }
+  out.append(s.substr(from));
   out.push_back('"');
 }
 
 // Python-list style, as Loghub's structured CSVs print ParameterList: ['a', 'b'].
-std::string parameter_list(const std::vector<std::string_view>& params) {
-  std::string out = "[";
+void parameter_list(std::string& out, const std::vector<std::string_view>& params) {
+  out.push_back('[');
   for (std::size_t i = 0; i < params.size(); ++i) {
     if (i != 0) out.append(", ");
     out.push_back('\'');
-    for (const char c : params[i]) {
-      if (c == '\'' || c == '\\') out.push_back('\\');
-      out.push_back(c);
+    const std::string_view p = params[i];
+    std::size_t from = 0;
+    for (std::size_t k = 0; k < p.size(); ++k) {
+      if (p[k] != '\'' && p[k] != '\\') continue;
+      out.append(p.substr(from, k - from));
+      out.push_back('\\');
+      from = k;
     }
+    out.append(p.substr(from));
     out.push_back('\'');
   }
   out.push_back(']');
-  return out;
 }
 
 const std::vector<std::string_view> kNoParameters;
@@ -69,7 +91,9 @@ void append_csv_row(std::string& out, const ParsedLine& line, const CsvLayout& l
     csv_field(out, line.file);
     out.push_back(',');
   }
-  out.append(std::to_string(line.line_no));
+  char number[24];
+  const auto end = std::to_chars(number, number + sizeof number, line.line_no).ptr;
+  out.append(number, static_cast<std::size_t>(end - number));
   out.push_back(',');
   if (line.fields != nullptr) {
     for (const auto value : *line.fields) {
@@ -80,11 +104,17 @@ void append_csv_row(std::string& out, const ParsedLine& line, const CsvLayout& l
     csv_field(out, line.content);
     out.push_back(',');
   }
-  out.append(parse::to_hex(line.event_id));
+  static constexpr char kHex[] = "0123456789abcdef";
+  char id[16];
+  for (int i = 0; i < 16; ++i) id[i] = kHex[(line.event_id >> (60 - 4 * i)) & 0xFU];
+  out.append(id, sizeof id);
   out.push_back(',');
   csv_field(out, line.template_text);
   out.push_back(',');
-  csv_field(out, parameter_list(line.parameters != nullptr ? *line.parameters : kNoParameters));
+  thread_local std::string list;
+  list.clear();
+  parameter_list(list, line.parameters != nullptr ? *line.parameters : kNoParameters);
+  csv_field(out, list);
   out.push_back('\n');
 }
 

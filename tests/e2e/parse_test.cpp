@@ -126,3 +126,64 @@ TEST_CASE("l4 parse reads stdin and reports bad input", "[parse][e2e]") {
   const auto empty = l4::test::run_l4({"parse", "-"}, "");
   CHECK(empty.exit_code == 1);
 }
+
+TEST_CASE("l4 parse gives the same output on one thread or several", "[parse][e2e]") {
+  const auto log = l4::test::fixture("parse/train.log").string();
+  for (const std::string format : {"csv", "json"}) {
+    const auto one = l4::test::run_l4({"parse", "-q", "--threads", "1", "--log-format", kFormat, "--format", format, log});
+    const auto three = l4::test::run_l4({"parse", "-q", "--threads", "3", "--log-format", kFormat, "--format", format, log});
+    REQUIRE(one.exit_code == 0);
+    CHECK(three.out == one.out);
+  }
+}
+
+TEST_CASE("l4 parse warns when the template limit is reached and counts the rest", "[parse][e2e]") {
+  const auto log = l4::test::fixture("parse/train.log").string();
+  const auto r = l4::test::run_l4({"parse", "--max-templates", "3", "--log-format", kFormat, "--templates-only",
+                                   "--format", "json", log});
+  REQUIRE(r.exit_code == 0);
+  CHECK(r.err.find("more than 3 templates") != std::string::npos);
+  const auto doc = nlohmann::json::parse(r.out);
+  REQUIRE(doc["templates"].size() == 4);
+  std::uint64_t total = 0;
+  bool overflow = false;
+  for (const auto& t : doc["templates"]) {
+    total += t["count"].get<std::uint64_t>();
+    overflow = overflow || t["template"] == "[l4: template limit reached] <*>";
+  }
+  CHECK(overflow);
+  CHECK(total == 61);  // no line lost
+}
+
+TEST_CASE("l4 parse keeps line order and templates over many batches on several threads", "[parse][e2e]") {
+  // > 1 MB of lines: several batches per worker in both passes and in the --templates pass
+  const l4::test::TempDir dir;
+  std::string text;
+  for (int i = 0; i < 30000; ++i) {
+    text += "2024-03-01 10:00:00 INFO worker: job " + std::to_string(i) + " moved block blk_" +
+            std::to_string(i * 7919) + " to node-" + std::to_string(i % 17) + " in " + std::to_string(i % 1000) +
+            " ms\n";
+    if (i % 7 == 0) text += "2024-03-01 10:00:00 WARN disk: slow write on /dev/sd" + std::string(1, static_cast<char>('a' + i % 5)) + "\n";
+  }
+  const auto log = dir.write("big.log", text).string();
+  const auto saved = (dir.path() / "t.json").string();
+  const auto one = l4::test::run_l4({"parse", "-q", "--threads", "1", "--log-format", kFormat, "--save-templates", saved, log});
+  const auto three = l4::test::run_l4({"parse", "-q", "--threads", "3", "--log-format", kFormat, log});
+  REQUIRE(one.exit_code == 0);
+  REQUIRE(three.exit_code == 0);
+  CHECK(three.out == one.out);
+  // line ids ascend
+  std::istringstream in(one.out);
+  std::string row;
+  std::getline(in, row);
+  std::uint64_t expected = 1;
+  bool ordered = true;
+  while (std::getline(in, row)) ordered = ordered && row.rfind(std::to_string(expected++) + ",", 0) == 0;
+  CHECK(ordered);
+  CHECK(expected == 30000 + 30000 / 7 + 1 + 1);
+  const auto known_one = l4::test::run_l4({"parse", "-q", "--threads", "1", "--log-format", kFormat, "--templates", saved, log});
+  const auto known_three = l4::test::run_l4({"parse", "-q", "--threads", "3", "--log-format", kFormat, "--templates", saved, log});
+  REQUIRE(known_one.exit_code == 0);
+  CHECK(known_three.out == known_one.out);
+  CHECK(known_one.out == one.out);  // the saved templates give every line the template it was mined into
+}

@@ -2,7 +2,10 @@
 // `l4 parse` throughput benchmark (bench_parse.sh). Every digit run of every line gets new random
 // digits of the same length in each replica (the first digit of a multi-digit run stays non-zero),
 // so the output keeps the system's templates while no line repeats verbatim.
-//   parse_input_gen SRC.log OUT.log LINES [SEED]
+// With --unique every digit run becomes random lowercase letters instead (same length), so the
+// variable parts escape masking and every output line is a distinct masked line — the worst case
+// for mining (request ids, hashes and names that masking cannot recognise).
+//   parse_input_gen SRC.log OUT.log LINES [SEED] [--unique]
 #include <cstdint>
 #include <cstdio>
 #include <cstdlib>
@@ -12,8 +15,13 @@
 #include <vector>
 
 int main(int argc, char** argv) {
+  bool unique = false;
+  if (argc > 4 && std::string(argv[argc - 1]) == "--unique") {
+    unique = true;
+    --argc;
+  }
   if (argc < 4) {
-    std::cerr << "usage: parse_input_gen SRC.log OUT.log LINES [SEED]\n";
+    std::cerr << "usage: parse_input_gen SRC.log OUT.log LINES [SEED] [--unique]\n";
     return 2;
   }
   std::ifstream in(argv[1], std::ios::binary);
@@ -56,6 +64,10 @@ int main(int argc, char** argv) {
         std::size_t j = i;
         while (j < buf.size() && buf[j] >= '0' && buf[j] <= '9') ++j;
         for (std::size_t k = i; k < j; ++k) {
+          if (unique) {
+            buf[k] = static_cast<char>('a' + next() % 26U);
+            continue;
+          }
           const auto r = next() % 10U;
           buf[k] = static_cast<char>('0' + ((k == i && j - i > 1 && r == 0) ? 1U : r));
         }

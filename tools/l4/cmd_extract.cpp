@@ -85,7 +85,7 @@ int run_extract(const ExtractArgs& args) {
     e.line_no = l.line_no;
     e.level = l.level;
     e.content = l.content;
-    if (miner.match(l.content, r)) {
+    if (miner.assign(l.content, r) || miner.match(l.content, r)) {
       e.template_id = r.id;
       e.template_text = r.template_text;
       e.parameters = r.parameters;

@@ -1,5 +1,5 @@
 #pragma once
-// ContrastiveGrouper: the batch mining algorithm, on masked lines (see TokenMasker).
+// ContrastiveGrouper: the batch mining algorithm, on distinct masked lines (MaskedLines).
 //
 //  1. Grouping: lines with the same token count are grouped by their anchor — the tokens whose
 //     frequency (per position, within the token-count group) is the frequency most of the line's
@@ -15,6 +15,8 @@
 //     anchors ("sent," / "(<*> KB) sent,", "delete <*>" / "delete <*> <*>"), merge into one
 //     template whose differing runs are run slots (a "<*>" covering a variable number of tokens).
 // Deterministic: the result depends only on the multiset of input lines, not on their order.
+// Bounded: every step is linear or n log n in the distinct lines; the pairwise comparisons of steps
+// 3 and 4 look at a bounded number of candidates per template (GrouperOptions::merge_candidates).
 #include <cstdint>
 #include <optional>
 #include <span>
@@ -22,7 +24,9 @@
 #include <string_view>
 #include <vector>
 
+#include "l4/parse/masked_lines.hpp"
 #include "l4/parse/template_store.hpp"
+#include "l4/parse/token_vocabulary.hpp"
 
 namespace l4::parse {
 
@@ -36,54 +40,62 @@ struct GrouperOptions {
   // Unit words ("B", "KB", "ms"): a position holding only units right after a parameter is part
   // of that parameter ("877.0 B" / "6.0 KB"), not a template split. From data/parse_masks.json.
   std::vector<std::string> unit_words = default_unit_words();
+  // Steps 3 and 4 compare a template with at most this many others (its neighbours in text order
+  // among those that could merge with it). Logs have far fewer templates per token count or
+  // anchor text (Loghub systems: at most a few dozen), so this only bounds the worst case: a
+  // million distinct lines that share nothing cost a million times this, not a million squared.
+  std::size_t merge_candidates = 256;
+  // Steps 3 and 4 repeat until nothing merges, at most this many rounds (a merge makes a template
+  // more general, which may let it merge again; real logs settle in two or three).
+  std::size_t merge_rounds = 8;
 };
 
-// A distinct masked line and how many input lines had it.
-struct MaskedLine {
-  std::vector<std::string> tokens;
-  std::uint64_t count = 1;
-};
-
-// A mined template: tokens ("<*>" = parameter), run slots, and the input lines it covers.
+// A mined template: tokens (ids in the lines' vocabulary; "<*>" = parameter), run slots, and the
+// distinct lines it covers.
 struct MinedTemplate {
-  std::vector<std::string> tokens;
+  std::vector<TokenId> tokens;
   std::uint64_t count = 0;
-  std::vector<std::size_t> members;  // indexes into the input lines, ascending
-  std::vector<TokenRun> runs;         // ascending by position; only from step 4
+  std::vector<std::uint32_t> members;  // indexes into the MaskedLines, ascending
+  std::vector<TokenRun> runs;          // ascending by position; only from step 4
 };
+
+// The template's text: its tokens joined by one space.
+std::string template_text(const MinedTemplate& t, const TokenVocabulary& vocabulary);
 
 class ContrastiveGrouper {
  public:
-  explicit ContrastiveGrouper(GrouperOptions options = {}) : options_(options) {}
+  explicit ContrastiveGrouper(GrouperOptions options = {}) : options_(std::move(options)) {}
 
-  // Step 1 on lines of one token count (`members` index `lines`): the anchor groups, each sorted,
-  // in a deterministic order.
-  [[nodiscard]] std::vector<std::vector<std::size_t>> anchor_groups(
-      std::span<const MaskedLine> lines, std::span<const std::size_t> members) const;
+  // Step 1 on lines of one token count (`members` index `lines`): the anchor groups, each sorted.
+  [[nodiscard]] std::vector<std::vector<std::uint32_t>> anchor_groups(const MaskedLines& lines,
+                                                                      std::span<const std::uint32_t> members) const;
 
-  // Step 2 on one anchor group: its contrastive units as templates.
-  [[nodiscard]] std::vector<MinedTemplate> contrast(std::span<const MaskedLine> lines,
-                                                    std::span<const std::size_t> members) const;
+  // Step 2 on one anchor group: its contrastive units as templates (parameter shapes such as
+  // "user=<*>" are added to the lines' vocabulary).
+  [[nodiscard]] std::vector<MinedTemplate> contrast(MaskedLines& lines, std::span<const std::uint32_t> members) const;
 
-  // Step 3 on templates of one token count; returns the merged list (deterministic order).
-  [[nodiscard]] static std::vector<MinedTemplate> merge(std::vector<MinedTemplate> templates);
+  // Step 3 on templates of one token count; returns the merged list (sorted by text).
+  [[nodiscard]] std::vector<MinedTemplate> merge(std::vector<MinedTemplate> templates,
+                                                 TokenVocabulary& vocabulary) const;
 
-  // Step 4 on templates of any token counts; returns the merged list (deterministic order).
-  [[nodiscard]] std::vector<MinedTemplate> merge_runs(std::vector<MinedTemplate> templates) const;
+  // Step 4 on templates of any token counts; returns the merged list (sorted by text).
+  [[nodiscard]] std::vector<MinedTemplate> merge_runs(std::vector<MinedTemplate> templates,
+                                                      TokenVocabulary& vocabulary) const;
 
-  // All four steps over lines of any token counts.
-  [[nodiscard]] std::vector<MinedTemplate> mine(std::span<const MaskedLine> lines) const;
+  // All four steps over lines of any token counts (sorted by text).
+  [[nodiscard]] std::vector<MinedTemplate> mine(MaskedLines& lines) const;
+  // The same over some of the lines (`members`, ascending).
+  [[nodiscard]] std::vector<MinedTemplate> mine(MaskedLines& lines, std::span<const std::uint32_t> members) const;
 
   [[nodiscard]] const GrouperOptions& options() const { return options_; }
 
  private:
-  void split(std::span<const MaskedLine> lines, std::vector<std::size_t> members,
-             std::vector<std::string> variable, std::vector<MinedTemplate>& out) const;
-  [[nodiscard]] bool is_unit(std::string_view token) const;
-  // A token that can sit in a parameter run: a variable with nothing but punctuation around it
-  // ("(<*>", "<*>:<*>"; not "user=<*>"), or a unit word.
-  [[nodiscard]] bool parameter_like(std::string_view token) const;
-  [[nodiscard]] std::optional<MinedTemplate> merged_runs(const MinedTemplate& a, const MinedTemplate& b) const;
+  struct Context;
+  void contrast(Context& cx, std::span<const std::uint32_t> members, std::vector<MinedTemplate>& out) const;
+  void split(Context& cx, std::vector<std::uint32_t> members, std::vector<TokenId> variable,
+             std::vector<MinedTemplate>& out) const;
+  [[nodiscard]] std::optional<MinedTemplate> merged_runs(Context& cx, const MinedTemplate& a,
+                                                         const MinedTemplate& b) const;
   GrouperOptions options_;
 };
 

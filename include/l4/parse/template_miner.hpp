@@ -5,20 +5,32 @@
 //   miner.mine(contents);                        // batch: learn from a whole input
 //   auto r = miner.match_or_add("took 12 ms");   // incremental: id, template text, parameters
 //
-// Batch mining keeps only distinct masked lines (memory grows with templates and their variants,
-// not with lines) and runs ContrastiveGrouper on them; `observe` + `build` do the same in a
-// streaming way. Lines that no template matches in match_or_add are collected as pending lines
-// and their token-count group is re-mined; the templates learned that way are provisional and may
-// be replaced (new id) by later lines. Thread use: `match` is const and safe from many threads
-// while nobody calls a non-const member (mine once, then share); or use one miner per thread and
-// merge their stores by adding templates (ids are text hashes, so merging is deterministic).
+// Batch mining keeps only distinct masked lines (MaskedLines: memory grows with templates and their
+// variants, not with lines) and runs ContrastiveGrouper on them; `observe` + `build` do the same in
+// a streaming way, and `assign` then gives each observed line the template it was mined into.
+// Several miners may observe parts of an input on different threads and be combined with
+// `absorb` before `build`: the result depends only on the lines, not on how they were split.
+//
+// Incremental learning (`match_or_add`) keeps every line no final template matched in the same
+// table and re-mines all of them, all four grouping steps, whenever the lines that missed since the
+// last re-mine reach a quarter of them: the re-mines cost O(n) grouping work in total, and
+// between them a missed line gets its own masked form as a template. Templates learned this way
+// are provisional and may be replaced (new id) by later lines; `finish` re-mines once more, so the
+// templates a stream ends with are the batch templates of its lines.
+//
+// Mining never holds more than MinerOptions::max_templates templates from one build; the lines of
+// the least frequent templates beyond it are counted under one overflow template (overflow_text)
+// that no line matches by its text — a log of a million unrelated lines cannot make a million
+// events downstream.
+//
+// Thread use: `match` is const and safe from many threads while nobody calls a non-const member
+// (mine once, then share); or use one miner per thread and `absorb` them.
 #include <cstdint>
-#include <functional>
+#include <memory>
 #include <optional>
 #include <span>
 #include <string>
 #include <string_view>
-#include <unordered_map>
 #include <vector>
 
 #include "l4/parse/contrastive_grouper.hpp"
@@ -28,25 +40,51 @@
 
 namespace l4::parse {
 
+// Scratch memory of one thread's TemplateMiner::assign on a miner nobody modifies.
+struct AssignScratch {
+  std::vector<TokenId> ids;
+  std::string shape;
+  std::string masked;
+};
+
 struct MinerOptions {
   GrouperOptions grouping;
+  // The most templates one build (or re-mine) adds; the lines of the rest go to the overflow
+  // template. Loghub-2.0's largest systems have about 1,200 templates over millions of lines, so
+  // this is far above real logs and only stops pathological input (every line unlike the others).
+  std::size_t max_templates = 20000;
 };
 
 class TemplateMiner {
  public:
+  // The text of the template that takes the lines beyond MinerOptions::max_templates.
+  static constexpr std::string_view overflow_text = "[l4: template limit reached] <*>";
+
   explicit TemplateMiner(MinerOptions options = {});
   // Starts from known templates (e.g. TemplateStore::load).
   explicit TemplateMiner(TemplateStore store, MinerOptions options = {});
+  TemplateMiner(TemplateMiner&&) noexcept;
+  TemplateMiner& operator=(TemplateMiner&&) noexcept;
+  ~TemplateMiner();
 
   // Batch: observe all contents, then build.
   void mine(std::span<const std::string_view> contents);
   // Streaming batch: remember the masked form of a line (no reference to `content` is kept).
   void observe(std::string_view content);
-  // Mines the observed lines into the store (final templates) and forgets them.
+  // Adds the lines another miner observed (and did not build yet), e.g. a thread's share.
+  void absorb(const TemplateMiner& other);
+  // Mines the lines observed since the last build into the store (final templates).
   void build();
+  // The template the line was mined into by build() (it must have been observed), with its
+  // parameters; false for a line never observed (then use match or match_or_add).
+  bool assign(std::string_view content, ParseResult& out);
+  // The same without changing the miner: thread-safe while nobody calls a non-const member.
+  bool assign(std::string_view content, ParseResult& out, AssignScratch& scratch) const;
 
   // Incremental: the matching template, learning a provisional one when none matches.
   ParseResult match_or_add(std::string_view content);
+  // Re-mines the provisional templates from all lines match_or_add learned from (see above).
+  void finish();
   // Lookup only.
   [[nodiscard]] std::optional<ParseResult> match(std::string_view content) const;
   // Lookup reusing `out` (no allocation once out.parameters has capacity). Thread-safe.
@@ -54,26 +92,36 @@ class TemplateMiner {
 
   [[nodiscard]] const TemplateStore& store() const { return store_; }
   TemplateStore& store() { return store_; }
-  [[nodiscard]] const TokenMasker& masker() const { return masker_; }
-  [[nodiscard]] std::size_t observed_distinct() const { return observed_.size(); }
+  [[nodiscard]] const TokenMasker& masker() const;
+  // Distinct masked lines observed and not built yet.
+  [[nodiscard]] std::size_t observed_distinct() const;
+  // Templates over max_templates that went to the overflow template, and their lines, so far.
+  [[nodiscard]] std::uint64_t overflow_templates() const {
+    return batch_overflow_.templates + learned_overflow_.templates;
+  }
+  [[nodiscard]] std::uint64_t overflow_lines() const { return batch_overflow_.lines + learned_overflow_.lines; }
+  // Heap bytes of the mining tables (distinct lines, vocabulary), for memory accounting.
+  [[nodiscard]] std::size_t memory_bytes() const;
 
  private:
-  MaskedLine masked(std::string_view content) const;
-  void remine_pending(std::size_t token_count);
+  struct Tables;
+  struct Overflow {
+    std::uint64_t templates = 0;
+    std::uint64_t lines = 0;
+  };
+  bool masked_ids(std::string_view content, bool add);
+  std::vector<MinedTemplate> capped(std::vector<MinedTemplate> mined, Overflow& overflow);
+  void count_overflow();
+  void add_mined(const std::vector<MinedTemplate>& mined, bool provisional);
+  void remine();
+  bool parameters_of(std::size_t index, std::string_view content, ParseResult& out) const;
+  std::size_t overflow_index();
 
   MinerOptions options_;
-  TokenMasker masker_;
   TemplateStore store_;
-  // observed distinct masked lines (batch), key = tokens each followed by '\x1f'
-  struct KeyHash {
-    using is_transparent = void;
-    std::size_t operator()(std::string_view s) const noexcept { return std::hash<std::string_view>{}(s); }
-  };
-  std::unordered_map<std::string, std::size_t, KeyHash, std::equal_to<>> observed_index_;
-  std::vector<MaskedLine> observed_;
-  // pending lines of match_or_add per token count, and the provisional templates built from them
-  std::unordered_map<std::size_t, std::vector<MaskedLine>> pending_;
-  std::unordered_map<std::size_t, std::vector<std::size_t>> provisional_;
+  std::unique_ptr<Tables> tables_;
+  Overflow batch_overflow_;    // from build(): adds up
+  Overflow learned_overflow_;  // from the last re-mine of match_or_add's lines: replaced each time
 };
 
 }  // namespace l4::parse

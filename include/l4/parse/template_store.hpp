@@ -67,6 +67,10 @@ class TemplateStore {
   bool match_tokens(std::span<const std::string_view> tokens, ParseResult& out) const;
   // Tokenizes and matches.
   bool match(std::string_view content, ParseResult& out) const;
+  // The same, trying template `hint` first (a stream's previous template: lines of one stream
+  // repeat their templates): taken only when the full walk would return it too, so the result is
+  // the same as without a hint. Any value may be passed (an index out of range is no hint).
+  bool match(std::string_view content, ParseResult& out, std::size_t hint) const;
 
   // All templates, erased ones included (check Template::erased).
   [[nodiscard]] const std::vector<Template>& templates() const { return templates_; }
@@ -87,6 +91,9 @@ class TemplateStore {
  private:
   struct Index;
   void index_runs(std::size_t index);
+  bool fill(std::size_t index, std::span<const std::string_view> tokens, bool by_runs, ParseResult& out) const;
+  bool match_ids(std::span<const std::string_view> tokens, std::span<const std::uint32_t> ids, ParseResult& out) const;
+  bool hint_fits(std::size_t hint, std::span<const std::string_view> tokens) const;
   std::vector<Template> templates_;
   std::size_t live_ = 0;
   std::unique_ptr<Index> index_;

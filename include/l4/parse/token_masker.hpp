@@ -6,6 +6,7 @@
 // "<*>.<*>" and "<*><*>" collapse). Applying it to a template token is idempotent, so masked tokens
 // are already canonical template text. Status words, error names and exception classes contain no
 // digits and are left alone.
+#include <cstdint>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -29,6 +30,13 @@ class TokenMasker {
   // Names of the typed patterns, in the order they are tried.
   [[nodiscard]] const std::vector<std::string>& pattern_names() const;
 
+  // True when masking sees digits only as a class (RE2 "0-9" ranges, \d, "0x" prefixes; the
+  // built-in rules do the same): two tokens that differ only in which digits they hold, keeping
+  // "0" before "x"/"X", are masked alike. Then a masked form without digits can be reused for every
+  // token of the same digit_shape (a cache, see TemplateMiner). False for tables that name other
+  // digits ("[1-9]", "port 80").
+  [[nodiscard]] bool digit_blind() const;
+
  private:
   struct Impl;
   std::unique_ptr<Impl> impl_;
@@ -36,6 +44,12 @@ class TokenMasker {
 
 // Splits `text` on runs of ASCII whitespace into `out` (cleared first); no empty tokens.
 void tokenize(std::string_view text, std::vector<std::string_view>& out);
+// Same, with each token's token_hash() in `hashes` (one pass over the line's bytes).
+void tokenize(std::string_view text, std::vector<std::string_view>& out, std::vector<std::uint64_t>& hashes);
+
+// The digit shape of a token for TokenMasker::digit_blind(): every digit as '1', except a '0'
+// before 'x' or 'X' ("0x1f" -> "0x1f", "10.2.0.7" -> "11.1.1.1"). Writes into `out` (cleared).
+void digit_shape(std::string_view token, std::string& out);
 
 // The delimiters of the Loghub-2.0 template conventions that split a token into pieces (paths
 // are cut at these, words additionally at '.', '-', '/' ...). Shared by masking and grouping.

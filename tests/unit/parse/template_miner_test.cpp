@@ -1,10 +1,17 @@
 #include <catch2/catch.hpp>
 
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <nlohmann/json.hpp>
 #include <set>
 #include <string>
 #include <thread>
 
+#include "l4/format/log_format.hpp"
 #include "l4/parse/template_miner.hpp"
+#include "support/test_support.hpp"
 
 using namespace l4::parse;
 
@@ -150,4 +157,145 @@ TEST_CASE("miner: a parameter spanning a variable number of tokens mid-line is o
   REQUIRE(miner.match("conn-9 done, 5 bytes (9.9 GB) sent, lifetime <1 sec", r));
   CHECK(r.template_text == "conn-<*> done, <*> bytes <*> sent, lifetime <*>");
   CHECK(r.parameters == std::vector<std::string_view>{"9", "5", "(9.9 GB)", "<1 sec"});
+}
+
+namespace {
+
+// The live templates of a store: text -> (count, run slots).
+std::map<std::string, std::pair<std::uint64_t, std::vector<TokenRun>>> live(const TemplateStore& store) {
+  std::map<std::string, std::pair<std::uint64_t, std::vector<TokenRun>>> out;
+  for (const auto& t : store.templates()) {
+    if (!t.erased) out[t.text] = {t.count, t.runs};
+  }
+  return out;
+}
+
+// Mines `contents` as a batch and as a stream through match_or_add; both must end with the same
+// templates, counts and run slots, and every line must get a template on the way.
+void check_stream_equals_batch(const std::vector<std::string>& contents) {
+  TemplateMiner batch;
+  batch.mine(views(contents));
+  TemplateMiner stream;
+  for (const auto& c : contents) {
+    const ParseResult r = stream.match_or_add(c);
+    REQUIRE_FALSE(r.template_text.empty());
+  }
+  stream.finish();
+  CHECK(live(stream.store()) == live(batch.store()));
+  // after finish, every line is matched by a live template
+  ParseResult r;
+  for (const auto& c : contents) {
+    INFO(c);
+    REQUIRE(stream.match(c, r));
+  }
+}
+
+std::vector<std::string> contents_of(const std::filesystem::path& log, const std::string& log_format) {
+  const auto format = l4::format::LogFormat::from_loghub(log_format);
+  std::ifstream in(log, std::ios::binary);
+  std::vector<std::string> out;
+  for (std::string line; std::getline(in, line);) {
+    if (!line.empty() && line.back() == '\r') line.pop_back();
+    if (line.find_first_not_of(" \t") == std::string::npos) continue;
+    l4::format::Header h;
+    out.emplace_back(format.split(line, h) ? h.content : std::string_view(line));
+  }
+  return out;
+}
+
+}  // namespace
+
+TEST_CASE("miner: incremental mining learns run slots like batch mining", "[parse][miner]") {
+  std::vector<std::string> lines;
+  for (int n : {1, 3, 9, 3, 1, 5, 2, 7}) {
+    std::string l = "ask 10.0.0." + std::to_string(n) + ":50010 to delete";
+    for (int i = 0; i < n; ++i) l += " blk_" + std::to_string(n * 100 + i);
+    lines.push_back(l);
+  }
+  TemplateMiner stream;
+  for (const auto& l : lines) stream.match_or_add(l);
+  stream.finish();
+  const auto templates = live(stream.store());
+  REQUIRE(templates.size() == 1);
+  CHECK(templates.begin()->first == "ask <*>:<*> to delete <*>");
+  CHECK(templates.begin()->second.first == lines.size());
+  CHECK_FALSE(templates.begin()->second.second.empty());
+  // a list length never seen matches the run slot
+  ParseResult r;
+  REQUIRE(stream.match("ask 10.0.0.4:50010 to delete blk_1 blk_2 blk_3 blk_4 blk_5 blk_6 blk_7 blk_8 blk_9 blk_10 blk_11", r));
+  CHECK(r.template_text == "ask <*>:<*> to delete <*>");
+}
+
+TEST_CASE("miner: a stream through match_or_add ends with the batch templates (fixture)", "[parse][miner]") {
+  check_stream_equals_batch(
+      contents_of(l4::test::fixture("parse/train.log"), "<Date> <Time> <Level> <Component>: <Content>"));
+}
+
+TEST_CASE("miner: stream and batch agree on every shared Loghub system", "[parse][miner][loghub]") {
+  const char* env = std::getenv("L4_LOGHUB");
+  const std::filesystem::path data = env != nullptr ? std::filesystem::path(env)
+                                                    : std::filesystem::path(L4_SOURCE_DIR) / ".." / "shared" / "data" / "loghub2k";
+  if (!std::filesystem::is_directory(data)) {
+    WARN("skipped: no Loghub data at " << data.string() << " (set L4_LOGHUB)");
+    return;
+  }
+  std::ifstream fin(std::filesystem::path(L4_SOURCE_DIR) / "tools" / "loghub-formats.json");
+  const auto formats = nlohmann::json::parse(fin)["formats"];
+  std::size_t systems = 0;
+  for (const auto& [system, log_format] : formats.items()) {
+    const auto log = data / system / (system + "_2k.log");
+    if (!std::filesystem::exists(log)) continue;
+    INFO(system);
+    check_stream_equals_batch(contents_of(log, log_format.get<std::string>()));
+    ++systems;
+  }
+  CHECK(systems > 0);
+}
+
+TEST_CASE("miner: the template limit sends the rarest templates' lines to one overflow template", "[parse][miner]") {
+  MinerOptions options;
+  options.max_templates = 3;
+  TemplateMiner miner(options);
+  std::vector<std::string> lines;
+  const char* words[] = {"alpha", "bravo", "charlie", "delta", "echo", "foxtrot"};
+  // six templates of different lengths, seen 1 .. 6 times
+  for (int w = 0; w < 6; ++w) {
+    std::string text = words[w];
+    for (int k = 0; k < w; ++k) text += " step";
+    for (int i = 0; i <= w; ++i) lines.push_back(text + " " + std::to_string(i));
+  }
+  miner.mine(views(lines));
+  CHECK(miner.overflow_templates() == 3);
+  CHECK(miner.overflow_lines() == 1 + 2 + 3);
+  const auto templates = live(miner.store());
+  CHECK(templates.size() == 4);
+  REQUIRE(templates.count(std::string(TemplateMiner::overflow_text)) == 1);
+  CHECK(templates.at(std::string(TemplateMiner::overflow_text)).first == 6);
+  CHECK(templates.count("foxtrot step step step step step <*>") == 1);
+  // a line of an overflowed template is assigned the overflow template, its whole text the parameter
+  ParseResult r;
+  REQUIRE(miner.assign("alpha 0", r));
+  CHECK(r.template_text == TemplateMiner::overflow_text);
+  CHECK(r.parameters == std::vector<std::string_view>{"alpha 0"});
+  REQUIRE(miner.assign("foxtrot step step step step step 3", r));
+  CHECK(r.template_text == "foxtrot step step step step step <*>");
+}
+
+TEST_CASE("miner: observing on several miners and absorbing gives the same templates", "[parse][miner]") {
+  const auto lines = hdfs_like(300);
+  TemplateMiner one;
+  one.mine(views(lines));
+  TemplateMiner a;
+  TemplateMiner b;
+  TemplateMiner into;
+  for (std::size_t i = 0; i < lines.size(); ++i) (i % 3 == 0 ? a : b).observe(lines[i]);
+  into.absorb(b);
+  into.absorb(a);
+  into.build();
+  CHECK(live(into.store()) == live(one.store()));
+  // the absorbed masking caches serve assign on the combined miner
+  ParseResult r;
+  AssignScratch scratch;
+  const TemplateMiner& frozen = into;
+  for (const auto& l : lines) REQUIRE(frozen.assign(l, r, scratch));
 }

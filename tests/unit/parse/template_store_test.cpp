@@ -157,3 +157,28 @@ TEST_CASE("store: malformed templates files are input errors", "[parse][store]")
   CHECK(ok.templates()[0].text == "a <*>");
   CHECK_THROWS_AS(TemplateStore::load("/nonexistent/t.json"), l4::InputError);
 }
+
+TEST_CASE("store: a hint never changes the result of matching", "[parse][store]") {
+  TemplateStore store;
+  // templates that contest each other at the same length: literals before globs before <*>
+  for (const char* t : {"job <*> done", "job 7 done", "job <*> failed", "job x<*> done", "<*> <*> done",
+                        "ask <*> to delete <*>", "worker <*> state <*>", "worker 3 state RUNNING", "a b c"}) {
+    store.add(t);
+  }
+  store.add("ask <*> to delete <*>", 0, false, std::vector<TokenRun>{{4, 1}});
+  const std::vector<std::string> lines = {"job 7 done", "job 8 done", "job x1 done", "job 8 failed", "task 9 done",
+                                          "ask h to delete b1", "ask h to delete b1 b2 b3", "worker 3 state RUNNING",
+                                          "worker 4 state RUNNING", "worker 3 state DEAD", "a b c", "a b d", ""};
+  ParseResult plain;
+  ParseResult hinted;
+  for (const auto& line : lines) {
+    const bool expected = store.match(line, plain);
+    for (std::size_t hint = 0; hint <= store.templates().size() + 1; ++hint) {
+      INFO(line << " hint " << hint);
+      REQUIRE(store.match(line, hinted, hint) == expected);
+      if (!expected) continue;
+      CHECK(hinted.index == plain.index);
+      CHECK(hinted.parameters == plain.parameters);
+    }
+  }
+}

@@ -1,4 +1,5 @@
 #include <catch2/catch.hpp>
+#include <random>
 
 #include "l4/parse/token_masker.hpp"
 
@@ -103,4 +104,40 @@ TEST_CASE("tokenize splits on whitespace runs without empty tokens", "[parse][ma
   CHECK(toks[3] == "x");
   l4::parse::tokenize("", toks);
   CHECK(toks.empty());
+}
+
+TEST_CASE("masker: tokens of one digit shape mask alike (the miner's shape cache relies on it)", "[parse][mask]") {
+  const TokenMasker m;
+  REQUIRE(m.digit_blind());
+  CHECK_FALSE(TokenMasker(R"({"patterns": [{"name": "port", "regex": "port[1-9]"}]})").digit_blind());
+  CHECK(TokenMasker(R"({"patterns": [{"name": "hex", "regex": "0[xX][0-9a-f]{2,}"}]})").digit_blind());
+  std::string shape;
+  l4::parse::digit_shape("0x1f:10.2.0.7", shape);
+  CHECK(shape == "0x1f:11.1.1.1");
+  l4::parse::digit_shape("blk_-1608999687919862906", shape);
+  CHECK(shape == "blk_-1111111111111111111");
+  // every token whose masked form has no digit masks the same when its digits change (0 before x kept)
+  const std::vector<std::string> tokens = {
+      "10.250.19.102:50010", "blk_-1608999687919862906", "0x1f", "0X00AB", "12ms", "3.5GB", "-7", "+3.25",
+      "v2.1.0", "job_1445062781478_0011", "/mnt/hadoop/dfs/data/current/subdir52", "3fa85f6457174562",
+      "123e4567-e89b-12d3-a456-426614174000", "(size=4096)", "user=u123", "port:8080,", "[rank3]:", "step_10/model.pt",
+      "node-03.cluster.example.com", "<1", ">=500", "x86_64", "gpu0", "100%", "FF:F2:9F:16:E2:A0"};
+  std::mt19937 rng(3);
+  for (const auto& token : tokens) {
+    const std::string masked = m.mask(token);
+    for (int round = 0; round < 20; ++round) {
+      std::string other = token;
+      for (std::size_t i = 0; i < other.size(); ++i) {
+        const bool hex_zero = other[i] == '0' && i + 1 < other.size() && (other[i + 1] == 'x' || other[i + 1] == 'X');
+        if (other[i] >= '0' && other[i] <= '9' && !hex_zero) other[i] = static_cast<char>('0' + rng() % 10);
+      }
+      std::string a, b;
+      l4::parse::digit_shape(token, a);
+      l4::parse::digit_shape(other, b);
+      REQUIRE(a == b);
+      if (masked.find_first_of("0123456789") != std::string::npos) continue;  // keeps digits: no shape reuse
+      INFO(token << " / " << other);
+      CHECK(m.mask(other) == masked);
+    }
+  }
 }

@@ -1,0 +1,184 @@
+#include "parallel_rows.hpp"
+
+#include <condition_variable>
+#include <deque>
+#include <exception>
+#include <mutex>
+#include <thread>
+#include <vector>
+
+namespace l4::cli {
+namespace {
+
+constexpr std::size_t kBatchBytes = 256 * 1024;
+constexpr std::size_t kBatchesPerThread = 4;  // in flight: bounds memory
+
+struct Batch {
+  std::string bytes;                  // the lines, back to back
+  std::vector<std::uint32_t> ends;    // end of each line in bytes
+  std::vector<std::uint64_t> line_no;
+  std::vector<std::uint32_t> file;
+  std::string out;                    // the rows
+  std::vector<std::uint32_t> out_ends;  // end of each line's row in out
+  std::vector<bool> left;             // lines `make` could not do
+  bool done = false;
+
+  [[nodiscard]] ParallelRows::Line line(std::size_t i) const {
+    const std::uint32_t start = i == 0 ? 0 : ends[i - 1];
+    return {std::string_view(bytes).substr(start, ends[i] - start), line_no[i], file[i]};
+  }
+};
+
+}  // namespace
+
+struct ParallelRows::Shared {
+  std::mutex mutex;
+  std::condition_variable work_ready;
+  std::condition_variable batch_done;
+  std::condition_variable slot_free;
+  std::deque<std::shared_ptr<Batch>> in_order;  // every batch not written yet, oldest first
+  std::deque<std::shared_ptr<Batch>> todo;      // batches no worker took yet
+  std::size_t max_batches = 8;
+  bool stopping = false;
+  std::exception_ptr error;
+  std::vector<std::thread> workers;
+  std::shared_ptr<Batch> filling;
+  const Make* make = nullptr;
+
+  void work(unsigned w) {
+    for (;;) {
+      std::shared_ptr<Batch> b;
+      {
+        std::unique_lock lock(mutex);
+        work_ready.wait(lock, [&] { return stopping || !todo.empty(); });
+        if (todo.empty()) return;
+        b = std::move(todo.front());
+        todo.pop_front();
+      }
+      try {
+        const std::size_t n = b->ends.size();
+        b->out_ends.resize(n);
+        b->left.assign(n, false);
+        for (std::size_t i = 0; i < n; ++i) {
+          const std::size_t mark = b->out.size();
+          if (!(*make)(b->line(i), w, b->out)) {
+            b->out.resize(mark);
+            b->left[i] = true;
+          }
+          b->out_ends[i] = static_cast<std::uint32_t>(b->out.size());
+        }
+      } catch (...) {
+        std::lock_guard lock(mutex);
+        if (!error) error = std::current_exception();
+      }
+      {
+        std::lock_guard lock(mutex);
+        b->done = true;
+      }
+      batch_done.notify_all();
+    }
+  }
+};
+
+ParallelRows::ParallelRows(unsigned threads, Make make, Serial serial, Write write)
+    : make_(std::move(make)), serial_(std::move(serial)), write_(std::move(write)) {
+  if (threads <= 1) return;
+  shared_ = std::make_unique<Shared>();
+  shared_->make = &make_;
+  shared_->max_batches = kBatchesPerThread * threads;
+  shared_->filling = std::make_shared<Batch>();
+  for (unsigned w = 0; w < threads; ++w) shared_->workers.emplace_back([this, w] { shared_->work(w); });
+}
+
+ParallelRows::~ParallelRows() {
+  if (!shared_) return;
+  {
+    std::lock_guard lock(shared_->mutex);
+    shared_->stopping = true;
+    shared_->todo.clear();
+  }
+  shared_->work_ready.notify_all();
+  for (auto& t : shared_->workers) {
+    if (t.joinable()) t.join();
+  }
+}
+
+void ParallelRows::add(const Line& line) {
+  if (!shared_) {
+    inline_out_.clear();
+    if (!make_(line, 0, inline_out_)) {
+      inline_out_.clear();
+      serial_(line, inline_out_);
+    }
+    write_(inline_out_);
+    return;
+  }
+  Batch& b = *shared_->filling;
+  b.bytes.append(line.text);
+  b.ends.push_back(static_cast<std::uint32_t>(b.bytes.size()));
+  b.line_no.push_back(line.line_no);
+  b.file.push_back(line.file);
+  if (b.bytes.size() < kBatchBytes) return;
+  {
+    std::unique_lock lock(shared_->mutex);
+    // wait for room, writing what is finished meanwhile
+    while (shared_->in_order.size() >= shared_->max_batches) {
+      lock.unlock();
+      write_ready(false);
+      lock.lock();
+      if (shared_->in_order.size() >= shared_->max_batches) {
+        shared_->batch_done.wait(lock, [&] { return shared_->in_order.front()->done; });
+      }
+    }
+    shared_->in_order.push_back(shared_->filling);
+    shared_->todo.push_back(shared_->filling);
+  }
+  shared_->work_ready.notify_one();
+  shared_->filling = std::make_shared<Batch>();
+  write_ready(false);
+}
+
+void ParallelRows::write_ready(bool wait_all) {
+  for (;;) {
+    std::shared_ptr<Batch> b;
+    {
+      std::unique_lock lock(shared_->mutex);
+      if (shared_->error) std::rethrow_exception(shared_->error);
+      if (shared_->in_order.empty()) return;
+      if (!shared_->in_order.front()->done) {
+        if (!wait_all) return;
+        shared_->batch_done.wait(lock, [&] { return shared_->in_order.front()->done || shared_->error; });
+        if (shared_->error) std::rethrow_exception(shared_->error);
+      }
+      b = std::move(shared_->in_order.front());
+      shared_->in_order.pop_front();
+    }
+    const std::size_t n = b->ends.size();
+    std::size_t from = 0;
+    for (std::size_t i = 0; i < n; ++i) {
+      if (!b->left[i]) continue;
+      write_(std::string_view(b->out).substr(from, b->out_ends[i] - from));
+      inline_out_.clear();
+      serial_(b->line(i), inline_out_);
+      write_(inline_out_);
+      from = b->out_ends[i];
+    }
+    write_(std::string_view(b->out).substr(from));
+  }
+}
+
+void ParallelRows::finish() {
+  if (!shared_) return;
+  if (!shared_->filling->ends.empty()) {
+    {
+      std::lock_guard lock(shared_->mutex);
+      shared_->in_order.push_back(shared_->filling);
+      shared_->todo.push_back(shared_->filling);
+    }
+    shared_->work_ready.notify_one();
+    shared_->filling = std::make_shared<Batch>();
+  }
+  write_ready(true);
+}
+
+}  // namespace l4::cli
