@@ -80,6 +80,7 @@ void tally_signatures(const Analysis& a, Tally& t) {
     }
     t.score[category] = score;
   }
+  if (!a.options.refine) return;
   // A category that refines another inherits its evidence when its own signs are present.
   for (const auto& [specific, general] : a.catalog.refinements()) {
     auto own = t.score.find(specific);

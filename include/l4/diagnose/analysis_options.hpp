@@ -36,6 +36,9 @@ struct AnalysisOptions {
   double onset_bonus = 2.0;
   // A node whose numbers drift (a straggler) gets this much node score.
   double slowdown_bonus = 2.0;
+  // Look for a node whose own measurements (compute times, waits) drifted unlike every other
+  // node's (a straggler that prints no error). Off only in tests of the other mechanisms.
+  bool detect_drift = true;
   // An event on at most this fraction of nodes is local to them (root material on the top node).
   double local_spread = 0.34;
   // Within one node, lines this close to the onset (in its file, on its rank) are the same incident
@@ -73,6 +76,10 @@ struct AnalysisOptions {
   // parent (answers "hardware/network" when IB and RoCE evidence are alike). Below it among the
   // roots, the verdict is "unknown".
   double descend_share = 0.6;
+  // A category that refines another inherits its evidence when its own signs are present, and a
+  // cause takes over its consequences' evidence (catalogue 'refines', 'explains'). Off only in
+  // tests.
+  bool refine = true;
   // Use the calibration table (data/calibration.json) to turn the verdict's raw strength into the
   // odds of being right; off, confidence is the raw strength.
   bool calibrated = true;
