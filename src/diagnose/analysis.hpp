@@ -7,7 +7,9 @@
 //   find_onset / rank_nodes / assign_roles   spatial and onset (node_ranking.cpp)
 //   locate_in_time        stage and iteration of the first root event (temporal.cpp)
 //   decide_verdict        category from signatures and features, down the taxonomy (verdict.cpp)
-//   list_findings         events, parameters, ranks, anomalies for the report (findings.cpp)
+//   list_findings         events, parameters, ranks, anomalies, first evidence, the job's course
+//                         in time and the node × time heatmap for the report (findings.cpp)
+//   describe_course       for a job without failure: its timeline, when it completed (findings.cpp)
 #include <optional>
 #include <string>
 #include <vector>
@@ -105,5 +107,6 @@ void assign_roles(Analysis& a);
 void locate_in_time(const Analysis& a, Diagnosis& d);
 void decide_verdict(const Analysis& a, Diagnosis& d);
 void list_findings(const Analysis& a, std::size_t top_nodes, std::size_t max_events, Diagnosis& d);
+void describe_course(const Analysis& a, Diagnosis& d);
 
 }  // namespace l4::diagnose
