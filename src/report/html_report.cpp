@@ -123,7 +123,7 @@ std::string verdict_html(const Diagnosis& d) {
 // --- heatmap -------------------------------------------------------------------------------------
 
 struct HeatmapLayout {
-  static constexpr double kBar = 44, kLabel = 170, kTop = 28, kRow = 18, kAxis = 34, kRight = 170;
+  static constexpr double kBar = 44, kLabel = 200, kTop = 28, kRow = 18, kAxis = 34, kRight = 150;
   double cell = 12;
   std::size_t buckets = 0;
   [[nodiscard]] double left() const { return kBar + kLabel; }
@@ -141,14 +141,14 @@ std::string heat_colour(double share) {
 std::string heatmap_row_svg(const diagnose::Heatmap& map, std::size_t r, double peak, const HeatmapLayout& lay) {
   const auto& row = map.rows[r];
   const double y = HeatmapLayout::kTop + HeatmapLayout::kRow * static_cast<double>(r);
-  const std::string label = row.nodes > 1 ? fmt::format("{} ({} nodes)", row.label, row.nodes) : row.label;
+  const std::string label = row.nodes > 1 ? fmt::format("{} ({})", row.label, row.nodes) : row.label;
   std::string out = fmt::format("<g class=\"hm-row\" data-label=\"{}\" data-nodes=\"{}\"><title>{} &#8212; node score {:.2f}{}</title>",
                                 esc(row.label), row.nodes == 1 ? esc(row.label) : "", esc(label), row.score,
                                 row.first_seen.placed() ? "; first failure event " + esc(moment_text(row.first_seen)) : "");
   out += fmt::format("<rect x=\"0\" y=\"{:.0f}\" width=\"{:.1f}\" height=\"{:.0f}\" fill=\"#0b57d0\" opacity=\"0.55\"/>", y + 4,
                      std::max(1.0, (HeatmapLayout::kBar - 8) * row.score), HeatmapLayout::kRow - 8);
   out += fmt::format("<text class=\"hm-label mono\" x=\"{:.0f}\" y=\"{:.0f}\">{}</text>", HeatmapLayout::kBar, y + 13,
-                     esc(label.size() > 26 ? label.substr(0, 25) + "…" : label));
+                     esc(label.size() > 32 ? label.substr(0, 31) + "…" : label));
   for (std::size_t b = 0; b < row.counts.size(); ++b) {
     const double share = static_cast<double>(row.counts[b]) / row.nodes / peak;
     const double x = lay.left() + lay.cell * static_cast<double>(b);

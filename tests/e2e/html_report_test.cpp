@@ -136,6 +136,28 @@ TEST_CASE("the JSON report dates events and nodes and cites the first evidence o
   CHECK(d["timeline"]["progress"].back()[1] == d["iteration"]["last_completed"]);
 }
 
+TEST_CASE("a large job's heatmap stays legible: leading nodes alone, the rest in bands", "[e2e][diagnose][report-times]") {
+  l4::test::TempDir dir;
+  const auto job = dir.path() / "big";
+  REQUIRE(run_l4({"simulate", "--out", job.string(), "--fault", "hardware/gpu/xid", "--nodes", "200", "--ranks-per-node", "1",
+                  "--iterations", "200", "--seed", "4", "--style", "megatron", "--layout", "per-node"})
+              .exit_code == 0);
+  const auto d = json::parse(run_l4({"diagnose", "--no-history", (job / "logs").string()}).out);
+  const auto truth = json::parse(slurp(job / "truth.json"));
+  const auto& rows = d["heatmap"]["rows"];
+  CHECK(rows.size() == 48);
+  CHECK(rows[0]["label"] == truth["faulty_nodes"][0]);
+  unsigned nodes = 0, single = 0;
+  for (const auto& r : rows) {
+    nodes += r["nodes"].get<unsigned>();
+    single += r["nodes"] == 1 ? 1 : 0;
+    CHECK(r["counts"].size() <= 60);
+  }
+  CHECK(nodes == 200);  // every node is in exactly one row
+  CHECK(single == 24);
+  CHECK(rows.back()["label"].get<std::string>().find(" … ") != std::string::npos);
+}
+
 TEST_CASE("the text report says when things were first seen", "[e2e][diagnose][report-times]") {
   const auto r = run_l4({"diagnose", "--no-history", "--format", "text", (sample_jobs() / "gpu-ecc" / "logs").string()});
   REQUIRE(r.exit_code == 0);
