@@ -67,6 +67,7 @@ std::string esc(std::string_view text) { return html_escape(text); }
 
 // Job-relative time, short: "+40:58" under an hour, "+1:02:03" beyond.
 std::string offset_text(double seconds) {
+  if (!std::isfinite(seconds)) return "?";
   const auto s = static_cast<long long>(std::llround(std::fabs(seconds)));
   const char* sign = seconds < 0 ? "-" : "+";
   if (s < 3600) return fmt::format("{}{:02}:{:02}", sign, s / 60, s % 60);
