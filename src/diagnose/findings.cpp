@@ -3,9 +3,8 @@
 // hardware first), the deviating iterations, and the job's course in time: when each thing was
 // first seen, the stage and progress timeline, and the node × time heatmap.
 #include <algorithm>
-#include <cmath>
 #include <array>
-#include <numeric>
+#include <cmath>
 #include <set>
 
 #include "diagnose/analysis.hpp"
@@ -42,7 +41,6 @@ class TimeScale {
     return Moment{time - start_, format::iso_timestamp(time, year_of(time))};
   }
   [[nodiscard]] Moment at(const Occurrence& o) const { return o.valid() ? at_time(o.estimated_time()) : Moment{}; }
-  [[nodiscard]] Moment at_offset(double offset) const { return at_time(start_ + offset); }
 
  private:
   // A job that runs across New Year prints times of year that jump back: half a year away from

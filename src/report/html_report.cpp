@@ -308,12 +308,12 @@ std::string timeline_html(const Diagnosis& d) {
   TimelineLayout lay;
   lay.span = std::max(1.0, d.timeline.end.offset);
   const double height = TimelineLayout::kPlotTop + TimelineLayout::kPlotHeight + 30;
-  out += fmt::format("<p class=\"note\">From {} to {} ({} long): the job-wide stage, the highest iteration reported, and where "
-                     "the failure shows.</p>",
-                     esc(moment_text(d.timeline.start)), esc(moment_text(d.timeline.end)), offset_text(d.timeline.end.offset).substr(1));
+  out += fmt::format("<p class=\"note\">From {} to {} ({} long): the job-wide stage and the highest iteration reported{}.</p>",
+                     esc(moment_text(d.timeline.start)), esc(moment_text(d.timeline.end)), offset_text(d.timeline.end.offset).substr(1),
+                     d.failure_found ? ", with the heatmap's window and where the failure shows" : "");
   out += fmt::format("<div class=\"figure\"><svg role=\"img\" aria-label=\"stage and iteration timeline\" width=\"{0:.0f}\" "
                      "height=\"{1:.0f}\" viewBox=\"0 0 {0:.0f} {1:.0f}\" xmlns=\"http://www.w3.org/2000/svg\">",
-                     TimelineLayout::kLeft + TimelineLayout::kWidth + 20, height);
+                     TimelineLayout::kLeft + TimelineLayout::kWidth + 40, height);
   out += stages_svg(d, lay) + progress_svg(d, lay) + failure_marker_svg(d, lay);
   const double axis = TimelineLayout::kPlotTop + TimelineLayout::kPlotHeight + 18;
   for (int i = 0; i <= 6; ++i) {
