@@ -3,16 +3,20 @@
 #   bash tools/dev.sh demo      install what is missing, build, run `l4 diagnose` on a sample job
 #   bash tools/dev.sh test      install what is missing, build, run the whole test suite
 #   bash tools/dev.sh sanitize  the test suite again in an AddressSanitizer+UBSan build
+#   bash tools/dev.sh screenshot  build, then redraw docs/report-gpu-ecc.png (the README's picture)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 PACKAGES=(g++ cmake ninja-build pkg-config libcli11-dev libspdlog-dev libfmt-dev nlohmann-json3-dev
           libre2-dev catch2 zlib1g-dev libsqlite3-dev libbenchmark-dev python3 time
           man-db zsh)  # man-db, zsh: the install test reads the man page and runs the zsh completion
+# Only for the test suite: the HTML report is rendered in a real browser (tests/e2e/html_report_test.cpp;
+# the test skips with a message where chromium is absent). Not needed to build or run l4.
+TEST_PACKAGES=(chromium)
 
-install_missing() {
+install_missing() {  # install_missing [extra packages...]
   local missing=()
-  for p in "${PACKAGES[@]}"; do
+  for p in "${PACKAGES[@]}" "$@"; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
   done
   [ ${#missing[@]} -eq 0 ] && return 0
@@ -30,7 +34,10 @@ build() {  # build DIR [cmake args...]
 }
 
 mode=${1:-test}
-install_missing
+case "$mode" in
+  test|sanitize|screenshot) install_missing "${TEST_PACKAGES[@]}" ;;
+  *) install_missing ;;
+esac
 case "$mode" in
   demo)
     build build -DCMAKE_BUILD_TYPE=Release
@@ -51,5 +58,9 @@ case "$mode" in
     (cd build-asan && ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 \
        ctest --output-on-failure -j "$(nproc)")
     ;;
-  *) echo "usage: bash tools/dev.sh demo|test|sanitize" >&2; exit 2 ;;
+  screenshot)
+    build build -DCMAKE_BUILD_TYPE=Release
+    bash tools/report-screenshot.sh build/l4 docs/report-gpu-ecc.png
+    ;;
+  *) echo "usage: bash tools/dev.sh demo|test|sanitize|screenshot" >&2; exit 2 ;;
 esac

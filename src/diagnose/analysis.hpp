@@ -9,7 +9,9 @@
 //   decide_verdict        category from signatures and features, down the taxonomy (verdict.cpp)
 //   explain_slowdown      a straggler's failure is where its numbers departed (temporal.cpp)
 //   stage_from_kind       when no marker says, the kind of failure may (temporal.cpp)
-//   list_findings         events, parameters, ranks, anomalies for the report (findings.cpp)
+//   list_findings         events, parameters, ranks, anomalies, first evidence, the job's course
+//                         in time and the node × time heatmap for the report (findings.cpp)
+//   describe_course       for a job without failure: its timeline, when it completed (findings.cpp)
 #include <optional>
 #include <string>
 #include <vector>
@@ -111,5 +113,6 @@ void explain_slowdown(const Analysis& a, Diagnosis& d);
 void stage_from_kind(const Analysis& a, Diagnosis& d);
 void decide_verdict(const Analysis& a, Diagnosis& d);
 void list_findings(const Analysis& a, std::size_t top_nodes, std::size_t max_events, Diagnosis& d);
+void describe_course(const Analysis& a, Diagnosis& d);
 
 }  // namespace l4::diagnose

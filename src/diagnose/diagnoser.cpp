@@ -34,6 +34,7 @@ void no_failure(const Analysis& a, Diagnosis& d) {
   d.failure_found = false;
   d.verdict.category = "none";
   d.completion = a.completion.markers;
+  describe_course(a, d);
 }
 
 }  // namespace
@@ -69,7 +70,6 @@ Diagnosis Diagnoser::analyze(JobScan scan, const HistoryKnowledge* history) cons
   explain_slowdown(a, d);
   stage_from_kind(a, d);
   list_findings(a, options_.top_nodes, options_.max_events, d);
-  if (a.root != nullptr) d.first_evidence = cite(a.root->event->first, a.root->event->first_text, scan);
   d.inputs = std::move(scan.ingest);
   return d;
 }

@@ -1,7 +1,10 @@
 #include "l4/format/timestamp.hpp"
 
+#include <fmt/format.h>
+
 #include <array>
 #include <cctype>
+#include <cmath>
 
 namespace l4::format {
 namespace {
@@ -87,6 +90,35 @@ std::optional<double> parse_timestamp(std::string_view t) {
     return seconds(month, day, h, m, s, 0);
   }
   return std::nullopt;
+}
+
+std::optional<int> stamped_year(std::string_view line, double seconds_of_year) {
+  for (std::size_t pos = line.find('-'); pos != std::string_view::npos; pos = line.find('-', pos + 1)) {
+    if (pos < 4) continue;
+    const auto candidate = line.substr(pos - 4);
+    int year;
+    if (!digits(candidate, 0, 4, year)) continue;
+    const auto time = parse_timestamp(candidate);
+    if (time && std::fabs(*time - seconds_of_year) < 1.0) return year;
+  }
+  return std::nullopt;
+}
+
+std::string iso_timestamp(double seconds_of_year, std::optional<int> year) {
+  if (!std::isfinite(seconds_of_year) || seconds_of_year < 0) return "";
+  const auto millis = static_cast<long long>(std::llround(seconds_of_year * 1000));
+  auto days = static_cast<int>(millis / 86'400'000);
+  const long long in_day = millis % 86'400'000;
+  if (days >= 365) {  // the last moment of 31 December rounded up: the next year's first day
+    days -= 365;
+    if (year) ++*year;
+  }
+  int month = 12;
+  while (month > 1 && kDaysBefore[static_cast<std::size_t>(month - 1)] > days) --month;
+  const int day = days - kDaysBefore[static_cast<std::size_t>(month - 1)] + 1;
+  const auto clock = fmt::format("{:02}-{:02}T{:02}:{:02}:{:02}.{:03}", month, day, in_day / 3'600'000,
+                                 in_day / 60'000 % 60, in_day / 1000 % 60, in_day % 1000);
+  return year ? fmt::format("{:04}-{}", *year, clock) : "--" + clock;
 }
 
 }  // namespace l4::format

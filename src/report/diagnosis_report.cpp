@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <cmath>
 
 #include "l4/report/ingest_report.hpp"
 
@@ -10,8 +11,10 @@ namespace l4::report {
 namespace {
 Json optional_int(const std::optional<long>& v) { return v ? Json(*v) : Json(nullptr); }
 
+double seconds(double s) { return std::round(s * 1000) / 1000; }
+
 Json citation(const diagnose::Citation& c) {
-  return {{"node", c.node}, {"file", c.file}, {"line", c.line}, {"text", c.text}};
+  return {{"node", c.node}, {"file", c.file}, {"line", c.line}, {"time", to_json(c.time)}, {"text", c.text}};
 }
 
 Json event_json(const diagnose::EventFinding& e) {
@@ -25,6 +28,41 @@ Json event_json(const diagnose::EventFinding& e) {
           {"first", citation(e.first)},
           {"related", e.related}};
 }
+
+Json first_evidence_json(const diagnose::Diagnosis& d) {
+  const auto& c = *d.first_evidence;
+  return {{"event_id", d.first_evidence_event}, {"node", c.node}, {"file", c.file}, {"line", c.line}, {"time", to_json(c.time)},
+          {"text", c.text}};
+}
+
+Json timeline_json(const diagnose::Timeline& t) {
+  Json stages = Json::array();
+  for (const auto& s : t.stages) {
+    stages.push_back({{"stage", diagnose::to_string(s.stage)}, {"from_s", seconds(s.from)}, {"to_s", seconds(s.to)}});
+  }
+  Json progress = Json::array();
+  for (const auto& p : t.progress) progress.push_back(Json::array({seconds(p.offset), p.iteration}));
+  return {{"start", to_json(t.start)}, {"end", to_json(t.end)}, {"stages", stages}, {"progress", progress}};
+}
+
+Json heatmap_json(const diagnose::Heatmap& h) {
+  Json rows = Json::array();
+  for (const auto& r : h.rows) {
+    rows.push_back({{"label", r.label},
+                    {"nodes", r.nodes},
+                    {"score", std::round(r.score * 1000) / 1000},
+                    {"first_seen", to_json(r.first_seen)},
+                    {"earlier", r.earlier},
+                    {"unplaced", r.unplaced},
+                    {"counts", r.counts}});
+  }
+  Json first = h.first_evidence_row && h.first_evidence_bucket
+                   ? Json{{"row", *h.first_evidence_row}, {"bucket", *h.first_evidence_bucket}}
+                   : Json(nullptr);
+  return {{"from_s", seconds(h.from)}, {"bucket_s", seconds(h.bucket)}, {"first_evidence", first}, {"rows", rows}};
+}
+
+std::string at_text(const diagnose::Moment& m) { return m.placed() ? " at " + moment_text(m) : ""; }
 
 std::string ranks_text(const std::vector<long>& ranks) {
   if (ranks.empty()) return "";
@@ -45,7 +83,7 @@ std::string failure_summary(const diagnose::Diagnosis& d) {
                                           d.verdict.exception.empty() ? "" : " (" + d.verdict.exception + ")", where, when);
   if (d.first_evidence) {
     const auto& c = *d.first_evidence;
-    out += fmt::format(" First evidence: {}:{} on {}: \"{}\".", c.file, c.line, c.node, c.text.substr(0, 160));
+    out += fmt::format(" First evidence: {}:{} on {}{}: \"{}\".", c.file, c.line, c.node, at_text(c.time), c.text.substr(0, 160));
   }
   const auto symptoms = std::count_if(d.events.begin(), d.events.end(), [](auto& e) { return e.role == diagnose::EventRole::symptom; });
   if (symptoms > 0) {
@@ -56,12 +94,26 @@ std::string failure_summary(const diagnose::Diagnosis& d) {
 }
 }  // namespace
 
+std::string moment_text(const diagnose::Moment& m) {
+  if (!m.placed()) return "";
+  if (!m.iso.empty()) return m.iso;
+  const auto millis = static_cast<long long>(std::llround(std::fabs(m.offset) * 1000));
+  const long long days = millis / 86'400'000;
+  return fmt::format("{}{}{:02}:{:02}:{:02}.{:03}", m.offset < 0 ? "-" : "+", days > 0 ? std::to_string(days) + "d" : "",
+                     millis / 3'600'000 % 24, millis / 60'000 % 60, millis / 1000 % 60, millis % 1000);
+}
+
+Json to_json(const diagnose::Moment& m) {
+  if (!m.placed()) return nullptr;
+  return {{"iso", m.iso.empty() ? Json(nullptr) : Json(m.iso)}, {"offset_s", seconds(m.offset)}};
+}
+
 std::string summary(const diagnose::Diagnosis& d) {
   if (d.failure_found) return failure_summary(d);
   if (!d.completion.empty()) {
     const auto& c = d.completion.front();
-    return fmt::format("The job completed: {}:{} on {}: \"{}\". What it printed before that it outlived, and what "
-                       "followed is teardown.", c.file, c.line, c.node, c.text.substr(0, 160));
+    return fmt::format("The job completed: {}:{} on {}{}: \"{}\". What it printed before that it outlived, and what "
+                       "followed is teardown.", c.file, c.line, c.node, at_text(c.time), c.text.substr(0, 160));
   }
   return "No failure evidence found: no event that normal jobs lack carries fault semantics, and no stall or "
          "slowdown was seen.";
@@ -70,7 +122,11 @@ std::string summary(const diagnose::Diagnosis& d) {
 Json to_json(const diagnose::Diagnosis& d) {
   Json nodes = Json::array();
   for (const auto& n : d.faulty_nodes) {
-    nodes.push_back({{"node", n.node}, {"ranks", n.ranks}, {"score", std::round(n.score * 1000) / 1000}, {"events", n.events}});
+    nodes.push_back({{"node", n.node},
+                     {"ranks", n.ranks},
+                     {"score", std::round(n.score * 1000) / 1000},
+                     {"first_seen", to_json(n.first_seen)},
+                     {"events", n.events}});
   }
   Json events = Json::array();
   for (const auto& e : d.events) events.push_back(event_json(e));
@@ -109,10 +165,13 @@ Json to_json(const diagnose::Diagnosis& d) {
           {"faulty_nodes", nodes},
           {"stage", d.stage ? Json{{"name", diagnose::to_string(*d.stage)}} : Json(nullptr)},
           {"iteration", {{"last_completed", optional_int(d.last_completed)}, {"failed_at", optional_int(d.failed_at)}}},
+          {"first_evidence", d.first_evidence ? first_evidence_json(d) : Json(nullptr)},
           {"events", events},
           {"related_events", related},
           {"parameters", params},
           {"iteration_anomalies", anomalies},
+          {"timeline", timeline_json(d.timeline)},
+          {"heatmap", heatmap_json(d.heatmap)},
           {"inputs", {{"files", d.inputs.files.size()}, {"nodes", d.inputs.nodes.size()}, {"lines", to_json(d.inputs.total)}}},
           {"history", d.history ? Json{{"db", d.history->db}, {"normal_jobs", d.history->normal_jobs}}
                                 : Json(nullptr)},
@@ -134,8 +193,9 @@ std::string render_text(const diagnose::Diagnosis& d, bool colour) {
     if (!d.faulty_nodes.empty()) {
       fmt::format_to(it, "{}faulty nodes{}  ", bold, reset);
       for (std::size_t i = 0; i < std::min<std::size_t>(5, d.faulty_nodes.size()); ++i) {
-        fmt::format_to(it, "{}{}{} ({:.2f})", i ? ", " : "", d.faulty_nodes[i].node, ranks_text(d.faulty_nodes[i].ranks),
-                       d.faulty_nodes[i].score);
+        const auto& n = d.faulty_nodes[i];
+        fmt::format_to(it, "{}{}{} ({:.2f}{})", i ? ", " : "", n.node, ranks_text(n.ranks), n.score,
+                       n.first_seen.placed() ? ", first seen " + moment_text(n.first_seen) : "");
       }
       fmt::format_to(it, "\n");
     }
@@ -156,8 +216,8 @@ std::string render_text(const diagnose::Diagnosis& d, bool colour) {
     fmt::format_to(it, "\n\n{}evidence{}\n", bold, reset);
     for (std::size_t i = 0; i < std::min<std::size_t>(8, d.events.size()); ++i) {
       const auto& e = d.events[i];
-      fmt::format_to(it, "  [{}] {}:{} ({} node{}, {}x)\n      {}\n", diagnose::to_string(e.role), e.first.file,
-                     e.first.line, e.nodes.size(), e.nodes.size() == 1 ? "" : "s", e.count,
+      fmt::format_to(it, "  [{}] {}:{}{} ({} node{}, {}x)\n      {}\n", diagnose::to_string(e.role), e.first.file,
+                     e.first.line, at_text(e.first.time), e.nodes.size(), e.nodes.size() == 1 ? "" : "s", e.count,
                      e.first.text.substr(0, 200));
     }
     if (!d.parameters.empty()) {

@@ -94,8 +94,8 @@ TEST_CASE("l4 completion prints bash and zsh completions of every command", "[e2
     CHECK(bash.out.find("\"l4:" + c + "\"") != std::string::npos);
     CHECK(zsh.out.find("\n        " + c + ") _l4_" + c + " ;;") != std::string::npos);
   }
-  CHECK(bash.out.find("\"l4 diagnose:--format\") COMPREPLY=($(compgen -W \"json text\"") != std::string::npos);
-  CHECK(zsh.out.find("'--format[Output format]:format:(json text)'") != std::string::npos);
+  CHECK(bash.out.find("\"l4 diagnose:--format\") COMPREPLY=($(compgen -W \"json text html\"") != std::string::npos);
+  CHECK(zsh.out.find("'--format[Output format]:format:(json text html)'") != std::string::npos);
   const auto fish = run_l4({"completion", "fish"});
   CHECK(fish.exit_code == 2);
   CHECK(fish.err.find("fish") != std::string::npos);

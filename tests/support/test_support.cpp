@@ -18,6 +18,10 @@ extern char** environ;
 namespace l4::test {
 
 RunResult run_l4(const std::vector<std::string>& args, const std::string& stdin_data) {
+  return run_program(L4_BINARY, args, stdin_data);
+}
+
+RunResult run_program(const std::string& program, const std::vector<std::string>& args, const std::string& stdin_data) {
   // A child that exits without reading all of its stdin must not kill the test with SIGPIPE.
   static const bool sigpipe_ignored = [] { return std::signal(SIGPIPE, SIG_IGN) != SIG_ERR; }();
   (void)sigpipe_ignored;
@@ -31,18 +35,18 @@ RunResult run_l4(const std::vector<std::string>& args, const std::string& stdin_
   for (int fd : {in_pipe[0], in_pipe[1], out_pipe[0], out_pipe[1], err_pipe[0], err_pipe[1]}) {
     posix_spawn_file_actions_addclose(&actions, fd);
   }
-  std::vector<std::string> argv_storage{L4_BINARY};
+  std::vector<std::string> argv_storage{program};
   argv_storage.insert(argv_storage.end(), args.begin(), args.end());
   std::vector<char*> argv;
   for (auto& a : argv_storage) argv.push_back(a.data());
   argv.push_back(nullptr);
   pid_t pid = 0;
-  const int rc = posix_spawn(&pid, L4_BINARY, &actions, nullptr, argv.data(), environ);
+  const int rc = posix_spawnp(&pid, program.c_str(), &actions, nullptr, argv.data(), environ);
   posix_spawn_file_actions_destroy(&actions);
   close(in_pipe[0]);
   close(out_pipe[1]);
   close(err_pipe[1]);
-  if (rc != 0) throw std::runtime_error("cannot spawn " L4_BINARY);
+  if (rc != 0) throw std::runtime_error("cannot spawn " + program);
 
   RunResult result;
   size_t written = 0;

@@ -16,6 +16,8 @@ struct RunResult {
 
 // Runs the built l4 binary with `args` (no shell); `stdin_data` is piped to it.
 RunResult run_l4(const std::vector<std::string>& args, const std::string& stdin_data = {});
+// Runs `program` (a path, or a name looked up in PATH) with `args` (no shell).
+RunResult run_program(const std::string& program, const std::vector<std::string>& args, const std::string& stdin_data = {});
 
 // tests/fixtures/<relative>.
 std::filesystem::path fixture(const std::string& relative);

@@ -8,6 +8,7 @@
 #include "l4/diagnose/history_store.hpp"
 #include "l4/error.hpp"
 #include "l4/report/diagnosis_report.hpp"
+#include "l4/report/html_report.hpp"
 #include "output.hpp"
 #include "progress_display.hpp"
 
@@ -54,6 +55,8 @@ int run_diagnose(const DiagnoseArgs& args) {
   if (args.output.format == "text") {
     const bool to_terminal = args.output.output_path.empty() || args.output.output_path == "-";
     out.stream() << report::render_text(diagnosis, to_terminal && colour_allowed(STDOUT_FILENO));
+  } else if (args.output.format == "html") {
+    out.stream() << report::render_html(diagnosis);
   } else {
     out.stream() << report::dump(report::to_json(diagnosis)) << '\n';
   }
@@ -69,7 +72,7 @@ const CommandRegistration registration{CommandSpec{
     "diagnose", "Find why a job failed: events, faulty node, stage, iteration, category", [](CLI::App& sub) {
       auto args = std::make_shared<DiagnoseArgs>();
       add_input_paths(sub, args->paths);
-      add_output_options(sub, args->output, {"json", "text"}, "json");
+      add_output_options(sub, args->output, {"json", "text", "html"}, "json");
       sub.add_option("--db", args->db, "History database of normal jobs (default: $L4_HISTORY, "
                                         "$XDG_DATA_HOME/l4/history.db or ~/.local/share/l4/history.db)");
       sub.add_flag("--no-history", args->no_history, "Ignore the history; weigh events within the job only");
@@ -86,6 +89,7 @@ const CommandRegistration registration{CommandSpec{
           "Examples:\n"
           "  l4 diagnose data/jobs/gpu-ecc/logs                  # JSON report\n"
           "  l4 diagnose --format text job_logs/                  # short summary for people\n"
+          "  l4 diagnose --format html -o report.html job_logs/  # one self-contained page: heatmap, timeline, evidence\n"
           "  l4 history add --job-id ok-1 good_job/ && l4 diagnose bad_job/   # with cross-job evidence\n"
           "Exit: 0 failure evidence found, 1 none found (the report says so), 2 bad input.");
       return [args] { return run_diagnose(*args); };

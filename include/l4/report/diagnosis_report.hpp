@@ -9,6 +9,12 @@
 namespace l4::report {
 
 Json to_json(const diagnose::Diagnosis& diagnosis);
+// A moment as the report writes it: {"iso": "2024-02-09T22:46:06.667" | null, "offset_s": 2458.2},
+// null when the logs do not place it.
+Json to_json(const diagnose::Moment& moment);
+// A moment for people: its ISO-8601 time where the logs give a date, else job-relative
+// ("+00:40:58.123"); "" when not placed.
+std::string moment_text(const diagnose::Moment& moment);
 // The verdict in one paragraph: what, where (node and ranks), when, the first evidence by
 // file:line; for a job that completed, the lines that say so.
 std::string summary(const diagnose::Diagnosis& diagnosis);

@@ -28,3 +28,21 @@ TEST_CASE("uptime stamps and junk are not absolute timestamps", "[format][timest
   CHECK_FALSE(parse_timestamp("2023-13-02 00:34:14"));
   CHECK_FALSE(parse_timestamp("hello world, not a time"));
 }
+
+TEST_CASE("a time of year is dated with the year a line prints", "[format][timestamp]") {
+  using l4::format::iso_timestamp;
+  using l4::format::stamped_year;
+  const auto t = parse_timestamp("2024-02-09 22:46:06,667");
+  REQUIRE(t);
+  CHECK(iso_timestamp(*t, 2024) == "2024-02-09T22:46:06.667");
+  CHECK(iso_timestamp(*t, std::nullopt) == "--02-09T22:46:06.667");
+  CHECK(iso_timestamp(*parse_timestamp("Dec 31 23:59:59"), 2023) == "2023-12-31T23:59:59.000");
+  CHECK(iso_timestamp(*parse_timestamp("0101 00:00:00.0004"), 2024) == "2024-01-01T00:00:00.000");
+  CHECK(iso_timestamp(-1, 2024).empty());
+  // The year comes from the stamp whose time it is, wherever the line prints it.
+  CHECK(stamped_year("[rank3]:[2024-02-09 22:46:06,667] [ERROR] [engine.py:1] boom", *t) == 2024);
+  CHECK(stamped_year("[2023-02-09 22:46:06,667] restating an older date", *t) == 2023);
+  CHECK_FALSE(stamped_year("[2024-02-09 22:47:06,667] a minute later", *t));
+  CHECK_FALSE(stamped_year("E0209 22:46:06.667000 glog has no year", *t));
+  CHECK_FALSE(stamped_year("", *t));
+}
