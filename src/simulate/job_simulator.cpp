@@ -980,15 +980,18 @@ void Job::strike() {
     }
   }
 
-  // 3. Ring neighbours see the connection to the dead peer close; they keep waiting.
+  // 3. Ring neighbours see the connection to the dead peer (the faulty node) close; they keep waiting.
   if (f.has_symptom("peer_closed") && n > 1) {
     advance(kSecond, 20 * kSecond);
     const int lrank = faulty_rank_ % k;
+    const int saved_peer = peer_node_;
+    peer_node_ = faulty_node_;
     for (int node : {(faulty_node_ + n - 1) % n, (faulty_node_ + 1) % n}) {
       if (done_[static_cast<std::size_t>(node)] != 0) continue;
       symptom_block("peer_closed", node * k + lrank);
       if (n == 2) break;
     }
+    peer_node_ = saved_peer;
   }
 
   // 4. Network errors surface on the peers' NCCL proxies at once: they abort.
