@@ -77,7 +77,8 @@ std::vector<std::string> source_at(const nlohmann::json& j, const std::string& p
 
 bool valid_type_name(std::string_view name) {
   if (name.empty() || name.front() == '/' || name.back() == '/' || name.find("//") != std::string_view::npos) return false;
-  return std::all_of(name.begin(), name.end(), [](char c) { return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' || c == '/'; });
+  return std::all_of(name.begin(), name.end(),
+                     [](char c) { return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' || c == '/'; });
 }
 
 SymptomTable build_symptom(const std::string& name, const nlohmann::json& s) {
@@ -89,8 +90,8 @@ SymptomTable build_symptom(const std::string& name, const nlohmann::json& s) {
   for (std::size_t i = 0; i < variants.size(); ++i) {
     const auto vpath = path + "/variants/" + std::to_string(i);
     check_keys(variants[i], kPhrasingKeys, vpath);
-    t.phrasings.push_back(SymptomPhrasing{compile_block(variants[i].at("block"), "symptom " + name + " variant " + std::to_string(i)),
-                                          source_at(variants[i], vpath)});
+    auto block = compile_block(variants[i].at("block"), "symptom " + name + " variant " + std::to_string(i));
+    t.phrasings.push_back(SymptomPhrasing{std::move(block), source_at(variants[i], vpath)});
   }
   return t;
 }
@@ -100,7 +101,9 @@ FaultVariant build_variant(const FaultTable& ft, const nlohmann::json& v, const 
   check_keys(v, kVariantKeys, path);
   FaultVariant fv;
   fv.type = v.value("type", std::string());
-  if (v.contains("type") && !valid_type_name(fv.type)) table_error(path + "/type", "expected a category path like hardware/storage/disk-full");
+  if (v.contains("type") && !valid_type_name(fv.type)) {
+    table_error(path + "/type", "expected a category path like hardware/storage/disk-full");
+  }
   fv.source = source_at(v, path);
   fv.stages = strings(v.value("stages", nlohmann::json::array()));
   for (const auto& st : fv.stages) {
