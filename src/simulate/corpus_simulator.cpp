@@ -106,6 +106,7 @@ std::uint64_t simulate_corpus(const CorpusOptions& c) {
     index.push_back({{"job_id", t.job_id}, {"seed", plans[i].seed}, {"style", t.style}, {"layout", t.layout},
                      {"nodes", plans[i].nodes}, {"ranks_per_node", plans[i].ranks_per_node},
                      {"iterations", plans[i].iterations}, {"fault", t.fault_type}, {"category", t.fault_category},
+                     {"simulated", t.variant ? t.simulated_fault : t.fault_type},
                      {"stage", t.stage.empty() ? nlohmann::ordered_json(nullptr) : nlohmann::ordered_json(t.stage)},
                      {"log_bytes", t.bytes_written}, {"log_lines", t.lines_written}});
   }

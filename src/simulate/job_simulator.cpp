@@ -12,6 +12,7 @@
 #include <cmath>
 #include <filesystem>
 #include <fstream>
+#include <map>
 #include <memory>
 
 #include "file_sink.hpp"
@@ -149,6 +150,7 @@ class Job {
   void strike();
   void teardown_node(int node, int first_rank, const std::string& exit, const std::string& signame);
   void symptom_block(const std::string& name, int rank);
+  [[nodiscard]] const Block& phrasing(const std::string& symptom) const;
   void record_parameters();
 
   [[nodiscard]] int node_of(int rank) const { return rank / opt_.ranks_per_node; }
@@ -160,6 +162,7 @@ class Job {
   const StyleTable* style_ = nullptr;
   const FaultTable* fault_ = nullptr;
   const FaultVariant* variant_ = nullptr;
+  std::map<std::string, const Block*> phrasing_;  // the phrasing this job prints for each symptom
   JobTruth truth_;
 
   // identity
@@ -364,8 +367,13 @@ void Job::plan_fault() {
     ov_[static_cast<std::size_t>(var)] = value;
     has_ov_.set(static_cast<std::size_t>(var));
   }
-  truth_.fault_type = fault_->info.type;
-  truth_.fault_category = fault_->info.category;
+  const auto variant_index = static_cast<std::size_t>(variant_ - fault_->variants.data());
+  const auto& info = fault_->info.variants.at(variant_index);
+  truth_.fault_type = info.type;
+  truth_.fault_category = info.category;
+  truth_.simulated_fault = fault_->info.type;
+  truth_.variant = static_cast<int>(variant_index);
+  truth_.source = info.source;
   truth_.stage = stage_;
   truth_.faulty_ranks = faulty_ranks_;
   for (int r : faulty_ranks_) {
@@ -373,6 +381,14 @@ void Job::plan_fault() {
     if (std::find(truth_.faulty_nodes.begin(), truth_.faulty_nodes.end(), h) == truth_.faulty_nodes.end()) {
       truth_.faulty_nodes.push_back(h);
     }
+  }
+  // One phrasing per symptom for the whole job: every rank runs the same stack version.
+  for (const auto& name : fault_->symptoms) {
+    const auto it = tables_.symptoms.find(name);
+    if (it == tables_.symptoms.end()) continue;
+    const auto& p = it->second.phrasings;
+    const auto pick = p.size() > 1 ? rng_.range(0, static_cast<std::int64_t>(p.size()) - 1) : 0;
+    phrasing_[name] = &p[static_cast<std::size_t>(pick)].block;
   }
 }
 
@@ -843,10 +859,14 @@ void Job::finish_normal() {
 
 // ---------------------------------------------------------------- fault cascade
 
+const Block& Job::phrasing(const std::string& symptom) const {
+  const auto it = phrasing_.find(symptom);
+  if (it == phrasing_.end()) throw Error("simulate table: fault " + fault_->info.type + " prints symptom " + symptom + " it does not list");
+  return *it->second;
+}
+
 void Job::symptom_block(const std::string& name, int rank) {
-  const auto it = tables_.symptoms.find(name);
-  if (it == tables_.symptoms.end()) return;
-  block(it->second.block, node_of(rank), rank, rank, Role::symptom);
+  block(phrasing(name), node_of(rank), rank, rank, Role::symptom);
 }
 
 void Job::teardown_node(int node, int first_rank, const std::string& exit, const std::string& signame) {
@@ -895,7 +915,9 @@ void Job::record_parameters() {
         expand(value, seg.var);
       }
     }
-    truth_.parameters.push_back(TruthParameter{type, value});
+    // A variant that does not print a value (an ECC error seen without its kernel Xid line) sets it
+    // empty: the truth lists only what the logs show.
+    if (!value.empty()) truth_.parameters.push_back(TruthParameter{type, value});
   }
 }
 
@@ -916,8 +938,7 @@ void Job::strike() {
     // The scheduler's time limit: every node is cancelled, the agents terminate their workers.
     advance(kSecond, 30 * kSecond);
     for (int node = 0; node < n; ++node) {
-      const auto& sym = tables_.symptoms.at("time_limit");
-      block(sym.block, node, -1, node * k, Role::symptom);
+      block(phrasing("time_limit"), node, -1, node * k, Role::symptom);
       for (int l = 0; l < k; ++l) {
         for (const auto& b : style_->hook("sigterm")) block(b, node, -1, node * k + l, Role::symptom);
       }
@@ -959,15 +980,18 @@ void Job::strike() {
     }
   }
 
-  // 3. Ring neighbours see the connection to the dead peer close; they keep waiting.
+  // 3. Ring neighbours see the connection to the dead peer (the faulty node) close; they keep waiting.
   if (f.has_symptom("peer_closed") && n > 1) {
     advance(kSecond, 20 * kSecond);
     const int lrank = faulty_rank_ % k;
+    const int saved_peer = peer_node_;
+    peer_node_ = faulty_node_;
     for (int node : {(faulty_node_ + n - 1) % n, (faulty_node_ + 1) % n}) {
       if (done_[static_cast<std::size_t>(node)] != 0) continue;
       symptom_block("peer_closed", node * k + lrank);
       if (n == 2) break;
     }
+    peer_node_ = saved_peer;
   }
 
   // 4. Network errors surface on the peers' NCCL proxies at once: they abort.
@@ -992,8 +1016,7 @@ void Job::strike() {
     const int master = faulty_node_ == 0 ? 1 : 0;
     const int saved_peer = peer_node_;
     peer_node_ = faulty_node_;
-    const auto& sym = tables_.symptoms.at("heartbeat");
-    block(sym.block, master, -1, master * k, Role::symptom);
+    block(phrasing("heartbeat"), master, -1, master * k, Role::symptom);
     peer_node_ = saved_peer;
   }
 

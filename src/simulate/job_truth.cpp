@@ -10,6 +10,11 @@ nlohmann::ordered_json JobTruth::to_json() const {
   j["nodes"] = nodes;
   j["ranks_per_node"] = ranks_per_node;
   j["fault"] = {{"type", fault_type}, {"category", fault_category}};
+  if (variant) {
+    j["fault"]["simulated"] = simulated_fault;
+    j["fault"]["variant"] = *variant;
+    j["fault"]["source"] = source;
+  }
   j["faulty_nodes"] = faulty_nodes;
   j["faulty_ranks"] = faulty_ranks;
   j["stage"] = stage.empty() ? nlohmann::ordered_json(nullptr) : nlohmann::ordered_json(stage);

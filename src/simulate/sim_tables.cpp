@@ -1,6 +1,9 @@
 #include "sim_tables.hpp"
 
 #include <algorithm>
+#include <set>
+#include <span>
+#include <string_view>
 
 #include "l4/embedded_data.hpp"
 #include "l4/error.hpp"
@@ -31,9 +34,140 @@ Var var_named(const std::string& name, const std::string& where) {
   return t.segments.at(0).var;
 }
 
-SimTables build() {
+// The keys each entry of the fault table may have: a misspelt key ("sorce") would otherwise be
+// ignored without a word.
+constexpr std::string_view kTableKeys[] = {"about", "launcher_keywords", "symptoms", "faults"};
+constexpr std::string_view kSymptomKeys[] = {"keywords", "block", "variants"};
+constexpr std::string_view kPhrasingKeys[] = {"block", "source"};
+constexpr std::string_view kFaultKeys[] = {"type",     "stages",     "scope",        "behaviour",
+                                           "symptoms", "parameters", "root_keywords", "variants"};
+constexpr std::string_view kVariantKeys[] = {"type", "source", "stages", "styles", "rank0", "set", "node_root", "root"};
+
+[[noreturn]] void table_error(const std::string& path, const std::string& message) {
+  throw Error("simulate table simulate_faults.json: " + path + ": " + message);
+}
+
+void check_keys(const nlohmann::json& j, std::span<const std::string_view> known, const std::string& path) {
+  if (!j.is_object()) table_error(path.empty() ? "/" : path, "expected an object");
+  for (const auto& [key, value] : j.items()) {
+    if (std::find(known.begin(), known.end(), key) != known.end()) continue;
+    std::string list;
+    for (const auto k : known) list += (list.empty() ? "" : ", ") + std::string(k);
+    table_error(path + "/" + key, "unknown key (known: " + list + ")");
+  }
+}
+
+// "source": one real-corpus case id or a list of them.
+std::vector<std::string> source_at(const nlohmann::json& j, const std::string& path) {
+  if (!j.contains("source")) return {};
+  const auto& v = j.at("source");
+  std::vector<std::string> out;
+  if (v.is_string()) out.push_back(v.get<std::string>());
+  if (v.is_array()) {
+    for (const auto& s : v) {
+      if (s.is_string()) out.push_back(s.get<std::string>());
+    }
+  }
+  if (out.empty() || (v.is_array() && out.size() != v.size()) ||
+      std::any_of(out.begin(), out.end(), [](const std::string& s) { return s.empty(); })) {
+    table_error(path + "/source", "expected a case id or a list of case ids");
+  }
+  return out;
+}
+
+bool valid_type_name(std::string_view name) {
+  if (name.empty() || name.front() == '/' || name.back() == '/' || name.find("//") != std::string_view::npos) return false;
+  return std::all_of(name.begin(), name.end(),
+                     [](char c) { return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' || c == '/'; });
+}
+
+SymptomTable build_symptom(const std::string& name, const nlohmann::json& s) {
+  const std::string path = "/symptoms/" + name;
+  check_keys(s, kSymptomKeys, path);
+  SymptomTable t{strings(s.at("keywords")), {}};
+  t.phrasings.push_back(SymptomPhrasing{compile_block(s.at("block"), "symptom " + name), {}});
+  const auto variants = s.value("variants", nlohmann::json::array());
+  for (std::size_t i = 0; i < variants.size(); ++i) {
+    const auto vpath = path + "/variants/" + std::to_string(i);
+    check_keys(variants[i], kPhrasingKeys, vpath);
+    auto block = compile_block(variants[i].at("block"), "symptom " + name + " variant " + std::to_string(i));
+    t.phrasings.push_back(SymptomPhrasing{std::move(block), source_at(variants[i], vpath)});
+  }
+  return t;
+}
+
+FaultVariant build_variant(const FaultTable& ft, const nlohmann::json& v, const std::string& path) {
+  const auto& type = ft.info.type;
+  check_keys(v, kVariantKeys, path);
+  FaultVariant fv;
+  fv.type = v.value("type", std::string());
+  if (v.contains("type") && !valid_type_name(fv.type)) {
+    table_error(path + "/type", "expected a category path like hardware/storage/disk-full");
+  }
+  fv.source = source_at(v, path);
+  fv.stages = strings(v.value("stages", nlohmann::json::array()));
+  for (const auto& st : fv.stages) {
+    if (std::find(ft.info.stages.begin(), ft.info.stages.end(), st) == ft.info.stages.end()) {
+      table_error(path + "/stages", "stage " + st + " is not one of the fault's stages");
+    }
+  }
+  fv.styles = strings(v.value("styles", nlohmann::json::array()));
+  fv.rank0 = v.value("rank0", false);
+  const nlohmann::json set = v.contains("set") ? v.at("set") : nlohmann::json::object();
+  for (const auto& [k, val] : set.items()) {
+    fv.set.emplace_back(var_named(k, type), val.get<std::string>());
+  }
+  fv.node_root = compile_blocks(v.value("node_root", nlohmann::json()), type);
+  fv.root = compile_blocks(v.value("root", nlohmann::json()), type);
+  return fv;
+}
+
+// What the public catalogue says about a variant.
+VariantInfo variant_info(const FaultTable& ft, const FaultVariant& v) {
+  VariantInfo info;
+  info.type = v.type.empty() ? ft.info.type : v.type;
+  info.category = info.type.substr(0, info.type.find('/'));
+  info.stages = v.stages.empty() ? ft.info.stages : v.stages;
+  info.styles = v.styles;
+  info.source = v.source;
+  info.prints_root = !v.node_root.empty() || !v.root.empty();
+  return info;
+}
+
+FaultTable build_fault(const SimTables& t, const nlohmann::json& f, const std::string& path) {
+  check_keys(f, kFaultKeys, path);
+  FaultTable ft;
+  ft.info.type = f.at("type").get<std::string>();
+  const auto& type = ft.info.type;
+  ft.info.category = type.substr(0, type.find('/'));
+  ft.info.stages = strings(f.at("stages"));
+  ft.info.root_keywords = strings(f.value("root_keywords", nlohmann::json::array()));
+  ft.scope = f.at("scope").get<std::string>();
+  ft.behaviour = f.at("behaviour").get<std::string>();
+  ft.symptoms = strings(f.at("symptoms"));
+  for (const auto& s : ft.symptoms) {
+    if (s == "local_teardown") continue;
+    const auto it = t.symptoms.find(s);
+    if (it == t.symptoms.end()) throw Error("simulate table: fault " + type + " names unknown symptom " + s);
+    for (const auto& k : it->second.keywords) ft.info.symptom_keywords.push_back(k);
+  }
+  for (const auto& k : t.launcher_keywords) ft.info.symptom_keywords.push_back(k);
+  for (const auto& p : f.at("parameters")) {
+    ft.parameters.emplace_back(p.at(0).get<std::string>(), compile_line(p.at(1).get<std::string>(), type));
+  }
+  const auto& variants = f.at("variants");
+  for (std::size_t i = 0; i < variants.size(); ++i) {
+    ft.variants.push_back(build_variant(ft, variants[i], path + "/variants/" + std::to_string(i)));
+    ft.info.variants.push_back(variant_info(ft, ft.variants.back()));
+  }
+  if (ft.variants.empty()) throw Error("simulate table: fault " + type + " has no variant");
+  return ft;
+}
+
+}  // namespace
+
+SimTables SimTables::from_json(const nlohmann::json& styles, const nlohmann::json& faults) {
   SimTables t;
-  const auto styles = load("simulate_styles.json");
   const auto& common = styles.at("common");
   for (const auto& [name, s] : styles.at("styles").items()) {
     StyleTable st;
@@ -50,51 +184,13 @@ SimTables build() {
     t.style_names.push_back(name);
     t.styles.emplace(name, std::move(st));
   }
-  const auto faults = load("simulate_faults.json");
+  check_keys(faults, kTableKeys, "");
   t.launcher_keywords = strings(faults.at("launcher_keywords"));
-  for (const auto& [name, s] : faults.at("symptoms").items()) {
-    t.symptoms[name] = SymptomTable{strings(s.at("keywords")), compile_block(s.at("block"), "symptom " + name)};
-  }
-  for (const auto& f : faults.at("faults")) {
-    FaultTable ft;
-    ft.info.type = f.at("type").get<std::string>();
-    const auto& type = ft.info.type;
-    ft.info.category = type.substr(0, type.find('/'));
-    ft.info.stages = strings(f.at("stages"));
-    ft.info.root_keywords = strings(f.value("root_keywords", nlohmann::json::array()));
-    ft.scope = f.at("scope").get<std::string>();
-    ft.behaviour = f.at("behaviour").get<std::string>();
-    ft.symptoms = strings(f.at("symptoms"));
-    for (const auto& s : ft.symptoms) {
-      if (s == "local_teardown") continue;
-      const auto it = t.symptoms.find(s);
-      if (it == t.symptoms.end()) throw Error("simulate table: fault " + type + " names unknown symptom " + s);
-      for (const auto& k : it->second.keywords) ft.info.symptom_keywords.push_back(k);
-    }
-    for (const auto& k : t.launcher_keywords) ft.info.symptom_keywords.push_back(k);
-    for (const auto& p : f.at("parameters")) {
-      ft.parameters.emplace_back(p.at(0).get<std::string>(), compile_line(p.at(1).get<std::string>(), type));
-    }
-    for (const auto& v : f.at("variants")) {
-      FaultVariant fv;
-      fv.stages = strings(v.value("stages", nlohmann::json::array()));
-      fv.styles = strings(v.value("styles", nlohmann::json::array()));
-      fv.rank0 = v.value("rank0", false);
-      const nlohmann::json set = v.contains("set") ? v.at("set") : nlohmann::json::object();
-      for (const auto& [k, val] : set.items()) {
-        fv.set.emplace_back(var_named(k, type), val.get<std::string>());
-      }
-      fv.node_root = compile_blocks(v.value("node_root", nlohmann::json()), type);
-      fv.root = compile_blocks(v.value("root", nlohmann::json()), type);
-      ft.variants.push_back(std::move(fv));
-    }
-    if (ft.variants.empty()) throw Error("simulate table: fault " + type + " has no variant");
-    t.faults.push_back(std::move(ft));
-  }
+  for (const auto& [name, s] : faults.at("symptoms").items()) t.symptoms[name] = build_symptom(name, s);
+  const auto& list = faults.at("faults");
+  for (std::size_t i = 0; i < list.size(); ++i) t.faults.push_back(build_fault(t, list[i], "/faults/" + std::to_string(i)));
   return t;
 }
-
-}  // namespace
 
 const std::vector<Block>& StyleTable::hook(const std::string& name) const {
   static const std::vector<Block> kEmpty;
@@ -107,7 +203,7 @@ bool FaultTable::has_symptom(const std::string& s) const {
 }
 
 const SimTables& SimTables::get() {
-  static const SimTables tables = build();
+  static const SimTables tables = from_json(load("simulate_styles.json"), load("simulate_faults.json"));
   return tables;
 }
 
@@ -125,8 +221,16 @@ const SimCatalogue& SimCatalogue::instance() {
 
 SimCatalogue::SimCatalogue() {
   const auto& t = SimTables::get();
-  for (const auto& f : t.faults) faults_.push_back(f.info);
+  std::set<std::string> sources;
+  for (const auto& f : t.faults) {
+    faults_.push_back(f.info);
+    for (const auto& v : f.variants) sources.insert(v.source.begin(), v.source.end());
+  }
+  for (const auto& [name, s] : t.symptoms) {
+    for (const auto& p : s.phrasings) sources.insert(p.source.begin(), p.source.end());
+  }
   styles_ = t.style_names;
+  sources_.assign(sources.begin(), sources.end());
 }
 
 const std::vector<std::string>& SimCatalogue::layouts() {

@@ -3,6 +3,7 @@
 // data/simulate_faults.json). Parsed once per process; every template is compiled up front so a
 // bad table fails at load, naming the entry, rather than halfway through a job.
 #include <map>
+#include <nlohmann/json.hpp>
 #include <string>
 #include <utility>
 #include <vector>
@@ -23,12 +24,21 @@ struct StyleTable {
   [[nodiscard]] const std::vector<Block>& hook(const std::string& name) const;
 };
 
+// One way a symptom is printed; a job draws one per symptom, so every rank of a job prints the
+// same version of the stack's text.
+struct SymptomPhrasing {
+  Block block;
+  std::vector<std::string> source;  // real-corpus case ids (empty: l4's own phrasing)
+};
+
 struct SymptomTable {
   std::vector<std::string> keywords;
-  Block block;
+  std::vector<SymptomPhrasing> phrasings;  // the table's "block" first, then its "variants"
 };
 
 struct FaultVariant {
+  std::string type;                 // empty: the fault's type (what truth.json records)
+  std::vector<std::string> source;  // real-corpus case ids (empty: l4's own text)
   std::vector<std::string> stages;  // empty: the fault's stages
   std::vector<std::string> styles;  // empty: every style
   bool rank0 = false;
@@ -54,7 +64,9 @@ struct SimTables {
   std::vector<std::string> launcher_keywords;
   std::vector<FaultTable> faults;
 
-  static const SimTables& get();
+  static const SimTables& get();  // the embedded tables, parsed once
+  // Parses and compiles the two tables; throws l4::Error naming the entry or JSON path on a bad one.
+  static SimTables from_json(const nlohmann::json& styles, const nlohmann::json& faults);
   [[nodiscard]] const FaultTable* find_fault(const std::string& type) const;
 };
 

@@ -24,9 +24,12 @@ TEST_CASE("l4 simulate: each fault type writes logs whose truth lines carry its 
     INFO(f.type << "\n" << r.err);
     REQUIRE(r.exit_code == 0);
     const auto summary = nlohmann::json::parse(r.out);
-    CHECK(summary["fault"] == f.type);
+    CHECK(summary["simulated"] == f.type);
     const auto truth = read_json(dir / "truth.json");
-    CHECK(truth["fault"]["type"] == f.type);
+    CHECK(truth["fault"]["type"] == summary["fault"]);
+    CHECK(truth["fault"]["simulated"] == f.type);
+    const auto& variant = f.variants.at(truth["fault"]["variant"].get<std::size_t>());
+    CHECK(truth["fault"]["type"] == variant.type);
     CHECK(truth["nodes"].size() == 4);
     CHECK(truth["lines"].size() == summary["truth_lines"].get<std::size_t>());
     const auto problems = check_truth(dir, truth);

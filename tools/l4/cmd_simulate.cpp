@@ -2,6 +2,7 @@
 // ground truth beside them (truth.json), or a whole benchmark corpus. See docs/simulate.md.
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
 #include <chrono>
 
 #include "command.hpp"
@@ -25,17 +26,29 @@ struct SimulateArgs {
   OutputOptions output;
 };
 
+// The fault types a job of fault `f` may record in truth.json: its own and its variants' finer ones.
+std::vector<std::string> truth_types(const simulate::FaultInfo& f) {
+  std::vector<std::string> types = {f.type};
+  for (const auto& v : f.variants) {
+    if (std::find(types.begin(), types.end(), v.type) == types.end()) types.push_back(v.type);
+  }
+  return types;
+}
+
 int run_simulate(SimulateArgs& args) {
   const auto& cat = simulate::SimCatalogue::instance();
   OutputStream out(args.output);
   if (args.list_faults) {
     report::Json list = report::Json::array();
-    for (const auto& f : cat.faults()) list.push_back({{"type", f.type}, {"category", f.category}, {"stages", f.stages}});
+    for (const auto& f : cat.faults()) {
+      list.push_back({{"type", f.type}, {"category", f.category}, {"stages", f.stages}, {"truth_types", truth_types(f)}});
+    }
     if (args.output.format == "text") {
       for (const auto& f : cat.faults()) {
-        std::string stages;
+        std::string stages, types;
         for (const auto& s : f.stages) stages += (stages.empty() ? "" : ",") + s;
-        out.stream() << f.type << "  (" << stages << ")\n";
+        for (const auto& t : truth_types(f)) types += t == f.type ? "" : (types.empty() ? "  -> also " : ", ") + t;
+        out.stream() << f.type << "  (" << stages << ")" << types << "\n";
       }
     } else {
       out.stream() << report::dump(list) << '\n';
@@ -56,6 +69,7 @@ int run_simulate(SimulateArgs& args) {
     const auto truth = simulate::simulate_job(args.job);
     const double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
     result = {{"job_id", truth.job_id}, {"out", args.job.out_dir}, {"fault", truth.fault_type},
+              {"simulated", truth.variant ? truth.simulated_fault : truth.fault_type},
               {"stage", truth.stage.empty() ? report::Json(nullptr) : report::Json(truth.stage)},
               {"faulty_nodes", truth.faulty_nodes}, {"truth_lines", truth.lines.size()},
               {"log_bytes", truth.bytes_written}, {"log_lines", truth.lines_written}, {"seconds", secs},

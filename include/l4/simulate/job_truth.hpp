@@ -28,8 +28,11 @@ struct JobTruth {
   std::string layout;
   std::vector<std::string> nodes;
   int ranks_per_node = 0;
-  std::string fault_type = "none";
-  std::string fault_category = "none";
+  std::string fault_type = "none";      // the category the job's failure belongs to
+  std::string fault_category = "none";  // its top level
+  std::string simulated_fault;          // failed jobs: the simulator fault drawn (may be coarser)
+  std::optional<int> variant;           // failed jobs: index of the fault's variant that printed it
+  std::vector<std::string> source;      // real-corpus case ids of the variant's text
   std::vector<std::string> faulty_nodes;
   std::vector<int> faulty_ranks;
   std::string stage;  // init|loading|training|evaluation|checkpoint ("" for normal jobs)

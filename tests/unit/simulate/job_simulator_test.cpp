@@ -35,6 +35,36 @@ std::map<std::string, std::string> tree(const fs::path& dir) {
   return out;
 }
 
+// The truth of a failed job agrees with the fault and the variant it drew, and its lines carry
+// the fault's evidence. Returns the variant index.
+int check_variant_truth(const l4::simulate::FaultInfo& f, const std::string& out_dir) {
+  const auto truth = read_json(out_dir + "/truth.json");
+  const auto& fault = truth["fault"];
+  CHECK(fault["simulated"] == f.type);
+  const int index = fault["variant"].get<int>();
+  REQUIRE(index >= 0);
+  REQUIRE(static_cast<std::size_t>(index) < f.variants.size());
+  const auto& v = f.variants[static_cast<std::size_t>(index)];
+  INFO("variant " << index << " " << v.type);
+  CHECK(fault["type"] == v.type);
+  CHECK(fault["category"] == v.category);
+  CHECK(fault["source"] == nlohmann::json(v.source));
+  CHECK(std::find(v.stages.begin(), v.stages.end(), truth["stage"].get<std::string>()) != v.stages.end());
+  CHECK(std::find(f.stages.begin(), f.stages.end(), truth["stage"].get<std::string>()) != f.stages.end());
+  CHECK_FALSE(truth["faulty_nodes"].empty());
+  CHECK_FALSE(truth["lines"].empty());
+  const bool has_root = std::any_of(truth["lines"].begin(), truth["lines"].end(),
+                                    [](const auto& l) { return l["role"] == "root"; });
+  // Hangs and lost nodes print no root text; a silent kill (SIGKILL, SIGSEGV with nothing
+  // printed) leaves only the launcher's report.
+  if (f.root_keywords.empty()) CHECK_FALSE(has_root);
+  if (v.prints_root) CHECK(has_root);
+  const auto problems = check_truth(out_dir, truth);
+  CAPTURE(problems);
+  CHECK(problems.empty());
+  return index;
+}
+
 }  // namespace
 
 TEST_CASE("same seed gives identical bytes, another seed different ones", "[simulate]") {
@@ -153,19 +183,39 @@ TEST_CASE("every fault type's truth lines point at evidence, in every style", "[
       o.style = style;
       o.layout = layout;
       INFO(f.type << " " << style << " " << layout);
-      const auto t = l4::simulate::simulate_job(o);
-      const auto truth = read_json(o.out_dir + "/truth.json");
-      CHECK(truth["fault"]["type"] == f.type);
-      CHECK(truth["fault"]["category"] == f.category);
-      CHECK(std::find(f.stages.begin(), f.stages.end(), truth["stage"].get<std::string>()) != f.stages.end());
-      CHECK_FALSE(truth["faulty_nodes"].empty());
-      CHECK_FALSE(truth["lines"].empty());
-      const bool has_root = std::any_of(truth["lines"].begin(), truth["lines"].end(),
-                                        [](const auto& l) { return l["role"] == "root"; });
-      CHECK(has_root == !f.root_keywords.empty());
-      const auto problems = check_truth(o.out_dir, truth);
-      CAPTURE(problems);
-      CHECK(problems.empty());
+      l4::simulate::simulate_job(o);
+      check_variant_truth(f, o.out_dir);
+    }
+  }
+}
+
+TEST_CASE("every variant of every fault is drawn in its styles, and its truth is the variant's", "[simulate]") {
+  // Variants are drawn per job; small jobs over successive seeds reach each one, and each must
+  // print evidence that carries the fault's keywords and record its own type in truth.json.
+  const auto& cat = l4::simulate::SimCatalogue::instance();
+  l4::test::TempDir tmp;
+  int job = 0;
+  for (const auto& f : cat.faults()) {
+    for (const std::string style : {"megatron", "deepspeed", "hf"}) {
+      std::set<int> want;
+      for (std::size_t i = 0; i < f.variants.size(); ++i) {
+        const auto& st = f.variants[i].styles;
+        if (st.empty() || std::find(st.begin(), st.end(), style) != st.end()) want.insert(static_cast<int>(i));
+      }
+      std::set<int> seen;
+      for (std::uint64_t seed = 1; seed <= 400 && seen != want; ++seed) {
+        auto o = small(tmp.path() / std::to_string(job++), f.type, seed);
+        o.nodes = 2;
+        o.iterations = 30;
+        o.style = style;
+        o.layout = l4::simulate::SimCatalogue::layouts()[seed % 3];
+        INFO(f.type << " " << style << " seed " << seed);
+        l4::simulate::simulate_job(o);
+        seen.insert(check_variant_truth(f, o.out_dir));
+        std::filesystem::remove_all(o.out_dir);
+      }
+      INFO(f.type << " " << style);
+      CHECK(seen == want);
     }
   }
 }
