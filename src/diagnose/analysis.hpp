@@ -91,6 +91,9 @@ struct Analysis {
   std::vector<std::vector<std::pair<double, const EventStats*>>> node_events;  // (weight, event)
   std::vector<std::size_t> node_order;  // nodes by score, best first
   const Candidate* root = nullptr;      // the first root event: where and when the failure shows
+  // The earliest strong statement on the top node: what names the cause where the failure is
+  // (an unrelated warning on another node may come earlier).
+  const Candidate* top_onset = nullptr;
 
   [[nodiscard]] std::size_t top_node() const { return node_order.empty() ? 0 : node_order.front(); }
 };

@@ -191,6 +191,10 @@ void weigh_events(Analysis& a) {
     // shows in them ("grad norm: nan").
     if (e.stage_info.iteration_pattern >= 0 && c.signatures.empty()) continue;
     c.fault = a.evidence.fault_score(e.first_content, e.level, !c.signatures.empty() || c.process_died);
+    // What a program logs as INFO or DEBUG it does not consider an error, whatever words it holds
+    // ("NCCL_IB_TIMEOUT set by environment to 22"); a progress report with a fault value is the
+    // exception (its signature kept it).
+    if (informational(e.level) && c.signatures.empty()) c.fault *= opt.informational_factor;
     c.terminal = followed_by_progress(e.last, e, scan, a.progress_time, a.margin) ? opt.outlived_factor : 1.0;
     // A condition that recurs — the job outlived its first occurrence — did not start the failure,
     // whatever its last occurrence did.

@@ -256,13 +256,12 @@ std::optional<long> advance(StreamState& st, const TemplateStageInfo& info, form
   if (iteration && *iteration <= st.start_iteration && marks == Stage::training) marks.reset();
   // A stage's results are out (a validation loss, a save confirmed): the stream is back where it was.
   if (info.ends && st.stage == info.ends && st.resumes) marks = st.resumes;
-  // Progress is the job moving on: a new stage, an iteration further, or work of a stage past setup
-  // (a training or evaluation report). A setup marker repeated in its own stage is not progress:
-  // NCCL prints its error-return traces as INFO lines too.
+  // Progress is the job moving on: any stage marker or iteration report below WARN (setup work
+  // goes on, a new stage begins, an iteration completes). Lines that report an error on its way up
+  // (NCCL's "misc/socket.cc:64 -> 6") mark nothing (stages.json 'unmarked').
   const bool stage_changes = marks && marks != st.stage;
-  const bool works = marks && !(*marks == Stage::init || *marks == Stage::loading);
   const bool advances = iteration && *iteration > st.iteration;
-  if ((stage_changes || works || advances) && (!node.last_progress.valid() || node.last_progress.before(at))) {
+  if ((marks || advances) && (!node.last_progress.valid() || node.last_progress.before(at))) {
     node.last_progress = at;
   }
   if (stage_changes) {

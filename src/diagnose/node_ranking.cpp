@@ -162,6 +162,15 @@ void assign_roles(Analysis& a) {
     if (c.event == onset) a.onset = &c;
     if (c.event == node_onset) a.node_onset = &c;
   }
+  // The earliest strong statement on the top node.
+  const std::size_t top_n = a.top_node();
+  for (const auto& c : a.candidates) {
+    const auto& e = *c.event;
+    if (c.framing || c.drift || c.first_outlived || (c.signatures.empty() && !c.process_died)) continue;
+    if (c.score < a.options.onset_score || top_n >= e.node_first.size() || !e.node_first[top_n].valid()) continue;
+    if (a.top_onset == nullptr || e.node_first[top_n].before(a.top_onset->event->node_first[top_n])) a.top_onset = &c;
+  }
+  if (a.top_onset == nullptr) a.top_onset = a.onset;
   // The first root evidence: where and when the failure shows.
   for (const auto& c : a.candidates) {
     if (c.drift || c.framing) continue;  // drift spans the whole run and has its own onset

@@ -61,9 +61,9 @@ void tally_signatures(const Analysis& a, Tally& t) {
     if (c.framing) continue;
     double role = c.role == EventRole::root ? a.options.root_vote : a.options.symptom_vote;
     if (c.event->stage_info.process_end == ProcessEnd::exit_report) role *= a.options.reported_vote;
-    // The onset names the cause, unless a slowdown began before it (a straggler's job ends in
+    // The onset on the faulty node names the cause, unless a slowdown began before it (a straggler's job ends in
     // timeouts and a time limit that only follow from it).
-    if (&c == a.onset && !a.features.iteration_slowdown) role *= a.options.onset_vote;
+    if (&c == a.top_onset && !a.features.iteration_slowdown) role *= a.options.onset_vote;
     for (const auto& m : c.signatures) {
       votes[m.category].push_back(c.score * m.weight * role);
       t.evidenced.insert(m.category);

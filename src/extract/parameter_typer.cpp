@@ -168,10 +168,14 @@ std::vector<TypedParameter> ParameterTyper::find(std::string_view text) const {
     if ((a.end - a.begin) != (b.end - b.begin)) return (a.end - a.begin) > (b.end - b.begin);
     return a.type < b.type;
   });
+  // Two specific types may share words of context as long as their values do not overlap
+  // ("Xid (PCI:0000:db:00): 48" is an Xid, 48, and a bus id, 0000:db:00); a generic type yields to
+  // anything its match touches.
   std::vector<Candidate> kept;
   for (const auto& c : cands) {
     const bool overlaps = std::any_of(kept.begin(), kept.end(), [&](const Candidate& k) {
-      return c.begin < k.end && k.begin < c.end;
+      if (types[c.type].generic || types[k.type].generic) return c.begin < k.end && k.begin < c.end;
+      return c.value_begin < k.value_end && k.value_begin < c.value_end;
     });
     if (!overlaps) kept.push_back(c);
   }

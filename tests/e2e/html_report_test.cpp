@@ -115,15 +115,6 @@ TEST_CASE("the JSON report dates events and nodes and cites the first evidence o
   // Nodes are dated by their first event showing the failure: the faulty node no later than its peers' cascade.
   for (const auto& n : d["faulty_nodes"]) REQUIRE(n["first_seen"].is_object());
   CHECK(d["faulty_nodes"][0]["first_seen"]["offset_s"].get<double>() <= first["time"]["offset_s"].get<double>() + 1e-9);
-  // Hardware identity comes before process paths and signals.
-  std::vector<std::string> types;
-  for (const auto& p : d["parameters"]) types.push_back(p["type"]);
-  const auto pos = [&](const std::string& t) { return std::find(types.begin(), types.end(), t) - types.begin(); };
-  REQUIRE(pos("pci_bus_id") < static_cast<long>(types.size()));
-  CHECK(pos("pci_bus_id") == 0);
-  for (const char* late : {"path", "signal"}) {
-    if (pos(late) < static_cast<long>(types.size())) CHECK(pos(late) > pos("xid"));
-  }
   // The heatmap: the faulty node's row first; the first evidence's cell marked on it.
   const auto& map = d["heatmap"];
   REQUIRE(!map["rows"].empty());
@@ -134,6 +125,22 @@ TEST_CASE("the JSON report dates events and nodes and cites the first evidence o
   CHECK(d["timeline"]["start"]["offset_s"] == 0.0);
   CHECK(d["timeline"]["stages"].back()["stage"] == "training");
   CHECK(d["timeline"]["progress"].back()[1] == d["iteration"]["last_completed"]);
+}
+
+TEST_CASE("hardware identity comes first among parameters, paths and signals last", "[e2e][diagnose][report-times]") {
+  // The hand-written ECC job: its kernel line names the GPU's PCI address and the Xid.
+  const auto r = run_l4({"diagnose", "--no-history", l4::test::fixture("diagnose/ecc-job").string()});
+  REQUIRE(r.exit_code == 0);
+  const auto d = json::parse(r.out);
+  std::vector<std::string> types;
+  for (const auto& p : d["parameters"]) types.push_back(p["type"]);
+  const auto pos = [&](const std::string& t) { return std::find(types.begin(), types.end(), t) - types.begin(); };
+  // The GPU's identity (its bus id and the Xid it reported) opens the list.
+  CHECK(pos("pci_bus_id") <= 1);
+  CHECK(pos("xid") <= 1);
+  for (const char* late : {"path", "signal"}) {
+    if (pos(late) < static_cast<long>(types.size())) CHECK(pos(late) > pos("xid"));
+  }
 }
 
 TEST_CASE("a large job's heatmap stays legible: leading nodes alone, the rest in bands", "[e2e][diagnose][report-times]") {

@@ -20,6 +20,11 @@ struct AnalysisOptions {
   // Fault score (0..1, extract's lexicon and the catalogue) below which an event is not kept:
   // 0.5 is extract's keep threshold (lexicon score 2.5 of 5).
   double keep_fault = 0.5;
+  // The fault score of a line its program logged as INFO or DEBUG (and no signature of a report
+  // value matched) is multiplied by this: the program itself does not call it an error. 0.4 keeps
+  // only lines whose words alone say failure as plainly as an error level would (fault 1.0 -> 0.4,
+  // below keep_fault).
+  double informational_factor = 0.4;
   // Weight (novelty x fault x terminal) below which an event is not kept.
   double keep_score = 0.2;
   // Weight from which an event can be the failure's onset (the earliest strong evidence).
