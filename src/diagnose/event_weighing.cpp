@@ -102,15 +102,19 @@ bool informational(format::Level level) {
 }
 
 // One line, one statement: when signatures of several categories match it, the most specific
-// wins — a category under another rather than that other ("NVRM: ... fallen off the bus" is the
-// GPU falling off, not just the GPU driver speaking), then the more diagnostic category (its
+// wins — a category under another, or one that refines another, rather than that other ("NVRM:
+// ... fallen off the bus" is the GPU falling off, not just the GPU driver speaking; an IB-verbs
+// error naming a GID is RoCE's), then the more diagnostic category (its
 // catalogue weight: "DataLoader worker (pid 7) is killed by signal: Bus error" is shared memory
 // running out, not just a data loader failing), then the signature that matched the most text.
-void keep_most_specific(std::vector<SignatureMatch>& matches) {
+void keep_most_specific(std::vector<SignatureMatch>& matches, const CategoryCatalog& catalog) {
+  const auto refinements = catalog.refinements();
+  const auto more_specific = [&](const SignatureMatch& o, const SignatureMatch& m) {
+    if (o.category.size() > m.category.size() && o.category.starts_with(m.category + "/")) return true;
+    return std::find(refinements.begin(), refinements.end(), std::pair(o.category, m.category)) != refinements.end();
+  };
   std::erase_if(matches, [&](const SignatureMatch& m) {
-    return std::any_of(matches.begin(), matches.end(), [&](const SignatureMatch& o) {
-      return o.category.size() > m.category.size() && o.category.starts_with(m.category + "/");
-    });
+    return std::any_of(matches.begin(), matches.end(), [&](const SignatureMatch& o) { return more_specific(o, m); });
   });
   const auto better = [](const SignatureMatch& x, const SignatureMatch& y) {
     return x.length != y.length ? x.length > y.length : x.weight > y.weight;
@@ -178,7 +182,7 @@ void weigh_events(Analysis& a) {
         *same = std::move(m);
       }
     }
-    keep_most_specific(c.signatures);
+    keep_most_specific(c.signatures, a.catalog);
     // A line the program logged as INFO or DEBUG is not an error in its own eyes ("NCCL INFO
     // [Service thread] Connection closed by localRank 0" at teardown): only signs that are values
     // of the job's reports (a NaN loss) count there.

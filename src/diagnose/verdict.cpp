@@ -25,6 +25,10 @@ struct Tally {
   // Categories something positive speaks for: a signature among the events, or a job feature
   // that was seen. "No known signature" alone speaks for none.
   std::set<std::string> evidenced;
+  // Categories with a signature on root evidence (first-hand, not a launcher's report): causes
+  // that can explain other categories' evidence.
+  std::set<std::string> rooted;
+  std::set<std::string> featured;  // categories a job feature (not "no root text") spoke for
   std::string exception;  // class of the uncaught exception the root evidence is, if any
 };
 
@@ -39,7 +43,7 @@ void explain_consequences(const CategoryCatalog& catalog, Tally& t) {
     std::string strongest;
     double best = 0;
     for (const auto& [category, score] : t.score) {
-      if (in_subtree(category, cause) && score > best && t.evidenced.contains(category)) {
+      if (in_subtree(category, cause) && score > best && (t.rooted.contains(category) || t.featured.contains(category))) {
         strongest = category;
         best = score;
       }
@@ -67,6 +71,7 @@ void tally_signatures(const Analysis& a, Tally& t) {
     for (const auto& m : c.signatures) {
       votes[m.category].push_back(c.score * m.weight * role);
       t.evidenced.insert(m.category);
+      if (c.role == EventRole::root && c.event->stage_info.process_end != ProcessEnd::exit_report) t.rooted.insert(m.category);
       auto& ev = t.evidence[m.category];
       if (ev.size() < 3) ev.push_back(fmt::format("'{}' ({}; signature from {})", c.event->text.substr(0, 120), to_string(c.role), m.source));
     }
@@ -81,13 +86,16 @@ void tally_signatures(const Analysis& a, Tally& t) {
     t.score[category] = score;
   }
   if (!a.options.refine) return;
-  // A category that refines another inherits its evidence when its own signs are present.
+  // A category that refines another takes over its evidence when its own signs are present (a
+  // RoCE fault prints NCCL's IB-verbs errors too: they are the RoCE fault's).
   for (const auto& [specific, general] : a.catalog.refinements()) {
     auto own = t.score.find(specific);
     auto inherited = t.score.find(general);
-    if (own != t.score.end() && inherited != t.score.end()) own->second += inherited->second;
+    if (own != t.score.end() && inherited != t.score.end()) {
+      own->second += inherited->second;
+      inherited->second = 0;
+    }
   }
-  explain_consequences(a.catalog, t);
 }
 
 // The uncaught exception among the root evidence that no signature explains: the fallback that
@@ -126,7 +134,10 @@ void tally_features(const Analysis& a, const Diagnosis& d, Tally& t) {
       if (feature == JobFeature::no_root_text && !t.evidenced.contains(category)) continue;
       t.score[category] += weight * factor;
       t.evidence[category].push_back(why);
-      if (feature != JobFeature::no_root_text) t.evidenced.insert(category);
+      if (feature != JobFeature::no_root_text) {
+        t.evidenced.insert(category);
+        t.featured.insert(category);
+      }
     }
   };
   add(timeout_outside_training(a, d), JobFeature::timeout_outside_training,
@@ -246,6 +257,7 @@ void decide_verdict(const Analysis& a, Diagnosis& d) {
   Tally t;
   tally_signatures(a, t);
   tally_features(a, d, t);
+  if (a.options.refine) explain_consequences(a.catalog, t);
   for (const auto& [category, score] : t.score) spdlog::debug("category {}: {:.3f}", category, score);
   const Answer answer = descend(t, a.options.descend_share);
   d.verdict.exception = t.exception;

@@ -1,0 +1,280 @@
+// The mechanisms of Diagnoser::analyze on small hand-built JobScans: each test shows the mechanism
+// at work and, switched off (AnalysisOptions), the answer it changes.
+#include <catch2/catch.hpp>
+
+#include <cmath>
+
+#include "diagnose/calibration.hpp"
+#include "l4/diagnose/diagnoser.hpp"
+#include "l4/diagnose/stage_classifier.hpp"
+
+using namespace l4::diagnose;
+
+namespace {
+
+// A job of named nodes, one file per node, and events placed by hand.
+class JobBuilder {
+ public:
+  explicit JobBuilder(std::initializer_list<const char*> nodes) {
+    for (const char* n : nodes) {
+      NodeStats s;
+      s.id = n;
+      scan_.nodes.push_back(std::move(s));
+      l4::io::FileSummary f;
+      f.path = std::string(n) + ".log";
+      f.node = n;
+      scan_.ingest.files.push_back(std::move(f));
+    }
+  }
+
+  static Occurrence at(std::uint32_t node, std::uint64_t line, double time) {
+    Occurrence o;
+    o.node = node;
+    o.file = node;
+    o.line = line;
+    o.time = time;
+    o.stamped = true;
+    return o;
+  }
+
+  // An event with `text` (its template and its line), logged at `level` once on each node of
+  // `on`, at `line` and `time` of each node's file.
+  EventStats& event(const std::string& text, l4::format::Level level, std::vector<std::uint32_t> on, std::uint64_t line,
+                    double time) {
+    EventStats e;
+    e.id = next_id_++;
+    e.text = text;
+    e.first_content = text;
+    e.first_text = text;
+    e.level = level;
+    e.stage_info = classifier_.classify(text);
+    e.node_counts.assign(scan_.nodes.size(), 0);
+    e.node_first.assign(scan_.nodes.size(), Occurrence{});
+    for (auto n : on) {
+      e.node_counts[n] = 1;
+      e.node_first[n] = at(n, line, time);
+      ++e.count;
+      if (!e.first.valid() || e.node_first[n].before(e.first)) e.first = e.node_first[n];
+      if (!e.last.valid() || e.last.before(e.node_first[n])) e.last = e.node_first[n];
+    }
+    scan_.events.push_back(std::move(e));
+    return scan_.events.back();
+  }
+
+  // Every node reports iterations 1..n, one a second from t0, and then stops.
+  void iterations(long n, double t0) {
+    for (std::uint32_t i = 0; i < scan_.nodes.size(); ++i) {
+      auto& node = scan_.nodes[i];
+      for (long it = 1; it <= n; ++it) node.iterations.emplace_back(it, t0 + static_cast<double>(it));
+      node.last_iteration = n;
+      node.last_progress = at(i, static_cast<std::uint64_t>(n), t0 + static_cast<double>(n));
+    }
+    scan_.last_iteration = n;
+  }
+
+  JobScan& scan() { return scan_; }
+
+ private:
+  JobScan scan_;
+  StageClassifier classifier_;
+  std::uint64_t next_id_ = 1;
+};
+
+using L = l4::format::Level;
+
+Diagnosis analyze(JobScan scan, const AnalysisOptions& analysis = {}) {
+  DiagnoseOptions options;
+  options.analysis = analysis;
+  return Diagnoser(options).analyze(std::move(scan), nullptr);
+}
+
+std::string top_node(const Diagnosis& d) { return d.faulty_nodes.empty() ? "" : d.faulty_nodes.front().node; }
+
+}  // namespace
+
+TEST_CASE("named: the node other nodes' failure lines name is the faulty one", "[diagnose][analysis]") {
+  const auto build = [] {
+    JobBuilder job({"gpu-a01", "gpu-a02", "gpu-a03", "gpu-a04"});
+    // One node says its peer gpu-a03 closed the connection; every node times out.
+    job.event("NCCL WARN socketProgress: Connection closed by remote peer gpu-a03", L::warn, {0}, 100, 1000);
+    job.event("Watchdog caught collective operation timeout", L::error, {0, 1, 2, 3}, 110, 1600);
+    return job.scan();
+  };
+  CHECK(top_node(analyze(build())) == "gpu-a03");
+  AnalysisOptions off;
+  off.named_weight = 0;
+  CHECK(top_node(analyze(build(), off)) != "gpu-a03");
+}
+
+TEST_CASE("missing symptoms: the node short of what every other node reports went silent", "[diagnose][analysis]") {
+  const auto build = [] {
+    JobBuilder job({"node-01", "node-02", "node-03", "node-04"});
+    job.iterations(50, 100);
+    job.event("Watchdog caught collective operation timeout", L::error, {0, 1, 3}, 60, 800);
+    job.event("Sending process 17 closing signal SIGTERM", L::warn, {0, 1, 3}, 70, 810);
+    return job.scan();
+  };
+  const auto d = analyze(build());
+  CHECK(top_node(d) == "node-03");
+  CHECK(d.verdict.category == "hardware/node/lost");  // it said nothing itself: a lost node
+  AnalysisOptions off;
+  off.missing_weight = 0;
+  off.silent_shortfall = 2;  // no shortfall reaches it: nobody went silent
+  const auto without = analyze(build(), off);
+  CHECK(top_node(without) != "node-03");
+  CHECK(without.verdict.category != "hardware/node/lost");
+}
+
+TEST_CASE("drift: the node whose own numbers moved unlike the others' is the straggler", "[diagnose][analysis]") {
+  const auto build = [] {
+    JobBuilder job({"n-01", "n-02", "n-03", "n-04"});
+    job.iterations(60, 0);
+    auto& step = job.event("step <*>: forward <*> ms", L::info, {0, 1, 2, 3}, 1, 1);
+    step.node_numbers.resize(4);
+    for (std::uint32_t n = 0; n < 4; ++n) {
+      for (long it = 1; it <= 60; ++it) {
+        // n-02's compute times double from iteration 40; everyone else's stay put.
+        const double ms = n == 1 && it >= 40 ? 200.0 : 100.0;
+        const std::array<double, 2> values{ms, ms / 2};
+        step.node_numbers[n].observe(values, it, static_cast<double>(it));
+      }
+    }
+    return job.scan();
+  };
+  const auto d = analyze(build());
+  CHECK(d.failure_found);
+  CHECK(top_node(d) == "n-02");
+  CHECK(d.verdict.category == "platform/straggler");
+  AnalysisOptions off;
+  off.detect_drift = false;
+  CHECK_FALSE(analyze(build(), off).failure_found);
+}
+
+TEST_CASE("refinement: RoCE's own signs make it inherit the IB evidence it also prints", "[diagnose][analysis]") {
+  const auto build = [] {
+    JobBuilder job({"dgx-01", "dgx-02", "dgx-03"});
+    job.event("NET/IB : Got completion from peer 10.0.0.2 with error 12", L::warn, {0}, 10, 100);
+    job.event("NET/IB : Got completion from peer 10.0.0.3 with status=12 vendor err 129", L::warn, {0}, 11, 101);
+    job.event("RoCE link is down on bond0", L::error, {0}, 12, 102);
+    return job.scan();
+  };
+  CHECK(analyze(build()).verdict.category == "hardware/network/roce");
+  AnalysisOptions off;
+  off.refine = false;
+  CHECK(analyze(build(), off).verdict.category != "hardware/network/roce");
+}
+
+TEST_CASE("explanation: a GPU's Xid takes over the CUDA error of the process using it", "[diagnose][analysis]") {
+  const auto build = [] {
+    JobBuilder job({"h100-01", "h100-02", "h100-03"});
+    job.event("NVRM: Xid (PCI:0000:3b:00): 31, pid=77, MMU Fault", L::unknown, {1}, 20, 500);
+    job.event("CUDA error: an illegal memory access was encountered", L::error, {1}, 21, 501);
+    job.event("CUDA error: unspecified launch failure", L::error, {1}, 22, 502);
+    return job.scan();
+  };
+  CHECK(analyze(build()).verdict.category == "hardware/gpu/xid");
+  AnalysisOptions off;
+  off.refine = false;
+  CHECK(analyze(build(), off).verdict.category != "hardware/gpu/xid");
+}
+
+TEST_CASE("stall: every node stopping at one iteration speaks for a hang", "[diagnose][analysis]") {
+  const auto build = [](bool stall) {
+    JobBuilder job({"w-1", "w-2", "w-3", "w-4"});
+    job.iterations(30, 0);
+    if (!stall) job.scan().nodes[2].last_iteration = 29;  // one node one iteration behind
+    job.event("Watchdog caught collective operation timeout", L::error, {0, 1, 2, 3}, 40, 700);
+    job.event("Connection reset by peer", L::warn, {1, 3}, 41, 701);
+    return job.scan();
+  };
+  const std::string stalled = "every node stopped reporting iterations at the same one";
+  const auto d = analyze(build(true));
+  CHECK(d.verdict.category == "platform/hang");
+  CHECK(std::find(d.verdict.evidence.begin(), d.verdict.evidence.end(), stalled) != d.verdict.evidence.end());
+  const auto without = analyze(build(false));
+  CHECK(std::find(without.verdict.evidence.begin(), without.verdict.evidence.end(), stalled) == without.verdict.evidence.end());
+  CHECK(without.verdict.strength < d.verdict.strength);
+}
+
+TEST_CASE("success: a job that says it finished is not failed, and its teardown is no evidence", "[diagnose][analysis]") {
+  const auto build = [](bool died_after) {
+    JobBuilder job({"node-1", "node-2"});
+    job.iterations(100, 0);
+    for (std::uint32_t n = 0; n < 2; ++n) {
+      job.scan().nodes[n].completed = JobBuilder::at(n, 200, 150);
+      job.scan().nodes[n].completed_text = "Training completed. Do not forget to share your model";
+    }
+    job.event("NCCL WARN [Service thread] Connection closed by localRank 0", L::warn, {0, 1}, 210, 160);
+    if (died_after) job.event("Segmentation fault (core dumped)", L::unknown, {1}, 220, 170);
+    return job.scan();
+  };
+  const auto d = analyze(build(false));
+  CHECK_FALSE(d.failure_found);
+  CHECK(d.verdict.category == "none");
+  REQUIRE_FALSE(d.completion.empty());
+  CHECK(d.completion.front().line == 200);
+  // A process that dies after the job said it finished is a failure of its own.
+  CHECK(analyze(build(true)).failure_found);
+  AnalysisOptions off;
+  off.recognise_success = false;
+  CHECK(analyze(build(false), off).failure_found);
+}
+
+TEST_CASE("abstention: evidence split between unrelated categories gives unknown, not a guess", "[diagnose][analysis]") {
+  JobBuilder job({"single"});
+  job.event("CUDA out of memory. Tried to allocate 2.00 GiB", L::error, {0}, 10, 10);
+  job.event("OSError: [Errno 28] No space left on device", L::error, {0}, 11, 11);
+  AnalysisOptions even;
+  even.onset_vote = 1;  // neither line is the earlier one's consequence: the evidence is split
+  const auto d = analyze(job.scan(), even);
+  CHECK(d.failure_found);
+  CHECK(d.verdict.category == "unknown");
+  CHECK(d.verdict.confidence == 0);
+  REQUIRE_FALSE(d.events.empty());  // the evidence is still listed and cited
+  even.descend_share = 0.5;  // any lead at all: a guess
+  CHECK(analyze(job.scan(), even).verdict.category != "unknown");
+}
+
+TEST_CASE("uncaught exceptions without a signature fall back to user code, with their class", "[diagnose][analysis]") {
+  JobBuilder job({"train"});
+  job.event("ZeroDivisionError: division by zero", L::unknown, {0}, 12, kNoTime);
+  const auto d = analyze(job.scan());
+  CHECK(d.verdict.category == "user/code/exception");
+  CHECK(d.verdict.exception == "ZeroDivisionError");
+  CHECK(d.verdict.basis == "exception");
+}
+
+TEST_CASE("calibration: confidence is the odds measured for the verdict's basis and strength", "[diagnose][analysis]") {
+  const Calibration table(R"({"bases": {
+      "default":   [{"up_to": 1.0, "confidence": 0.4}],
+      "signature": [{"up_to": 0.5, "confidence": 0.3}, {"up_to": 1.0, "confidence": 0.95}]}})");
+  CHECK(table.confidence("signature", 0.4) == Approx(0.3));
+  CHECK(table.confidence("signature", 1.0) == Approx(0.95));
+  CHECK(table.confidence("exception", 1.0) == Approx(0.4));  // unknown basis: the default bins
+  CHECK_THROWS_WITH(Calibration(R"({"bases": {"default": [{"up_to": 0.5, "confidence": 0.9}]}})"),
+                    Catch::Matchers::Contains("up_to 1"));
+  CHECK_THROWS_WITH(Calibration(R"({"bases": {"default": [{"up_to": 0.5, "confidence": 0.9}, {"up_to": 1, "confidence": 0.2}]}})"),
+                    Catch::Matchers::Contains("not fall"));
+  // In the analysis: calibrated confidence differs from the raw strength it is read from.
+  JobBuilder job({"train"});
+  job.event("torch.OutOfMemoryError: CUDA out of memory. Tried to allocate 2.00 GiB", L::error, {0}, 5, kNoTime);
+  const auto d = analyze(job.scan());
+  CHECK(d.verdict.category == "user/config/gpu-oom");
+  CHECK(d.verdict.basis == "signature");
+  AnalysisOptions raw;
+  raw.calibrated = false;
+  CHECK(analyze(job.scan(), raw).verdict.confidence == Approx(d.verdict.strength));
+}
+
+TEST_CASE("a timeout while the job was loading is a timeout set too short, not a hang", "[diagnose][analysis]") {
+  JobBuilder job({"train"});
+  auto& load = job.event("loading checkpoint from /ckpt/iter_0001000", L::info, {0}, 3, 10);
+  load.first.stage = Stage::loading;
+  auto& timeout = job.event("Watchdog caught collective operation timeout: WorkNCCL(SeqNum=3, OpType=ALLREDUCE)",
+                            L::error, {0}, 9, 1810);
+  timeout.first.stage = Stage::loading;
+  timeout.node_first[0].stage = Stage::loading;
+  const auto d = analyze(job.scan());
+  CHECK(d.stage == Stage::loading);
+  CHECK(d.verdict.category == "user/config/timeout");
+}
