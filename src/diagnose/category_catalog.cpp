@@ -287,6 +287,13 @@ std::optional<Stage> CategoryCatalog::stage(std::string_view category) const {
   return std::nullopt;
 }
 
+std::size_t CategoryCatalog::signature_count(std::string_view category) const {
+  for (const auto& e : impl_->entries) {
+    if (e.category == category) return e.signatures.size();
+  }
+  return 0;
+}
+
 bool CategoryCatalog::in_reports(std::string_view category) const {
   return std::any_of(impl_->entries.begin(), impl_->entries.end(),
                      [&](const auto& e) { return e.category == category && e.in_reports; });

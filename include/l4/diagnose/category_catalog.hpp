@@ -70,6 +70,8 @@ class CategoryCatalog {
   // Every category, inner nodes included, in catalogue order.
   [[nodiscard]] std::vector<std::string> categories() const;
   [[nodiscard]] bool contains(std::string_view category) const;
+  // How many signatures the category has (its own, not its descendants').
+  [[nodiscard]] std::size_t signature_count(std::string_view category) const;
   // The stage a failure of this category happens in by its nature (its own or the nearest
   // ancestor's declaration), nullopt when its kind says nothing about when.
   [[nodiscard]] std::optional<Stage> stage(std::string_view category) const;
