@@ -87,6 +87,23 @@ bool contains_error_word(std::string_view text) {
   return false;
 }
 
+// A launcher's rank prefix in the middle of a line: a record glued to the previous one (a progress
+// bar redrawn with a carriage return, then the next line of the merged output).
+struct Glued {
+  std::size_t at = 0;
+  io::LauncherPrefix prefix;
+};
+
+std::optional<Glued> glued_record(std::string_view content) {
+  for (std::string_view head : {std::string_view("[rank"), std::string_view("[default")}) {
+    for (std::size_t p = content.find(head, 1); p != std::string_view::npos; p = content.find(head, p + 1)) {
+      const auto prefix = io::parse_launcher_prefix(content.substr(p), false);
+      if (prefix && prefix->rule == io::NodeRule::torchrun) return Glued{p, *prefix};
+    }
+  }
+  return std::nullopt;
+}
+
 bool is_error_line(const format::Header& h) {
   if (h.level != format::Level::unknown) return h.level >= format::Level::error;
   return contains_error_word(h.content);
@@ -290,81 +307,107 @@ class Worker {
   }
 
   void read(const io::Ingestor& ingestor, const io::InputFile& input, std::uint32_t file_index) {
+    FileState fs;
+    fs.file = file_index;
+    auto summary = ingestor.read_file(input, [&](const io::LineRecord& line) {
+      // A progress bar redrawn with a carriage return and no newline glues the next record of
+      // the stream to it ("  1%| 24/1752 [01:08<1:22:56][rank5]:[E602 ...] Watchdog caught ..."):
+      // each is read as the line it is.
+      if (const auto glued = glued_record(line.content)) {
+        io::LineRecord head = line;
+        head.content = line.content.substr(0, glued->at);
+        take(head, fs, true);
+        io::LineRecord tail = line;
+        tail.content = line.content.substr(glued->at + glued->prefix.length);
+        tail.rank = glued->prefix.rank;
+        take(tail, fs, false);
+        return;
+      }
+      take(line, fs, true);
+    }, file_index);
+    // The iteration a stream ended in: where a failure usually shows.
+    for (auto& [node, st] : fs.streams) {
+      if (st.reports_iterations && !st.sequence.empty()) close_iteration(st, node, file_index, st.iteration + 1, true);
+    }
+    partial_.file_last_progress.emplace_back(file_index, fs.last_progress_line);
+    partial_.files.push_back(std::move(summary));
+    partial_.file_ids.push_back(file_index);
+  }
+
+  // What reading one file keeps between its lines.
+  struct FileState {
+    std::uint32_t file = 0;
     std::size_t hint = 0;
     std::uint64_t last_progress_line = 0;
     std::unordered_map<std::uint32_t, StreamState> streams;
     parse::ParseResult result;
-    auto summary = ingestor.read_file(input, [&](const io::LineRecord& line) {
-      const format::Header header = headers_.split(line.content, hint);
-      const std::uint32_t node = partial_.node(line.node);
-      StreamState& st = streams[node];
-      bool stamped = false;
-      if (!header.timestamp.empty()) {
-        if (auto t = format::parse_timestamp(header.timestamp)) {
-          st.time = *t;
-          stamped = true;
-          for (auto idx : st.unstamped_events) bound_unstamped(partial_.events[idx], node, file_index, line.line_no, *t);
-          st.unstamped_events.clear();
-        }
+  };
+
+  // One record of a file: its header split, its stream's state moved on, its event recorded.
+  // `counts`: the record is a line of its own (not the second of two glued on one line).
+  void take(const io::LineRecord& line, FileState& fs, bool counts) {
+    const format::Header header = headers_.split(line.content, fs.hint);
+    const std::uint32_t node = partial_.node(line.node);
+    StreamState& st = fs.streams[node];
+    bool stamped = false;
+    if (!header.timestamp.empty()) {
+      if (auto t = format::parse_timestamp(header.timestamp)) {
+        st.time = *t;
+        stamped = true;
+        for (auto idx : st.unstamped_events) bound_unstamped(partial_.events[idx], node, fs.file, line.line_no, *t);
+        st.unstamped_events.clear();
       }
-      const int indent = static_cast<int>(std::min(header.content.find_first_not_of(" \t"), header.content.size()));
-      const bool quoted = st.frame_indent >= 0 && indent > st.frame_indent;
-      const Traceback tb = follow_traceback(st, header.content, indent);
-      if (tb.frame_stage && partial_.frame_stages.size() < kMaxFrameStages) {
-        partial_.frame_stages.push_back(FrameStage{file_index, line.line_no, *tb.frame_stage});
-      }
-      const Occurrence at{node, file_index, line.line_no, st.time, st.stage, st.iteration, stamped, kNoTime, line.rank};
-      NodeStats& ns = partial_.nodes[node];
-      ++ns.lines;
-      if (!ns.first_line.valid()) ns.first_line = at;
-      ns.last_line = at;
-      if (header.level >= format::Level::warn) ++ns.warn_or_worse;
-      if (is_error_line(header)) {
-        ++ns.errors;
-        if (!ns.first_error.valid() || at.before(ns.first_error)) ns.first_error = at;
-      }
-      std::optional<long> reported;
-      std::uint32_t symbol = kUnmatchedLine;
-      if (store_.match(header.content, result, st.last_template)) {
-        st.last_template = result.index;
-        symbol = static_cast<std::uint32_t>(result.index);
-        reported = advance(st, infos_[result.index], header.level, header.content, result.parameters, stages_, ns,
-                           at, partial_.last_iteration, partial_.stage_changes);
-        note_completion(infos_[result.index], header.level, header.content, result.parameters, stages_, ns, at, line.raw);
-        record_event(partial_.events[result.index], at, header.level, line.raw, header.content,
-                     result.parameters, quoted);
-        record_raised(partial_.events[result.index], tb.raised);
-        record_exit(partial_.events[result.index], infos_[result.index], header.content, stages_);
-        if (!stamped && st.unstamped_events.size() < kMaxUnstampedRun &&
-            (st.unstamped_events.empty() || st.unstamped_events.back() != result.index)) {
-          st.unstamped_events.push_back(static_cast<std::uint32_t>(result.index));
-        }
-      } else {
-        // Unknown template: classify the text itself so stage and iteration still advance.
-        const auto info = stages_.classify(header.content);
-        reported = advance(st, info, header.level, header.content, {}, stages_, ns, at, partial_.last_iteration,
-                           partial_.stage_changes);
-        note_completion(info, header.level, header.content, {}, stages_, ns, at, line.raw);
-        partial_.pending.push_back(PendingLine{std::string(line.node), at,
-                                               std::string(line.raw.substr(0, kMaxTextBytes)),
-                                               std::string(header.content), header.level, quoted, tb.raised});
-      }
-      if (reported) {
-        close_iteration(st, node, file_index, *reported, false);
-        st.reports_iterations = true;
-      } else {
-        if (st.sequence.empty()) st.sequence_start = line.line_no;
-        st.sequence.add(symbol);
-      }
-      if (ns.last_progress.file == file_index && ns.last_progress.line == line.line_no) last_progress_line = line.line_no;
-    }, file_index);
-    // The iteration a stream ended in: where a failure usually shows.
-    for (auto& [node, st] : streams) {
-      if (st.reports_iterations && !st.sequence.empty()) close_iteration(st, node, file_index, st.iteration + 1, true);
     }
-    partial_.file_last_progress.emplace_back(file_index, last_progress_line);
-    partial_.files.push_back(std::move(summary));
-    partial_.file_ids.push_back(file_index);
+    const int indent = static_cast<int>(std::min(header.content.find_first_not_of(" \t"), header.content.size()));
+    const bool quoted = st.frame_indent >= 0 && indent > st.frame_indent;
+    const Traceback tb = follow_traceback(st, header.content, indent);
+    if (tb.frame_stage && partial_.frame_stages.size() < kMaxFrameStages) {
+      partial_.frame_stages.push_back(FrameStage{fs.file, line.line_no, *tb.frame_stage});
+    }
+    const Occurrence at{node, fs.file, line.line_no, st.time, st.stage, st.iteration, stamped, kNoTime, line.rank};
+    NodeStats& ns = partial_.nodes[node];
+    if (counts) ++ns.lines;
+    if (!ns.first_line.valid()) ns.first_line = at;
+    ns.last_line = at;
+    if (header.level >= format::Level::warn) ++ns.warn_or_worse;
+    if (is_error_line(header)) {
+      ++ns.errors;
+      if (!ns.first_error.valid() || at.before(ns.first_error)) ns.first_error = at;
+    }
+    std::optional<long> reported;
+    std::uint32_t symbol = kUnmatchedLine;
+    if (store_.match(header.content, fs.result, st.last_template)) {
+      st.last_template = fs.result.index;
+      symbol = static_cast<std::uint32_t>(fs.result.index);
+      reported = advance(st, infos_[fs.result.index], header.level, header.content, fs.result.parameters, stages_, ns,
+                         at, partial_.last_iteration, partial_.stage_changes);
+      note_completion(infos_[fs.result.index], header.level, header.content, fs.result.parameters, stages_, ns, at, line.raw);
+      record_event(partial_.events[fs.result.index], at, header.level, line.raw, header.content,
+                   fs.result.parameters, quoted);
+      record_raised(partial_.events[fs.result.index], tb.raised);
+      record_exit(partial_.events[fs.result.index], infos_[fs.result.index], header.content, stages_);
+      if (!stamped && st.unstamped_events.size() < kMaxUnstampedRun &&
+          (st.unstamped_events.empty() || st.unstamped_events.back() != fs.result.index)) {
+        st.unstamped_events.push_back(static_cast<std::uint32_t>(fs.result.index));
+      }
+    } else {
+      // Unknown template: classify the text itself so stage and iteration still advance.
+      const auto info = stages_.classify(header.content);
+      reported = advance(st, info, header.level, header.content, {}, stages_, ns, at, partial_.last_iteration,
+                         partial_.stage_changes);
+      note_completion(info, header.level, header.content, {}, stages_, ns, at, line.raw);
+      partial_.pending.push_back(PendingLine{std::string(line.node), at,
+                                             std::string(line.raw.substr(0, kMaxTextBytes)),
+                                             std::string(header.content), header.level, quoted, tb.raised});
+    }
+    if (reported) {
+      close_iteration(st, node, fs.file, *reported, false);
+      st.reports_iterations = true;
+    } else {
+      if (st.sequence.empty()) st.sequence_start = line.line_no;
+      st.sequence.add(symbol);
+    }
+    if (ns.last_progress.file == fs.file && ns.last_progress.line == line.line_no) fs.last_progress_line = line.line_no;
   }
 
   Partial& partial() { return partial_; }

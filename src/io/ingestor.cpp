@@ -340,6 +340,7 @@ std::string_view to_string(NodeRule rule) {
     case NodeRule::slurm: return "slurm";
     case NodeRule::openmpi: return "openmpi";
     case NodeRule::ray: return "ray";
+    case NodeRule::host_rank: return "host_rank";
   }
   return "unknown";
 }

@@ -34,6 +34,23 @@ std::size_t match_torchrun(std::string_view s, int& rank) {
   return 0;
 }
 
+// "[gpu-a07:0]:" (launchers that label each line with its host and local rank): host, rank.
+std::size_t match_host_rank(std::string_view s, std::string_view& host, int& rank) {
+  if (s.empty() || s[0] != '[') return 0;
+  std::size_t i = 1;
+  bool alpha = false;
+  while (i < s.size() && i < 64 && (std::isalnum(static_cast<unsigned char>(s[i])) != 0 || s[i] == '-' || s[i] == '.' || s[i] == '_')) {
+    alpha |= std::isalpha(static_cast<unsigned char>(s[i])) != 0;
+    ++i;
+  }
+  if (i == 1 || !alpha || i >= s.size() || s[i] != ':') return 0;
+  const std::size_t digits = parse_int(s, i + 1, rank);
+  const std::size_t end = i + 1 + digits;
+  if (digits == 0 || s.size() < end + 2 || s[end] != ']' || s[end + 1] != ':') return 0;
+  host = s.substr(1, i - 1);
+  return end + 2;
+}
+
 // "[1,0]<stdout>:" / "[1,0]<stderr>:" (mpirun --tag-output): job id, rank.
 std::size_t match_openmpi(std::string_view s, int& rank) {
   if (s.empty() || s[0] != '[') return 0;
@@ -160,6 +177,8 @@ std::optional<LauncherPrefix> parse_launcher_prefix(std::string_view line, bool 
         rule = NodeRule::torchrun;
       } else if ((n = match_openmpi(rest, number)) != 0) {
         rule = NodeRule::openmpi;
+      } else if ((n = match_host_rank(rest, host, number)) != 0) {
+        rule = NodeRule::host_rank;
       }
     } else if (!rest.empty() && rest[0] == '(') {
       if ((n = match_ray(rest, host)) != 0) rule = NodeRule::ray;

@@ -15,6 +15,7 @@ enum class NodeRule : std::uint8_t {
   pdsh,       // "worker-3: " or "10.0.0.5: " prefix (pdsh, DeepSpeed multi-node launcher)
   slurm,      // "11: " prefix (srun -l)
   openmpi,    // "[1,0]<stdout>:" prefix (mpirun --tag-output)
+  host_rank,  // "[gpu-a07:0]:" prefix: host and local rank
   ray,        // "(WorkerDict pid=44152) " / "(pid=7, ip=10.0.0.5) " / "(raylet) " prefix (Ray's log forwarding)
 };
 

@@ -67,3 +67,24 @@ TEST_CASE("node ids sort naturally", "[io][node]") {
   CHECK(natural_less("node-02", "node-3"));
   CHECK_FALSE(natural_less("x", "x"));
 }
+
+TEST_CASE("Ray's and host:rank labels name processes, and hosts where they say them", "[io][node]") {
+  using l4::io::parse_launcher_prefix;
+  auto ray = parse_launcher_prefix("(WorkerDict pid=44152) torch.OutOfMemoryError: CUDA out of memory", false);
+  REQUIRE(ray);
+  CHECK(ray->rule == l4::io::NodeRule::ray);
+  CHECK_FALSE(ray->names_host());
+  CHECK(ray->length == std::string("(WorkerDict pid=44152) ").size());
+  auto remote = parse_launcher_prefix("(TaskRunner pid=7, ip=10.0.0.5) RuntimeError: boom", false);
+  REQUIRE(remote);
+  CHECK(remote->host == "10.0.0.5");
+  CHECK(parse_launcher_prefix("(raylet) A worker died or was killed", false));
+  CHECK_FALSE(parse_launcher_prefix("(most recent call last):", false));
+  CHECK_FALSE(parse_launcher_prefix("(see above) something", false));
+  auto labelled = parse_launcher_prefix("[gpu-a07:3]:  File \"train.py\", line 9", false);
+  REQUIRE(labelled);
+  CHECK(labelled->rule == l4::io::NodeRule::host_rank);
+  CHECK(labelled->host == "gpu-a07");
+  CHECK(labelled->rank == 3);
+  CHECK_FALSE(parse_launcher_prefix("[12:34]: not a host", false));
+}
