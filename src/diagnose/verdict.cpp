@@ -218,6 +218,18 @@ Answer descend(const Tally& t, double descend_share) {
   return answer;
 }
 
+// The longest text a signature of the answer's subtree matched on a root line.
+std::size_t specific_text(const Analysis& a, const std::string& answer) {
+  std::size_t longest = 0;
+  for (const auto& c : a.candidates) {
+    if (c.framing || c.role != EventRole::root) continue;
+    for (const auto& m : c.signatures) {
+      if (in_subtree(m.category, answer)) longest = std::max(longest, m.length);
+    }
+  }
+  return longest;
+}
+
 // What the answer rests on (see Verdict::basis): first-hand signatures on root lines, else a
 // launcher's exit report, else an uncaught exception's class, else features of the job.
 std::string basis_of(const Analysis& a, const Tally& t, const std::string& answer) {
@@ -274,8 +286,13 @@ void decide_verdict(const Analysis& a, Diagnosis& d) {
   }
   d.verdict.category = answer.category;
   // How clearly the answer led at each step down, scaled down when there is little evidence.
-  d.verdict.strength = answer.lead * std::min(1.0, answer.total / a.options.strong_evidence);
   d.verdict.basis = basis_of(a, t, answer.category);
+  d.verdict.strength = answer.lead * std::min(1.0, answer.total / a.options.strong_evidence);
+  // A signature verdict is as specific as the longest text its signatures matched on root lines:
+  // "Xid" or "timed out" say less than "CUDA out of memory. Tried to allocate".
+  if (d.verdict.basis == "signature") {
+    d.verdict.strength *= std::min(1.0, static_cast<double>(specific_text(a, answer.category)) / a.options.specific_match);
+  }
   d.verdict.confidence =
       a.options.calibrated ? a.calibration.confidence(d.verdict.basis, d.verdict.strength) : d.verdict.strength;
   for (const auto& [category, ev] : t.evidence) {

@@ -85,6 +85,10 @@ struct AnalysisOptions {
   // cause takes over its consequences' evidence (catalogue 'refines', 'explains'). Off only in
   // tests.
   bool refine = true;
+  // A signature match this long (characters) is fully specific; a verdict resting on shorter ones
+  // ("Xid", "timed out") has its strength scaled down in proportion. 16 is about a short fixed
+  // message ("CUDA out of memory").
+  double specific_match = 16;
   // Use the calibration table (data/calibration.json) to turn the verdict's raw strength into the
   // odds of being right; off, confidence is the raw strength.
   bool calibrated = true;
