@@ -10,6 +10,7 @@ bool is_space(char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\n'; 
 bool is_alpha(char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'); }
 bool is_word_char(char c) { return is_alpha(c) || (c >= '0' && c <= '9') || c == '_'; }
 char lower(char c) { return (c >= 'A' && c <= 'Z') ? char(c - 'A' + 'a') : c; }
+bool is_key_end(char c) { return is_space(c) || c == '=' || c == ':' || c == ','; }
 
 // True when `pos` lies strictly inside one of `spans`.
 bool inside(const std::vector<Span>& spans, std::size_t pos) {
@@ -136,6 +137,9 @@ ParameterLayout locate_parameters(std::string_view content, std::span<const std:
     // The value, with a wrapper glued before it (DatanodeInfoWithStorage[...]) but not its key.
     std::size_t b = p.value_begin;
     if (p.match_begin < b && !p.fip_with_key && p.type != "key_value") b = p.match_begin;
+    // Text glued to the value with no key separator is part of it ("master3/" of
+    // master3/10.0.0.5:7077, "rank" of rank3); a key ends at '=', ':' or a space.
+    while (b > p.match_begin && !p.generic && !is_key_end(content[b - 1])) --b;
     layout.atoms.push_back({p.match_begin, p.match_end});
     layout.cuts.push_back({b, p.value_begin + p.value.size()});
   }

@@ -77,6 +77,17 @@ TEST_CASE("locate_parameters: template values and typed entities, a wrapper glue
   // A key=value cut holds the whole field; its atom too.
   REQUIRE(kv.layout.cuts.size() == 1);
   CHECK(kv.text(kv.layout.cuts[0]) == "seqno=737");
+  // A host glued to its address ("master3/", Java's host/ip:port) is part of the value: the
+  // description ends before it, never inside the entity.
+  const Message host("Failed to connect to master3/172.17.0.2:41337");
+  REQUIRE(host.layout.cuts.size() == 1);
+  CHECK(host.text(host.layout.cuts[0]) == "master3/172.17.0.2:41337");
+  CHECK(host.description() == "Failed to connect");
+  CHECK(host.parameter() == "master3/172.17.0.2:41337");
+  // A key before its value is not glued: "exit code 2" keeps its key as text.
+  const Message key("Process exited with exit code 2");
+  REQUIRE(key.layout.cuts.size() == 1);
+  CHECK(key.text(key.layout.cuts[0]) == "2");
 }
 
 TEST_CASE("split_clauses: the log's separators, never inside a parameter, parentheses nest", "[extract][describe]") {

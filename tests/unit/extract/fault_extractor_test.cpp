@@ -270,3 +270,29 @@ TEST_CASE("a header's next line is the next line of its own stream when streams 
   const auto unannounced = extractor().extract(lines);
   CHECK(std::none_of(unannounced.begin(), unannounced.end(), [](const auto& f) { return f.line_no == 3; }));
 }
+
+TEST_CASE("a message naming no entity is about what printed it: its rank, or its node among several", "[extract]") {
+  const std::vector<Line> src = {{"RecursionError: maximum recursion depth exceeded", "", Level::error},
+                                 {"FileNotFoundError: cannot open /data/train.json", "", Level::error},
+                                 {"RuntimeError: CUDA out of memory (GPU 5)", "", Level::error}};
+  auto lines = build(src);
+  // One node, no launcher prefix: nothing to name.
+  CHECK(extractor().describe(lines[0]).fip.empty());
+  CHECK(extractor().describe(lines[1]).fip == "/data/train.json");  // a candidate of the message
+  ExtractOptions all;
+  all.one_per_template = false;
+  CHECK(extractor().extract(lines, all)[0].fip.empty());
+  for (auto& l : lines) l.rank = 3;
+  std::unordered_map<std::string, std::string> fip;  // content -> FIP
+  for (const auto& f : extractor().extract(lines, all)) fip[f.content] = f.fip;
+  CHECK(fip[src[0].content] == "rank3");  // the launcher prefix's rank
+  CHECK(fip[src[1].content] == "rank3");  // an entity beats a candidate (the path)
+  CHECK(fip[src[2].content] == "GPU 5");  // the message's own entity stays
+  // Several nodes and no rank: the node is the entity.
+  for (auto& l : lines) l.rank = -1;
+  lines[1].node = "node-7";
+  fip.clear();
+  for (const auto& f : extractor().extract(lines, all)) fip[f.content] = f.fip;
+  CHECK(fip[src[0].content] == "node-0");
+  CHECK(fip[src[1].content] == "node-7");
+}
