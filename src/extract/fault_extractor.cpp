@@ -124,7 +124,10 @@ std::vector<Finding> FaultExtractor::extract(std::span<const ExtractLine> lines,
     }
     Finding f = describe(l);
     f.index = i;
-    if (!onset_seen && l.level == top_level && form == LineForm::statement) {
+    // A line printed with no level (a Python exception on stderr) is not known to be below the
+    // top level: it can be the first error too.
+    const bool at_top = l.level == top_level || l.level == format::Level::unknown;
+    if (!onset_seen && at_top && form == LineForm::statement) {
       s += options.onset_bonus;
       onset_seen = true;
     }

@@ -206,6 +206,23 @@ TEST_CASE("the first error of a cascade ranks first; no onset bonus below error 
   const auto warned = extractor().extract(build(warnings));
   REQUIRE(warned.size() == 2);
   CHECK(warned[0].line_no == 2);  // ranked by weight alone: "failed" outweighs "cannot"
+
+  // A line with no level (stderr) before the first ERROR can be the onset: it takes the bonus.
+  const std::vector<Line> stderr_first = {
+      {"RuntimeError: cannot allocate pinned buffer", "", Level::unknown},
+      {"worker process failed", "", Level::error},
+  };
+  const auto score_of = [&](const ExtractOptions& o, std::uint64_t line_no) {
+    for (const auto& f : extractor().extract(build(stderr_first), o)) {
+      if (f.line_no == line_no) return f.score;
+    }
+    return -1.0;
+  };
+  ExtractOptions base;
+  ExtractOptions none = base;
+  none.onset_bonus = 0;
+  CHECK(score_of(base, 1) == Approx(score_of(none, 1) + base.onset_bonus));
+  CHECK(score_of(base, 2) == Approx(score_of(none, 2)));
 }
 
 TEST_CASE("an exception class in the middle of a message is a detail; the headline stays", "[extract]") {
