@@ -352,7 +352,8 @@ Span pick_description(std::string_view content, const std::vector<Clause>& claus
 
 std::size_t pick_parameter(std::span<const TypedParameter> typed, const std::vector<Clause>& clauses,
                            std::size_t chosen, Span description, const Weights& weights) {
-  double best = -1e9;
+  // Ranked by (near the description, priority); the first of equals wins.
+  std::pair<bool, double> best{false, -1e9};
   std::size_t fip = typed.size();
   for (std::size_t i = 0; i < typed.size(); ++i) {
     const auto& p = typed[i];
@@ -362,15 +363,18 @@ std::size_t pick_parameter(std::span<const TypedParameter> typed, const std::vec
     if (p.begin < message.begin || p.end > message.end) continue;
     const std::size_t k = clause_of(clauses, p.begin);
     double s = p.fip_priority;
+    bool near = true;
     if (p.begin >= description.end || k >= chosen) {
-      if (k > chosen + weights.parameter_window) continue;
+      // Past the window only an entity: what the message names, however far after the statement.
+      near = k <= chosen + weights.parameter_window;
+      if (!near && !entity) continue;
       if (clauses[k].parenthetical && !entity) continue;
     } else {
       if (!entity) continue;
       s -= weights.entity_before_penalty;
     }
-    if (s > best) {
-      best = s;
+    if (std::pair{near, s} > best) {
+      best = {near, s};
       fip = i;
     }
   }

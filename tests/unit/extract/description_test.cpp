@@ -177,7 +177,7 @@ TEST_CASE("pick_description: the run with the fault words, stop words and punctu
   CHECK(Message("Failed to connect to /172.17.0.2:50010 for block, peer lost").description() == "Failed to connect");
 }
 
-TEST_CASE("pick_parameter: the entity of the description, after it or named before it", "[extract][describe]") {
+TEST_CASE("pick_parameter: the entity of the description, after it, named before it, or further on", "[extract][describe]") {
   CHECK(Message("Failed to connect to /172.17.0.2:50010 for block, add to deadNodes and continue").parameter() ==
         "/172.17.0.2:50010");
   CHECK(Message("Excluding datanode DatanodeInfoWithStorage[172.17.0.5:50010,DS-1,DISK]").parameter() ==
@@ -186,8 +186,13 @@ TEST_CASE("pick_parameter: the entity of the description, after it or named befo
   CHECK(Message("Container from a bad node: container_1_2_01_000002 on host: worker3. Exit status: 137. "
                 "Diagnostics: Container killed on request")
             .parameter() == "container_1_2_01_000002");
-  // Too far after the description (more than two clauses): not its parameter.
+  // A candidate too far after the description (more than two clauses) is not its parameter...
   CHECK(Message("Connection refused, a, b, c, d, retry with seqno=737").parameter().empty());
+  // ...an entity is, however far, when none is near; a near one wins over a far one.
+  CHECK(Message("CUDA out of memory. Tried to allocate 93.75 GiB (GPU 4; 79.17 GiB total capacity)").parameter() ==
+        "GPU 4");
+  CHECK(Message("Connection refused, peer 10.0.0.7:29500, a, b, c, node 10.0.0.9:29500").parameter() ==
+        "10.0.0.7:29500");
   // Details in parentheses count only when they are entities.
   CHECK(Message("Slow ReadProcessor read fields took 48048ms (threshold=30000ms)").parameter().empty());
   CHECK(Message("Lost connection (peer 10.0.0.7:29500)").parameter() == "10.0.0.7:29500");
