@@ -10,6 +10,7 @@ bool is_space(char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\n'; 
 bool is_alpha(char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'); }
 bool is_word_char(char c) { return is_alpha(c) || (c >= '0' && c <= '9') || c == '_'; }
 char lower(char c) { return (c >= 'A' && c <= 'Z') ? char(c - 'A' + 'a') : c; }
+bool is_key_end(char c) { return is_space(c) || c == '=' || c == ':' || c == ','; }
 
 // True when `pos` lies strictly inside one of `spans`.
 bool inside(const std::vector<Span>& spans, std::size_t pos) {
@@ -136,6 +137,9 @@ ParameterLayout locate_parameters(std::string_view content, std::span<const std:
     // The value, with a wrapper glued before it (DatanodeInfoWithStorage[...]) but not its key.
     std::size_t b = p.value_begin;
     if (p.match_begin < b && !p.fip_with_key && p.type != "key_value") b = p.match_begin;
+    // Text glued to the value with no key separator is part of it ("master3/" of
+    // master3/10.0.0.5:7077, "rank" of rank3); a key ends at '=', ':' or a space.
+    while (b > p.match_begin && !p.generic && !is_key_end(content[b - 1])) --b;
     layout.atoms.push_back({p.match_begin, p.match_end});
     layout.cuts.push_back({b, p.value_begin + p.value.size()});
   }
@@ -348,7 +352,8 @@ Span pick_description(std::string_view content, const std::vector<Clause>& claus
 
 std::size_t pick_parameter(std::span<const TypedParameter> typed, const std::vector<Clause>& clauses,
                            std::size_t chosen, Span description, const Weights& weights) {
-  double best = -1e9;
+  // Ranked by (near the description, priority); the first of equals wins.
+  std::pair<bool, double> best{false, -1e9};
   std::size_t fip = typed.size();
   for (std::size_t i = 0; i < typed.size(); ++i) {
     const auto& p = typed[i];
@@ -358,15 +363,18 @@ std::size_t pick_parameter(std::span<const TypedParameter> typed, const std::vec
     if (p.begin < message.begin || p.end > message.end) continue;
     const std::size_t k = clause_of(clauses, p.begin);
     double s = p.fip_priority;
+    bool near = true;
     if (p.begin >= description.end || k >= chosen) {
-      if (k > chosen + weights.parameter_window) continue;
+      // Past the window only an entity: what the message names, however far after the statement.
+      near = k <= chosen + weights.parameter_window;
+      if (!near && !entity) continue;
       if (clauses[k].parenthetical && !entity) continue;
     } else {
       if (!entity) continue;
       s -= weights.entity_before_penalty;
     }
-    if (s > best) {
-      best = s;
+    if (std::pair{near, s} > best) {
+      best = {near, s};
       fip = i;
     }
   }

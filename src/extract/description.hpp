@@ -40,8 +40,9 @@ struct Weights {
   double class_label_factor = 0.5;
   // Text inside "( … )" gives details of the clause before it; its words count half.
   double parenthetical_factor = 0.5;
-  // How many clauses after the description's may hold its parameter (the entity and its details
-  // follow the statement: "Failed to connect to /10.0.0.5:50010 for block, add to deadNodes").
+  // How many clauses after the description's are near it: a candidate must be there, and an
+  // entity there beats one named further on (the entity and its details follow the statement:
+  // "Failed to connect to /10.0.0.5:50010 for block, add to deadNodes").
   std::size_t parameter_window = 2;
   // An entity named before the description ("Container from a bad node: container_1_2 …")
   // is its subject, but one after it is nearer: the earlier one loses this much priority.
@@ -104,7 +105,9 @@ void score_clauses(std::string_view content, const ParameterLayout& layout, cons
 // a candidate of the description's clause or of the `parameter_window` clauses after it (details
 // in parentheses only when they are entities), or an entity named before it, inside the
 // description's message (a quote's parameters describe the quote; the fields around it, the
-// wrapper); the highest fip_priority wins, then the earliest.
+// wrapper); the highest fip_priority wins, then the earliest. When none of those qualifies, an
+// entity named after the window is (the same order): an entity is what a message is about
+// wherever it names it; the window only puts the near before the far.
 [[nodiscard]] std::size_t pick_parameter(std::span<const TypedParameter> typed, const std::vector<Clause>& clauses,
                                          std::size_t chosen, Span description, const Weights& weights);
 

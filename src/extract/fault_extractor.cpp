@@ -39,6 +39,14 @@ class StreamCursor {
   std::unordered_map<std::string, std::size_t> last_;  // the last line of each stream left
 };
 
+// What printed a line, as an entity named before its message: the rank of its launcher prefix
+// ("rank3"), else its node when the set spans several nodes (one node tells nothing apart). A
+// message that names no entity of its own is about the process or machine that printed it.
+std::string source_entity(const ExtractLine& l, bool several_nodes) {
+  if (l.rank >= 0) return "rank" + std::to_string(l.rank);
+  return several_nodes ? std::string(l.node) : std::string();
+}
+
 }  // namespace
 
 FaultExtractor::FaultExtractor() = default;
@@ -70,6 +78,7 @@ Finding FaultExtractor::describe(const ExtractLine& line) const {
   f.description = std::string(c.substr(desc.begin, desc.size()));
   if (const auto fip = d::pick_parameter(f.parameters, clauses, chosen, desc, kWeights); fip < f.parameters.size()) {
     f.fip = f.parameters[fip].text;
+    f.fip_role = f.parameters[fip].role;
   }
   return f;
 }
@@ -80,9 +89,11 @@ std::vector<Finding> FaultExtractor::extract(std::span<const ExtractLine> lines,
     return l.template_id != 0 ? l.template_id : parse::template_id(l.template_text.empty() ? l.content : l.template_text);
   };
   format::Level top_level = format::Level::unknown;
+  bool several_nodes = false;
   for (const auto& l : lines) {
     ++counts[key(l)];
     top_level = std::max(top_level, l.level);
+    several_nodes = several_nodes || l.node != lines.front().node;
   }
   std::vector<Finding> out;
   std::unordered_map<parse::TemplateId, std::size_t> first;  // template -> index in out
@@ -113,7 +124,10 @@ std::vector<Finding> FaultExtractor::extract(std::span<const ExtractLine> lines,
     }
     Finding f = describe(l);
     f.index = i;
-    if (!onset_seen && l.level == top_level && form == LineForm::statement) {
+    // A line printed with no level (a Python exception on stderr) is not known to be below the
+    // top level: it can be the first error too.
+    const bool at_top = l.level == top_level || l.level == format::Level::unknown;
+    if (!onset_seen && at_top && form == LineForm::statement) {
       s += options.onset_bonus;
       onset_seen = true;
     }
@@ -122,6 +136,13 @@ std::vector<Finding> FaultExtractor::extract(std::span<const ExtractLine> lines,
       if (p.role != ParameterRole::none) best_priority = std::max(best_priority, p.fip_priority);
     }
     f.score = s + options.entity_bonus * (f.fip.empty() ? 0.0 : best_priority / 10.0);
+    // The source is an entity named before the message: it beats a candidate, not an entity.
+    if (f.fip_role != ParameterRole::entity) {
+      if (auto source = source_entity(l, several_nodes); !source.empty()) {
+        f.fip = std::move(source);
+        f.fip_role = ParameterRole::entity;
+      }
+    }
     if (!options.one_per_template) f.occurrences = counts[k];
     out.push_back(std::move(f));
   }

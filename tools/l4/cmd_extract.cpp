@@ -44,6 +44,7 @@ struct StoredLine {
   std::string node, file, content;
   std::uint64_t line_no = 0;
   format::Level level = format::Level::unknown;
+  int rank = -1;
 };
 
 int run_extract(const ExtractArgs& args) {
@@ -65,7 +66,7 @@ int run_extract(const ExtractArgs& args) {
     }
     const format::Header h = headers.split(rec.content, hint);
     lines.push_back(StoredLine{std::string(rec.node), std::string(rec.file), std::string(h.content), rec.line_no,
-                               h.level});
+                               h.level, rec.rank});
   });
   display.reset();
 
@@ -83,6 +84,7 @@ int run_extract(const ExtractArgs& args) {
     e.node = l.node;
     e.file = l.file;
     e.line_no = l.line_no;
+    e.rank = l.rank;
     e.level = l.level;
     e.content = l.content;
     if (miner.assign(l.content, r) || miner.match(l.content, r)) {

@@ -16,6 +16,7 @@ struct ExtractLine {
   std::string_view node;           // node id (may be empty)
   std::string_view file;           // display path (may be empty)
   std::uint64_t line_no = 0;       // 1-based line number in `file`
+  int rank = -1;                   // global rank a launcher prefix ("[rank3]:") named, -1 when none
   format::Level level = format::Level::unknown;
   std::string_view content;        // the message (header stripped)
   parse::TemplateId template_id = 0;

@@ -37,7 +37,8 @@ struct ExtractOptions {
   double rarity_bonus = 1.5;      // added for a template seen once, decaying with its count
   double entity_bonus = 1.0;      // times the best FIP type's fip_priority / 10
   // Added to the first candidate at the highest severity when that is error or above: the first
-  // error of a cascade is its root; the errors after it are its consequences and wrappers.
+  // error of a cascade is its root; the errors after it are its consequences and wrappers. A line
+  // with no level (stderr) is not known to be below that severity and can take it too.
   double onset_bonus = 3.0;
   bool one_per_template = true;   // report each template once (its first line)
 };

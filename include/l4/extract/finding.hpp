@@ -27,6 +27,9 @@ struct Finding {
   std::size_t description_end = 0;
   std::vector<TypedParameter> parameters;  // typed entities of the line, by position
   std::string fip;            // the primary fault-indicating parameter ("" when none)
+  // What the FIP is: an entity (of the message, or the rank or node that printed the line when
+  // the message names none) or a candidate (an exit code, a path, a field); none when no FIP.
+  ParameterRole fip_role = ParameterRole::none;
   double score = 0;           // ranking score (higher = more fault-indicating)
   std::uint64_t occurrences = 1;  // lines of the input with this template
 };

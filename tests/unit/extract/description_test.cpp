@@ -77,6 +77,17 @@ TEST_CASE("locate_parameters: template values and typed entities, a wrapper glue
   // A key=value cut holds the whole field; its atom too.
   REQUIRE(kv.layout.cuts.size() == 1);
   CHECK(kv.text(kv.layout.cuts[0]) == "seqno=737");
+  // A host glued to its address ("master3/", Java's host/ip:port) is part of the value: the
+  // description ends before it, never inside the entity.
+  const Message host("Failed to connect to master3/172.17.0.2:41337");
+  REQUIRE(host.layout.cuts.size() == 1);
+  CHECK(host.text(host.layout.cuts[0]) == "master3/172.17.0.2:41337");
+  CHECK(host.description() == "Failed to connect");
+  CHECK(host.parameter() == "master3/172.17.0.2:41337");
+  // A key before its value is not glued: "exit code 2" keeps its key as text.
+  const Message key("Process exited with exit code 2");
+  REQUIRE(key.layout.cuts.size() == 1);
+  CHECK(key.text(key.layout.cuts[0]) == "2");
 }
 
 TEST_CASE("split_clauses: the log's separators, never inside a parameter, parentheses nest", "[extract][describe]") {
@@ -166,7 +177,7 @@ TEST_CASE("pick_description: the run with the fault words, stop words and punctu
   CHECK(Message("Failed to connect to /172.17.0.2:50010 for block, peer lost").description() == "Failed to connect");
 }
 
-TEST_CASE("pick_parameter: the entity of the description, after it or named before it", "[extract][describe]") {
+TEST_CASE("pick_parameter: the entity of the description, after it, named before it, or further on", "[extract][describe]") {
   CHECK(Message("Failed to connect to /172.17.0.2:50010 for block, add to deadNodes and continue").parameter() ==
         "/172.17.0.2:50010");
   CHECK(Message("Excluding datanode DatanodeInfoWithStorage[172.17.0.5:50010,DS-1,DISK]").parameter() ==
@@ -175,8 +186,13 @@ TEST_CASE("pick_parameter: the entity of the description, after it or named befo
   CHECK(Message("Container from a bad node: container_1_2_01_000002 on host: worker3. Exit status: 137. "
                 "Diagnostics: Container killed on request")
             .parameter() == "container_1_2_01_000002");
-  // Too far after the description (more than two clauses): not its parameter.
+  // A candidate too far after the description (more than two clauses) is not its parameter...
   CHECK(Message("Connection refused, a, b, c, d, retry with seqno=737").parameter().empty());
+  // ...an entity is, however far, when none is near; a near one wins over a far one.
+  CHECK(Message("CUDA out of memory. Tried to allocate 93.75 GiB (GPU 4; 79.17 GiB total capacity)").parameter() ==
+        "GPU 4");
+  CHECK(Message("Connection refused, peer 10.0.0.7:29500, a, b, c, node 10.0.0.9:29500").parameter() ==
+        "10.0.0.7:29500");
   // Details in parentheses count only when they are entities.
   CHECK(Message("Slow ReadProcessor read fields took 48048ms (threshold=30000ms)").parameter().empty());
   CHECK(Message("Lost connection (peer 10.0.0.7:29500)").parameter() == "10.0.0.7:29500");

@@ -206,6 +206,23 @@ TEST_CASE("the first error of a cascade ranks first; no onset bonus below error 
   const auto warned = extractor().extract(build(warnings));
   REQUIRE(warned.size() == 2);
   CHECK(warned[0].line_no == 2);  // ranked by weight alone: "failed" outweighs "cannot"
+
+  // A line with no level (stderr) before the first ERROR can be the onset: it takes the bonus.
+  const std::vector<Line> stderr_first = {
+      {"RuntimeError: cannot allocate pinned buffer", "", Level::unknown},
+      {"worker process failed", "", Level::error},
+  };
+  const auto score_of = [&](const ExtractOptions& o, std::uint64_t line_no) {
+    for (const auto& f : extractor().extract(build(stderr_first), o)) {
+      if (f.line_no == line_no) return f.score;
+    }
+    return -1.0;
+  };
+  ExtractOptions base;
+  ExtractOptions none = base;
+  none.onset_bonus = 0;
+  CHECK(score_of(base, 1) == Approx(score_of(none, 1) + base.onset_bonus));
+  CHECK(score_of(base, 2) == Approx(score_of(none, 2)));
 }
 
 TEST_CASE("an exception class in the middle of a message is a detail; the headline stays", "[extract]") {
@@ -269,4 +286,30 @@ TEST_CASE("a header's next line is the next line of its own stream when streams 
   lines[2].node = "node-1";  // now the header's stream has no next line: nothing is announced
   const auto unannounced = extractor().extract(lines);
   CHECK(std::none_of(unannounced.begin(), unannounced.end(), [](const auto& f) { return f.line_no == 3; }));
+}
+
+TEST_CASE("a message naming no entity is about what printed it: its rank, or its node among several", "[extract]") {
+  const std::vector<Line> src = {{"RecursionError: maximum recursion depth exceeded", "", Level::error},
+                                 {"FileNotFoundError: cannot open /data/train.json", "", Level::error},
+                                 {"RuntimeError: CUDA out of memory (GPU 5)", "", Level::error}};
+  auto lines = build(src);
+  // One node, no launcher prefix: nothing to name.
+  CHECK(extractor().describe(lines[0]).fip.empty());
+  CHECK(extractor().describe(lines[1]).fip == "/data/train.json");  // a candidate of the message
+  ExtractOptions all;
+  all.one_per_template = false;
+  CHECK(extractor().extract(lines, all)[0].fip.empty());
+  for (auto& l : lines) l.rank = 3;
+  std::unordered_map<std::string, std::string> fip;  // content -> FIP
+  for (const auto& f : extractor().extract(lines, all)) fip[f.content] = f.fip;
+  CHECK(fip[src[0].content] == "rank3");  // the launcher prefix's rank
+  CHECK(fip[src[1].content] == "rank3");  // an entity beats a candidate (the path)
+  CHECK(fip[src[2].content] == "GPU 5");  // the message's own entity stays
+  // Several nodes and no rank: the node is the entity.
+  for (auto& l : lines) l.rank = -1;
+  lines[1].node = "node-7";
+  fip.clear();
+  for (const auto& f : extractor().extract(lines, all)) fip[f.content] = f.fip;
+  CHECK(fip[src[0].content] == "node-0");
+  CHECK(fip[src[1].content] == "node-7");
 }

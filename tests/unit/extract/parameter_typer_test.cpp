@@ -68,7 +68,8 @@ TEST_CASE("training-stack forms are typed with the right value", "[extract][type
       {"Container killed: container_1634281403423_0053_01_000002 on host", "container_id",
        "container_1634281403423_0053_01_000002"},
       {"Submitted application_1634793166808_0019 to ResourceManager", "job_id", "application_1634793166808_0019"},
-      {"Abandoning BP-1-172.17.0.2-1:blk_1073742150_1327", "block_id", "blk_1073742150_1327"},
+      {"Abandoning BP-1-172.17.0.2-1:blk_1073742150_1327", "block_id", "BP-1-172.17.0.2-1:blk_1073742150_1327"},
+      {"Received blk_1073742150_1327 of size 42", "block_id", "blk_1073742150_1327"},
       {"trial 123e4567-e89b-12d3-a456-426614174000 died", "uuid", "123e4567-e89b-12d3-a456-426614174000"},
       {"Slow waitForAckedSeqno (threshold=30000ms)", "key_value", "threshold=30000ms"},
       {"Excluding datanode DatanodeInfoWithStorage[172.17.0.5:50010,DS-0d95,DISK]", "bracketed",
@@ -148,6 +149,18 @@ TEST_CASE("a table with a bad pattern is rejected with its name", "[extract][typ
     CHECK(std::string(e.what()).find("broken") != std::string::npos);
   }
   CHECK_THROWS_AS(ParameterTyper("{not json"), l4::InputError);
+}
+
+TEST_CASE("an HDFS block's name is one entity: the address inside its pool id is no IP", "[extract][typer]") {
+  const auto all = typer().find("Abandoning BP-1183228465-172.17.0.2-1634793146465:blk_1073742118_1295");
+  REQUIRE(all.size() == 1);
+  CHECK(all[0].type == "block_id");
+  CHECK(all[0].value == "BP-1183228465-172.17.0.2-1634793146465:blk_1073742118_1295");
+}
+
+TEST_CASE("a bonded RoCE device is an HCA", "[extract][typer]") {
+  CHECK(find_type("failed with 110 Connection timed out, on dev mlx5_bond_1:1, curr state INIT", "hca")->value ==
+        "mlx5_bond_1");
 }
 
 TEST_CASE("a file name with a line number is no host and port", "[extract][typer]") {
