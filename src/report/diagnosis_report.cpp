@@ -4,6 +4,7 @@
 
 #include <algorithm>
 
+#include "l4/io/utf8.hpp"
 #include "l4/report/ingest_report.hpp"
 
 namespace l4::report {
@@ -53,7 +54,12 @@ nlohmann::json to_json(const diagnose::Diagnosis& d) {
           {"events", events},
           {"parameters", params},
           {"iteration_anomalies", anomalies},
-          {"inputs", {{"files", d.inputs.files.size()}, {"nodes", d.inputs.nodes.size()}, {"lines", to_json(d.inputs.total)}}},
+          {"inputs",
+           {{"files", d.inputs.files.size()},
+            {"nodes", d.inputs.nodes.size()},
+            {"lines", to_json(d.inputs.total)},
+            {"skipped", skipped_inputs_json(d.inputs)},
+            {"unreadable", unreadable_inputs_json(d.inputs)}}},
           {"history", d.history ? nlohmann::json{{"db", d.history->db}, {"normal_jobs", d.history->normal_jobs}}
                                 : nlohmann::json(nullptr)},
           {"notes", d.notes}};
@@ -96,7 +102,7 @@ std::string render_text(const diagnose::Diagnosis& d, bool colour) {
       const auto& e = d.events[i];
       fmt::format_to(it, "  [{}] {}:{} ({} node{}, {}x)\n      {}\n", diagnose::to_string(e.role), e.first.file,
                      e.first.line, e.nodes.size(), e.nodes.size() == 1 ? "" : "s", e.count,
-                     e.first.text.substr(0, 200));
+                     io::utf8_prefix(e.first.text, 200));
     }
     if (!d.parameters.empty()) {
       fmt::format_to(it, "\n{}parameters{}    ", bold, reset);
@@ -108,6 +114,12 @@ std::string render_text(const diagnose::Diagnosis& d, bool colour) {
   }
   fmt::format_to(it, "\ninputs: {} files, {} nodes, {} lines used of {} read", d.inputs.files.size(),
                  d.inputs.nodes.size(), d.inputs.total.used, d.inputs.total.read);
+  const auto skipped = std::count_if(d.inputs.files.begin(), d.inputs.files.end(),
+                                     [](const auto& f) { return io::is_skipped(f.status); });
+  const auto unreadable = std::count_if(d.inputs.files.begin(), d.inputs.files.end(),
+                                        [](const auto& f) { return f.status == io::FileStatus::unreadable; });
+  if (skipped > 0) fmt::format_to(it, "; {} not logs (skipped)", skipped);
+  if (unreadable > 0) fmt::format_to(it, "; {} unreadable", unreadable);
   if (d.history) fmt::format_to(it, "; history: {} normal jobs\n", d.history->normal_jobs);
   else fmt::format_to(it, "; no history\n");
   for (const auto& note : d.notes) fmt::format_to(it, "note: {}\n", note);

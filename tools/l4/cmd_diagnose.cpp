@@ -52,9 +52,9 @@ int run_diagnose(const DiagnoseArgs& args) {
   OutputStream out(args.output);
   if (args.output.format == "text") {
     const bool to_terminal = args.output.output_path.empty() || args.output.output_path == "-";
-    out.stream() << report::render_text(diagnosis, to_terminal && colour_allowed(STDOUT_FILENO));
+    out.write(report::render_text(diagnosis, to_terminal && colour_allowed(STDOUT_FILENO)));
   } else {
-    out.stream() << report::to_json(diagnosis).dump(2) << '\n';
+    out.write_json(report::to_json(diagnosis), 2);
   }
   out.finish();
   if (!diagnosis.failure_found) {
@@ -86,7 +86,8 @@ const CommandRegistration registration{CommandSpec{
           "  l4 diagnose data/jobs/gpu-ecc/logs                  # JSON report\n"
           "  l4 diagnose --format text job_logs/                  # short summary for people\n"
           "  l4 history add --job-id ok-1 good_job/ && l4 diagnose bad_job/   # with cross-job evidence\n"
-          "Exit: 0 failure evidence found, 1 none found (the report says so), 2 bad input.");
+          "Exit: 0 failure evidence found, 1 none found (the report says so), 2 bad input or no usable\n"
+          "log line (empty, binary or unreadable input: the message names it).");
       return [args] { return run_diagnose(*args); };
     }}};
 

@@ -74,8 +74,9 @@ int run_parse(const ParseArgs& args) {
   const auto inputs = ingestor.discover(args.paths);
   std::optional<ProgressDisplay> display(std::in_place, progress,
                                          args.output.output_path.empty() || args.output.output_path == "-");
-  const bool from_stdin =
-      std::any_of(inputs.begin(), inputs.end(), [](const io::InputFile& f) { return f.path == "-"; });
+  // Streams (stdin, FIFOs, <(zcat f.gz)) cannot be read twice: their lines are kept.
+  const bool from_stream =
+      std::any_of(inputs.begin(), inputs.end(), [](const io::InputFile& f) { return f.stream; });
   ContentSplitter splitter(args.log_format);
 
   parse::TemplateMiner miner = args.templates_in.empty()
@@ -94,7 +95,7 @@ int run_parse(const ParseArgs& args) {
   if (!have_known) {
     summary = ingestor.read_all(inputs, [&](const io::LineRecord& rec) {
       const std::string_view content = splitter.content(rec.content);
-      if (from_stdin) {
+      if (from_stream) {
         kept.emplace_back(content);
         kept_pos.emplace_back(rec.line_no, rec.file_index);
       }
@@ -108,11 +109,10 @@ int run_parse(const ParseArgs& args) {
   miner.store().reset_counts();
 
   OutputStream out(args.output);
-  std::ostream& os = out.stream();
   const bool per_line = !args.templates_only && args.output.format != "json";
   const bool csv = args.output.format == "csv";
   const bool multi = inputs.size() > 1;
-  if (per_line && csv) os << report::parsed_csv_header(multi);
+  if (per_line && csv) out.write(report::parsed_csv_header(multi));
 
   std::string row;
   auto emit = [&](std::string_view file, std::uint64_t line_no, std::string_view content) {
@@ -123,13 +123,13 @@ int run_parse(const ParseArgs& args) {
     if (csv) {
       row.clear();
       report::append_csv_row(row, line, multi);
-      os.write(row.data(), static_cast<std::streamsize>(row.size()));
+      out.write(row);
     } else {
-      os << report::to_json(line).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) << '\n';
+      out.write_json(report::to_json(line), -1);
     }
   };
 
-  if (!have_known && from_stdin) {
+  if (!have_known && from_stream) {
     for (std::size_t i = 0; i < kept.size(); ++i) {
       emit(summary.files[kept_pos[i].second].path, kept_pos[i].first, kept[i]);
     }
@@ -155,12 +155,12 @@ int run_parse(const ParseArgs& args) {
           {"lines_not_matching_format", unmatched_format},
           {"templates", report::templates_json(store)},
       };
-      os << doc.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) << '\n';
+      out.write_json(doc, 2);
     } else if (csv) {
-      os << report::templates_csv(store);
+      out.write(report::templates_csv(store));
     } else {
       for (const auto& t : report::templates_json(store)) {
-        os << t.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) << '\n';
+        out.write_json(t, -1);
       }
     }
   }
@@ -174,10 +174,7 @@ int run_parse(const ParseArgs& args) {
     spdlog::warn("{} of {} lines did not match --log-format; they were parsed whole", unmatched_format,
                  summary.total.used);
   }
-  if (summary.total.used == 0) {
-    spdlog::error("no usable log lines in the input");
-    return static_cast<int>(ExitCode::nothing);
-  }
+  io::require_usable_lines(summary, args.paths);
   return 0;
 }
 
@@ -202,7 +199,7 @@ const CommandRegistration registration{CommandSpec{
           "  l4 parse --templates-only --format json node-*.log          # templates with counts\n"
           "  l4 parse --save-templates t.json train.log >/dev/null        # learn once...\n"
           "  l4 parse --templates t.json --format jsonl new.log           # ...reuse in CI\n"
-          "Exit: 0 parsed, 1 no usable lines, 2 bad path, format or templates file.");
+          "Exit: 0 parsed, 2 bad path, format or templates file, or no usable line.");
       return [args] { return run_parse(*args); };
     }}};
 

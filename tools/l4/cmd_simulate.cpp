@@ -9,6 +9,7 @@
 #include "l4/simulate/corpus_options.hpp"
 #include "l4/simulate/job_simulator.hpp"
 #include "l4/simulate/sim_catalogue.hpp"
+#include "l4/report/json_text.hpp"
 #include "output.hpp"
 
 namespace l4::cli {
@@ -34,10 +35,10 @@ int run_simulate(SimulateArgs& args) {
       for (const auto& f : cat.faults()) {
         std::string stages;
         for (const auto& s : f.stages) stages += (stages.empty() ? "" : ",") + s;
-        out.stream() << f.type << "  (" << stages << ")\n";
+        out.write(f.type + "  (" + stages + ")\n");
       }
     } else {
-      out.stream() << list.dump(2) << '\n';
+      out.write_json(list, 2);
     }
     out.finish();
     return 0;
@@ -61,9 +62,9 @@ int run_simulate(SimulateArgs& args) {
               {"mb_per_s", static_cast<double>(truth.bytes_written) / 1048576.0 / std::max(secs, 1e-9)}};
   }
   if (args.output.format == "text") {
-    for (const auto& [k, v] : result.items()) out.stream() << k << ": " << v.dump() << '\n';
+    for (const auto& [k, v] : result.items()) out.write(k + ": " + report::dump_json(v, -1) + "\n");
   } else {
-    out.stream() << result.dump(2) << '\n';
+    out.write_json(result, 2);
   }
   out.finish();
   return 0;
