@@ -11,9 +11,11 @@
 
 #include "diagnose/event_evidence.hpp"
 #include "diagnose/event_grouping.hpp"
+#include "diagnose/input_notes.hpp"
 #include "diagnose/median.hpp"
 #include "diagnose/spatial_evidence.hpp"
 #include "l4/io/node_identity.hpp"
+#include "l4/io/utf8.hpp"
 #include "l4/parse/template_id.hpp"
 
 namespace l4::diagnose {
@@ -235,6 +237,7 @@ Diagnosis Diagnoser::diagnose(std::span<const std::string> paths, const HistoryK
 
 Diagnosis Diagnoser::analyze(JobScan scan, const HistoryKnowledge* history) const {
   Diagnosis d;
+  note_missing_logs(scan.ingest, d.notes);
   const bool use_history = history != nullptr && history->jobs > 0;
   if (use_history) {
     d.history = HistoryUse{history->db, history->jobs};
@@ -256,7 +259,7 @@ Diagnosis Diagnoser::analyze(JobScan scan, const HistoryKnowledge* history) cons
     if (use_history) {
       const double frac = history->job_fraction(parse::to_hex(e.id));
       if (frac >= options_.history_cutoff) {  // normal jobs have it: not failure-indicating
-        spdlog::trace("event {} in {:.0f}% of normal jobs: '{}'", parse::to_hex(e.id), frac * 100, e.text.substr(0, 100));
+        spdlog::trace("event {} in {:.0f}% of normal jobs: '{}'", parse::to_hex(e.id), frac * 100, io::utf8_prefix(e.text, 100));
         continue;
       }
       c.novelty = 1.0 - frac;
@@ -272,7 +275,7 @@ Diagnosis Diagnoser::analyze(JobScan scan, const HistoryKnowledge* history) cons
     c.spread = node_count == 0 ? 0 : static_cast<double>(e.node_spread()) / static_cast<double>(node_count);
     c.score = c.novelty * c.fault * c.terminal;
     spdlog::trace("event {} novelty {:.2f} fault {:.2f} terminal {:.2f} spread {:.2f}: '{}'", parse::to_hex(e.id),
-                  c.novelty, c.fault, c.terminal, c.spread, e.text.substr(0, 100));
+                  c.novelty, c.fault, c.terminal, c.spread, io::utf8_prefix(e.text, 100));
     if (c.fault < 0.5) continue;  // extract's keep threshold (lexicon score 2.5)
     if (c.score < 0.2) continue;
     for (std::size_t n = 0; n < node_count && !c.about_peer; ++n) {
@@ -455,7 +458,7 @@ Diagnosis Diagnoser::analyze(JobScan scan, const HistoryKnowledge* history) cons
       category_votes[category].push_back(c.score * weight * role);
       evidenced.insert(category);
       auto& ev = category_evidence[category];
-      if (ev.size() < 3) ev.push_back(fmt::format("'{}' ({})", c.event->text.substr(0, 120), to_string(c.role)));
+      if (ev.size() < 3) ev.push_back(fmt::format("'{}' ({})", io::utf8_prefix(c.event->text, 120), to_string(c.role)));
     }
   }
   // The strongest event speaks for a category; more events add less and less. One fault prints
@@ -618,7 +621,7 @@ Diagnosis Diagnoser::analyze(JobScan scan, const HistoryKnowledge* history) cons
   if (root != nullptr) {
     const auto c = cite(root->event->first, root->event->first_text, scan);
     d.verdict.summary += fmt::format(" First evidence: {}:{} on {}: \"{}\".", c.file, c.line, c.node,
-                                     c.text.substr(0, 160));
+                                     io::utf8_prefix(c.text, 160));
   }
   const auto symptoms = std::count_if(candidates.begin(), candidates.end(), [](auto& c) { return c.role == EventRole::symptom; });
   if (symptoms > 0) {
