@@ -161,16 +161,20 @@ TEST_CASE("a truncated gzip keeps the lines before the cut and says so", "[io][i
   CHECK(r.lines.front().raw == "line number 0 of the log");
 }
 
-TEST_CASE("binary files are skipped with their lines counted", "[io][ingest]") {
+TEST_CASE("binary files are skipped with their lines counted, and are no node", "[io][ingest]") {
   l4::test::TempDir dir;
   dir.write("node-1.log", "ok\n");
-  dir.write("core.bin", std::string("\x7f" "ELF\0\0\n\n\x01", 9));
+  dir.write("core.4711", std::string("\x7f" "ELF\0\0\n\n\x01", 9));
   auto r = ingest({dir.path().string()});
   CHECK(r.lines.size() == 1);
-  const auto& bin = r.summary.files[0].path == "core.bin" ? r.summary.files[0] : r.summary.files[1];
+  const auto& bin = r.summary.files[0].path == "core.4711" ? r.summary.files[0] : r.summary.files[1];
   CHECK(bin.status == FileStatus::binary);
   CHECK(bin.counts.skipped_binary == 3);
+  CHECK(bin.node.empty());
+  CHECK(bin.nodes.empty());
   CHECK(r.summary.total.read == 4);
+  REQUIRE(r.summary.nodes.size() == 1);
+  CHECK(r.summary.nodes[0].node == "node-1");
 }
 
 TEST_CASE("a 10 MB single line is truncated, not held whole", "[io][ingest]") {
