@@ -17,6 +17,12 @@ struct RunResult {
 // Runs the built l4 binary with `args` (no shell); `stdin_data` is piped to it.
 RunResult run_l4(const std::vector<std::string>& args, const std::string& stdin_data = {});
 
+// The same as a user without privileges, so that file permissions apply (as root, the tests run
+// l4 through setpriv as nobody: root reads every file whatever its mode). Files the run must read
+// have to be readable by others. can_run_unprivileged() is false when that is impossible here.
+bool can_run_unprivileged();
+RunResult run_l4_unprivileged(const std::vector<std::string>& args, const std::string& stdin_data = {});
+
 // tests/fixtures/<relative>.
 std::filesystem::path fixture(const std::string& relative);
 
