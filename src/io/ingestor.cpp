@@ -68,27 +68,27 @@ PrefixPolicy decide_prefix_policy(std::string_view sample, bool single_input) {
 }
 
 // Binary data, judged on the first block of text (after a leading NUL run): more than one byte in
-// ten is a NUL, a control character that text does not use (text has tabs, line ends, form feeds,
-// backspaces and the escapes of colour codes) or part of no UTF-8 character. Compressed data,
-// executables, pickles and UTF-16 are far above that; a log with a stray NUL or a few Latin-1
-// letters is far below (its NULs are counted per line instead).
+// ten is a NUL or a control character that text does not use (text has tabs, line ends, form
+// feeds, backspaces and the escapes of colour codes), or more than one in three is that or part of
+// no UTF-8 character. Compressed data, executables, pickles and UTF-16 are far above; a log with a
+// stray NUL (counted per line instead) or written in Latin-1 is below.
 bool looks_binary(std::string_view head) {
-  std::size_t odd = 0;
+  std::size_t control = 0, not_utf8 = 0;
   for (std::size_t i = 0; i < head.size();) {
     const auto c = static_cast<unsigned char>(head[i]);
     if (c >= 0x80) {
       const std::size_t len = utf8_sequence_length(head, i);
-      if (len == 0) ++odd;
+      if (len == 0) ++not_utf8;
       i += len == 0 ? 1 : len;
       continue;
     }
     if ((c < 0x20 && c != '\t' && c != '\n' && c != '\v' && c != '\f' && c != '\r' && c != '\b' && c != 0x1b) ||
         c == 0x7f) {
-      ++odd;
+      ++control;
     }
     ++i;
   }
-  return odd * 10 > head.size();
+  return control * 10 > head.size() || (control + not_utf8) * 3 > head.size();
 }
 
 // Names that say a file is not a log, whatever it holds: checkpoints, model weights and archives
