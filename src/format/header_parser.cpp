@@ -1,33 +1,34 @@
 #include "l4/format/header_parser.hpp"
 
-#include <nlohmann/json.hpp>
-
 #include "l4/embedded_data.hpp"
-#include "l4/error.hpp"
+#include "table/json_table.hpp"
 
 namespace l4::format {
 
 std::vector<KnownFormat> load_known_formats(std::string_view json) {
-  if (json.empty()) json = embedded::data("formats.json");
-  std::vector<KnownFormat> formats;
-  try {
-    const auto doc = nlohmann::json::parse(json);
-    for (const auto& f : doc.at("formats")) {
+  const bool embedded = json.empty();
+  if (embedded) json = embedded::data("formats.json");
+  return table::load(json, embedded ? "formats.json" : "formats table", [](const table::Value& doc) {
+    doc.keys({"about", "formats"});
+    std::vector<KnownFormat> formats;
+    for (const auto& f : doc["formats"].items()) {
+      f.keys({"name", "description", "regex", "samples"});
       KnownFormat k;
-      k.name = f.at("name").get<std::string>();
-      k.description = f.value("description", "");
-      k.regex = f.at("regex").get<std::string>();
-      for (const auto& s : f.value("samples", nlohmann::json::array())) {
-        k.samples.push_back({s.at("line").get<std::string>(), s.value("timestamp", ""),
-                             s.value("level", ""), s.value("component", ""),
-                             s.value("content", "")});
+      k.name = f["name"].text();
+      if (auto d = f.find("description")) k.description = d->any_text();
+      k.regex = f["regex"].pattern();
+      if (auto samples = f.find("samples")) {
+        for (const auto& s : samples->items()) {
+          s.keys({"line", "timestamp", "level", "component", "content"});
+          const auto part = [&](std::string_view key) { return s.has(key) ? s[key].any_text() : std::string(); };
+          k.samples.push_back({s["line"].text(), part("timestamp"), part("level"), part("component"), part("content")});
+        }
       }
       formats.push_back(std::move(k));
     }
-  } catch (const nlohmann::json::exception& e) {
-    throw InputError(std::string("malformed formats table: ") + e.what());
-  }
-  return formats;
+    if (formats.empty()) doc["formats"].fail("no formats");
+    return formats;
+  });
 }
 
 HeaderParser::HeaderParser() {
