@@ -10,6 +10,7 @@
 
 #include "l4/embedded_data.hpp"
 #include "l4/error.hpp"
+#include "table/json_table.hpp"
 
 namespace l4::extract {
 
@@ -73,53 +74,52 @@ std::optional<double> number_of(std::string_view v) {
 
 ParameterTyper::ParameterTyper(std::string_view json) : impl_(std::make_unique<Impl>()) {
   const std::string_view text = json.empty() ? embedded::data("parameter_types.json") : json;
-  try {
-    const auto doc = nlohmann::json::parse(text);
+  table::load(text, json.empty() ? "parameter_types.json" : "parameter types", [&](const table::Value& doc) {
+    doc.keys({"description", "types", "field_key", "field_sep", "context_key"});
     RE2::Options opts;
     opts.set_encoding(RE2::Options::EncodingLatin1);  // log bytes need not be valid UTF-8
     opts.set_log_errors(false);
-    const auto field_key = doc.value("field_key", std::string("(?!)"));
-    const auto field_sep = doc.value("field_sep", std::string("(?!)"));
-    if (doc.contains("field_key")) {
-      impl_->field_key_before = std::make_unique<RE2>("(" + field_key + field_sep + ")$", opts);
-      if (!impl_->field_key_before->ok()) {
-        throw InputError("parameter types: field_key/field_sep do not compile: " + impl_->field_key_before->error());
-      }
+    // Compiles `pattern` (the table's text at `at`, fields expanded) or fails naming `at`.
+    const auto compile = [&](const table::Value& at, const std::string& pattern, const std::string& what = "pattern") {
+      auto re = std::make_unique<RE2>(pattern, opts);
+      if (!re->ok()) at.fail(what + " does not compile: " + re->error());
+      if (RE2::FullMatch("", *re)) at.fail(what + " matches the empty string");
+      return re;
+    };
+    const auto field_key = doc.has("field_key") ? doc["field_key"].text() : std::string("(?!)");
+    const auto field_sep = doc.has("field_sep") ? doc["field_sep"].text() : std::string("(?!)");
+    if (doc.has("field_key")) {
+      impl_->field_key_before = compile(doc["field_key"], "(" + field_key + field_sep + ")$");
     }
-    if (doc.contains("context_key")) {
-      impl_->context_key = std::make_unique<RE2>(doc.at("context_key").get<std::string>(), opts);
-      if (!impl_->context_key->ok()) {
-        throw InputError("parameter types: context_key does not compile: " + impl_->context_key->error());
-      }
-    }
-    for (const auto& t : doc.at("types")) {
+    if (auto key = doc.find("context_key")) impl_->context_key = compile(*key, key->text());
+    for (const auto& t : doc["types"].items()) {
+      t.keys({"name", "regex", "examples", "fip_priority", "fip_text", "generic", "fault_range", "fault_weight"});
       Impl::Type type;
-      type.name = t.at("name").get<std::string>();
-      const auto pattern = expand_fields(t.at("regex").get<std::string>(), field_key, field_sep);
-      type.re = std::make_unique<RE2>(pattern, opts);
-      if (!type.re->ok()) {
-        throw InputError("parameter types: pattern of '" + type.name + "' does not compile: " + type.re->error());
-      }
+      type.name = t["name"].text();
+      type.re = compile(t["regex"], expand_fields(t["regex"].text(), field_key, field_sep),
+                        "pattern of '" + type.name + "'");
       type.groups = type.re->NumberOfCapturingGroups();
-      type.fip_priority = t.value("fip_priority", 0);
-      type.fip_with_key = t.value("fip_text", std::string("value")) == "text";
-      type.generic = t.value("generic", false);
-      if (t.contains("fault_range")) {
-        type.fault_min = t.at("fault_range").at(0).get<double>();
-        type.fault_max = t.at("fault_range").at(1).get<double>();
-        type.fault_weight = t.value("fault_weight", 0.0);
+      if (auto p = t.find("fip_priority")) type.fip_priority = static_cast<int>(p->integer(0, 100));
+      if (auto f = t.find("fip_text")) {
+        const auto how = f->text();
+        if (how != "value" && how != "text") f->fail("expected \"value\" or \"text\"");
+        type.fip_with_key = how == "text";
       }
-      std::vector<std::string> examples;
-      if (t.contains("examples")) {
-        for (const auto& e : t.at("examples")) examples.push_back(e.get<std::string>());
+      if (auto g = t.find("generic")) type.generic = g->boolean();
+      if (auto range = t.find("fault_range")) {
+        const auto bounds = range->items();
+        if (bounds.size() != 2) range->fail("expected [min, max]");
+        type.fault_min = bounds[0].number(-1e18, 1e18);
+        type.fault_max = bounds[1].number(type.fault_min, 1e18);
+        type.fault_weight = t["fault_weight"].weight();
+      } else if (t.has("fault_weight")) {
+        t["fault_weight"].fail("a fault_weight needs a fault_range");
       }
       impl_->names.push_back(type.name);
-      impl_->examples.push_back(std::move(examples));
+      impl_->examples.push_back(t.has("examples") ? t["examples"].texts() : std::vector<std::string>{});
       impl_->types.push_back(std::move(type));
     }
-  } catch (const nlohmann::json::exception& e) {
-    throw InputError(std::string("parameter types: malformed JSON: ") + e.what());
-  }
+  });
 }
 
 ParameterTyper::ParameterTyper(ParameterTyper&&) noexcept = default;
