@@ -1,12 +1,12 @@
 #include "l4/diagnose/stage_classifier.hpp"
 
-#include <nlohmann/json.hpp>
 #include <re2/re2.h>
 
 #include <vector>
 
 #include "l4/embedded_data.hpp"
 #include "l4/error.hpp"
+#include "table/json_table.hpp"
 
 namespace l4::diagnose {
 
@@ -29,31 +29,33 @@ std::unique_ptr<RE2> compile(const std::string& pattern, bool case_insensitive) 
 }  // namespace
 
 StageClassifier::StageClassifier(std::string_view json) : impl_(std::make_unique<Impl>()) {
-  if (json.empty()) json = embedded::data("stages.json");
-  try {
-    const auto doc = nlohmann::json::parse(json);
-    for (const auto& entry : doc.at("stages")) {
-      const auto name = entry.at("stage").get<std::string>();
-      const auto stage = parse_stage(name);
-      if (!stage) throw InputError("stages table: unknown stage '" + name + "'");
-      const auto alternation = [](const nlohmann::json& list) {
-        std::string out;
-        for (const auto& m : list) {
-          if (!out.empty()) out += '|';
-          out += "(?:" + m.get<std::string>() + ")";
-        }
-        return out;
-      };
-      impl_->markers.emplace_back(*stage, compile(alternation(entry.at("markers")), true));
-      if (entry.contains("ends")) impl_->endings.emplace_back(*stage, compile(alternation(entry.at("ends")), true));
+  const bool embedded = json.empty();
+  if (embedded) json = embedded::data("stages.json");
+  table::load(json, embedded ? "stages.json" : "stages table", [&](const table::Value& doc) {
+    doc.keys({"about", "stages", "resume", "iteration"});
+    // Each marker is checked on its own (it compiles, it matches something); a stage's markers
+    // are then matched as one alternation.
+    const auto alternation = [](const table::Value& list) {
+      std::string out;
+      for (const auto& m : list.items()) {
+        if (!out.empty()) out += '|';
+        out += "(?:" + m.pattern(false, "(?i){}") + ")";
+      }
+      if (out.empty()) list.fail("expected at least one pattern");
+      return out;
+    };
+    for (const auto& entry : doc["stages"].items()) {
+      entry.keys({"stage", "markers", "ends"});
+      const auto stage = parse_stage(entry["stage"].text());
+      if (!stage) entry["stage"].fail("unknown stage");
+      impl_->markers.emplace_back(*stage, compile(alternation(entry["markers"]), true));
+      if (auto ends = entry.find("ends")) impl_->endings.emplace_back(*stage, compile(alternation(*ends), true));
     }
-    for (const auto& p : doc.at("iteration")) impl_->iteration.push_back(compile(p.get<std::string>(), true));
-    if (doc.contains("resume")) {
-      for (const auto& p : doc.at("resume")) impl_->resume.push_back(compile(p.get<std::string>(), true));
+    for (const auto& p : doc["iteration"].items()) impl_->iteration.push_back(compile(p.pattern(false, "(?i){}"), true));
+    if (auto resume = doc.find("resume")) {
+      for (const auto& p : resume->items()) impl_->resume.push_back(compile(p.pattern(false, "(?i){}"), true));
     }
-  } catch (const nlohmann::json::exception& e) {
-    throw InputError(std::string("stages table: ") + e.what());
-  }
+  });
 }
 
 namespace {
