@@ -152,8 +152,8 @@ struct TokenMasker::Impl {
   }
 };
 
-TokenMasker::TokenMasker(std::string_view patterns_json) : impl_(std::make_unique<Impl>()) {
-  const std::string_view text = patterns_json.empty() ? l4::embedded::data("parse_masks.json") : patterns_json;
+std::shared_ptr<const TokenMasker::Impl> TokenMasker::compile(std::string_view text) {
+  auto impl = std::make_shared<Impl>();
   l4::table::load(text, "parse_masks.json", [&](const l4::table::Value& doc) {
     doc.keys({"description", "domain_suffixes", "unit_words", "patterns"});
     if (auto patterns = doc.find("patterns")) {
@@ -162,26 +162,38 @@ TokenMasker::TokenMasker(std::string_view patterns_json) : impl_(std::make_uniqu
         const std::string name = p["name"].text();
         const std::string regex = p["regex"].pattern();
         std::string error;
-        if (impl_->set.Add(regex, &error) < 0) p["regex"].fail("pattern " + name + ": " + error);
+        if (impl->set.Add(regex, &error) < 0) p["regex"].fail("pattern " + name + ": " + error);
         if (auto samples = p.find("samples")) {
           const RE2 re(regex, quiet_options());
           for (const auto& sample : samples->items()) {
             if (!RE2::FullMatch(sample.text(), re)) sample.fail("the pattern of " + name + " does not match its sample");
           }
         }
-        impl_->names.push_back(name);
+        impl->names.push_back(name);
       }
     }
     if (auto suffixes = doc.find("domain_suffixes")) {
       for (const auto& d : suffixes->texts()) {
-        impl_->domain_suffixes.push_back("." + d);
-        impl_->suffix_last[static_cast<unsigned char>(impl_->domain_suffixes.back().back())] = true;
+        impl->domain_suffixes.push_back("." + d);
+        impl->suffix_last[static_cast<unsigned char>(impl->domain_suffixes.back().back())] = true;
       }
     }
     if (auto units = doc.find("unit_words")) (void)units->texts();  // read by ContrastiveGrouper
   });
-  impl_->any = !impl_->names.empty();
-  if (impl_->any && !impl_->set.Compile()) throw l4::InputError("parse_masks.json: patterns do not compile");
+  impl->any = !impl->names.empty();
+  if (impl->any && !impl->set.Compile()) throw l4::InputError("parse_masks.json: patterns do not compile");
+  return impl;
+}
+
+// The embedded table is compiled once per process and shared by every masker (it is immutable;
+// RE2::Set matching is const and thread-safe): a miner costs no table parse and no RE2 compile.
+TokenMasker::TokenMasker(std::string_view patterns_json) {
+  if (patterns_json.empty()) {
+    static const auto embedded = compile(l4::embedded::data("parse_masks.json"));
+    impl_ = embedded;
+  } else {
+    impl_ = compile(patterns_json);
+  }
 }
 
 TokenMasker::TokenMasker(TokenMasker&&) noexcept = default;
