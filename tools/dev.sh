@@ -3,11 +3,15 @@
 #   bash tools/dev.sh demo      install what is missing, build, run `l4 diagnose` on a sample job
 #   bash tools/dev.sh test      install what is missing, build, run the whole test suite
 #   bash tools/dev.sh sanitize  the test suite again in an AddressSanitizer+UBSan build
+#   bash tools/dev.sh tsan      the test suite in a ThreadSanitizer build (the threaded scanner: its
+#                               unit test, and every end-to-end run of the l4 binary on 2 threads)
+#   bash tools/dev.sh fuzz      the libFuzzer smoke run (30 s per target; tools/fuzz.sh runs long)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 PACKAGES=(g++ cmake ninja-build pkg-config libcli11-dev libspdlog-dev libfmt-dev nlohmann-json3-dev
-          libre2-dev catch2 zlib1g-dev libsqlite3-dev libbenchmark-dev python3 time)
+          libre2-dev catch2 zlib1g-dev libsqlite3-dev libbenchmark-dev python3 time
+          clang libclang-rt-14-dev)  # clang + its runtimes: libFuzzer (tools/fuzz.sh)
 
 install_missing() {
   local missing=()
@@ -51,5 +55,14 @@ case "$mode" in
     (cd build-asan && ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 \
        ctest --output-on-failure -j "$(nproc)")
     ;;
-  *) echo "usage: bash tools/dev.sh demo|test|sanitize" >&2; exit 2 ;;
+  tsan)
+    # halt_on_error: a race fails the test (in the test process, or the l4 it runs: exit 66).
+    build build-tsan -DCMAKE_BUILD_TYPE=RelWithDebInfo -DL4_TSAN=ON -DL4_BUILD_BENCH=OFF
+    (cd build-tsan && TSAN_OPTIONS="halt_on_error=1 exitcode=66 second_deadlock_stack=1" \
+       ctest --output-on-failure -j "$(nproc)")
+    ;;
+  fuzz)
+    bash tools/fuzz.sh smoke
+    ;;
+  *) echo "usage: bash tools/dev.sh demo|test|sanitize|tsan|fuzz" >&2; exit 2 ;;
 esac
