@@ -253,7 +253,9 @@ void register_functions(sqlite3* db, const std::filesystem::path& path) {
 // `path` for an SQLite URI ("file:..."): the characters URIs give a meaning to are %-escaped.
 std::string uri_path(const std::filesystem::path& path) {
   std::string out;
-  for (const char c : std::filesystem::absolute(path).string()) {
+  std::error_code ec;
+  const auto full = std::filesystem::absolute(path, ec);
+  for (const char c : (ec ? path : full).string()) {
     if (c == '%' || c == '?' || c == '#') {
       out += fmt::format("%{:02X}", static_cast<unsigned char>(c));
     } else {

@@ -40,7 +40,10 @@ int run_diagnose(const DiagnoseArgs& args) {
   std::optional<diagnose::HistoryKnowledge> history;
   if (!args.no_history) {
     const auto db = args.db.empty() ? diagnose::HistoryStore::default_path() : std::filesystem::path(args.db);
-    if (!args.db.empty() && !std::filesystem::exists(db)) throw InputError("no history database at " + db.string());
+    std::error_code ec;
+    if (!args.db.empty() && !std::filesystem::exists(db, ec)) {
+      throw InputError("no history database at " + db.string() + (ec ? ": " + ec.message() : ""));
+    }
     history = diagnose::HistoryStore::load_if_exists(db);
     spdlog::debug("history {}: {} normal jobs", db.string(), history->jobs);
   }
