@@ -369,6 +369,13 @@ TEST_CASE("a read-only history serves diagnose, list and stats", "[e2e][bad-inpu
   const auto add = run_l4_unprivileged({"history", "add", "--force", "--db", db.string(), job.string()});
   CHECK(add.exit_code == 2);
   CHECK(add.err.find(db.string()) != std::string::npos);
+  // A --db in a directory this user may not look into: exit 2 naming it, no internal error.
+  fs::create_directories(dir.path() / "private");
+  fs::permissions(dir.path() / "private", fs::perms::owner_all);
+  const auto hidden = dir.path() / "private" / "history.db";
+  const auto r = run_l4_unprivileged({"diagnose", "--db", hidden.string(), job.string()});
+  CHECK(r.exit_code == 2);
+  CHECK(r.err.find(hidden.string()) != std::string::npos);
 }
 
 TEST_CASE("an SQLite file that is not an l4 history is refused and left unchanged", "[e2e][bad-input][history]") {
