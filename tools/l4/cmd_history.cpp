@@ -86,7 +86,8 @@ int run_add(const HistoryArgs& args) {
   // the same failure in later diagnoses. l4's own diagnosis decides; --force overrides it.
   if (checked.diagnosis.failure_found) {
     const auto& v = checked.diagnosis.verdict;
-    spdlog::warn("l4 finds job {} failed: {} (confidence {:.2f}). {}", job_id, v.category, v.confidence, v.summary);
+    spdlog::warn("l4 finds job {} failed: {} (confidence {:.2f}). {}", io::to_valid_utf8(job_id), v.category,
+                 v.confidence, io::to_valid_utf8(v.summary));
     if (!args.force) {
       throw InputError(fmt::format("job {} looks failed ({}); not added to {}: the history is for successful "
                                    "jobs (see `l4 diagnose`; add it anyway with --force)",
