@@ -45,7 +45,8 @@ run_one() {  # run_one TARGET SECONDS
   local before
   before=$(find "$findings" -type f | wc -l)
   set +e
-  ASAN_OPTIONS=detect_leaks=1:allocator_may_return_null=1 UBSAN_OPTIONS=print_stacktrace=1 \
+  mkdir -p "$BUILD/tmp"  # the targets' scratch files (ingest, catalogue)
+  TMPDIR="$PWD/$BUILD/tmp" ASAN_OPTIONS=detect_leaks=1:allocator_may_return_null=1 UBSAN_OPTIONS=print_stacktrace=1 \
     "$BUILD/tests/fuzz/fuzz_$target" "$corpus" -max_total_time="$seconds" -max_len="$(max_len "$target")" \
     -timeout=20 -rss_limit_mb=2048 -print_final_stats=1 -artifact_prefix="$findings/" >"$log" 2>&1
   local rc=$?
