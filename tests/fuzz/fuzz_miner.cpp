@@ -19,10 +19,16 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   l4::parse::TemplateMiner miner;
   for (auto line : lines) miner.observe(line);
   miner.build();
-  std::vector<l4::parse::TemplateId> ids;
   l4::parse::ParseResult r;
   for (auto line : lines) {
-    if (!miner.match(line, r)) r = miner.match_or_add(line);
+    if (!miner.match(line, r)) (void)miner.match_or_add(line);
+  }
+  // The ids of the final store: a template learned later may take over earlier lines (finding
+  // tests/fuzz/corpus/miner/finding-late-template), so ids taken while the store grew are no
+  // reference for the round trip.
+  std::vector<l4::parse::TemplateId> ids;
+  for (auto line : lines) {
+    require(miner.store().match(line, r), "the final store matches every line");
     ids.push_back(r.id);
   }
   const std::string json = miner.store().to_json();
