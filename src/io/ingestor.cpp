@@ -203,6 +203,11 @@ class FileReader {
         last_byte_newline_ = chunk.back() == '\n';
         continue;
       }
+      // NULs in lines are rare: one memchr over the chunk decides whether its lines (and a line
+      // carried over from the previous chunk) need looking at.
+      const bool nul_here = chunk.find('\0') != std::string_view::npos;
+      nul_possible_ = nul_here || nul_in_previous_;
+      nul_in_previous_ = nul_here;
       splitter_.feed(chunk, [this](std::string_view text, std::uint64_t offset, bool truncated) {
         if (!stopped()) on_line(text, offset, truncated);
       });
@@ -324,7 +329,7 @@ class FileReader {
       flags |= kInvalidUtf8;
       ++counts.invalid_utf8;
     }
-    if (std::memchr(text.data(), '\0', text.size()) != nullptr) {
+    if (nul_possible_ && std::memchr(text.data(), '\0', text.size()) != nullptr) {
       flags |= kNul;
       ++counts.nul;
     }
@@ -356,6 +361,8 @@ class FileReader {
   std::uint64_t used_ = 0;
   bool warn_ = true;
   bool text_started_ = false;
+  bool nul_possible_ = false;    // the chunk being split (or the one before it) holds a NUL
+  bool nul_in_previous_ = false;
   bool binary_ = false;
   bool last_byte_newline_ = true;
 };

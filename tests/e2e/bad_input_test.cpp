@@ -296,6 +296,17 @@ TEST_CASE("NUL bytes: a leading run is skipped and counted, the rest of the file
   CHECK(j["total"]["lines"]["nul"] == 1);
   check_accounting(j["total"]["lines"]);
   CHECK(r.err.find("100000 NUL bytes before the first text skipped") != std::string::npos);
+  // Streams arrive in 1 MiB chunks: NULs in lines that span two chunks are counted too.
+  for (const std::size_t at : {std::size_t{(1 << 20) - 3}, std::size_t{(1 << 20) + 3}}) {
+    std::string big;
+    while (big.size() < (1 << 20) - 10) big += "filler line of the log\n";
+    big += std::string(at - big.size(), 'x');
+    big += std::string(1, '\0') + "tail of the spanning line\nlast\n";
+    const auto s = run_l4({"ingest", "-"}, big);
+    REQUIRE(s.exit_code == 0);
+    INFO("NUL at byte " << at);
+    CHECK(json::parse(s.out)["total"]["lines"]["nul"] == 1);
+  }
   const auto only_nul = dir.write("node-03.log", std::string(5000, '\0'));
   const auto z = run_l4({"ingest", only_nul.string()});
   CHECK(z.exit_code == 2);
