@@ -12,7 +12,7 @@ chromium=${L4_CHROMIUM:-$(command -v chromium || command -v chromium-browser || 
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 for job in data/jobs/normal-1 data/jobs/normal-2; do
-  "$l4" -q history add --db "$work/history.db" "$job/logs" >/dev/null
+  "$l4" -q history add --force --db "$work/history.db" "$job/logs" >/dev/null
 done
 "$l4" diagnose --db "$work/history.db" --format html -o "$work/report.html" data/jobs/gpu-ecc/logs
 # Headless chromium as root: no sandbox, no GPU, nothing fetched, a fresh profile.

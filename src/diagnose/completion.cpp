@@ -10,6 +10,7 @@
 #include <algorithm>
 
 #include "diagnose/analysis.hpp"
+#include "l4/io/utf8.hpp"
 
 namespace l4::diagnose {
 
@@ -38,7 +39,7 @@ void recognise_completion(Analysis& a) {
     return c.process_died && latest.before(c.event->last);
   });
   if (died_after != a.candidates.end()) {
-    spdlog::debug("the job said it finished, but a process died after that: '{}'", died_after->event->text.substr(0, 100));
+    spdlog::debug("the job said it finished, but a process died after that: '{}'", io::utf8_prefix(died_after->event->text, 100));
     return;
   }
   a.completion.completed = true;

@@ -4,6 +4,8 @@
 
 #include "diagnose/analysis.hpp"
 #include "diagnose/calibration.hpp"
+#include "diagnose/input_notes.hpp"
+#include "l4/io/utf8.hpp"
 
 namespace l4::diagnose {
 
@@ -42,6 +44,7 @@ void no_failure(const Analysis& a, Diagnosis& d) {
 Diagnosis Diagnoser::analyze(JobScan scan, const HistoryKnowledge* history) const {
   Analysis a(scan, history, catalog_, options_.analysis, *calibration_);
   Diagnosis d;
+  note_missing_logs(scan.ingest, d.notes);
   a.use_history = history != nullptr && history->jobs > 0;
   if (a.use_history) {
     d.history = HistoryUse{history->db, history->jobs};

@@ -1,6 +1,5 @@
 #include "diagnose/event_grouping.hpp"
 
-#include <nlohmann/json.hpp>
 #include <re2/re2.h>
 
 #include <algorithm>
@@ -9,6 +8,7 @@
 
 #include "l4/embedded_data.hpp"
 #include "l4/error.hpp"
+#include "table/json_table.hpp"
 
 namespace l4::diagnose {
 
@@ -19,23 +19,21 @@ struct EventGrouper::Impl {
   std::size_t min_value_chars = 3;
 
   explicit Impl(std::string_view json) {
-    try {
-      const auto doc = nlohmann::json::parse(json);
+    table::load(json, "event_grouping.json", [&](const table::Value& doc) {
+      doc.keys({"about", "framing", "traceback_frame", "block_lines", "min_value_chars"});
       RE2::Options options;
       options.set_case_sensitive(false);
       options.set_log_errors(false);
-      auto compile = [&](const std::string& p) {
-        auto re = std::make_unique<RE2>(p, options);
-        if (!re->ok()) throw InputError("data/event_grouping.json: bad pattern '" + p + "': " + re->error());
+      auto compile = [&](const table::Value& p) {
+        auto re = std::make_unique<RE2>(p.pattern(false, "(?i){}"), options);
+        if (!re->ok()) p.fail("pattern does not compile: " + re->error());
         return re;
       };
-      for (const auto& p : doc.at("framing")) framing.push_back(compile(p.get<std::string>()));
-      frame = compile(doc.at("traceback_frame").get<std::string>());
-      block_lines = doc.value("block_lines", block_lines);
-      min_value_chars = doc.value("min_value_chars", min_value_chars);
-    } catch (const nlohmann::json::exception& e) {
-      throw InputError(std::string("data/event_grouping.json: ") + e.what());
-    }
+      for (const auto& p : doc["framing"].items()) framing.push_back(compile(p));
+      frame = compile(doc["traceback_frame"]);
+      if (auto b = doc.find("block_lines")) block_lines = static_cast<std::uint64_t>(b->integer(1, 100000));
+      if (auto m = doc.find("min_value_chars")) min_value_chars = static_cast<std::size_t>(m->integer(1, 1000));
+    });
   }
 };
 

@@ -14,6 +14,7 @@
 #include "diagnose/median.hpp"
 #include "diagnose/spatial_evidence.hpp"
 #include "l4/parse/template_id.hpp"
+#include "l4/io/utf8.hpp"
 
 namespace l4::diagnose {
 
@@ -165,7 +166,7 @@ void weigh_events(Analysis& a) {
     if (a.use_history) {
       const double frac = a.history->job_fraction(parse::to_hex(e.id));
       if (frac >= opt.history_cutoff) {  // normal jobs have it: not failure-indicating
-        spdlog::trace("event {} in {:.0f}% of normal jobs: '{}'", parse::to_hex(e.id), frac * 100, e.text.substr(0, 100));
+        spdlog::trace("event {} in {:.0f}% of normal jobs: '{}'", parse::to_hex(e.id), frac * 100, io::utf8_prefix(e.text, 100));
         continue;
       }
       c.novelty = 1.0 - frac;
@@ -207,7 +208,7 @@ void weigh_events(Analysis& a) {
     c.score = c.novelty * c.fault * c.terminal;
     c.framing = grouper.framing(e.first_content);
     spdlog::trace("event {} novelty {:.2f} fault {:.2f} terminal {:.2f} spread {:.2f}{}: '{}'", parse::to_hex(e.id),
-                  c.novelty, c.fault, c.terminal, c.spread, c.framing ? " framing" : "", e.text.substr(0, 100));
+                  c.novelty, c.fault, c.terminal, c.spread, c.framing ? " framing" : "", io::utf8_prefix(e.text, 100));
     if (c.fault < opt.keep_fault || c.score < opt.keep_score) continue;
     for (std::size_t n = 0; n < node_count && !c.about_peer; ++n) {
       c.about_peer = n != e.first.node && names_node(e.first_content, scan.nodes[n].id);

@@ -1,7 +1,11 @@
 #include "l4/diagnose/history_store.hpp"
 
+#include <fmt/format.h>
+#include <fmt/ranges.h>
+#include <spdlog/spdlog.h>
 #include <sqlite3.h>
 
+#include <algorithm>
 #include <charconv>
 #include <chrono>
 #include <cstdlib>
@@ -151,6 +155,37 @@ CREATE TABLE IF NOT EXISTS job_templates(
 CREATE INDEX IF NOT EXISTS job_templates_by_template ON job_templates(template_id);
 )sql";
 
+// What an SQLite file holds, as far as l4 is concerned.
+enum class Identity {
+  empty,   // no tables at all (a new file): a history can be created in it
+  history, // an l4 history (application_id set, or the meta table of an older l4)
+};
+
+// Refuses (l4::InputError) any SQLite file that is not an l4 history and not empty: another
+// application's database must never be given l4's tables or switched to WAL.
+Identity identify(sqlite3* db, const std::filesystem::path& path) {
+  Statement app(db, "PRAGMA application_id", path);  // the first read: a non-SQLite file fails here
+  const std::int64_t id = app.step() ? app.int64(0) : 0;
+  if (id != 0 && id != HistoryStore::kApplicationId) {
+    throw InputError(fmt::format("{} is an SQLite database of another application (application_id {:#x}), "
+                                 "not an l4 history; use another --db",
+                                 path.string(), id));
+  }
+  std::vector<std::string> tables;
+  Statement list(db, "SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name", path);
+  while (list.step()) tables.push_back(list.text(0));
+  if (tables.empty()) return Identity::empty;
+  const auto has = [&](std::string_view t) { return std::find(tables.begin(), tables.end(), t) != tables.end(); };
+  for (const char* needed : {"meta", "jobs", "templates", "job_templates"}) {
+    if (!has(needed)) {
+      throw InputError(fmt::format("{} is an SQLite database but not an l4 history (no table '{}'; it has {}); "
+                                   "refusing to change it, use another --db",
+                                   path.string(), needed, fmt::join(tables, ", ")));
+    }
+  }
+  return Identity::history;
+}
+
 // The stored schema version: 0 when the database has none yet (new file).
 int stored_version(sqlite3* db, const std::filesystem::path& path) {
   Statement has_meta(db, "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'meta'", path);
@@ -204,6 +239,32 @@ void enable_wal(sqlite3* db, const std::filesystem::path& path) {
   }
 }
 
+std::int64_t application_id(sqlite3* db, const std::filesystem::path& path) {
+  Statement app(db, "PRAGMA application_id", path);
+  return app.step() ? app.int64(0) : 0;
+}
+
+void register_functions(sqlite3* db, const std::filesystem::path& path) {
+  const int fn = sqlite3_create_function_v2(db, "l4_bit_or", 1, SQLITE_UTF8 | SQLITE_DETERMINISTIC, nullptr, nullptr,
+                                            bit_or_step, bit_or_final, nullptr);
+  if (fn != SQLITE_OK) fail(db, fn, path, "registering l4_bit_or");
+}
+
+// `path` for an SQLite URI ("file:..."): the characters URIs give a meaning to are %-escaped.
+std::string uri_path(const std::filesystem::path& path) {
+  std::string out;
+  std::error_code ec;
+  const auto full = std::filesystem::absolute(path, ec);
+  for (const char c : (ec ? path : full).string()) {
+    if (c == '%' || c == '?' || c == '#') {
+      out += fmt::format("%{:02X}", static_cast<unsigned char>(c));
+    } else {
+      out += c;
+    }
+  }
+  return out;
+}
+
 std::string env(const char* name) {
   const char* value = std::getenv(name);
   return value == nullptr ? std::string() : std::string(value);
@@ -213,8 +274,12 @@ std::string env(const char* name) {
 
 void HistoryStore::Closer::operator()(sqlite3* db) const noexcept { sqlite3_close_v2(db); }
 
-HistoryStore::HistoryStore(const std::filesystem::path& db) : path_(db) {
+HistoryStore::HistoryStore(const std::filesystem::path& db, Access access) : path_(db), access_(access) {
   if (path_.empty()) throw InputError("empty history database path");
+  if (access_ == Access::read_only) {
+    open_read_only();
+    return;
+  }
   if (path_.has_parent_path()) {
     std::error_code ec;
     std::filesystem::create_directories(path_.parent_path(), ec);
@@ -230,24 +295,27 @@ HistoryStore::HistoryStore(const std::filesystem::path& db) : path_(db) {
   sqlite3* h = db_.get();
   sqlite3_extended_result_codes(h, 1);
   sqlite3_busy_timeout(h, kBusyTimeoutMs);
-  // The first statement reads the file header: this is where a non-SQLite file is detected.
+  // The first statement reads the file header: this is where a non-SQLite file is detected; and
+  // a foreign database is refused before anything is changed in it.
+  identify(h, path_);
   exec(h, "PRAGMA foreign_keys = ON", path_);
   enable_wal(h, path_);
   // In WAL mode NORMAL cannot corrupt the database; a power cut may lose the last commits. For a
   // history that batch jobs append to, that is the right trade for not syncing on every commit.
   exec(h, "PRAGMA synchronous = NORMAL", path_);
-  const int fn = sqlite3_create_function_v2(h, "l4_bit_or", 1, SQLITE_UTF8 | SQLITE_DETERMINISTIC, nullptr, nullptr,
-                                            bit_or_step, bit_or_final, nullptr);
-  if (fn != SQLITE_OK) fail(h, fn, path_, "registering l4_bit_or");
+  register_functions(h, path_);
 
-  // Fast path without the write lock: an up-to-date database is only read.
+  // Fast path without the write lock: an up-to-date database is only read (one written before
+  // l4 set its application_id gets it on the next write).
   int version = stored_version(h, path_);
   check_not_newer(version, path_);
-  if (version == kSchemaVersion) return;
+  if (version == kSchemaVersion && application_id(h, path_) == kApplicationId) return;
 
   Transaction tx(h, Transaction::Kind::write, path_);
-  version = stored_version(h, path_);  // another process may have created it meanwhile
+  identify(h, path_);                  // another process may have created it meanwhile
+  version = stored_version(h, path_);
   check_not_newer(version, path_);
+  exec(h, fmt::format("PRAGMA application_id = {}", kApplicationId).c_str(), path_);
   exec(h, "CREATE TABLE IF NOT EXISTS meta(key TEXT PRIMARY KEY NOT NULL, value TEXT NOT NULL)", path_);
   if (version < 1) exec(h, kSchemaV1, path_);
   // Later versions migrate here: if (version < 2) { ALTER TABLE ... }
@@ -257,6 +325,35 @@ HistoryStore::HistoryStore(const std::filesystem::path& db) : path_(db) {
       .bind(1, std::to_string(kSchemaVersion))
       .run();
   tx.commit();
+}
+
+void HistoryStore::open_read_only() {
+  // A history on a read-only mount, or a file this user may not write: nothing is created, the
+  // journal mode is not touched, nothing is migrated. A WAL database needs its -shm index; where
+  // that cannot be created (a read-only directory) the file is opened as immutable, which is right
+  // for a mount nobody can write to.
+  for (const bool immutable : {false, true}) {
+    sqlite3* raw = nullptr;
+    const std::string uri = "file:" + uri_path(path_) + (immutable ? "?immutable=1" : "");
+    const int rc = sqlite3_open_v2(uri.c_str(), &raw, SQLITE_OPEN_READONLY | SQLITE_OPEN_URI, nullptr);
+    db_.reset(raw);
+    if (rc != SQLITE_OK) fail(nullptr, rc, path_, "opening");
+    sqlite3* h = db_.get();
+    sqlite3_extended_result_codes(h, 1);
+    sqlite3_busy_timeout(h, kBusyTimeoutMs);
+    try {
+      empty_ = identify(h, path_) == Identity::empty;
+      if (!empty_) check_not_newer(stored_version(h, path_), path_);
+      register_functions(h, path_);
+      return;
+    } catch (const Error& e) {
+      // A WAL database whose -shm index cannot be created or initialised here reports
+      // SQLITE_CANTOPEN or SQLITE_READONLY (_CANTINIT, _RECOVERY) on its first read.
+      const int primary = sqlite3_extended_errcode(h) & 0xff;
+      if (immutable || (primary != SQLITE_CANTOPEN && primary != SQLITE_READONLY)) throw;
+      spdlog::debug("{}: {}; opening it as immutable", path_.string(), e.what());
+    }
+  }
 }
 
 HistoryStore::~HistoryStore() = default;
@@ -277,6 +374,7 @@ std::filesystem::path HistoryStore::default_path() {
 
 bool HistoryStore::add_job(const JobProfile& job) {
   if (job.job_id.empty()) throw InputError("cannot add a job with an empty id to " + path_.string());
+  require_writable();
   sqlite3* h = db_.get();
   Transaction tx(h, Transaction::Kind::write, path_);
 
@@ -315,6 +413,7 @@ bool HistoryStore::add_job(const JobProfile& job) {
 }
 
 bool HistoryStore::remove_job(std::string_view job_id) {
+  require_writable();
   sqlite3* h = db_.get();
   Transaction tx(h, Transaction::Kind::write, path_);
   Statement(h, "DELETE FROM jobs WHERE job_id = ?", path_).bind(1, job_id).run();
@@ -325,6 +424,7 @@ bool HistoryStore::remove_job(std::string_view job_id) {
 }
 
 std::vector<JobInfo> HistoryStore::list_jobs() const {
+  if (empty_) return {};
   Statement q(db_.get(),
               "SELECT j.job_id, j.style, j.nodes, j.lines, "
               "(SELECT count(*) FROM job_templates jt WHERE jt.job_id = j.job_id), j.added_at "
@@ -340,6 +440,11 @@ std::vector<JobInfo> HistoryStore::list_jobs() const {
 }
 
 HistoryStats HistoryStore::stats() const {
+  if (empty_) {
+    HistoryStats s;
+    s.db = path_.string();
+    return s;
+  }
   Statement q(db_.get(),
               "SELECT (SELECT count(*) FROM jobs), (SELECT count(*) FROM templates), "
               "(SELECT coalesce(sum(lines), 0) FROM jobs), "
@@ -357,6 +462,11 @@ HistoryStats HistoryStore::stats() const {
 }
 
 HistoryKnowledge HistoryStore::load() const {
+  if (empty_) {
+    HistoryKnowledge k;
+    k.db = path_.string();
+    return k;
+  }
   sqlite3* h = db_.get();
   Transaction tx(h, Transaction::Kind::read, path_);
   HistoryKnowledge k;
@@ -398,7 +508,11 @@ HistoryKnowledge HistoryStore::load_if_exists(const std::filesystem::path& db) {
     empty.db = db.string();
     return empty;
   }
-  return HistoryStore(db).load();
+  return HistoryStore(db, Access::read_only).load();
+}
+
+void HistoryStore::require_writable() const {
+  if (access_ == Access::read_only) throw Error("history database " + path_.string() + " was opened read-only");
 }
 
 }  // namespace l4::diagnose

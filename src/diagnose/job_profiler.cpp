@@ -17,14 +17,32 @@ JobProfile profile_of(const JobScan& scan, std::string job_id, std::string style
   return p;
 }
 
-JobProfile profile_job(std::span<const std::string> paths, std::string job_id, const HistoryKnowledge* known,
-                       const ScanOptions& options) {
+namespace {
+
+// The scan diagnosis would make: parsing starts from the history's templates, so ids agree.
+JobScan scan_with(std::span<const std::string> paths, const HistoryKnowledge* known, const ScanOptions& options) {
   JobScanner scanner(options);
   if (known != nullptr && !known->templates.empty()) {
     const auto store = known_templates(*known);
-    return profile_of(scanner.scan(paths, &store), std::move(job_id));
+    return scanner.scan(paths, &store);
   }
-  return profile_of(scanner.scan(paths), std::move(job_id));
+  return scanner.scan(paths);
+}
+
+}  // namespace
+
+JobProfile profile_job(std::span<const std::string> paths, std::string job_id, const HistoryKnowledge* known,
+                       const ScanOptions& options) {
+  return profile_of(scan_with(paths, known, options), std::move(job_id));
+}
+
+CheckedProfile profile_and_diagnose(std::span<const std::string> paths, std::string job_id,
+                                    const HistoryKnowledge* known, const DiagnoseOptions& options) {
+  JobScan scan = scan_with(paths, known, options.scan);
+  CheckedProfile out;
+  out.profile = profile_of(scan, std::move(job_id));
+  out.diagnosis = Diagnoser(options).analyze(std::move(scan), known != nullptr && known->jobs > 0 ? known : nullptr);
+  return out;
 }
 
 }  // namespace l4::diagnose

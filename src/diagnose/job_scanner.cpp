@@ -14,6 +14,7 @@
 #include "l4/format/header_parser.hpp"
 #include "l4/format/timestamp.hpp"
 #include "l4/io/node_identity.hpp"
+#include "l4/io/utf8.hpp"
 #include "l4/parse/template_miner.hpp"
 
 namespace l4::diagnose {
@@ -192,8 +193,8 @@ void record_event(EventStats& e, const Occurrence& at, format::Level level, std:
   }
   if (!e.first.valid() || at.before(e.first)) {
     e.first = at;
-    e.first_text.assign(raw.substr(0, kMaxTextBytes));
-    e.first_content.assign(content.substr(0, kMaxTextBytes));
+    e.first_text.assign(io::utf8_prefix(raw, kMaxTextBytes));
+    e.first_content.assign(io::utf8_prefix(content, kMaxTextBytes));
     e.first_parameters.assign(params.begin(), params.end());
   }
   if (!e.last.valid() || e.last.before(at)) e.last = at;
@@ -209,7 +210,7 @@ void note_completion(const TemplateStageInfo& info, format::Level level, std::st
   if (level >= format::Level::warn || (!info.completes && info.iteration_pattern < 0)) return;
   if (info.completes && (!node.completed.valid() || node.completed.before(at))) {
     node.completed = at;
-    node.completed_text.assign(raw.substr(0, kMaxTextBytes));
+    node.completed_text.assign(io::utf8_prefix(raw, kMaxTextBytes));
   }
   if (info.iteration_pattern < 0) return;
   const auto total = stages.progress_total(info, content, parameters);
@@ -219,7 +220,7 @@ void note_completion(const TemplateStageInfo& info, format::Level level, std::st
   if (iteration == total && (!node.reached_total.valid() || node.reached_total.before(at))) {
     node.reached_total = at;
     node.reached_total_of = *total;
-    node.reached_total_text.assign(raw.substr(0, kMaxTextBytes));
+    node.reached_total_text.assign(io::utf8_prefix(raw, kMaxTextBytes));
   }
 }
 
@@ -397,7 +398,7 @@ class Worker {
                          partial_.stage_changes);
       note_completion(info, header.level, header.content, {}, stages_, ns, at, line.raw);
       partial_.pending.push_back(PendingLine{std::string(line.node), at,
-                                             std::string(line.raw.substr(0, kMaxTextBytes)),
+                                             std::string(io::utf8_prefix(line.raw, kMaxTextBytes)),
                                              std::string(header.content), header.level, quoted, tb.raised});
     }
     if (reported) {
@@ -509,17 +510,18 @@ JobScan JobScanner::scan(std::span<const std::string> paths, const parse::Templa
   }
   parse::TemplateMiner miner(std::move(initial));
 
-  // (1) Mine a sample: the first lines of every file (stdin cannot be read twice: it is read
-  // once, in step 2, and all of it is mined in step 3).
+  // (1) Mine a sample: the first lines of every file (stdin, FIFOs and pipes cannot be read twice:
+  // they are read once, in step 2, and all of their lines are mined in step 3).
   {
     io::IngestOptions sample_options = options_.ingest;
     sample_options.stop_after_lines = options_.sample_lines_per_file;
     sample_options.progress = nullptr;  // progress counts the full read only
+    sample_options.warnings = false;    // and the full read warns
     io::Ingestor sampler(sample_options);
     const auto headers = make_header_parser(options_);
     parse::ParseResult result;
     for (const auto& input : inputs) {
-      if (input.path == "-") continue;
+      if (input.stream) continue;
       std::size_t hint = 0;
       sampler.read_file(input, [&](const io::LineRecord& line) {
         const auto header = headers.split(line.content, hint);
@@ -746,6 +748,7 @@ JobScan JobScanner::scan(std::span<const std::string> paths, const parse::Templa
                  parse::MinerOptions{}.max_templates, miner.overflow_templates(), miner.overflow_lines(),
                  parse::TemplateMiner::overflow_text);
   }
+  io::require_usable_lines(scan.ingest, paths);
   spdlog::debug("scanned {} lines, {} nodes, {} events ({} lines mined after the sample)",
                 scan.ingest.total.used, scan.nodes.size(), scan.events.size(), pending.size());
   return scan;

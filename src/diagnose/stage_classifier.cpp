@@ -1,12 +1,12 @@
 #include "l4/diagnose/stage_classifier.hpp"
 
-#include <nlohmann/json.hpp>
 #include <re2/re2.h>
 
 #include <vector>
 
 #include "l4/embedded_data.hpp"
 #include "l4/error.hpp"
+#include "table/json_table.hpp"
 
 namespace l4::diagnose {
 
@@ -35,16 +35,9 @@ std::unique_ptr<RE2> compile(const std::string& pattern, bool case_insensitive) 
 }  // namespace
 
 namespace {
-std::vector<std::string> outcome_patterns(const nlohmann::json& doc, const char* key) {
-  std::vector<std::string> out;
-  for (const auto& entry : doc.at(key)) {
-    if (entry.at("source").get<std::string>().empty()) throw InputError(std::string("outcomes table: ") + key + ": entry without a source");
-    out.push_back(entry.at("pattern").get<std::string>());
-  }
-  return out;
-}
-
-std::string alternation_of(const std::vector<std::string>& patterns) {
+// A stage's (or outcome's) patterns as one alternation; each is checked on its own first (it
+// compiles, it matches something).
+std::string alternation(const std::vector<std::string>& patterns) {
   std::string out;
   for (const auto& p : patterns) {
     if (!out.empty()) out += '|';
@@ -52,73 +45,86 @@ std::string alternation_of(const std::vector<std::string>& patterns) {
   }
   return out;
 }
+
+std::vector<std::string> patterns_of(const table::Value& list) {
+  std::vector<std::string> out;
+  for (const auto& m : list.items()) out.push_back(m.pattern(false, "(?i){}"));
+  if (out.empty()) list.fail("expected at least one pattern");
+  return out;
+}
+
+// Entries {"pattern", "source"} of data/outcomes.json: every pattern names where it comes from.
+std::vector<std::string> sourced_patterns(const table::Value& list, bool case_insensitive) {
+  std::vector<std::string> out;
+  for (const auto& entry : list.items()) {
+    entry.keys({"pattern", "source", "about"});
+    (void)entry["source"].text();
+    out.push_back(entry["pattern"].pattern(false, case_insensitive ? "(?i){}" : "{}"));
+  }
+  if (out.empty()) list.fail("expected at least one entry");
+  return out;
+}
+
+Stage stage_named(const table::Value& v) {
+  const auto stage = parse_stage(v.text());
+  if (!stage) v.fail("unknown stage");
+  return *stage;
+}
 }  // namespace
 
 StageClassifier::StageClassifier(std::string_view json, std::string_view outcomes_json) : impl_(std::make_unique<Impl>()) {
-  load_outcomes(*impl_, outcomes_json.empty() ? embedded::data("outcomes.json") : outcomes_json);
-  if (json.empty()) json = embedded::data("stages.json");
-  try {
-    const auto doc = nlohmann::json::parse(json);
-    for (const auto& entry : doc.at("stages")) {
-      const auto name = entry.at("stage").get<std::string>();
-      const auto stage = parse_stage(name);
-      if (!stage) throw InputError("stages table: unknown stage '" + name + "'");
-      const auto alternation = [](const nlohmann::json& list) {
-        std::string out;
-        for (const auto& m : list) {
-          if (!out.empty()) out += '|';
-          out += "(?:" + m.get<std::string>() + ")";
-        }
-        return out;
-      };
-      impl_->markers.emplace_back(*stage, compile(alternation(entry.at("markers")), true));
-      if (entry.contains("ends")) impl_->endings.emplace_back(*stage, compile(alternation(entry.at("ends")), true));
+  load_outcomes(*impl_, outcomes_json);
+  const bool embedded = json.empty();
+  if (embedded) json = embedded::data("stages.json");
+  table::load(json, embedded ? "stages.json" : "stages table", [&](const table::Value& doc) {
+    doc.keys({"about", "stages", "resume", "iteration", "unmarked", "frames"});
+    for (const auto& entry : doc["stages"].items()) {
+      entry.keys({"stage", "markers", "ends"});
+      const Stage stage = stage_named(entry["stage"]);
+      impl_->markers.emplace_back(stage, compile(alternation(patterns_of(entry["markers"])), true));
+      if (auto ends = entry.find("ends")) impl_->endings.emplace_back(stage, compile(alternation(patterns_of(*ends)), true));
     }
-    for (const auto& p : doc.at("iteration")) impl_->iteration.push_back(compile(p.get<std::string>(), true));
-    if (doc.contains("unmarked")) {
-      std::vector<std::string> list;
-      for (const auto& p : doc.at("unmarked")) list.push_back(p.get<std::string>());
-      impl_->unmarked = compile(alternation_of(list), true);
-    }
-    if (doc.contains("frames")) {
-      for (const auto& entry : doc.at("frames")) {
-        const auto name = entry.at("stage").get<std::string>();
-        const auto stage = parse_stage(name);
-        if (!stage) throw InputError("stages table: frames: unknown stage '" + name + "'");
+    for (const auto& p : doc["iteration"].items()) impl_->iteration.push_back(compile(p.pattern(false, "(?i){}"), true));
+    if (auto unmarked = doc.find("unmarked")) impl_->unmarked = compile(alternation(patterns_of(*unmarked)), true);
+    if (auto frames = doc.find("frames")) {
+      for (const auto& entry : frames->items()) {
+        entry.keys({"stage", "functions", "about"});
+        const Stage stage = stage_named(entry["stage"]);
         std::string names;
-        for (const auto& f : entry.at("functions")) names += (names.empty() ? "" : "|") + RE2::QuoteMeta(f.get<std::string>());
-        impl_->frames.emplace_back(*stage, compile("(?:" + names + ")", false));
+        for (const auto& f : entry["functions"].texts()) names += (names.empty() ? "" : "|") + RE2::QuoteMeta(f);
+        if (names.empty()) entry["functions"].fail("expected at least one function name");
+        impl_->frames.emplace_back(stage, compile("(?:" + names + ")", false));
       }
     }
-    if (doc.contains("resume")) {
-      for (const auto& p : doc.at("resume")) impl_->resume.push_back(compile(p.get<std::string>(), true));
+    if (auto resume = doc.find("resume")) {
+      for (const auto& p : resume->items()) impl_->resume.push_back(compile(p.pattern(false, "(?i){}"), true));
     }
-  } catch (const nlohmann::json::exception& e) {
-    throw InputError(std::string("stages table: ") + e.what());
-  }
+  });
 }
 
 void StageClassifier::load_outcomes(Impl& impl, std::string_view json) {
-  try {
-    const auto doc = nlohmann::json::parse(json);
-    impl.completion = compile(alternation_of(outcome_patterns(doc, "completion")), true);
-    const auto exits = outcome_patterns(doc, "exit");
-    impl.exit = compile(alternation_of(exits), true);
-    for (const auto& p : exits) {
-      impl.exit_codes.push_back(compile(p, true));
-      if (impl.exit_codes.back()->NumberOfCapturingGroups() != 1) throw InputError("outcomes table: exit pattern '" + p + "' needs one capture group");
+  const bool embedded = json.empty();
+  if (embedded) json = embedded::data("outcomes.json");
+  table::load(json, embedded ? "outcomes.json" : "outcomes table", [&](const table::Value& doc) {
+    doc.keys({"about", "completion", "exit", "signal", "exception", "after_traceback"});
+    impl.completion = compile(alternation(sourced_patterns(doc["completion"], true)), true);
+    const auto exits = sourced_patterns(doc["exit"], true);
+    impl.exit = compile(alternation(exits), true);
+    for (std::size_t i = 0; i < exits.size(); ++i) {
+      impl.exit_codes.push_back(compile(exits[i], true));
+      if (impl.exit_codes.back()->NumberOfCapturingGroups() != 1) doc["exit"].items()[i]["pattern"].fail("needs one capture group (the code)");
     }
-    impl.signal = compile(alternation_of(outcome_patterns(doc, "signal")), true);
-    const auto& after = doc.at("after_traceback");
-    if (after.at("source").get<std::string>().empty()) throw InputError("outcomes table: after_traceback without a source");
-    impl.after_traceback = compile(after.at("pattern").get<std::string>(), false);
-    for (const auto& p : outcome_patterns(doc, "exception")) {
-      impl.exceptions.push_back(compile(p, false));
-      if (impl.exceptions.back()->NumberOfCapturingGroups() < 1) throw InputError("outcomes table: exception pattern '" + p + "' needs a capture group");
+    impl.signal = compile(alternation(sourced_patterns(doc["signal"], true)), true);
+    const auto after = doc["after_traceback"];
+    after.keys({"pattern", "source", "about"});
+    (void)after["source"].text();
+    impl.after_traceback = compile(after["pattern"].pattern(), false);
+    const auto exceptions = sourced_patterns(doc["exception"], false);
+    for (std::size_t i = 0; i < exceptions.size(); ++i) {
+      impl.exceptions.push_back(compile(exceptions[i], false));
+      if (impl.exceptions.back()->NumberOfCapturingGroups() < 1) doc["exception"].items()[i]["pattern"].fail("needs a capture group (the class)");
     }
-  } catch (const nlohmann::json::exception& e) {
-    throw InputError(std::string("outcomes table: ") + e.what());
-  }
+  });
 }
 
 namespace {

@@ -13,6 +13,7 @@
 
 #include "diagnose/analysis.hpp"
 #include "diagnose/calibration.hpp"
+#include "l4/io/utf8.hpp"
 
 namespace l4::diagnose {
 
@@ -73,7 +74,7 @@ void tally_signatures(const Analysis& a, Tally& t) {
       t.evidenced.insert(m.category);
       if (c.role == EventRole::root && c.event->stage_info.process_end != ProcessEnd::exit_report) t.rooted.insert(m.category);
       auto& ev = t.evidence[m.category];
-      if (ev.size() < 3) ev.push_back(fmt::format("'{}' ({}; signature from {})", c.event->text.substr(0, 120), to_string(c.role), m.source));
+      if (ev.size() < 3) ev.push_back(fmt::format("'{}' ({}; signature from {})", io::utf8_prefix(c.event->text, 120), to_string(c.role), m.source));
     }
   }
   for (auto& [category, v] : votes) {
@@ -168,7 +169,7 @@ void tally_features(const Analysis& a, const Diagnosis& d, Tally& t) {
     const auto& e = *exception->event;
     t.exception = e.raised > 0 ? e.raised_class : e.stage_info.exception_class;
     add(true, JobFeature::uncaught_exception,
-        fmt::format("uncaught {} with no more specific signature: '{}'", t.exception, exception->event->text.substr(0, 120)));
+        fmt::format("uncaught {} with no more specific signature: '{}'", t.exception, io::utf8_prefix(exception->event->text, 120)));
   }
 }
 

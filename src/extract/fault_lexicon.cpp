@@ -3,11 +3,13 @@
 #include <algorithm>
 #include <array>
 #include <cstring>
-#include <nlohmann/json.hpp>
+#include <fmt/format.h>
+#include <fmt/ranges.h>
 #include <string>
 
 #include "l4/embedded_data.hpp"
 #include "l4/error.hpp"
+#include "table/json_table.hpp"
 
 namespace l4::extract {
 namespace {
@@ -30,11 +32,9 @@ std::string lower(std::string_view s) {
   return out;
 }
 
-std::vector<std::string> string_list(const nlohmann::json& doc, const char* key) {
-  std::vector<std::string> out;
-  if (!doc.contains(key)) return out;
-  for (const auto& v : doc.at(key)) out.push_back(v.get<std::string>());
-  return out;
+std::vector<std::string> string_list(const table::Value& doc, const char* key) {
+  if (auto list = doc.find(key)) return list->texts();
+  return {};
 }
 
 bool contains_word(const std::vector<std::string>& words, std::string_view word) {
@@ -49,19 +49,24 @@ bool contains_word(const std::vector<std::string>& words, std::string_view word)
 
 FaultLexicon::FaultLexicon(std::string_view json) {
   const std::string_view text = json.empty() ? embedded::data("fault_lexicon.json") : json;
-  nlohmann::json doc;
-  try {
-    doc = nlohmann::json::parse(text);
+  table::load(text, json.empty() ? "fault_lexicon.json" : "fault lexicon", [&](const table::Value& doc) {
+    doc.keys({"description", "level_weights", "terms", "clause_separators", "sentence_separators", "quote_openers",
+              "cause_markers", "trailing_stop_words", "label_markers"});
     nodes_.push_back(Node{});
     std::fill(std::begin(nodes_[0].next), std::end(nodes_[0].next), -1);
-    for (const auto& t : doc.at("terms")) {
+    for (const auto& t : doc["terms"].items()) {
+      t.keys({"term", "weight", "match"});
       Term term;
-      term.text = lower(t.at("term").get<std::string>());
-      term.weight = t.at("weight").get<double>();
-      term.prefix = t.value("match", std::string("word")) == "prefix";
-      if (term.text.empty() || !is_letter(term.text.front())) {
-        throw InputError("fault lexicon: term '" + term.text + "' must start with a letter");
+      term.text = lower(t["term"].text());
+      // Negative weights are counter-evidence ("succeeded"), so a weight is finite and non-zero.
+      term.weight = t["weight"].number(-100, 100);
+      if (term.weight == 0) t["weight"].fail("a term weight of 0 says nothing");
+      if (auto match = t.find("match")) {
+        const std::string how = match->text();
+        if (how != "word" && how != "prefix") match->fail("expected \"word\" or \"prefix\"");
+        term.prefix = how == "prefix";
       }
+      if (!is_letter(term.text.front())) t["term"].fail("a term must start with a letter");
       // Insert into the trie: letters, and one separator symbol per run of non-letters.
       std::int32_t node = 0;
       bool in_sep = false;
@@ -81,16 +86,21 @@ FaultLexicon::FaultLexicon(std::string_view json) {
         }
         node = nodes_[node].next[sym];
       }
-      if (nodes_[node].term >= 0) throw InputError("fault lexicon: duplicate term '" + term.text + "'");
+      if (nodes_[node].term >= 0) t["term"].fail("duplicate term '" + term.text + "'");
       nodes_[node].term = static_cast<std::int32_t>(terms_.size());
       terms_.push_back(std::move(term));
     }
-    if (terms_.size() > kMaxTerms) throw InputError("fault lexicon: more than 512 terms");
-    if (doc.contains("level_weights")) {
-      const auto& lw = doc.at("level_weights");
+    if (terms_.size() > kMaxTerms) doc["terms"].fail("more than 512 terms");
+    if (auto lw = doc.find("level_weights")) {
+      std::vector<std::string> names;
       for (std::size_t i = 0; i < 8; ++i) {
         const auto name = lower(format::to_string(static_cast<format::Level>(i)));
-        if (lw.contains(name)) level_weights_[i] = lw.at(name).get<double>();
+        names.push_back(name.empty() ? "unknown" : name);  // lines with no level
+      }
+      for (const auto& [name, w] : lw->members()) {
+        const auto at = std::find(names.begin(), names.end(), name);
+        if (at == names.end()) w.fail("unknown level (expected one of: " + fmt::format("{}", fmt::join(names, ", ")) + ")");
+        level_weights_[static_cast<std::size_t>(at - names.begin())] = w.number(-100, 100);  // an offset: may be <= 0
       }
     }
     clause_separators_ = string_list(doc, "clause_separators");
@@ -101,9 +111,7 @@ FaultLexicon::FaultLexicon(std::string_view json) {
     label_markers_ = string_list(doc, "label_markers");
     for (auto& s : label_markers_) s = lower(s);
     trailing_stop_words_ = string_list(doc, "trailing_stop_words");
-  } catch (const nlohmann::json::exception& e) {
-    throw InputError(std::string("fault lexicon: malformed JSON: ") + e.what());
-  }
+  });
 }
 
 template <class Visit>

@@ -7,10 +7,10 @@
 #include <optional>
 #include <string>
 #include <utility>
-#include <nlohmann/json.hpp>
 
 #include "l4/embedded_data.hpp"
 #include "l4/error.hpp"
+#include "table/json_table.hpp"
 
 namespace l4::extract {
 
@@ -56,63 +56,59 @@ std::string expand_fields(std::string pattern, const std::string& key, const std
   return pattern;
 }
 
-// The "role" of types[index]; absent means none.
-ParameterRole role_of(const nlohmann::json& type, std::size_t index) {
-  const auto role = type.value("role", std::string("none"));
-  if (role == "entity") return ParameterRole::entity;
-  if (role == "candidate") return ParameterRole::candidate;
-  if (role == "none") return ParameterRole::none;
-  throw InputError("parameter types: types[" + std::to_string(index) + "].role is '" + role +
-                   "' (expected entity, candidate or none)");
+// The "role" of a type; absent means none.
+ParameterRole role_of(const table::Value& type) {
+  const auto role = type.find("role");
+  if (!role) return ParameterRole::none;
+  const auto name = role->text();
+  if (name == "entity") return ParameterRole::entity;
+  if (name == "candidate") return ParameterRole::candidate;
+  if (name != "none") role->fail("expected entity, candidate or none");
+  return ParameterRole::none;
 }
 
 }  // namespace
 
 ParameterTyper::ParameterTyper(std::string_view json) : impl_(std::make_unique<Impl>()) {
   const std::string_view text = json.empty() ? embedded::data("parameter_types.json") : json;
-  try {
-    const auto doc = nlohmann::json::parse(text);
+  table::load(text, json.empty() ? "parameter_types.json" : "parameter types", [&](const table::Value& doc) {
+    doc.keys({"description", "types", "field_key", "field_sep", "context_key"});
     RE2::Options opts;
     opts.set_encoding(RE2::Options::EncodingLatin1);  // log bytes need not be valid UTF-8
     opts.set_log_errors(false);
-    const auto field_key = doc.value("field_key", std::string("(?!)"));
-    const auto field_sep = doc.value("field_sep", std::string("(?!)"));
-    if (doc.contains("field_key")) {
-      impl_->field_key_before = std::make_unique<RE2>("(" + field_key + field_sep + ")$", opts);
-      if (!impl_->field_key_before->ok()) {
-        throw InputError("parameter types: field_key/field_sep do not compile: " + impl_->field_key_before->error());
-      }
+    // Compiles `pattern` (the table's text at `at`, fields expanded) or fails naming `at`.
+    const auto compile = [&](const table::Value& at, const std::string& pattern, const std::string& what = "pattern") {
+      auto re = std::make_unique<RE2>(pattern, opts);
+      if (!re->ok()) at.fail(what + " does not compile: " + re->error());
+      if (RE2::FullMatch("", *re)) at.fail(what + " matches the empty string");
+      return re;
+    };
+    const auto field_key = doc.has("field_key") ? doc["field_key"].text() : std::string("(?!)");
+    const auto field_sep = doc.has("field_sep") ? doc["field_sep"].text() : std::string("(?!)");
+    if (doc.has("field_key")) {
+      impl_->field_key_before = compile(doc["field_key"], "(" + field_key + field_sep + ")$");
     }
-    if (doc.contains("context_key")) {
-      impl_->context_key = std::make_unique<RE2>(doc.at("context_key").get<std::string>(), opts);
-      if (!impl_->context_key->ok()) {
-        throw InputError("parameter types: context_key does not compile: " + impl_->context_key->error());
-      }
-    }
-    for (const auto& t : doc.at("types")) {
+    if (auto key = doc.find("context_key")) impl_->context_key = compile(*key, key->text());
+    for (const auto& t : doc["types"].items()) {
+      t.keys({"name", "regex", "examples", "role", "fip_priority", "fip_text", "generic"});
       Impl::Type type;
-      type.name = t.at("name").get<std::string>();
-      const auto pattern = expand_fields(t.at("regex").get<std::string>(), field_key, field_sep);
-      type.re = std::make_unique<RE2>(pattern, opts);
-      if (!type.re->ok()) {
-        throw InputError("parameter types: pattern of '" + type.name + "' does not compile: " + type.re->error());
-      }
+      type.name = t["name"].text();
+      type.re = compile(t["regex"], expand_fields(t["regex"].text(), field_key, field_sep),
+                        "pattern of '" + type.name + "'");
       type.groups = type.re->NumberOfCapturingGroups();
-      type.role = role_of(t, impl_->types.size());
-      type.fip_priority = t.value("fip_priority", 0);
-      type.fip_with_key = t.value("fip_text", std::string("value")) == "text";
-      type.generic = t.value("generic", false);
-      std::vector<std::string> examples;
-      if (t.contains("examples")) {
-        for (const auto& e : t.at("examples")) examples.push_back(e.get<std::string>());
+      type.role = role_of(t);
+      if (auto p = t.find("fip_priority")) type.fip_priority = static_cast<int>(p->integer(0, 100));
+      if (auto f = t.find("fip_text")) {
+        const auto how = f->text();
+        if (how != "value" && how != "text") f->fail("expected \"value\" or \"text\"");
+        type.fip_with_key = how == "text";
       }
+      if (auto g = t.find("generic")) type.generic = g->boolean();
       impl_->names.push_back(type.name);
-      impl_->examples.push_back(std::move(examples));
+      impl_->examples.push_back(t.has("examples") ? t["examples"].texts() : std::vector<std::string>{});
       impl_->types.push_back(std::move(type));
     }
-  } catch (const nlohmann::json::exception& e) {
-    throw InputError(std::string("parameter types: malformed JSON: ") + e.what());
-  }
+  });
 }
 
 ParameterTyper::ParameterTyper(ParameterTyper&&) noexcept = default;

@@ -1,5 +1,7 @@
 #include "io/byte_source.hpp"
 
+#include <fcntl.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -7,6 +9,7 @@
 #include <cstring>
 
 #include "l4/error.hpp"
+#include "l4/io/utf8.hpp"
 
 namespace l4::io {
 namespace {
@@ -17,6 +20,15 @@ constexpr std::size_t kMapWindow = std::size_t{64} << 20;
 ByteSource::ByteSource(const std::string& path) : path_(path) {
   if (path == "-") {
     fd_ = STDIN_FILENO;
+    raw_buffer_.resize(kChunk);
+  } else if (is_stream(path)) {
+    // A FIFO, a pipe (/dev/fd/N of a process substitution), a character device: read once, in
+    // chunks, like stdin. Opening a FIFO waits for its writer, as `cat` does.
+    do {
+      fd_ = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+    } while (fd_ < 0 && errno == EINTR);
+    if (fd_ < 0) throw InputError("cannot open " + escape_path(path) + ": " + std::strerror(errno));
+    owns_fd_ = true;
     raw_buffer_.resize(kChunk);
   } else {
     mapped_ = std::make_unique<MappedFile>(path);
@@ -34,6 +46,14 @@ ByteSource::ByteSource(const std::string& path) : path_(path) {
 
 ByteSource::~ByteSource() {
   if (inflate_ready_) inflateEnd(&zs_);
+  if (owns_fd_) ::close(fd_);
+}
+
+bool ByteSource::is_stream(const std::string& path) {
+  if (path == "-") return true;
+  struct stat st {};
+  if (::stat(path.c_str(), &st) != 0) return false;  // opening will say why
+  return S_ISFIFO(st.st_mode) || S_ISCHR(st.st_mode) || S_ISSOCK(st.st_mode);
 }
 
 std::string_view ByteSource::next_raw() {
@@ -54,7 +74,7 @@ std::string_view ByteSource::next_raw() {
     const ssize_t n = ::read(fd_, raw_buffer_.data() + filled, raw_buffer_.size() - filled);
     if (n < 0) {
       if (errno == EINTR) continue;
-      throw InputError("cannot read " + std::string(path_ == "-" ? "standard input" : path_) + ": " +
+      throw InputError("cannot read " + (path_ == "-" ? std::string("standard input") : escape_path(path_)) + ": " +
                        std::strerror(errno));
     }
     if (n == 0) {

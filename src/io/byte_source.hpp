@@ -1,6 +1,7 @@
 #pragma once
 // ByteSource: the decompressed bytes of one input, delivered in chunks — a memory-mapped file in
-// 64 MiB windows (each released once the next is asked for), stdin in 1 MiB reads, gzip (recognised by its magic bytes, any number of
+// 64 MiB windows (each released once the next is asked for), stdin and other streams (FIFOs,
+// pipes) in 1 MiB reads, gzip (recognised by its magic bytes, any number of
 // members) inflated with zlib. Reports a gzip stream that ends early or is corrupt.
 #include <zlib.h>
 
@@ -16,8 +17,11 @@ namespace l4::io {
 
 class ByteSource {
  public:
-  // Opens a file (memory-mapped) or stdin when path == "-". Throws l4::InputError.
+  // Opens a file (memory-mapped), stdin when path == "-", or a stream (FIFO, pipe, character
+  // device: read in chunks). Throws l4::InputError.
   explicit ByteSource(const std::string& path);
+  // True for stdin and for paths that are FIFOs, pipes or character devices: they can be read once.
+  static bool is_stream(const std::string& path);
   ~ByteSource();
   ByteSource(const ByteSource&) = delete;
   ByteSource& operator=(const ByteSource&) = delete;
@@ -37,6 +41,7 @@ class ByteSource {
   std::unique_ptr<MappedFile> mapped_;
   std::size_t mapped_pos_ = 0;  // bytes of the mapping handed out so far
   int fd_ = -1;
+  bool owns_fd_ = false;
   bool fd_eof_ = false;
   std::vector<char> raw_buffer_;
   std::string_view pending_raw_;   // raw bytes not yet consumed (first chunk after sniffing)

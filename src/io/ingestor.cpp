@@ -1,10 +1,16 @@
 #include "l4/io/ingestor.hpp"
 
+#include <fmt/format.h>
 #include <spdlog/spdlog.h>
+#include <sys/stat.h>
 
 #include <algorithm>
+#include <cerrno>
+#include <cstring>
 #include <filesystem>
 #include <map>
+#include <nlohmann/json.hpp>
+#include <set>
 
 #include "io/byte_source.hpp"
 #include "io/line_splitter.hpp"
@@ -17,7 +23,7 @@ namespace fs = std::filesystem;
 
 namespace {
 
-constexpr std::size_t kBinarySniffBytes = 8192;  // like git and grep: NUL in the first block
+constexpr std::size_t kBinarySniffBytes = 8192;  // like git and grep: judged on the first block
 constexpr std::size_t kPrefixSampleLines = 200;
 
 bool is_blank(std::string_view s) {
@@ -63,13 +69,113 @@ PrefixPolicy decide_prefix_policy(std::string_view sample, bool single_input) {
   return policy;
 }
 
+// Binary data, judged on the first block of text (after a leading NUL run): more than one byte in
+// ten is a NUL or a control character that text does not use (text has tabs, line ends, form
+// feeds, backspaces and the escapes of colour codes), or more than one in three is that or part of
+// no UTF-8 character. Compressed data, executables, pickles and UTF-16 are far above; a log with a
+// stray NUL (counted per line instead) or written in Latin-1 is below.
+bool looks_binary(std::string_view head) {
+  std::size_t control = 0, not_utf8 = 0;
+  for (std::size_t i = 0; i < head.size();) {
+    const auto c = static_cast<unsigned char>(head[i]);
+    if (c >= 0x80) {
+      const std::size_t len = utf8_sequence_length(head, i);
+      if (len == 0) ++not_utf8;
+      i += len == 0 ? 1 : len;
+      continue;
+    }
+    if ((c < 0x20 && c != '\t' && c != '\n' && c != '\v' && c != '\f' && c != '\r' && c != '\b' && c != 0x1b) ||
+        c == 0x7f) {
+      ++control;
+    }
+    ++i;
+  }
+  return control * 10 > head.size() || (control + not_utf8) * 3 > head.size();
+}
+
+// Names that say a file is not a log, whatever it holds: checkpoints, model weights and archives
+// (reading them would only count megabytes of binary), and YAML documents (configs; YAML has no
+// reliable content signature). JSON documents are recognised by their content instead.
+struct NameRule {
+  std::string_view suffix;
+  FileStatus status;
+  std::string_view reason;
+};
+constexpr NameRule kNotLogNames[] = {
+    {".pt", FileStatus::checkpoint, "checkpoint (.pt)"},
+    {".pth", FileStatus::checkpoint, "checkpoint (.pth)"},
+    {".ckpt", FileStatus::checkpoint, "checkpoint (.ckpt)"},
+    {".distcp", FileStatus::checkpoint, "checkpoint shard (.distcp)"},
+    {".safetensors", FileStatus::checkpoint, "model weights (.safetensors)"},
+    {".bin", FileStatus::checkpoint, "binary weights (.bin)"},
+    {".npy", FileStatus::checkpoint, "array data (.npy)"},
+    {".npz", FileStatus::checkpoint, "array data (.npz)"},
+    {".pkl", FileStatus::checkpoint, "pickle (.pkl)"},
+    {".pickle", FileStatus::checkpoint, "pickle (.pickle)"},
+    {".h5", FileStatus::checkpoint, "HDF5 data (.h5)"},
+    {".hdf5", FileStatus::checkpoint, "HDF5 data (.hdf5)"},
+    {".onnx", FileStatus::checkpoint, "ONNX model (.onnx)"},
+    {".tar", FileStatus::checkpoint, "archive (.tar)"},
+    {".zip", FileStatus::checkpoint, "archive (.zip)"},
+    {".yaml", FileStatus::document, "YAML document"},
+    {".yml", FileStatus::document, "YAML document"},
+};
+
+const NameRule* not_log_by_name(std::string_view filename) {
+  std::string lower(filename);
+  std::transform(lower.begin(), lower.end(), lower.begin(),
+                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  for (const auto& rule : kNotLogNames) {
+    if (lower.size() > rule.suffix.size() && lower.ends_with(rule.suffix)) return &rule;
+  }
+  return nullptr;
+}
+
+// How much of a file's first text is examined to recognise a JSON document.
+constexpr std::size_t kDocumentSniffBytes = 1 << 20;
+
+// A SAX handler that accepts every value: used to learn where (if anywhere) parsing fails.
+struct SyntaxOnly : nlohmann::json_sax<nlohmann::json> {
+  std::size_t error_at = std::string_view::npos;
+  bool null() override { return true; }
+  bool boolean(bool) override { return true; }
+  bool number_integer(number_integer_t) override { return true; }
+  bool number_unsigned(number_unsigned_t) override { return true; }
+  bool number_float(number_float_t, const string_t&) override { return true; }
+  bool string(string_t&) override { return true; }
+  bool binary(binary_t&) override { return true; }
+  bool start_object(std::size_t) override { return true; }
+  bool key(string_t&) override { return true; }
+  bool end_object() override { return true; }
+  bool start_array(std::size_t) override { return true; }
+  bool end_array() override { return true; }
+  bool parse_error(std::size_t position, const std::string&, const nlohmann::detail::exception&) override {
+    error_at = position;
+    return false;
+  }
+};
+
+// True when `text` is one JSON object or array, or the beginning of one (a pretty-printed
+// truth.json, a config): a document, not a log. JSON Lines logs (one object per line) are not:
+// parsing fails where the second value starts. Neither are logs that merely start with "["
+// ("[2023-06-02 00:34:14,470] [INFO] ...", "[rank0]: ..."): they fail within a few bytes.
+bool is_json_document(std::string_view text) {
+  const std::size_t first = text.find_first_not_of(" \t\r\n");
+  if (first == std::string_view::npos || (text[first] != '{' && text[first] != '[')) return false;
+  text = text.substr(0, kDocumentSniffBytes);
+  SyntaxOnly sax;
+  const bool complete = nlohmann::json::sax_parse(text, &sax, nlohmann::json::input_format_t::json, true);
+  // Failing only at the end of the examined text means: a value that goes on past it.
+  return complete || sax.error_at >= text.size();
+}
+
 // Reads one file: turns lines into LineRecords and keeps the accounting.
 class FileReader {
  public:
   FileReader(const InputFile& input, std::uint32_t index, const IngestOptions& options,
              const LineVisitor& visit)
       : input_(input), visit_(visit), splitter_(options.max_line_bytes),
-        stop_after_(options.stop_after_lines), progress_(options.progress) {
+        stop_after_(options.stop_after_lines), progress_(options.progress), warn_(options.warnings) {
     summary_.path = input.display;
     summary_.node = input.node;
     record_.file = summary_.path;
@@ -79,26 +185,31 @@ class FileReader {
   FileSummary read() {
     ByteSource source(input_.path);
     summary_.gzip = source.gzip();
-    bool first = true;
     for (std::string_view chunk = source.next(); !chunk.empty(); chunk = source.next()) {
       summary_.counts.bytes += chunk.size();
       if (progress_ != nullptr) progress_->add_bytes(chunk.size());
-      if (first) {
-        first = false;
-        const auto head = chunk.substr(0, kBinarySniffBytes);
-        if (head.find('\0') != std::string_view::npos) {
-          binary_ = true;
-          summary_.status = FileStatus::binary;
-          summary_.message = "binary data (NUL bytes); file skipped";
-        } else {
-          policy_ = decide_prefix_policy(chunk.substr(0, 1 << 16), input_.single_input);
+      if (!text_started_) {
+        // A run of NUL bytes before the first text (copytruncate): skipped and counted.
+        const std::size_t text = chunk.find_first_not_of('\0');
+        if (text == std::string_view::npos) {
+          leading_nul_ += chunk.size();
+          continue;
         }
+        leading_nul_ += text;
+        chunk.remove_prefix(text);
+        text_started_ = true;
+        if (!sniff(chunk)) break;
       }
       if (binary_) {
         binary_lines_ += count_lines(chunk);
         last_byte_newline_ = chunk.back() == '\n';
         continue;
       }
+      // NULs in lines are rare: one memchr over the chunk decides whether its lines (and a line
+      // carried over from the previous chunk) need looking at.
+      const bool nul_here = chunk.find('\0') != std::string_view::npos;
+      nul_possible_ = nul_here || nul_in_previous_;
+      nul_in_previous_ = nul_here;
       splitter_.feed(chunk, [this](std::string_view text, std::uint64_t offset, bool truncated) {
         if (!stopped()) on_line(text, offset, truncated);
       });
@@ -108,25 +219,15 @@ class FileReader {
       if (!stopped()) on_line(text, offset, truncated);
     });
     if (progress_ != nullptr) progress_->file_done();
-    if (binary_) {
-      if (!last_byte_newline_) ++binary_lines_;
-      counts_for(input_.node).skipped_binary += binary_lines_;
-      counts_for(input_.node).read += binary_lines_;
-      spdlog::warn("{}: binary data (NUL bytes), {} lines skipped", summary_.path, binary_lines_);
-    }
-    if (source.damage()) {
-      summary_.status = FileStatus::truncated_gzip;
-      summary_.message = *source.damage() + "; lines before the damage were used";
-      spdlog::warn("{}: {}", summary_.path, summary_.message);
-    }
-    if (summary_.counts.bytes == 0 && summary_.status == FileStatus::ok) {
-      summary_.status = FileStatus::empty;
-      summary_.message = "empty file";
-    }
+    finish_status(source);
     for (auto& [node, entry] : nodes_) {
       summary_.counts += entry;
       summary_.nodes.push_back(NodeSummary{node, 1, entry});
     }
+    // Lines of a binary file and NULs before the first text belong to the file, not to a node.
+    summary_.counts.skipped_binary += binary_lines_;
+    summary_.counts.read += binary_lines_;
+    summary_.counts.nul_bytes_skipped += leading_nul_;
     std::sort(summary_.nodes.begin(), summary_.nodes.end(),
               [](const NodeSummary& a, const NodeSummary& b) { return natural_less(a.node, b.node); });
     return std::move(summary_);
@@ -134,6 +235,50 @@ class FileReader {
 
  private:
   [[nodiscard]] bool stopped() const { return stop_after_ != 0 && used_ >= stop_after_; }
+
+  // Decides from the first text whether this is a log; false when the file is not read further.
+  bool sniff(std::string_view head) {
+    if (is_json_document(head)) {
+      summary_.status = FileStatus::document;
+      summary_.message = "JSON document, not a log; skipped";
+      summary_.node.clear();
+      return false;
+    }
+    if (looks_binary(head.substr(0, kBinarySniffBytes))) {
+      binary_ = true;
+      summary_.status = FileStatus::binary;
+      summary_.message = "binary data (NUL, control or non-UTF-8 bytes); file skipped";
+      summary_.node.clear();
+      return true;  // its lines are counted
+    }
+    policy_ = decide_prefix_policy(head.substr(0, 1 << 16), input_.single_input);
+    return true;
+  }
+
+  void finish_status(const ByteSource& source) {
+    if (binary_) {
+      if (!last_byte_newline_) ++binary_lines_;
+      warn("{}: binary data (NUL, control or non-UTF-8 bytes), {} lines skipped", summary_.path, binary_lines_);
+    }
+    if (summary_.status == FileStatus::document) warn("{}: {}", summary_.path, summary_.message);
+    if (source.damage()) {
+      summary_.status = FileStatus::truncated_gzip;
+      summary_.message = *source.damage() + "; lines before the damage were used";
+      warn("{}: {}", summary_.path, summary_.message);
+    }
+    if (summary_.status == FileStatus::ok && !text_started_) {
+      summary_.status = FileStatus::empty;
+      summary_.message = leading_nul_ == 0 ? "empty file" : std::to_string(leading_nul_) + " NUL bytes and no text";
+    } else if (leading_nul_ > 0) {
+      warn("{}: {} NUL bytes before the first text skipped (a file truncated while written?)", summary_.path,
+           leading_nul_);
+    }
+  }
+
+  template <typename... Args>
+  void warn(fmt::format_string<Args...> format, Args&&... args) const {
+    if (warn_) spdlog::warn(format, std::forward<Args>(args)...);
+  }
 
   LineCounts& counts_for(std::string_view node) {
     if (last_node_ != nullptr && last_node_->first == node) return last_node_->second;
@@ -145,12 +290,20 @@ class FileReader {
 
   void on_line(std::string_view text, std::uint64_t offset, bool truncated) {
     ++line_no_;
+    offset += leading_nul_;
     std::uint8_t flags = 0;
     if (!text.empty() && text.back() == '\r') {
       text.remove_suffix(1);
       flags |= kCrlf;
     }
     if (truncated) flags |= kTruncated;
+    // A NUL run where a line starts (copytruncate met again later) is not part of the line.
+    std::uint64_t nul_run = 0;
+    if (!text.empty() && text.front() == '\0') {
+      nul_run = std::min(text.find_first_not_of('\0'), text.size());
+      text.remove_prefix(nul_run);
+      offset += nul_run;
+    }
 
     record_.raw = text;
     record_.content = text;
@@ -169,6 +322,7 @@ class FileReader {
     }
     LineCounts& counts = counts_for(node);
     ++counts.read;
+    counts.nul_bytes_skipped += nul_run;
     if (is_blank(record_.content)) {
       ++counts.skipped_blank;
       return;
@@ -176,6 +330,10 @@ class FileReader {
     if (!is_valid_utf8(text)) {
       flags |= kInvalidUtf8;
       ++counts.invalid_utf8;
+    }
+    if (nul_possible_ && std::memchr(text.data(), '\0', text.size()) != nullptr) {
+      flags |= kNul;
+      ++counts.nul;
     }
     if (truncated) ++counts.truncated;
     if ((flags & kCrlf) != 0) ++counts.crlf;
@@ -199,40 +357,150 @@ class FileReader {
   std::string scratch_node_;
   std::uint64_t line_no_ = 0;
   std::uint64_t binary_lines_ = 0;
+  std::uint64_t leading_nul_ = 0;
   std::uint64_t stop_after_ = 0;
   ReadProgress* progress_ = nullptr;
   std::uint64_t used_ = 0;
+  bool warn_ = true;
+  bool text_started_ = false;
+  bool nul_possible_ = false;    // the chunk being split (or the one before it) holds a NUL
+  bool nul_in_previous_ = false;
   bool binary_ = false;
   bool last_byte_newline_ = true;
 };
 
-void add_directory(const fs::path& root, const std::string& shown_root, std::vector<InputFile>& out) {
-  std::vector<InputFile> found;
-  std::error_code ec;
-  fs::recursive_directory_iterator it(root, fs::directory_options::skip_permission_denied, ec);
-  if (ec) throw InputError("cannot read directory " + shown_root + ": " + ec.message());
-  for (; it != fs::recursive_directory_iterator(); it.increment(ec)) {
-    if (ec) throw InputError("cannot read directory " + shown_root + ": " + ec.message());
-    const auto name = it->path().filename().string();
-    if (!name.empty() && name[0] == '.') {
-      if (it->is_directory()) it.disable_recursion_pending();
-      continue;
-    }
-    std::error_code type_ec;
-    if (!it->is_regular_file(type_ec)) continue;
-    const std::string relative = it->path().lexically_relative(root).generic_string();
-    InputFile file;
-    file.path = it->path().string();
-    file.display = relative;
-    file.node = node_from_path(relative);
-    file.from_directory = true;
-    found.push_back(std::move(file));
-  }
-  if (found.empty()) throw InputError("no log files found in directory " + shown_root);
-  std::sort(found.begin(), found.end(),
-            [](const InputFile& a, const InputFile& b) { return natural_less(a.display, b.display); });
-  std::move(found.begin(), found.end(), std::back_inserter(out));
+// An input that discovery already knows gives no lines.
+InputFile skipped_input(std::string path, std::string display, std::string node, FileStatus status,
+                        std::string reason) {
+  InputFile f;
+  f.path = std::move(path);
+  f.display = std::move(display);
+  f.node = std::move(node);
+  f.from_directory = true;
+  f.skip = status;
+  f.skip_reason = std::move(reason);
+  return f;
 }
+
+// The file or directory at `path` as discovery sees it: what it is, and its identity (device and
+// inode) so that one reached twice through links is read once.
+struct Entry {
+  enum class Kind { file, directory, special, broken_link, error } kind = Kind::error;
+  dev_t dev = 0;
+  ino_t ino = 0;
+  std::string what;  // special: "FIFO", "socket", "device"; error: the reason
+};
+
+Entry look_at(const fs::path& path) {
+  Entry e;
+  struct stat st {};
+  if (::stat(path.c_str(), &st) != 0) {
+    const int err = errno;
+    struct stat lst {};
+    if (err == ENOENT && ::lstat(path.c_str(), &lst) == 0 && S_ISLNK(lst.st_mode)) {
+      e.kind = Entry::Kind::broken_link;
+      e.what = "broken symbolic link";
+    } else {
+      e.what = std::strerror(err);
+    }
+    return e;
+  }
+  e.dev = st.st_dev;
+  e.ino = st.st_ino;
+  if (S_ISREG(st.st_mode)) {
+    e.kind = Entry::Kind::file;
+  } else if (S_ISDIR(st.st_mode)) {
+    e.kind = Entry::Kind::directory;
+  } else {
+    e.kind = Entry::Kind::special;
+    e.what = S_ISFIFO(st.st_mode) ? "FIFO" : S_ISSOCK(st.st_mode) ? "socket" : "device";
+  }
+  return e;
+}
+
+// Walks a job directory: hidden entries skipped, children in natural order (so what is found, and
+// which of two links to one directory is followed, does not depend on the file system), symbolic
+// links followed, every directory and file read once (device and inode).
+class DirectoryWalker {
+ public:
+  explicit DirectoryWalker(const fs::path& root) : root_(root) {}
+
+  std::vector<InputFile> walk(const std::string& shown_root) {
+    const Entry top = look_at(root_);
+    seen_.insert({top.dev, top.ino});
+    std::error_code ec;
+    fs::directory_iterator probe(root_, ec);
+    if (ec) throw InputError("cannot read directory " + escape_path(shown_root) + ": " + ec.message());
+    visit(root_, "");
+    return std::move(found_);
+  }
+
+ private:
+  void visit(const fs::path& dir, const std::string& relative) {
+    std::error_code ec;
+    std::vector<std::string> names;
+    for (fs::directory_iterator it(dir, ec), end; !ec && it != end; it.increment(ec)) {
+      std::string name = it->path().filename().string();
+      if (!name.empty() && name[0] != '.') names.push_back(std::move(name));
+    }
+    if (ec) {
+      const std::string shown = escape_path(relative) + "/";
+      spdlog::warn("{}: cannot read directory: {}", shown, ec.message());
+      found_.push_back(skipped_input(dir.string(), shown, node_from_path(escape_path(relative)),
+                                     FileStatus::unreadable, "cannot read directory: " + ec.message()));
+      return;
+    }
+    std::sort(names.begin(), names.end(), [](const auto& a, const auto& b) { return natural_less(a, b); });
+    for (const auto& name : names) {
+      const fs::path path = dir / name;
+      const std::string rel = relative.empty() ? name : relative + "/" + name;
+      const std::string shown = escape_path(rel);
+      const Entry e = look_at(path);
+      switch (e.kind) {
+        case Entry::Kind::directory:
+          if (seen_.insert({e.dev, e.ino}).second) {
+            visit(path, rel);
+          } else {
+            spdlog::debug("{}/: already read through another path (a link, or a loop); not read again", shown);
+          }
+          break;
+        case Entry::Kind::file:
+          add_file(path, rel, shown, e);
+          break;
+        case Entry::Kind::special:
+          found_.push_back(skipped_input(path.string(), shown, "", FileStatus::special,
+                                         e.what + ", not a regular file; not read"));
+          break;
+        case Entry::Kind::broken_link:
+        case Entry::Kind::error:
+          spdlog::warn("{}: {}", shown, e.what);
+          found_.push_back(skipped_input(path.string(), shown, node_from_path(shown), FileStatus::unreadable, e.what));
+          break;
+      }
+    }
+  }
+
+  void add_file(const fs::path& path, const std::string& rel, const std::string& shown, const Entry& e) {
+    if (!seen_.insert({e.dev, e.ino}).second) {
+      spdlog::debug("{}: already read through another path (a link); not read again", shown);
+      return;
+    }
+    if (const NameRule* rule = not_log_by_name(rel)) {
+      found_.push_back(skipped_input(path.string(), shown, "", rule->status, std::string(rule->reason) + "; not read"));
+      return;
+    }
+    InputFile file;
+    file.path = path.string();
+    file.display = shown;
+    file.node = node_from_path(shown);
+    file.from_directory = true;
+    found_.push_back(std::move(file));
+  }
+
+  fs::path root_;
+  std::set<std::pair<dev_t, ino_t>> seen_;
+  std::vector<InputFile> found_;
+};
 
 }  // namespace
 
@@ -244,6 +512,8 @@ LineCounts& LineCounts::operator+=(const LineCounts& o) {
   invalid_utf8 += o.invalid_utf8;
   truncated += o.truncated;
   crlf += o.crlf;
+  nul += o.nul;
+  nul_bytes_skipped += o.nul_bytes_skipped;
   bytes += o.bytes;
   return *this;
 }
@@ -256,18 +526,33 @@ std::vector<InputFile> Ingestor::discover(std::span<const std::string> paths) co
   std::vector<InputFile> inputs;
   for (const auto& path : paths) {
     if (path == "-") {
-      inputs.push_back(InputFile{"-", "-", "stdin", false, false});
+      InputFile in;
+      in.path = in.display = "-";
+      in.node = "stdin";
+      in.stream = true;
+      inputs.push_back(std::move(in));
       continue;
     }
     std::error_code ec;
     const auto status = fs::status(path, ec);
-    if (ec || !fs::exists(status)) throw InputError("no such file or directory: " + path);
+    if (ec || !fs::exists(status)) throw InputError("no such file or directory: " + escape_path(path));
     if (fs::is_directory(status)) {
-      add_directory(path, path, inputs);
-    } else {
-      const fs::path p(path);
-      inputs.push_back(InputFile{path, path, node_from_path(p.filename().string()), false, false});
+      auto found = DirectoryWalker(path).walk(path);
+      if (found.empty()) throw InputError("no log files found in directory " + escape_path(path));
+      std::move(found.begin(), found.end(), std::back_inserter(inputs));
+      continue;
     }
+    InputFile in;
+    in.path = path;
+    in.display = escape_path(path);
+    in.node = node_from_path(escape_path(fs::path(path).filename().string()));
+    in.stream = ByteSource::is_stream(path);
+    if (const NameRule* rule = not_log_by_name(path); rule != nullptr && !in.stream) {
+      in.skip = rule->status;
+      in.skip_reason = std::string(rule->reason) + "; not read";
+      in.node.clear();
+    }
+    inputs.push_back(std::move(in));
   }
   if (inputs.size() == 1) inputs.front().single_input = true;
   if (options_.progress != nullptr) options_.progress->expect_files(inputs.size());
@@ -276,19 +561,24 @@ std::vector<InputFile> Ingestor::discover(std::span<const std::string> paths) co
 
 FileSummary Ingestor::read_file(const InputFile& input, const LineVisitor& visit,
                                 std::uint32_t file_index) const {
+  const auto without_lines = [&](FileStatus status, std::string message) {
+    FileSummary summary;
+    summary.path = input.display;
+    summary.node = input.node;
+    summary.status = status;
+    summary.message = std::move(message);
+    if (options_.progress != nullptr) options_.progress->file_done();
+    return summary;
+  };
+  if (input.skip != FileStatus::ok) return without_lines(input.skip, input.skip_reason);
   FileReader reader(input, file_index, options_, visit);
   if (!input.from_directory) return reader.read();
   try {
     return reader.read();
   } catch (const InputError& e) {
     // A file met while walking a directory does not stop the run; it is reported and counted.
-    spdlog::warn("{}", e.what());
-    FileSummary summary;
-    summary.path = input.display;
-    summary.node = input.node;
-    summary.status = FileStatus::unreadable;
-    summary.message = e.what();
-    return summary;
+    if (options_.warnings) spdlog::warn("{}", e.what());
+    return without_lines(FileStatus::unreadable, e.what());
   }
 }
 
@@ -320,6 +610,42 @@ IngestSummary summarize(std::vector<FileSummary> files) {
   return summary;
 }
 
+std::vector<std::string> IngestSummary::nodes_missing_logs() const {
+  std::vector<std::string> out;
+  for (const auto& f : files) {
+    if (f.status == FileStatus::unreadable && !f.node.empty()) out.push_back(f.node);
+  }
+  std::sort(out.begin(), out.end(), [](const auto& a, const auto& b) { return natural_less(a, b); });
+  out.erase(std::unique(out.begin(), out.end()), out.end());
+  return out;
+}
+
+void require_usable_lines(const IngestSummary& summary, std::span<const std::string> paths) {
+  if (summary.total.used > 0) return;
+  std::string named;
+  for (std::size_t i = 0; i < paths.size() && i < 3; ++i) {
+    named += (i ? ", " : "") + (paths[i] == "-" ? std::string("standard input") : escape_path(paths[i]));
+  }
+  if (paths.size() > 3) named += fmt::format(" and {} more", paths.size() - 3);
+  std::string why;
+  std::size_t shown = 0;
+  for (const auto& f : summary.files) {
+    if (shown == 4) {
+      why += fmt::format("; {} more", summary.files.size() - shown);
+      break;
+    }
+    const std::string reason =
+        f.status == FileStatus::ok ? fmt::format("{} blank lines", f.counts.skipped_blank) : f.message;
+    why += fmt::format("{}{}: {}", shown++ ? "; " : "", f.path, reason);
+  }
+  throw InputError(fmt::format("no usable log line in {} ({})", named, why));
+}
+
+bool is_skipped(FileStatus status) {
+  return status == FileStatus::binary || status == FileStatus::document || status == FileStatus::checkpoint ||
+         status == FileStatus::special;
+}
+
 std::string_view to_string(FileStatus status) {
   switch (status) {
     case FileStatus::ok: return "ok";
@@ -327,6 +653,9 @@ std::string_view to_string(FileStatus status) {
     case FileStatus::binary: return "binary";
     case FileStatus::truncated_gzip: return "truncated-gzip";
     case FileStatus::unreadable: return "unreadable";
+    case FileStatus::document: return "document";
+    case FileStatus::checkpoint: return "checkpoint";
+    case FileStatus::special: return "special";
   }
   return "unknown";
 }

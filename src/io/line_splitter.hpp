@@ -1,11 +1,14 @@
 #pragma once
 // LineSplitter: cuts a byte stream that arrives in chunks into lines, handing out views. Lines
 // inside one chunk are never copied; a line that spans chunks is assembled in a carry buffer that
-// never grows past the line cap (the rest of an over-long line is counted, not stored).
+// never grows past the line cap (the rest of an over-long line is counted, not stored). A line is
+// cut at the cap on a character boundary, so cutting never makes valid UTF-8 invalid.
 #include <cstdint>
 #include <cstring>
 #include <string>
 #include <string_view>
+
+#include "l4/io/utf8.hpp"
 
 namespace l4::io {
 
@@ -37,7 +40,7 @@ class LineSplitter {
         pending_ = false;
       } else {
         const bool truncated = piece.size() > cap_;
-        emit(truncated ? piece.substr(0, cap_) : piece, truncated, on_line);
+        emit(truncated ? utf8_prefix(piece, cap_) : piece, truncated, on_line);
         consumed_ += piece.size() + 1;
         line_start_ = consumed_;
       }
@@ -60,9 +63,13 @@ class LineSplitter {
  private:
   void append_carry(std::string_view piece) {
     pending_ = true;
-    const std::size_t room = carry_.size() < cap_ ? cap_ - carry_.size() : 0;
-    if (piece.size() > room) carry_truncated_ = true;
-    carry_.append(piece.substr(0, std::min(room, piece.size())));
+    if (carry_truncated_) return;
+    const std::size_t room = cap_ - carry_.size();  // the carry never grows past the cap
+    if (piece.size() > room) {
+      carry_truncated_ = true;
+      piece = utf8_prefix(piece, room);
+    }
+    carry_.append(piece);
   }
 
   template <typename OnLine>

@@ -10,21 +10,22 @@
 #include <cstring>
 
 #include "l4/error.hpp"
+#include "l4/io/utf8.hpp"
 
 namespace l4::io {
 
 MappedFile::MappedFile(const std::string& path) {
   const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
-  if (fd < 0) throw InputError("cannot open " + path + ": " + std::strerror(errno));
+  if (fd < 0) throw InputError("cannot open " + escape_path(path) + ": " + std::strerror(errno));
   struct stat st {};
   if (::fstat(fd, &st) != 0) {
     const int err = errno;
     ::close(fd);
-    throw InputError("cannot stat " + path + ": " + std::strerror(err));
+    throw InputError("cannot stat " + escape_path(path) + ": " + std::strerror(err));
   }
   if (S_ISDIR(st.st_mode)) {
     ::close(fd);
-    throw InputError("cannot read " + path + ": is a directory");
+    throw InputError("cannot read " + escape_path(path) + ": is a directory");
   }
   size_ = static_cast<std::size_t>(st.st_size);
   if (size_ > 0) {
@@ -33,7 +34,7 @@ MappedFile::MappedFile(const std::string& path) {
       const int err = errno;
       data_ = nullptr;
       ::close(fd);
-      throw InputError("cannot map " + path + ": " + std::strerror(err));
+      throw InputError("cannot map " + escape_path(path) + ": " + std::strerror(err));
     }
     ::madvise(data_, size_, MADV_SEQUENTIAL);
   }

@@ -377,14 +377,18 @@ void window(const std::vector<std::uint32_t>& list, std::uint32_t self, std::siz
 }  // namespace
 
 std::vector<std::string> default_unit_words() {
-  std::vector<std::string> out;
-  const auto doc = nlohmann::json::parse(l4::embedded::data("parse_masks.json"), nullptr, false);
-  if (doc.is_object() && doc.contains("unit_words")) {
-    for (const auto& u : doc["unit_words"]) {
-      if (u.is_string()) out.push_back(u.get<std::string>());
+  // Read once per process: every GrouperOptions (every miner) starts from this list.
+  static const std::vector<std::string> words = [] {
+    std::vector<std::string> out;
+    const auto doc = nlohmann::json::parse(l4::embedded::data("parse_masks.json"), nullptr, false);
+    if (doc.is_object() && doc.contains("unit_words")) {
+      for (const auto& u : doc["unit_words"]) {
+        if (u.is_string()) out.push_back(u.get<std::string>());
+      }
     }
-  }
-  return out;
+    return out;
+  }();
+  return words;
 }
 
 std::string template_text(const MinedTemplate& t, const TokenVocabulary& vocabulary) {

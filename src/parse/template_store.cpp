@@ -13,6 +13,7 @@
 
 #include "l4/error.hpp"
 #include "l4/parse/token_hash.hpp"
+#include "l4/io/utf8.hpp"
 #include "l4/parse/token_masker.hpp"
 #include "l4/parse/token_vocabulary.hpp"
 
@@ -432,6 +433,40 @@ void TemplateStore::reset_counts() {
   for (auto& t : templates_) t.count = 0;
 }
 
+namespace {
+
+std::string hex_bytes(std::string_view bytes) {
+  static constexpr char kHex[] = "0123456789abcdef";
+  std::string out;
+  out.reserve(bytes.size() * 2);
+  for (const char ch : bytes) {
+    const auto c = static_cast<unsigned char>(ch);
+    out += kHex[c >> 4];
+    out += kHex[c & 0xF];
+  }
+  return out;
+}
+
+std::optional<std::string> bytes_from_hex(std::string_view hex) {
+  if (hex.size() % 2 != 0) return std::nullopt;
+  const auto digit = [](char c) -> int {
+    if (c >= '0' && c <= '9') return c - '0';
+    if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+    if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+    return -1;
+  };
+  std::string out;
+  out.reserve(hex.size() / 2);
+  for (std::size_t i = 0; i < hex.size(); i += 2) {
+    const int hi = digit(hex[i]), lo = digit(hex[i + 1]);
+    if (hi < 0 || lo < 0) return std::nullopt;
+    out.push_back(static_cast<char>(hi * 16 + lo));
+  }
+  return out;
+}
+
+}  // namespace
+
 std::string TemplateStore::to_json() const {
   std::vector<const Template*> live;
   for (const auto& t : templates_) {
@@ -444,7 +479,14 @@ std::string TemplateStore::to_json() const {
   for (const Template* t : live) {
     nlohmann::ordered_json e;
     e["id"] = to_hex(t->id);
-    e["template"] = t->text;
+    if (io::is_valid_utf8(t->text)) {
+      e["template"] = t->text;
+    } else {
+      // JSON holds only UTF-8: the text for people, with U+FFFD, and its exact bytes in hex, which
+      // loading uses, so the template still matches the lines it came from.
+      e["template"] = io::to_valid_utf8(t->text);
+      e["template_bytes"] = hex_bytes(t->text);
+    }
     e["count"] = t->count;
     if (!t->runs.empty()) {
       auto runs = nlohmann::ordered_json::array();
@@ -472,7 +514,12 @@ TemplateStore TemplateStore::from_json(std::string_view json, std::string_view o
     if (!e.is_object() || !e.contains("template") || !e["template"].is_string()) {
       throw l4::InputError(where + ": template entry without a \"template\" string");
     }
-    const std::string text = e["template"].get<std::string>();
+    std::string text = e["template"].get<std::string>();
+    if (e.contains("template_bytes")) {
+      auto bytes = e["template_bytes"].is_string() ? bytes_from_hex(e["template_bytes"].get<std::string>()) : std::nullopt;
+      if (!bytes) throw l4::InputError(where + ": \"template_bytes\" must be an even number of hex digits: " + text);
+      text = std::move(*bytes);
+    }
     std::vector<std::string_view> toks;
     tokenize(text, toks);
     std::string normal;

@@ -11,6 +11,7 @@
 #include "l4/embedded_data.hpp"
 #include "l4/error.hpp"
 #include "l4/parse/token_hash.hpp"
+#include "table/json_table.hpp"
 
 namespace l4::parse {
 namespace {
@@ -180,31 +181,50 @@ struct TokenMasker::Impl {
   }
 };
 
-TokenMasker::TokenMasker(std::string_view patterns_json) : impl_(std::make_unique<Impl>()) {
-  const std::string_view text = patterns_json.empty() ? l4::embedded::data("parse_masks.json") : patterns_json;
-  nlohmann::json doc;
-  try {
-    doc = nlohmann::json::parse(text);
-  } catch (const nlohmann::json::exception& e) {
-    throw l4::InputError(std::string("parse_masks.json: ") + e.what());
-  }
-  for (const auto& p : doc.value("patterns", nlohmann::json::array())) {
-    const std::string name = p.value("name", "");
-    const std::string regex = p.value("regex", "");
-    std::string error;
-    if (impl_->set.Add(regex, &error) < 0) {
-      throw l4::InputError("parse_masks.json: pattern " + name + ": " + error);
+std::shared_ptr<const TokenMasker::Impl> TokenMasker::compile(std::string_view text) {
+  auto impl = std::make_shared<Impl>();
+  l4::table::load(text, "parse_masks.json", [&](const l4::table::Value& doc) {
+    doc.keys({"description", "domain_suffixes", "unit_words", "patterns"});
+    if (auto patterns = doc.find("patterns")) {
+      for (const auto& p : patterns->items()) {
+        p.keys({"name", "regex", "samples"});
+        const std::string name = p["name"].text();
+        const std::string regex = p["regex"].pattern();
+        std::string error;
+        if (impl->set.Add(regex, &error) < 0) p["regex"].fail("pattern " + name + ": " + error);
+        if (auto samples = p.find("samples")) {
+          const RE2 re(regex, quiet_options());
+          for (const auto& sample : samples->items()) {
+            if (!RE2::FullMatch(sample.text(), re)) sample.fail("the pattern of " + name + " does not match its sample");
+          }
+        }
+        impl->names.push_back(name);
+        impl->digit_blind = impl->digit_blind && regex_digit_blind(regex);
+      }
     }
-    impl_->names.push_back(name);
-    impl_->digit_blind = impl_->digit_blind && regex_digit_blind(regex);
+    if (auto suffixes = doc.find("domain_suffixes")) {
+      for (const auto& d : suffixes->texts()) {
+        impl->domain_suffixes.push_back("." + d);
+        impl->digit_blind = impl->digit_blind && !has_digit(impl->domain_suffixes.back());
+        impl->suffix_last[static_cast<unsigned char>(impl->domain_suffixes.back().back())] = true;
+      }
+    }
+    if (auto units = doc.find("unit_words")) (void)units->texts();  // read by ContrastiveGrouper
+  });
+  impl->any = !impl->names.empty();
+  if (impl->any && !impl->set.Compile()) throw l4::InputError("parse_masks.json: patterns do not compile");
+  return impl;
+}
+
+// The embedded table is compiled once per process and shared by every masker (it is immutable;
+// RE2::Set matching is const and thread-safe): a miner costs no table parse and no RE2 compile.
+TokenMasker::TokenMasker(std::string_view patterns_json) {
+  if (patterns_json.empty()) {
+    static const auto embedded = compile(l4::embedded::data("parse_masks.json"));
+    impl_ = embedded;
+  } else {
+    impl_ = compile(patterns_json);
   }
-  for (const auto& d : doc.value("domain_suffixes", nlohmann::json::array())) {
-    impl_->domain_suffixes.push_back("." + d.get<std::string>());
-    impl_->digit_blind = impl_->digit_blind && !has_digit(impl_->domain_suffixes.back());
-    impl_->suffix_last[static_cast<unsigned char>(impl_->domain_suffixes.back().back())] = true;
-  }
-  impl_->any = !impl_->names.empty();
-  if (impl_->any && !impl_->set.Compile()) throw l4::InputError("parse_masks.json: patterns do not compile");
 }
 
 TokenMasker::TokenMasker(TokenMasker&&) noexcept = default;

@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cmath>
 
+#include "l4/io/utf8.hpp"
 #include "l4/report/ingest_report.hpp"
 
 namespace l4::report {
@@ -83,7 +84,7 @@ std::string failure_summary(const diagnose::Diagnosis& d) {
                                           d.verdict.exception.empty() ? "" : " (" + d.verdict.exception + ")", where, when);
   if (d.first_evidence) {
     const auto& c = *d.first_evidence;
-    out += fmt::format(" First evidence: {}:{} on {}{}: \"{}\".", c.file, c.line, c.node, at_text(c.time), c.text.substr(0, 160));
+    out += fmt::format(" First evidence: {}:{} on {}{}: \"{}\".", c.file, c.line, c.node, at_text(c.time), io::utf8_prefix(c.text, 160));
   }
   const auto symptoms = std::count_if(d.events.begin(), d.events.end(), [](auto& e) { return e.role == diagnose::EventRole::symptom; });
   if (symptoms > 0) {
@@ -113,7 +114,7 @@ std::string summary(const diagnose::Diagnosis& d) {
   if (!d.completion.empty()) {
     const auto& c = d.completion.front();
     return fmt::format("The job completed: {}:{} on {}{}: \"{}\". What it printed before that it outlived, and what "
-                       "followed is teardown.", c.file, c.line, c.node, at_text(c.time), c.text.substr(0, 160));
+                       "followed is teardown.", c.file, c.line, c.node, at_text(c.time), io::utf8_prefix(c.text, 160));
   }
   return "No failure evidence found: no event that normal jobs lack carries fault semantics, and no stall or "
          "slowdown was seen.";
@@ -172,7 +173,12 @@ Json to_json(const diagnose::Diagnosis& d) {
           {"iteration_anomalies", anomalies},
           {"timeline", timeline_json(d.timeline)},
           {"heatmap", heatmap_json(d.heatmap)},
-          {"inputs", {{"files", d.inputs.files.size()}, {"nodes", d.inputs.nodes.size()}, {"lines", to_json(d.inputs.total)}}},
+          {"inputs",
+           {{"files", d.inputs.files.size()},
+            {"nodes", d.inputs.nodes.size()},
+            {"lines", to_json(d.inputs.total)},
+            {"skipped", skipped_inputs_json(d.inputs)},
+            {"unreadable", unreadable_inputs_json(d.inputs)}}},
           {"history", d.history ? Json{{"db", d.history->db}, {"normal_jobs", d.history->normal_jobs}}
                                 : Json(nullptr)},
           {"notes", d.notes}};
@@ -218,7 +224,7 @@ std::string render_text(const diagnose::Diagnosis& d, bool colour) {
       const auto& e = d.events[i];
       fmt::format_to(it, "  [{}] {}:{}{} ({} node{}, {}x)\n      {}\n", diagnose::to_string(e.role), e.first.file,
                      e.first.line, at_text(e.first.time), e.nodes.size(), e.nodes.size() == 1 ? "" : "s", e.count,
-                     e.first.text.substr(0, 200));
+                     io::utf8_prefix(e.first.text, 200));
     }
     if (!d.parameters.empty()) {
       fmt::format_to(it, "\n{}parameters{}    ", bold, reset);
@@ -230,6 +236,12 @@ std::string render_text(const diagnose::Diagnosis& d, bool colour) {
   }
   fmt::format_to(it, "\ninputs: {} files, {} nodes, {} lines used of {} read", d.inputs.files.size(),
                  d.inputs.nodes.size(), d.inputs.total.used, d.inputs.total.read);
+  const auto skipped = std::count_if(d.inputs.files.begin(), d.inputs.files.end(),
+                                     [](const auto& f) { return io::is_skipped(f.status); });
+  const auto unreadable = std::count_if(d.inputs.files.begin(), d.inputs.files.end(),
+                                        [](const auto& f) { return f.status == io::FileStatus::unreadable; });
+  if (skipped > 0) fmt::format_to(it, "; {} not logs (skipped)", skipped);
+  if (unreadable > 0) fmt::format_to(it, "; {} unreadable", unreadable);
   if (d.history) fmt::format_to(it, "; history: {} normal jobs\n", d.history->normal_jobs);
   else fmt::format_to(it, "; no history\n");
   for (const auto& note : d.notes) fmt::format_to(it, "note: {}\n", note);

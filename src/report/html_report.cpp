@@ -149,7 +149,7 @@ std::string heatmap_row_svg(const diagnose::Heatmap& map, std::size_t r, double 
   out += fmt::format("<rect x=\"0\" y=\"{:.0f}\" width=\"{:.1f}\" height=\"{:.0f}\" fill=\"#0b57d0\" opacity=\"0.55\"/>", y + 4,
                      std::max(1.0, (HeatmapLayout::kBar - 8) * row.score), HeatmapLayout::kRow - 8);
   out += fmt::format("<text class=\"hm-label mono\" x=\"{:.0f}\" y=\"{:.0f}\">{}</text>", HeatmapLayout::kBar, y + 13,
-                     esc(label.size() > 32 ? label.substr(0, 31) + "…" : label));
+                     esc(label.size() > 32 ? std::string(io::utf8_prefix(label, 31)) + "…" : label));
   for (std::size_t b = 0; b < row.counts.size(); ++b) {
     const double share = static_cast<double>(row.counts[b]) / row.nodes / peak;
     const double x = lay.left() + lay.cell * static_cast<double>(b);

@@ -103,14 +103,16 @@ TEST_CASE("l4 diagnose edge cases", "[e2e][diagnose][bad-input]") {
     CHECK(j["verdict"]["category"] == "none");
     CHECK(j["events"].empty());
   }
-  SECTION("an empty job: exit 1 with a valid report saying nothing was usable") {
+  SECTION("an empty job: exit 2, the message names the input and says why nothing was usable") {
+    // Not "no failure evidence" (exit 1): that is the answer for a healthy job.
     dir.write("empty/node-01.log", "");
     dir.write("empty/node-02.log", "\n\n");
     const auto r = run_l4({"diagnose", "--no-history", (dir.path() / "empty").string()});
-    CHECK(r.exit_code == 1);
-    const auto j = json::parse(r.out);
-    CHECK(j["failure_found"] == false);
-    CHECK(j["inputs"]["lines"]["used"] == 0);
+    CHECK(r.exit_code == 2);
+    CHECK(r.out.empty());
+    CHECK(r.err.find("no usable log line in " + (dir.path() / "empty").string()) != std::string::npos);
+    CHECK(r.err.find("node-01.log: empty file") != std::string::npos);
+    CHECK(r.err.find("node-02.log: 2 blank lines") != std::string::npos);
   }
   SECTION("a job with one node") {
     write_normal_job(dir, "one", 1, 10);

@@ -109,12 +109,14 @@ TEST_CASE("l4 history on a missing, empty or foreign database", "[e2e][history][
   }
 }
 
+// The storage tests below add tests/fixtures/history/normal-job with --force: what they check is
+// how jobs are stored, not l4's verdict on the fixture (the refusal of failed jobs has its own test).
 TEST_CASE("l4 history add stores a job once per id", "[e2e][history]") {
   l4::test::TempDir dir;
   const auto db = dir.path() / "data" / "history.db";
   const auto logs = fixture("history/normal-job/logs").string();
 
-  const auto first = run_l4({"history", "add", "--db", db.string(), logs});
+  const auto first = run_l4({"history", "add", "--force", "--db", db.string(), logs});
   REQUIRE(first.exit_code == 0);
   const auto a = json::parse(first.out);
   CHECK(a["job_id"] == "normal-job");  // a logs/ directory takes its parent's name
@@ -126,7 +128,7 @@ TEST_CASE("l4 history add stores a job once per id", "[e2e][history]") {
   const auto k1 = HistoryStore(db).load();
 
   // The same job again: replaced, nothing doubled.
-  const auto second = run_l4({"history", "add", "--format", "text", "--db", db.string(), logs + "/"});
+  const auto second = run_l4({"history", "add", "--force", "--format", "text", "--db", db.string(), logs + "/"});
   REQUIRE(second.exit_code == 0);
   CHECK(second.out.find("replaced job normal-job") != std::string::npos);
   const auto k2 = HistoryStore(db).load();
@@ -138,7 +140,8 @@ TEST_CASE("l4 history add stores a job once per id", "[e2e][history]") {
   }
 
   // A second normal job with the same events: every template is in every job.
-  const auto other = run_l4({"history", "add", "--db", db.string(), "--job-id", "copy", "--style", "megatron", logs});
+  const auto other =
+      run_l4({"history", "add", "--force", "--db", db.string(), "--job-id", "copy", "--style", "megatron", logs});
   REQUIRE(other.exit_code == 0);
   CHECK(json::parse(other.out)["style"] == "megatron");
   const auto k3 = HistoryStore(db).load();
@@ -158,7 +161,7 @@ TEST_CASE("l4 history add: file names, stdin and unusable input", "[e2e][history
   const auto db = dir.path() / "history.db";
   SECTION("a single file is named after its stem") {
     const auto log = fixture("history/normal-job/logs/node-0.log").string();
-    const auto r = run_l4({"history", "add", "--db", db.string(), log});
+    const auto r = run_l4({"history", "add", "--force", "--db", db.string(), log});
     REQUIRE(r.exit_code == 0);
     CHECK(json::parse(r.out)["job_id"] == "node-0");
   }
@@ -171,11 +174,13 @@ TEST_CASE("l4 history add: file names, stdin and unusable input", "[e2e][history
     CHECK(ok.exit_code == 0);
     CHECK(json::parse(ok.out)["job_id"] == "piped");
   }
-  SECTION("no usable lines: exit 1, nothing stored") {
+  SECTION("no usable lines: exit 2 naming the input, nothing stored") {
     const auto blank = dir.write("blank/node-0.log", "\n\n\n");
     const auto r = run_l4({"history", "add", "--db", db.string(), blank.parent_path().string()});
-    CHECK(r.exit_code == 1);
+    CHECK(r.exit_code == 2);
     CHECK(r.out.empty());
+    CHECK(r.err.find("no usable log line in " + blank.parent_path().string()) != std::string::npos);
+    CHECK(r.err.find("node-0.log: 3 blank lines") != std::string::npos);
     CHECK_FALSE(std::filesystem::exists(db));
   }
   SECTION("a missing path: exit 2, no database created") {
@@ -201,7 +206,7 @@ TEST_CASE("parallel l4 history add processes lose nothing", "[e2e][history]") {
   auto adder = [&](int w) {
     for (int i = 0; i < kEach; ++i) {
       const auto id = "w" + std::to_string(w) + "-" + std::to_string(i);
-      if (run_l4({"history", "add", "-q", "--db", db, "--job-id", id, logs}).exit_code != 0) ++failures[w];
+      if (run_l4({"history", "add", "-q", "--force", "--db", db, "--job-id", id, logs}).exit_code != 0) ++failures[w];
     }
   };
   std::thread t0(adder, 0);

@@ -74,14 +74,15 @@ TEST_CASE("bad input gets a clear message and a documented exit code", "[e2e][in
     CHECK(r.exit_code == 2);
     CHECK(r.err.find("no log files") != std::string::npos);
   }
-  SECTION("empty file: exit 1, status empty, zero lines") {
+  SECTION("empty file: exit 2 naming it, the accounting still printed (status empty, zero lines)") {
     const auto p = dir.write("node-1.log", "");
     const auto r = run_l4({"ingest", p.string()});
-    CHECK(r.exit_code == 1);
+    CHECK(r.exit_code == 2);
     const auto j = json::parse(r.out);
     CHECK(j["files"][0]["status"] == "empty");
     CHECK(j["total"]["lines"]["read"] == 0);
-    CHECK(r.err.find("no usable log lines") != std::string::npos);
+    CHECK(r.err.find("no usable log line in " + p.string() + " (" + p.string() + ": empty file)") !=
+          std::string::npos);
   }
   SECTION("binary file: skipped with a warning, lines counted") {
     dir.write("job/node-1.log", "fine\n");

@@ -124,7 +124,8 @@ TEST_CASE("l4 parse reads stdin and reports bad input", "[parse][e2e]") {
   const auto f = l4::test::run_l4({"parse", "--log-format", "<Date> no content", "-"});
   CHECK(f.exit_code == 2);
   const auto empty = l4::test::run_l4({"parse", "-"}, "");
-  CHECK(empty.exit_code == 1);
+  CHECK(empty.exit_code == 2);
+  CHECK(empty.err.find("no usable log line in standard input (-: empty file)") != std::string::npos);
 }
 
 TEST_CASE("l4 parse gives the same output on one thread or several", "[parse][e2e]") {

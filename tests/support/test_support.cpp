@@ -17,11 +17,10 @@ extern char** environ;
 
 namespace l4::test {
 
-RunResult run_l4(const std::vector<std::string>& args, const std::string& stdin_data) {
-  return run_program(L4_BINARY, args, stdin_data);
-}
+namespace {
 
-RunResult run_program(const std::string& program, const std::vector<std::string>& args, const std::string& stdin_data) {
+// Runs `argv_storage` (argv[0] is the program, looked up in PATH) with `stdin_data` on its stdin.
+RunResult spawn(std::vector<std::string> argv_storage, const std::string& stdin_data) {
   // A child that exits without reading all of its stdin must not kill the test with SIGPIPE.
   static const bool sigpipe_ignored = [] { return std::signal(SIGPIPE, SIG_IGN) != SIG_ERR; }();
   (void)sigpipe_ignored;
@@ -35,18 +34,16 @@ RunResult run_program(const std::string& program, const std::vector<std::string>
   for (int fd : {in_pipe[0], in_pipe[1], out_pipe[0], out_pipe[1], err_pipe[0], err_pipe[1]}) {
     posix_spawn_file_actions_addclose(&actions, fd);
   }
-  std::vector<std::string> argv_storage{program};
-  argv_storage.insert(argv_storage.end(), args.begin(), args.end());
   std::vector<char*> argv;
   for (auto& a : argv_storage) argv.push_back(a.data());
   argv.push_back(nullptr);
   pid_t pid = 0;
-  const int rc = posix_spawnp(&pid, program.c_str(), &actions, nullptr, argv.data(), environ);
+  const int rc = posix_spawnp(&pid, argv[0], &actions, nullptr, argv.data(), environ);
   posix_spawn_file_actions_destroy(&actions);
   close(in_pipe[0]);
   close(out_pipe[1]);
   close(err_pipe[1]);
-  if (rc != 0) throw std::runtime_error("cannot spawn " + program);
+  if (rc != 0) throw std::runtime_error("cannot spawn " + argv_storage[0]);
 
   RunResult result;
   size_t written = 0;
@@ -89,6 +86,30 @@ RunResult run_program(const std::string& program, const std::vector<std::string>
   waitpid(pid, &status, 0);
   result.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
   return result;
+}
+
+constexpr const char* kSetpriv = "/usr/bin/setpriv";
+
+}  // namespace
+
+RunResult run_l4(const std::vector<std::string>& args, const std::string& stdin_data) {
+  return run_program(L4_BINARY, args, stdin_data);
+}
+
+RunResult run_program(const std::string& program, const std::vector<std::string>& args, const std::string& stdin_data) {
+  std::vector<std::string> argv{program};
+  argv.insert(argv.end(), args.begin(), args.end());
+  return spawn(std::move(argv), stdin_data);
+}
+
+bool can_run_unprivileged() { return geteuid() != 0 || access(kSetpriv, X_OK) == 0; }
+
+RunResult run_l4_unprivileged(const std::vector<std::string>& args, const std::string& stdin_data) {
+  if (geteuid() != 0) return run_l4(args, stdin_data);
+  if (!can_run_unprivileged()) throw std::runtime_error("running as root without setpriv");
+  std::vector<std::string> argv{kSetpriv, "--reuid=65534", "--regid=65534", "--clear-groups", L4_BINARY};
+  argv.insert(argv.end(), args.begin(), args.end());
+  return spawn(std::move(argv), stdin_data);
 }
 
 std::filesystem::path fixture(const std::string& relative) {

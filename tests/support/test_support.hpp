@@ -19,6 +19,12 @@ RunResult run_l4(const std::vector<std::string>& args, const std::string& stdin_
 // Runs `program` (a path, or a name looked up in PATH) with `args` (no shell).
 RunResult run_program(const std::string& program, const std::vector<std::string>& args, const std::string& stdin_data = {});
 
+// The same as a user without privileges, so that file permissions apply (as root, the tests run
+// l4 through setpriv as nobody: root reads every file whatever its mode). Files the run must read
+// have to be readable by others. can_run_unprivileged() is false when that is impossible here.
+bool can_run_unprivileged();
+RunResult run_l4_unprivileged(const std::vector<std::string>& args, const std::string& stdin_data = {});
+
 // tests/fixtures/<relative>.
 std::filesystem::path fixture(const std::string& relative);
 

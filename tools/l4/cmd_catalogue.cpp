@@ -1,5 +1,7 @@
 // `l4 catalogue`: the root-cause taxonomy diagnose answers in — list it (with --catalog files
 // added), or check a catalogue file of your own before giving it to diagnose.
+#include <fmt/format.h>
+
 #include <memory>
 
 #include "command.hpp"
@@ -19,8 +21,11 @@ struct CatalogueArgs {
 int run_list(const CatalogueArgs& args) {
   const diagnose::CategoryCatalog catalog(args.files);
   OutputStream out(args.output);
-  out.stream() << (args.output.format == "json" ? report::dump(report::catalogue_json(catalog)) + '\n'
-                                                : report::catalogue_text(catalog));
+  if (args.output.format == "json") {
+    out.write_json(report::catalogue_json(catalog));
+  } else {
+    out.write(report::catalogue_text(catalog));
+  }
   out.finish();
   return 0;
 }
@@ -30,7 +35,7 @@ int run_check(const CatalogueArgs& args) {
   // explains targets are an InputError naming the file and the JSON path (exit 2).
   const diagnose::CategoryCatalog catalog(args.files);
   OutputStream out(args.output);
-  out.stream() << args.files.front() << ": ok, " << catalog.categories().size() << " categories in all\n";
+  out.write(fmt::format("{}: ok, {} categories in all\n", args.files.front(), catalog.categories().size()));
   out.finish();
   return 0;
 }

@@ -17,7 +17,7 @@ struct DocArgs {
 
 int write(const OutputOptions& output, const std::string& text) {
   OutputStream out(output);
-  out.stream() << text;
+  out.write(text);
   out.finish();
   return 0;
 }

@@ -42,7 +42,10 @@ int run_diagnose(const DiagnoseArgs& args) {
   std::optional<diagnose::HistoryKnowledge> history;
   if (!args.no_history) {
     const auto db = args.db.empty() ? diagnose::HistoryStore::default_path() : std::filesystem::path(args.db);
-    if (!args.db.empty() && !std::filesystem::exists(db)) throw InputError("no history database at " + db.string());
+    std::error_code ec;
+    if (!args.db.empty() && !std::filesystem::exists(db, ec)) {
+      throw InputError("no history database at " + db.string() + (ec ? ": " + ec.message() : ""));
+    }
     history = diagnose::HistoryStore::load_if_exists(db);
     spdlog::debug("history {}: {} normal jobs", db.string(), history->jobs);
   }
@@ -54,11 +57,11 @@ int run_diagnose(const DiagnoseArgs& args) {
   OutputStream out(args.output);
   if (args.output.format == "text") {
     const bool to_terminal = args.output.output_path.empty() || args.output.output_path == "-";
-    out.stream() << report::render_text(diagnosis, to_terminal && colour_allowed(STDOUT_FILENO));
+    out.write(report::render_text(diagnosis, to_terminal && colour_allowed(STDOUT_FILENO)));
   } else if (args.output.format == "html") {
-    out.stream() << report::render_html(diagnosis);
+    out.write(report::render_html(diagnosis));
   } else {
-    out.stream() << report::dump(report::to_json(diagnosis)) << '\n';
+    out.write_json(report::to_json(diagnosis), 2);
   }
   out.finish();
   if (!diagnosis.failure_found) {
@@ -91,7 +94,8 @@ const CommandRegistration registration{CommandSpec{
           "  l4 diagnose --format text job_logs/                  # short summary for people\n"
           "  l4 diagnose --format html -o report.html job_logs/  # one self-contained page: heatmap, timeline, evidence\n"
           "  l4 history add --job-id ok-1 good_job/ && l4 diagnose bad_job/   # with cross-job evidence\n"
-          "Exit: 0 failure evidence found, 1 none found (the report says so), 2 bad input.");
+          "Exit: 0 failure evidence found, 1 none found (the report says so), 2 bad input or no usable\n"
+          "log line (empty, binary or unreadable input: the message names it).");
       return [args] { return run_diagnose(*args); };
     }}};
 

@@ -59,7 +59,7 @@ int run_extract(const ExtractArgs& args) {
   std::size_t hint = 0;
   std::uint32_t last_file = ~0U;
   std::optional<ProgressDisplay> display(std::in_place, progress);
-  ingestor.read_all(inputs, [&](const io::LineRecord& rec) {
+  const auto summary = ingestor.read_all(inputs, [&](const io::LineRecord& rec) {
     if (rec.file_index != last_file) {
       hint = 0;
       last_file = rec.file_index;
@@ -69,6 +69,7 @@ int run_extract(const ExtractArgs& args) {
                                h.level, rec.rank});
   });
   display.reset();
+  io::require_usable_lines(summary, args.paths);
 
   parse::TemplateMiner miner = args.templates_in.empty()
                                    ? parse::TemplateMiner()
@@ -109,17 +110,15 @@ int run_extract(const ExtractArgs& args) {
   }
 
   OutputStream out(args.output);
-  std::ostream& os = out.stream();
   if (args.output.format == "json") {
-    os << report::dump(report::findings_document(findings, lines.size(), args.group), 2) << '\n';
+    out.write_json(report::findings_document(findings, lines.size(), args.group), 2);
   } else if (args.output.format == "jsonl") {
-    for (const auto& [key, f] : findings) os << report::dump(report::to_json(f, args.group == "job" ? "" : key), -1) << '\n';
+    for (const auto& [key, f] : findings) out.write_json(report::to_json(f, args.group == "job" ? "" : key), -1);
   } else {
-    os << report::render_text(findings, args.group);
+    out.write(report::render_text(findings, args.group));
   }
   out.finish();
   spdlog::info("{} lines, {} groups, {} fault-indicating findings", lines.size(), groups.size(), findings.size());
-  if (lines.empty()) spdlog::error("no usable log lines in the input");
   return findings.empty() ? static_cast<int>(ExitCode::nothing) : 0;
 }
 
@@ -147,7 +146,7 @@ const CommandRegistration registration{CommandSpec{
           "  l4 extract --format text --top 5 node-*.log\n"
           "  l4 extract --group node --format jsonl job_dir/      # per node\n"
           "  l4 extract --log-format '<Level> <Content>' --all --group file sessions/\n"
-          "Exit: 0 findings printed, 1 nothing fault-indicating, 2 bad path or format.");
+          "Exit: 0 findings printed, 1 nothing fault-indicating, 2 bad path or format, or no usable line.");
       return [args] { return run_extract(*args); };
     }}};
 

@@ -21,8 +21,11 @@ int run_list(const FormatsArgs& args) {
   auto formats = load_format_options(FormatArgs{{}, args.files}).user_formats;  // tried first
   for (auto& f : format::load_known_formats()) formats.push_back(std::move(f));
   OutputStream out(args.output);
-  out.stream() << (args.output.format == "json" ? report::dump(report::formats_json(formats)) + '\n'
-                                                : report::formats_text(formats));
+  if (args.output.format == "json") {
+    out.write_json(report::formats_json(formats));
+  } else {
+    out.write(report::formats_text(formats));
+  }
   out.finish();
   return 0;
 }
@@ -32,8 +35,11 @@ int run_check(const FormatsArgs& args) {
   const std::string source = builtin ? "built-in" : args.files.front();
   const auto check = builtin ? format::check_known_formats() : format::check_format_file(source);
   OutputStream out(args.output);
-  out.stream() << (args.output.format == "json" ? report::dump(report::check_json(check, source)) + '\n'
-                                                : report::check_text(check, source));
+  if (args.output.format == "json") {
+    out.write_json(report::check_json(check, source));
+  } else {
+    out.write(report::check_text(check, source));
+  }
   out.finish();
   return check.ok() ? 0 : static_cast<int>(ExitCode::input);
 }

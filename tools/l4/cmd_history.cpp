@@ -12,6 +12,8 @@
 #include "l4/diagnose/history_store.hpp"
 #include "l4/diagnose/job_profiler.hpp"
 #include "l4/error.hpp"
+#include "l4/io/utf8.hpp"
+#include "l4/report/diagnosis_report.hpp"
 #include "l4/report/history_report.hpp"
 #include "output.hpp"
 #include "progress_display.hpp"
@@ -30,6 +32,7 @@ struct HistoryArgs {
   std::string style;
   std::vector<std::string> paths;
   FormatArgs formats;
+  bool force = false;
 };
 
 std::filesystem::path db_path(const HistoryArgs& args) {
@@ -72,25 +75,35 @@ int run_add(const HistoryArgs& args) {
   // only created once there is something to store, so a bad path leaves nothing behind. Parsing
   // starts from the history's templates so ids agree with what diagnosis will see.
   const auto known = HistoryStore::load_if_exists(db);
-  auto profile = [&] {
+  auto checked = [&] {
     io::ReadProgress progress;
-    diagnose::ScanOptions options;
-    options.ingest.progress = &progress;
-    options.formats = load_format_options(args.formats);
+    diagnose::DiagnoseOptions options;
+    options.scan.ingest.progress = &progress;
+    options.scan.formats = load_format_options(args.formats);
     ProgressDisplay display(progress);
-    return diagnose::profile_job(args.paths, job_id, &known, options);
+    return diagnose::profile_and_diagnose(args.paths, job_id, &known, options);
   }();
+  auto& profile = checked.profile;
   if (!args.style.empty()) profile.style = args.style;
-  if (profile.lines == 0) {
-    spdlog::error("no usable log lines for job {}; nothing added to {}", job_id, db.string());
-    return static_cast<int>(ExitCode::nothing);
+  // The history holds successful jobs: a failed job's events would be taken as normal and hide
+  // the same failure in later diagnoses. l4's own diagnosis decides; --force overrides it.
+  if (checked.diagnosis.failure_found) {
+    const auto& v = checked.diagnosis.verdict;
+    spdlog::warn("l4 finds job {} failed: {} (confidence {:.2f}). {}", io::to_valid_utf8(job_id), v.category,
+                 v.confidence, io::to_valid_utf8(report::summary(checked.diagnosis)));
+    if (!args.force) {
+      throw InputError(fmt::format("job {} looks failed ({}); not added to {}: the history is for successful "
+                                   "jobs (see `l4 diagnose`; add it anyway with --force)",
+                                   job_id, v.category, db.string()));
+    }
+    spdlog::warn("adding job {} anyway (--force)", job_id);
   }
   const bool replaced = HistoryStore(db).add_job(profile);
   OutputStream out(args.output);
   if (args.output.format == "text") {
-    out.stream() << report::added_text(db.string(), profile, replaced);
+    out.write(report::added_text(db.string(), profile, replaced));
   } else {
-    out.stream() << report::dump(report::added_json(db.string(), profile, replaced)) << '\n';
+    out.write_json(report::added_json(db.string(), profile, replaced), 2);
   }
   out.finish();
   return 0;
@@ -99,12 +112,12 @@ int run_add(const HistoryArgs& args) {
 int run_list(const HistoryArgs& args) {
   const auto db = db_path(args);
   std::vector<JobInfo> jobs;
-  if (db_exists(db)) jobs = HistoryStore(db).list_jobs();
+  if (db_exists(db)) jobs = HistoryStore(db, HistoryStore::Access::read_only).list_jobs();
   OutputStream out(args.output);
   if (args.output.format == "text") {
-    out.stream() << report::jobs_text(db.string(), jobs);
+    out.write(report::jobs_text(db.string(), jobs));
   } else {
-    out.stream() << report::dump(report::jobs_json(db.string(), jobs)) << '\n';
+    out.write_json(report::jobs_json(db.string(), jobs), 2);
   }
   out.finish();
   if (jobs.empty()) {
@@ -119,12 +132,12 @@ int run_stats(const HistoryArgs& args) {
   const bool exists = db_exists(db);
   HistoryStats s;
   s.db = db.string();
-  if (exists) s = HistoryStore(db).stats();
+  if (exists) s = HistoryStore(db, HistoryStore::Access::read_only).stats();
   OutputStream out(args.output);
   if (args.output.format == "text") {
-    out.stream() << report::stats_text(s, exists);
+    out.write(report::stats_text(s, exists));
   } else {
-    out.stream() << report::dump(report::stats_json(s, exists)) << '\n';
+    out.write_json(report::stats_json(s, exists), 2);
   }
   out.finish();
   return 0;
@@ -136,7 +149,7 @@ int run_remove(const HistoryArgs& args) {
     spdlog::error("no job '{}' in the history {}", args.job_id, db.string());
     return static_cast<int>(ExitCode::nothing);
   }
-  fmt::print("removed job {} from {}\n", args.job_id, db.string());
+  fmt::print("removed job {} from {}\n", io::to_valid_utf8(args.job_id), io::escape_path(db.string()));
   return 0;
 }
 
@@ -168,15 +181,19 @@ const CommandRegistration registration{CommandSpec{
                       "parent's). Adding an id again replaces that job.");
       add->add_option("--style", args->style, "Framework style to record (megatron, deepspeed, ...)");
       add_format_options(*add, args->formats);  // split lines as the diagnosis will, so event ids agree
+      add->add_flag("--force", args->force,
+                    "Add the job even when l4 finds it failed (the history is for successful jobs)");
       add_output_options(*add, args->output, {"json", "text"}, "json");
       add_input_paths(*add, args->paths);
       add->footer(
-          "Add only jobs that succeeded: their events are taken as normal.\n"
+          "Add only jobs that succeeded: their events are taken as normal. A job that l4 itself finds\n"
+          "failed (as `l4 diagnose` would, against the same history) is refused unless --force.\n"
           "Examples:\n"
           "  l4 history add data/jobs/normal-1/logs                 # stored as normal-1\n"
           "  l4 history add --job-id run-42 --db h.db node-*.log.gz\n"
           "  ls -d ok/*/ | xargs -P4 -n1 l4 history add -q     # parallel adds are safe\n"
-          "Exit: 0 added or replaced, 1 no usable log lines, 2 bad path, option or database.");
+          "Exit: 0 added or replaced, 2 bad path, option or database, no usable log line, or a job\n"
+          "l4 finds failed (without --force).");
 
       CLI::App* list = sub.add_subcommand("list", "List the stored jobs, ordered by id");
       add_db_option(*list, *args);

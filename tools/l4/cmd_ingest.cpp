@@ -23,15 +23,12 @@ int run_ingest(const IngestArgs& args) {
   const auto summary = ingestor.read_all(inputs, [](const io::LineRecord&) {});
   OutputStream out(args.output);
   if (args.output.format == "text") {
-    out.stream() << report::render_text(summary);
+    out.write(report::render_text(summary));
   } else {
-    out.stream() << report::dump(report::to_json(summary)) << '\n';
+    out.write_json(report::to_json(summary), 2);
   }
   out.finish();
-  if (summary.total.used == 0) {
-    spdlog::error("no usable log lines in the input");
-    return static_cast<int>(ExitCode::nothing);
-  }
+  io::require_usable_lines(summary, args.paths);  // the accounting above says why
   return 0;
 }
 
@@ -51,7 +48,7 @@ const CommandRegistration registration{CommandSpec{
           "  l4 ingest job_logs/                      # JSON summary per node and file\n"
           "  l4 ingest --format text node-*.log.gz    # readable table\n"
           "  kubectl logs trainer-0 | l4 ingest -     # from stdin\n"
-          "Exit: 0 lines were used, 1 nothing usable (empty/binary only), 2 bad path or option.");
+          "Exit: 0 lines were used, 2 bad path or option, or no usable line (the summary says why).");
       return [args] { return run_ingest(*args); };
     }}};
 

@@ -126,7 +126,7 @@ struct LinePass {
 // learned on this thread by a miner of their own, whose templates join the store at the end.
 LinePass line_pass(const ParseArgs& args, const LineSource& source, parse::TemplateMiner& miner, bool have_known,
                    bool per_line, const report::CsvLayout& layout, std::vector<std::string>& file_names,
-                   std::ostream& os) {
+                   OutputStream& out) {
   const bool csv = args.output.format == "csv";
   const unsigned workers = std::max(1U, args.threads);
   struct Worker {
@@ -177,7 +177,7 @@ LinePass line_pass(const ParseArgs& args, const LineSource& source, parse::Templ
         const parse::ParseResult r = learned.match_or_add(content);
         format_row(line, serial_splitter, content, r, row);
       },
-      [&](std::string_view bytes) { os.write(bytes.data(), static_cast<std::streamsize>(bytes.size())); });
+      [&](std::string_view bytes) { out.write(bytes); });
   LinePass pass;
   if (!source.kept.empty()) {
     for (std::size_t i = 0; i < source.kept.size(); ++i) {
@@ -211,13 +211,13 @@ LinePass line_pass(const ParseArgs& args, const LineSource& source, parse::Templ
 
 // --templates-only / --format json: the templates with their counts.
 void write_templates(const ParseArgs& args, const parse::TemplateStore& store, const io::IngestSummary& summary,
-                     std::uint64_t unmatched_format, std::ostream& os) {
+                     std::uint64_t unmatched_format, OutputStream& out) {
   if (args.output.format == "json") {
-    os << report::dump(report::templates_document(store, summary.total.used, unmatched_format)) << '\n';
+    out.write_json(report::templates_document(store, summary.total.used, unmatched_format), 2);
   } else if (args.output.format == "csv") {
-    os << report::templates_csv(store);
+    out.write(report::templates_csv(store));
   } else {
-    for (const auto& t : report::templates_json(store)) os << report::dump(t, -1) << '\n';
+    for (const auto& t : report::templates_json(store)) out.write_json(t, -1);
   }
 }
 
@@ -230,8 +230,9 @@ int run_parse(const ParseArgs& args) {
   const auto inputs = ingestor.discover(args.paths);
   std::optional<ProgressDisplay> display(std::in_place, progress,
                                          args.output.output_path.empty() || args.output.output_path == "-");
-  const bool from_stdin =
-      std::any_of(inputs.begin(), inputs.end(), [](const io::InputFile& f) { return f.path == "-"; });
+  // Streams (stdin, FIFOs, <(zcat f.gz)) cannot be read twice: their lines are kept.
+  const bool from_stream =
+      std::any_of(inputs.begin(), inputs.end(), [](const io::InputFile& f) { return f.stream; });
 
   parse::MinerOptions miner_options;
   miner_options.max_templates = args.max_templates;
@@ -242,14 +243,14 @@ int run_parse(const ParseArgs& args) {
   const bool per_line = !args.templates_only && args.output.format != "json";
 
   // Without known templates: pass 1 mines all lines (their counts are the templates' counts) and,
-  // when lines are printed, pass 2 gives each line the template it was mined into. Standard input
+  // when lines are printed, pass 2 gives each line the template it was mined into. A stream (stdin, a FIFO, <(zcat f.gz))
   // cannot be read twice, so its lines are kept; files are read again. With known templates
   // (--templates): one pass (line_pass).
   std::vector<std::string> kept;
   std::vector<std::pair<std::uint64_t, std::uint32_t>> kept_pos;  // line_no, file index
   io::IngestSummary summary;
   std::uint64_t unmatched_format = 0;
-  if (!have_known && from_stdin && per_line) {
+  if (!have_known && from_stream && per_line) {
     ContentSplitter splitter(args.formats);
     summary = ingestor.read_all(inputs, [&](const io::LineRecord& rec) {
       kept.emplace_back(rec.content);
@@ -265,16 +266,15 @@ int run_parse(const ParseArgs& args) {
   }
 
   OutputStream out(args.output);
-  std::ostream& os = out.stream();
   const auto layout = report::csv_layout(inputs.size() > 1, ContentSplitter(args.formats).fields());
-  if (per_line && args.output.format == "csv") os << report::parsed_csv_header(layout);
+  if (per_line && args.output.format == "csv") out.write(report::parsed_csv_header(layout));
   std::uint64_t overflow_templates = 0;
   std::uint64_t overflow_lines = 0;
   if (per_line || have_known) {
     std::vector<std::string> file_names(inputs.size());
     for (std::size_t i = 0; i < summary.files.size() && !kept.empty(); ++i) file_names[i] = summary.files[i].path;
     LinePass pass = line_pass(args, LineSource{ingestor, inputs, progress, kept, kept_pos}, miner, have_known, per_line,
-                              layout, file_names, os);
+                              layout, file_names, out);
     if (have_known) {
       summary = std::move(pass.summary);
       unmatched_format = pass.unmatched_format;
@@ -284,7 +284,7 @@ int run_parse(const ParseArgs& args) {
   }
   display.reset();  // reading is over: nothing more to show, and warnings may follow
 
-  if (!per_line) write_templates(args, miner.store(), summary, unmatched_format, os);
+  if (!per_line) write_templates(args, miner.store(), summary, unmatched_format, out);
   out.finish();
   if (!args.templates_out.empty()) miner.store().save(args.templates_out);
   overflow_templates += miner.overflow_templates();
@@ -302,10 +302,7 @@ int run_parse(const ParseArgs& args) {
     spdlog::warn("{} of {} lines did not match --log-format; they were parsed whole", unmatched_format,
                  summary.total.used);
   }
-  if (summary.total.used == 0) {
-    spdlog::error("no usable log lines in the input");
-    return static_cast<int>(ExitCode::nothing);
-  }
+  io::require_usable_lines(summary, args.paths);
   return 0;
 }
 
@@ -337,7 +334,7 @@ const CommandRegistration registration{CommandSpec{
           "  l4 parse --templates-only --format json node-*.log          # templates with counts\n"
           "  l4 parse --save-templates t.json train.log >/dev/null        # learn once...\n"
           "  l4 parse --templates t.json --format jsonl new.log           # ...reuse in CI\n"
-          "Exit: 0 parsed, 1 no usable lines, 2 bad path, format or templates file.");
+          "Exit: 0 parsed, 2 bad path, format or templates file, or no usable line.");
       return [args] { return run_parse(*args); };
     }}};
 

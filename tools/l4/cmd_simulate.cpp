@@ -11,6 +11,7 @@
 #include "l4/simulate/corpus_options.hpp"
 #include "l4/simulate/job_simulator.hpp"
 #include "l4/simulate/sim_catalogue.hpp"
+#include "l4/report/json.hpp"
 #include "output.hpp"
 
 namespace l4::cli {
@@ -48,10 +49,10 @@ int run_simulate(SimulateArgs& args) {
         std::string stages, types;
         for (const auto& s : f.stages) stages += (stages.empty() ? "" : ",") + s;
         for (const auto& t : truth_types(f)) types += t == f.type ? "" : (types.empty() ? "  -> also " : ", ") + t;
-        out.stream() << f.type << "  (" << stages << ")" << types << "\n";
+        out.write(f.type + "  (" + stages + ")" + types + "\n");
       }
     } else {
-      out.stream() << report::dump(list) << '\n';
+      out.write_json(list, 2);
     }
     out.finish();
     return 0;
@@ -76,9 +77,9 @@ int run_simulate(SimulateArgs& args) {
               {"mb_per_s", static_cast<double>(truth.bytes_written) / 1048576.0 / std::max(secs, 1e-9)}};
   }
   if (args.output.format == "text") {
-    for (const auto& [k, v] : result.items()) out.stream() << k << ": " << v.dump() << '\n';
+    for (const auto& [k, v] : result.items()) out.write(k + ": " + report::dump(v, -1) + "\n");
   } else {
-    out.stream() << report::dump(result) << '\n';
+    out.write_json(result, 2);
   }
   out.finish();
   return 0;

@@ -12,6 +12,8 @@
 #include "build_info.hpp"
 #include "command.hpp"
 #include "l4/error.hpp"
+#include "l4/io/utf8.hpp"
+#include "l4/version.hpp"
 #include "output.hpp"
 
 namespace {
@@ -77,10 +79,10 @@ int main(int argc, char** argv) {
       }
     }
   } catch (const l4::Error& e) {
-    std::fprintf(stderr, "l4 %s: error: %s\n", command, e.what());
+    std::fprintf(stderr, "l4 %s: error: %s\n", command, l4::io::to_valid_utf8(e.what()).c_str());
     return static_cast<int>(e.exit_code());
   } catch (const std::exception& e) {
-    std::fprintf(stderr, "l4 %s: internal error: %s\n", command, e.what());
+    std::fprintf(stderr, "l4 %s: internal error: %s\n", command, l4::io::to_valid_utf8(e.what()).c_str());
     return static_cast<int>(l4::ExitCode::internal);
   }
   return static_cast<int>(l4::ExitCode::input);

@@ -1,11 +1,14 @@
 #include "output.hpp"
 
+#include <spdlog/spdlog.h>
 #include <unistd.h>
 
 #include <cstdlib>
 #include <iostream>
 
 #include "l4/error.hpp"
+#include "l4/io/utf8.hpp"
+#include "l4/report/json.hpp"
 
 namespace l4::cli {
 
@@ -30,7 +33,25 @@ OutputStream::OutputStream(const OutputOptions& options) : path_(options.output_
   }
 }
 
+void OutputStream::write(std::string_view text) {
+  if (io::is_valid_utf8(text)) {
+    out_->write(text.data(), static_cast<std::streamsize>(text.size()));
+  } else {
+    const std::string valid = io::to_valid_utf8(text, &replaced_);
+    out_->write(valid.data(), static_cast<std::streamsize>(valid.size()));
+  }
+}
+
+void OutputStream::write_json(const report::Json& doc, int indent) {
+  std::string text = report::dump(doc, indent, &replaced_);
+  text.push_back('\n');
+  out_->write(text.data(), static_cast<std::streamsize>(text.size()));
+}
+
 void OutputStream::finish() {
+  if (replaced_ > 0) {
+    spdlog::warn("{} byte{} of invalid UTF-8 from the logs written as U+FFFD", replaced_, replaced_ == 1 ? "" : "s");
+  }
   out_->flush();
   if (!*out_) throw Error("failed writing " + (file_ ? path_ : std::string("standard output")));
 }

@@ -5,6 +5,8 @@
 #include <fstream>
 #include <iosfwd>
 #include <memory>
+#include "l4/report/json.hpp"
+#include <string_view>
 #include <string>
 #include <vector>
 
@@ -22,19 +24,28 @@ void add_output_options(CLI::App& app, OutputOptions& options, const std::vector
 // Adds only `-o/--output` (for commands with a single output shape).
 void add_output_file_option(CLI::App& app, OutputOptions& options);
 
-// The stream a command writes its result to: stdout or the -o file (created, truncated).
+// Where a command writes its result: stdout or the -o file (created, truncated). Every byte goes
+// through write()/write_json(), the one output path, so results are always valid UTF-8 whatever
+// the logs held: invalid bytes become U+FFFD and are counted; finish() warns about them.
 // Throws l4::InputError naming the file when it cannot be opened.
 class OutputStream {
  public:
   explicit OutputStream(const OutputOptions& options);
-  std::ostream& stream() { return *out_; }
-  // Flushes and reports write errors (disk full, closed pipe) as l4::Error.
+  // Text (CSV rows, rendered reports); invalid UTF-8 is replaced.
+  void write(std::string_view text);
+  // A JSON document (report::dump) followed by a newline.
+  void write_json(const report::Json& doc, int indent = 2);
+  // Flushes, warns when bytes were replaced, and reports write errors (disk full, closed pipe)
+  // as l4::Error.
   void finish();
+  // Bytes replaced by U+FFFD so far.
+  [[nodiscard]] std::uint64_t replaced() const { return replaced_; }
 
  private:
   std::string path_;
   std::unique_ptr<std::ofstream> file_;
   std::ostream* out_;
+  std::uint64_t replaced_ = 0;
 };
 
 // True when colour may be used on file descriptor `fd`: it is a terminal and NO_COLOR is unset.

@@ -10,7 +10,9 @@
 // between threads: give each thread its own.
 //
 // The schema is versioned (table meta, key schema_version); a database written by a newer l4 is
-// refused with l4::InputError rather than misread.
+// refused with l4::InputError rather than misread. The file says it is an l4 history
+// (PRAGMA application_id); any other SQLite database is refused before anything in it is changed.
+// Readers (diagnose, list, stats) open it read-only: a shared history on a read-only mount works.
 #include <cstdint>
 #include <filesystem>
 #include <memory>
@@ -48,11 +50,20 @@ class HistoryStore {
  public:
   // The schema version this l4 writes and reads.
   static constexpr int kSchemaVersion = 1;
+  // PRAGMA application_id of an l4 history: "l4hs".
+  static constexpr std::int64_t kApplicationId = 0x6C346873;
 
-  // Opens `db`, creating the file and its parent directories when missing; sets WAL mode, a busy
-  // timeout and foreign keys, and creates or migrates the schema. Throws l4::InputError naming
-  // the file when it is not an SQLite database, was written by a newer l4, or cannot be created.
-  explicit HistoryStore(const std::filesystem::path& db);
+  enum class Access {
+    read_write,  // creates the file and schema when missing, migrates, sets WAL mode
+    read_only,   // changes nothing, creates nothing; add_job/remove_job throw l4::Error
+  };
+
+  // Opens `db`. read_write: creates the file and its parent directories when missing; sets WAL
+  // mode, a busy timeout and foreign keys, and creates or migrates the schema. read_only: the file
+  // must exist; an empty SQLite file reads as an empty history. Throws l4::InputError naming the
+  // file when it is not an SQLite database, is another application's database (application_id,
+  // tables), was written by a newer l4, or cannot be opened or created.
+  explicit HistoryStore(const std::filesystem::path& db, Access access = Access::read_write);
   ~HistoryStore();
   HistoryStore(HistoryStore&&) noexcept;
   HistoryStore& operator=(HistoryStore&&) noexcept;
@@ -75,8 +86,9 @@ class HistoryStore {
   [[nodiscard]] HistoryStats stats() const;
   // Everything diagnosis needs, read in one transaction (a consistent snapshot).
   [[nodiscard]] HistoryKnowledge load() const;
-  // load() of the database at `db`, or an empty history (jobs = 0, db set) when there is no file
-  // there — without creating one, so a reader never leaves an empty database behind.
+  // load() of the database at `db` opened read-only, or an empty history (jobs = 0, db set) when
+  // there is no file there — without creating one, so a reader never leaves an empty database
+  // behind.
   [[nodiscard]] static HistoryKnowledge load_if_exists(const std::filesystem::path& db);
 
   [[nodiscard]] const std::filesystem::path& path() const { return path_; }
@@ -85,7 +97,11 @@ class HistoryStore {
   struct Closer {
     void operator()(sqlite3* db) const noexcept;
   };
+  void open_read_only();
+  void require_writable() const;
   std::filesystem::path path_;
+  Access access_ = Access::read_write;
+  bool empty_ = false;  // read-only open of an SQLite file with no tables: an empty history
   std::unique_ptr<sqlite3, Closer> db_;
 };
 

@@ -5,6 +5,8 @@
 #include <span>
 #include <string>
 
+#include "l4/diagnose/diagnoser.hpp"
+#include "l4/diagnose/diagnosis.hpp"
 #include "l4/diagnose/history_knowledge.hpp"
 #include "l4/diagnose/job_profile.hpp"
 #include "l4/diagnose/job_scan.hpp"
@@ -19,5 +21,18 @@ JobProfile profile_of(const JobScan& scan, std::string job_id, std::string style
 // Throws l4::InputError for unusable paths.
 JobProfile profile_job(std::span<const std::string> paths, std::string job_id, const HistoryKnowledge* known,
                        const ScanOptions& options = {});
+
+// A job's profile together with l4's own diagnosis of the same scan (one read of the logs). The
+// history must hold successful jobs only (their events are taken as normal), so `history add`
+// refuses a job whose diagnosis finds a failure unless told otherwise.
+struct CheckedProfile {
+  JobProfile profile;
+  Diagnosis diagnosis;
+};
+
+// Scans `paths` once (starting from `known`'s templates when given), profiles the job and
+// diagnoses it with `known` as the history. Throws l4::InputError for unusable paths.
+CheckedProfile profile_and_diagnose(std::span<const std::string> paths, std::string job_id,
+                                    const HistoryKnowledge* known, const DiagnoseOptions& options = {});
 
 }  // namespace l4::diagnose

@@ -29,15 +29,27 @@ struct IngestOptions {
   // When set, discover() adds the files it finds and read_file() the bytes it reads (uncompressed),
   // from any thread. Not owned.
   ReadProgress* progress = nullptr;
+  // Warn (spdlog) about each file that is skipped, damaged or unreadable. Off for a second read of
+  // the same files (a sample), which would repeat them; the summaries say the same either way.
+  bool warnings = true;
 };
 
-// One file to read, with the node identity its path gives.
+// One input to read, with the node identity its path gives.
 struct InputFile {
   std::string path;      // filesystem path, or "-" for stdin
-  std::string display;   // path as shown in reports (relative to the job root when found in one)
+  std::string display;   // path as shown in reports (relative to the job root when found in one),
+                         // escaped (escape_path): valid UTF-8, one line
   std::string node;      // node id from the path (NodeIdentity::from_path)
   bool single_input = false;  // the only file of the job: rank prefixes may name nodes
   bool from_directory = false;// found by walking a directory: unreadable means skipped, not fatal
+  // A stream (stdin, a FIFO, a process substitution such as <(zcat f.gz)): it can be read only
+  // once, so callers that read files twice (sampling first) must not sample it.
+  bool stream = false;
+  // Decided while discovering, without reading: not a log (document, checkpoint, special) or
+  // unreadable (a directory that cannot be listed, a broken link). read_file() returns its summary
+  // with this status and `skip_reason` as message. FileStatus::ok means: read it.
+  FileStatus skip = FileStatus::ok;
+  std::string skip_reason;
 };
 
 using LineVisitor = std::function<void(const LineRecord&)>;
@@ -46,12 +58,18 @@ class Ingestor {
  public:
   explicit Ingestor(IngestOptions options = {});
 
-  // Expands paths into files: directories recursively (hidden entries skipped), sorted by path.
-  // Throws l4::InputError naming the path when it does not exist or a directory holds no files.
+  // Expands paths into files: directories recursively (hidden entries skipped, symbolic links to
+  // directories followed once: a directory reached again by its device and inode is not read
+  // again), sorted by path. What a directory holds that is not a log (by name: checkpoints, YAML;
+  // FIFOs and devices) and what cannot be listed or opened is returned too, marked with `skip`,
+  // so the accounting names it. Throws l4::InputError naming the path when it does not exist or a
+  // directory holds no files.
   [[nodiscard]] std::vector<InputFile> discover(std::span<const std::string> paths) const;
 
   // Reads one file, calling `visit` for every used line in order. Thread-safe across files.
-  // Throws l4::InputError when a file named by the user cannot be opened.
+  // A JSON document (one JSON value, e.g. truth.json) is recognised by its content and not read as
+  // a log; a leading run of NUL bytes is skipped and counted. Throws l4::InputError when a file
+  // named by the user cannot be opened.
   FileSummary read_file(const InputFile& input, const LineVisitor& visit,
                         std::uint32_t file_index = 0) const;
 

@@ -26,6 +26,7 @@ enum LineFlag : std::uint8_t {
   kInvalidUtf8 = 1U << 0,  // bytes kept as they are, counted in the summary
   kTruncated = 1U << 1,    // longer than IngestOptions::max_line_bytes; cut there
   kCrlf = 1U << 2,         // ended in "\r\n"; the "\r" is not part of raw/content
+  kNul = 1U << 3,          // holds NUL bytes (kept as they are, counted in the summary)
 };
 
 struct LineRecord {

@@ -81,7 +81,10 @@ class TemplateStore {
 
   // JSON: {"version":1,"templates":[{"id":"16hex","template":"...","count":N},...]} sorted by id;
   // templates with run slots carry "runs": [[position, min_tokens], ...] (files of earlier versions
-  // may carry "tail": true instead: a run of at least one token at the end).
+  // may carry "tail": true instead: a run of at least one token at the end). A template whose text
+  // is not valid UTF-8 (logs hold such bytes) is written with U+FFFD in "template" and its exact
+  // bytes in "template_bytes" (hex), which loading uses: saved templates load back and match the
+  // same lines, whatever the input held.
   [[nodiscard]] std::string to_json() const;
   // Throws l4::InputError (naming `origin`) on malformed JSON or an id that does not match its text.
   static TemplateStore from_json(std::string_view json, std::string_view origin = "templates");

@@ -39,7 +39,9 @@ class TokenMasker {
 
  private:
   struct Impl;
-  std::unique_ptr<Impl> impl_;
+  // Compiles a masks table (validated on load).
+  static std::shared_ptr<const Impl> compile(std::string_view text);
+  std::shared_ptr<const Impl> impl_;  // shared: a compiled table is immutable
 };
 
 // Splits `text` on runs of ASCII whitespace into `out` (cleared first); no empty tokens.

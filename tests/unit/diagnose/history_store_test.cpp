@@ -122,6 +122,55 @@ TEST_CASE("a file that is not SQLite is an InputError naming it", "[history]") {
   CHECK_THROWS_WITH(HistoryStore(dir.path() / "a-dir.db"), Catch::Contains("a-dir.db"));
 }
 
+TEST_CASE("a history says what it is: application_id, set on creation and on a legacy file's next write",
+          "[history]") {
+  l4::test::TempDir dir;
+  const auto db = dir.path() / "history.db";
+  { HistoryStore store(db); }
+  CHECK(query(db, "PRAGMA application_id") == std::to_string(HistoryStore::kApplicationId));
+  // A history written before l4 set an application_id is still an l4 history (its tables say so).
+  query(db, "PRAGMA application_id = 0");
+  REQUIRE(query(db, "PRAGMA application_id") == "0");
+  CHECK(HistoryStore(db, HistoryStore::Access::read_only).stats().schema_version == 1);
+  CHECK(query(db, "PRAGMA application_id") == "0");  // a reader changes nothing
+  { HistoryStore writer(db); }
+  CHECK(query(db, "PRAGMA application_id") == std::to_string(HistoryStore::kApplicationId));
+}
+
+TEST_CASE("another application's SQLite file is refused before anything in it changes", "[history]") {
+  l4::test::TempDir dir;
+  const auto db = dir.path() / "app.db";
+  std::ofstream(db).close();  // an empty file is an empty SQLite database
+  query(db, "CREATE TABLE users(id INTEGER PRIMARY KEY)");
+  for (const auto access : {HistoryStore::Access::read_write, HistoryStore::Access::read_only}) {
+    CHECK_THROWS_AS(HistoryStore(db, access), l4::InputError);
+    CHECK_THROWS_WITH(HistoryStore(db, access), Catch::Contains(db.string()) && Catch::Contains("not an l4 history"));
+  }
+  CHECK(query(db, "PRAGMA journal_mode") == "delete");
+  CHECK(query(db, "SELECT count(*) FROM sqlite_master WHERE name = 'jobs'") == "0");
+  query(db, "PRAGMA application_id = 42");
+  CHECK_THROWS_WITH(HistoryStore(db), Catch::Contains("another application (application_id 0x2a)"));
+}
+
+TEST_CASE("read-only access creates nothing, changes nothing and refuses writes", "[history]") {
+  l4::test::TempDir dir;
+  const auto db = dir.path() / "history.db";
+  CHECK_THROWS_AS(HistoryStore(db, HistoryStore::Access::read_only), l4::InputError);  // must exist
+  CHECK_FALSE(std::filesystem::exists(db));
+  HistoryStore(db).add_job(job("j", 1, {tpl("00000000000000ee", 3, 1, 0)}));
+  HistoryStore reader(db, HistoryStore::Access::read_only);
+  CHECK(reader.list_jobs().size() == 1);
+  CHECK(reader.load().job_fraction("00000000000000ee") == 1.0);
+  CHECK_THROWS_WITH(reader.add_job(job("k", 1, {})), Catch::Contains("read-only"));
+  CHECK_THROWS_WITH(reader.remove_job("j"), Catch::Contains("read-only"));
+  CHECK(HistoryStore(db).list_jobs().size() == 1);
+  // An SQLite file with no tables at all reads as an empty history.
+  const auto empty = dir.path() / "empty.db";
+  std::ofstream(empty).close();
+  CHECK(HistoryStore(empty, HistoryStore::Access::read_only).load().jobs == 0);
+  CHECK(std::filesystem::file_size(empty) == 0);
+}
+
 TEST_CASE("add, list, stats and remove jobs", "[history]") {
   l4::test::TempDir dir;
   HistoryStore store(dir.path() / "h.db");

@@ -217,7 +217,7 @@ TEST_CASE("roles come from the table: entities, candidates, and types that are n
     ParameterTyper bad(R"({"types":[{"name":"a","regex":"a","role":"boss"}]})");
     FAIL("accepted an unknown role");
   } catch (const l4::InputError& e) {
-    CHECK(std::string(e.what()).find("types[0].role") != std::string::npos);
+    CHECK(std::string(e.what()).find("/types/0/role") != std::string::npos);
   }
   // No role declared: never the FIP.
   const ParameterTyper plain(R"({"types":[{"name":"word","regex":"\\bzz\\b"}]})");

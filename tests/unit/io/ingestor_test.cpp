@@ -1,5 +1,7 @@
 #include <catch2/catch.hpp>
 
+#include <filesystem>
+#include <map>
 #include <string>
 #include <vector>
 
@@ -166,16 +168,20 @@ TEST_CASE("a truncated gzip keeps the lines before the cut and says so", "[io][i
   CHECK(r.lines.front().raw == "line number 0 of the log");
 }
 
-TEST_CASE("binary files are skipped with their lines counted", "[io][ingest]") {
+TEST_CASE("binary files are skipped with their lines counted, and are no node", "[io][ingest]") {
   l4::test::TempDir dir;
   dir.write("node-1.log", "ok\n");
-  dir.write("core.bin", std::string("\x7f" "ELF\0\0\n\n\x01", 9));
+  dir.write("core.4711", std::string("\x7f" "ELF\0\0\n\n\x01", 9));
   auto r = ingest({dir.path().string()});
   CHECK(r.lines.size() == 1);
-  const auto& bin = r.summary.files[0].path == "core.bin" ? r.summary.files[0] : r.summary.files[1];
+  const auto& bin = r.summary.files[0].path == "core.4711" ? r.summary.files[0] : r.summary.files[1];
   CHECK(bin.status == FileStatus::binary);
   CHECK(bin.counts.skipped_binary == 3);
+  CHECK(bin.node.empty());
+  CHECK(bin.nodes.empty());
   CHECK(r.summary.total.read == 4);
+  REQUIRE(r.summary.nodes.size() == 1);
+  CHECK(r.summary.nodes[0].node == "node-1");
 }
 
 TEST_CASE("a 10 MB single line is truncated, not held whole", "[io][ingest]") {
@@ -246,4 +252,86 @@ TEST_CASE("read progress counts the files found and the bytes and files read", "
   const auto done = progress.snapshot();
   CHECK(done.files_done == 2);
   CHECK(done.bytes == 14);
+}
+
+TEST_CASE("what is a log is decided by content and name", "[io][ingest]") {
+  l4::test::TempDir dir;
+  // Documents: one JSON value, or the start of one; YAML by name; checkpoints by name.
+  dir.write("truth.json", "{\n  \"job_id\": \"x\"\n}\n");
+  dir.write("array", "  [1, 2,\n 3]");
+  dir.write("big.json", "{\"lines\": [" + std::string(2 << 20, ' ') + "\"x\"]}");  // longer than the sniff
+  dir.write("cfg.yml", "a: 1\n");
+  dir.write("model.safetensors", "not read at all");
+  // Logs: JSON Lines, lines that start with "[", text named .json, a file with a stray NUL.
+  dir.write("events.jsonl", "{\"a\": 1}\n{\"a\": 2}\n");
+  dir.write("metrics.json", "{\"step\": 1}\n{\"step\": 2}\n");
+  dir.write("node-1.log", "[2023-06-02 00:34:14,470] [INFO] [logging.py:96:log_dist] hi\n[rank0]: x\n");
+  dir.write("node-2.log", "[\n2024 is not JSON\n");
+  dir.write("notes.json", "this is text\n");
+  dir.write("node-3.log", std::string("ok line\nbad \0 byte\n", 19) + std::string(500, 'x') + "\n");
+  auto r = ingest({dir.path().string()});
+  std::map<std::string, FileStatus> status;
+  for (const auto& f : r.summary.files) status[f.path] = f.status;
+  CHECK(status["truth.json"] == FileStatus::document);
+  CHECK(status["array"] == FileStatus::document);
+  CHECK(status["big.json"] == FileStatus::document);
+  CHECK(status["cfg.yml"] == FileStatus::document);
+  CHECK(status["model.safetensors"] == FileStatus::checkpoint);
+  for (const char* log : {"events.jsonl", "metrics.json", "node-1.log", "node-2.log", "notes.json", "node-3.log"}) {
+    INFO(log);
+    CHECK(status[log] == FileStatus::ok);
+  }
+  for (const auto& f : r.summary.files) {
+    if (is_skipped(f.status)) {
+      CHECK(f.nodes.empty());
+      CHECK(f.node.empty());
+    }
+  }
+  CHECK(r.summary.total.nul == 1);
+  CHECK(r.summary.total.used == 2 + 2 + 2 + 2 + 1 + 3);
+}
+
+TEST_CASE("a file is judged binary by its share of odd bytes, not by one NUL", "[io][ingest]") {
+  l4::test::TempDir dir;
+  std::string latin1;
+  for (int i = 0; i < 50; ++i) latin1 += "d\xe9j\xe0 vu: caf\xe9 ferm\xe9\n";  // a few Latin-1 letters: text
+  dir.write("latin1.log", latin1);
+  std::string random;
+  for (int i = 0; i < 4096; ++i) random.push_back(static_cast<char>((i * 2654435761U) >> 13));
+  dir.write("random.log", random);
+  dir.write("utf16.log", std::string("h\0i\0\n\0", 6));
+  auto r = ingest({dir.path().string()});
+  std::map<std::string, FileStatus> status;
+  for (const auto& f : r.summary.files) status[f.path] = f.status;
+  CHECK(status["latin1.log"] == FileStatus::ok);
+  CHECK(status["random.log"] == FileStatus::binary);
+  CHECK(status["utf16.log"] == FileStatus::binary);
+}
+
+TEST_CASE("a lone stream input is read once and flagged so that nobody samples it", "[io][ingest]") {
+  Ingestor ingestor;
+  const std::string paths[] = {"-", "/dev/stdin"};
+  const auto inputs = ingestor.discover(paths);
+  REQUIRE(inputs.size() == 2);
+  CHECK(inputs[0].stream);
+  CHECK(inputs[0].node == "stdin");
+}
+
+TEST_CASE("the directory walk follows linked directories once and lists what it cannot read", "[io][ingest]") {
+  l4::test::TempDir dir;
+  dir.write("job/node-1/a.log", "one\n");
+  dir.write("store/node-2-real/a.log", "two\n");
+  std::filesystem::create_directory_symlink(dir.path() / "store" / "node-2-real", dir.path() / "job" / "node-2");
+  std::filesystem::create_directory_symlink(dir.path() / "job", dir.path() / "job" / "node-1" / "up");
+  std::filesystem::create_symlink(dir.path() / "gone.log", dir.path() / "job" / "node-3.log");
+  auto r = ingest({(dir.path() / "job").string()});
+  REQUIRE(r.summary.files.size() == 3);
+  CHECK(r.summary.files[0].path == "node-1/a.log");
+  CHECK(r.summary.files[1].path == "node-2/a.log");
+  CHECK(r.summary.files[1].node == "node-2");
+  CHECK(r.summary.files[2].path == "node-3.log");
+  CHECK(r.summary.files[2].status == FileStatus::unreadable);
+  CHECK(r.summary.files[2].message == "broken symbolic link");
+  CHECK(r.summary.nodes_missing_logs() == std::vector<std::string>{"node-3"});
+  CHECK(r.summary.total.used == 2);
 }

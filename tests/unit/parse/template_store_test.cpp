@@ -1,6 +1,8 @@
 #include <catch2/catch.hpp>
 
 #include "l4/error.hpp"
+#include "l4/io/utf8.hpp"
+#include "l4/parse/template_miner.hpp"
 #include "l4/parse/template_store.hpp"
 #include "support/test_support.hpp"
 
@@ -92,6 +94,33 @@ TEST_CASE("store: JSON save/load round-trip keeps ids, texts and counts", "[pars
   CHECK(loaded.to_json() == s.to_json());
   ParseResult r;
   CHECK(loaded.match("Received block blk_1 of size 3 from /x", r));
+}
+
+TEST_CASE("store: templates with invalid UTF-8 are saved as valid JSON and load back exactly", "[parse][store]") {
+  // Logs hold bytes that are not UTF-8; JSON cannot. The text is kept exactly (template_bytes),
+  // so a template learned from such lines still matches them after save/load.
+  l4::parse::TemplateMiner miner;
+  const std::vector<std::string> lines{"open /data/shard-\xff\xfe.bin failed", "open /data/shard-\xc3.bin failed",
+                                       "worker 3 says \xe4\xb8 bye", "worker 4 says \xe4\xb8 bye",
+                                       "lone \x80 continuation", "plain ascii line"};
+  for (const auto& l : lines) miner.observe(l);
+  miner.build();
+  const std::string json = miner.store().to_json();
+  CHECK(l4::io::is_valid_utf8(json));
+  const auto loaded = TemplateStore::from_json(json);
+  CHECK(loaded.to_json() == json);
+  ParseResult before, after;
+  for (const auto& l : lines) {
+    INFO(l);
+    REQUIRE(miner.store().match(l, before));
+    REQUIRE(loaded.match(l, after));
+    CHECK(after.id == before.id);
+    CHECK(after.template_text == before.template_text);
+  }
+  CHECK_THROWS_WITH(TemplateStore::from_json(R"({"templates": [{"template": "x", "template_bytes": "7"}]})"),
+                    Catch::Contains("template_bytes"));
+  CHECK_THROWS_WITH(TemplateStore::from_json(R"({"templates": [{"template": "x", "template_bytes": "zz"}]})"),
+                    Catch::Contains("template_bytes"));
 }
 
 TEST_CASE("store: run slots cover a variable number of tokens", "[parse][store]") {

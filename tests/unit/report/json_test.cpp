@@ -25,7 +25,7 @@ TEST_CASE("report JSON keeps keys in the documented order, not alphabetical", "[
   const auto ingest = report::to_json(io::summarize({file}));
   CHECK(keys(ingest) == std::vector<std::string>{"files", "nodes", "total"});
   CHECK(keys(ingest["total"]["lines"]) ==
-        std::vector<std::string>{"read", "used", "skipped", "invalid_utf8", "truncated", "crlf"});
+        std::vector<std::string>{"read", "used", "skipped", "invalid_utf8", "truncated", "crlf", "nul", "nul_bytes_skipped"});
   CHECK(report::dump(ingest, -1).rfind("{\"files\":[{\"path\":\"node-01.log\",\"node\":\"node-01\",", 0) == 0);
 
   diagnose::JobInfo job;
