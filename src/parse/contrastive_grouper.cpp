@@ -345,9 +345,9 @@ std::optional<std::vector<TokenId>> merged_tokens(const std::vector<TokenId>& a,
     ++diffs;
     if (v.is_wildcard(a[p]) || v.is_wildcard(b[p])) {
       merged[p] = wildcard;
-    } else if (v.has_wildcard(a[p]) && glob_match(v.text(a[p]), v.text(b[p]), nullptr)) {
+    } else if (v.has_wildcard(a[p]) && glob_covers(v.text(a[p]), v.text(b[p]))) {
       merged[p] = a[p];
-    } else if (v.has_wildcard(b[p]) && glob_match(v.text(b[p]), v.text(a[p]), nullptr)) {
+    } else if (v.has_wildcard(b[p]) && glob_covers(v.text(b[p]), v.text(a[p]))) {
       merged[p] = b[p];
     } else {
       return std::nullopt;

@@ -591,11 +591,29 @@ bool glob_rec(std::string_view pat, std::string_view text, std::vector<std::stri
   }
   return false;
 }
+
+// glob_rec over a text that is itself a pattern: its "<*>" are single symbols that only a "<*>"
+// of `pat` consumes (no literal of `pat` matches them, and no split falls inside one).
+bool covers_rec(std::string_view pat, std::string_view spec) {
+  const auto star = pat.find("<*>");
+  if (star == std::string_view::npos) return pat == spec;
+  if (spec.substr(0, star) != pat.substr(0, star) || spec.find("<*>") < star) return false;
+  spec.remove_prefix(star);
+  pat.remove_prefix(star + 3);
+  if (pat.empty()) return true;
+  // the "<*>" of `pat` takes spec[0, e); e steps over a symbol of `spec` whole
+  for (std::size_t e = 0; e <= spec.size(); e += spec.substr(e, 3) == "<*>" ? 3 : 1) {
+    if (covers_rec(pat, spec.substr(e))) return true;
+  }
+  return false;
+}
 }  // namespace
 
 bool glob_match(std::string_view pattern, std::string_view text, std::vector<std::string_view>* params) {
   return glob_rec(pattern, text, params);
 }
+
+bool glob_covers(std::string_view general, std::string_view specific) { return covers_rec(general, specific); }
 
 namespace {
 

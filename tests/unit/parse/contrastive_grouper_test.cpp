@@ -139,6 +139,21 @@ TEST_CASE("merging: templates differing only where one has <*> merge", "[parse][
   CHECK(g.merge(wild, v).size() == 2);
 }
 
+TEST_CASE("merging: a shape covers a token only where its <*> take the token's variables", "[parse][group]") {
+  const ContrastiveGrouper g;
+  TokenVocabulary v;
+  // "eth0:<*><<*>>" read as a glob matches the text "eth0:<*>" (its <*> taking "", then '<', '*',
+  // '>'), but not the lines of that template ("eth0:10.0.0.2<0<"): the general shape must win.
+  // The specific template comes first in text order ('3' < '<'), so it is the one merged into.
+  std::vector<MinedTemplate> ts;
+  ts.push_back(tpl(v, {"<*>:<*>:<*>", "[<*>]", "NCCL", "INFO", "Bootstrap", ":", "Using", "eth0:<*>"}, 3, {0, 1, 2}));
+  ts.push_back(tpl(v, {"3de-<*>:<*>:<*>", "[<*>]", "NCCL", "INFO", "Bootstrap", ":", "Using", "eth0:<*><<*>>"}, 1, {3}));
+  const auto merged = g.merge(ts, v);
+  REQUIRE(merged.size() == 1);
+  CHECK(template_text(merged[0], v) == "<*>:<*>:<*> [<*>] NCCL INFO Bootstrap : Using eth0:<*>");
+  CHECK(merged[0].members == std::vector<std::uint32_t>{0, 1, 2, 3});
+}
+
 TEST_CASE("merging: the comparisons are bounded, merges still found among many templates", "[parse][group]") {
   // 20,000 unrelated all-literal templates of one length and a few that merge: each template is
   // compared with a bounded number of neighbours, and the mergeable pair is still found

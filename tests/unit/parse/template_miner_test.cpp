@@ -108,6 +108,31 @@ TEST_CASE("miner: a frozen miner matches from two threads with identical results
   CHECK(std::count(one.begin(), one.end(), TemplateId{0}) == 0);
 }
 
+TEST_CASE("miner: every mined template matches the lines it was mined from", "[parse][miner]") {
+  // From fuzz finding tests/fuzz/corpus/miner/finding-late-template: two damaged NCCL lines were
+  // mined with intact ones into a template whose last token took the shape of one intact line
+  // ("eth0:<*><<*>>"), which the damaged lines do not have; match_or_add then gave them the
+  // overflow template ("template limit reached" with 8 templates) and no template matched them.
+  const std::vector<std::string> contents = {
+      "node-02:1000:1000 [0] NCCL INFO Bootstrap : Using eth0:10.0.0.2<0>",
+      std::string("3\0de-02:1001:1001 [1] NCCL INFO Bootstrap : Using eth0:10.0.0.2<0>", 66),
+      "node-02:1002:1002 [2] NCCL INFO Bootstrap : Using eth0:10.0.0.2<0>",
+      std::string("\0node-02:1004:1004 [4] NCCL INFO Bootstrap : Using eth0:10.0.0.2<0<", 67),
+      "node-02:1006:1006 [6] NCCL INFO Bootstrap : Using eth0:10.\xff\xff\xff\xff",
+  };
+  TemplateMiner miner;
+  for (const auto& c : contents) miner.observe(c);
+  miner.build();
+  ParseResult r;
+  for (const auto& c : contents) {
+    INFO(c);
+    REQUIRE(miner.assign(c, r));
+    CHECK(r.template_text != TemplateMiner::overflow_text);
+    CHECK(miner.match(c, r));
+  }
+  CHECK(miner.overflow_templates() == 0);
+}
+
 TEST_CASE("miner: lists of different lengths after one prefix become one list template", "[parse][miner]") {
   std::vector<std::string> lines;
   for (int n : {1, 3, 9, 3, 1, 5}) {
