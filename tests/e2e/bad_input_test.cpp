@@ -6,6 +6,7 @@
 #include <sys/stat.h>
 
 #include <fstream>
+#include <random>
 #include <sstream>
 #include <thread>
 
@@ -332,6 +333,30 @@ TEST_CASE("no usable line at all is exit 2 naming the input, for every command",
   CHECK(piped.exit_code == 2);
   CHECK(piped.err.find("no usable log line in standard input") != std::string::npos);
   CHECK_FALSE(fs::exists(dir.path() / "h.db"));
+}
+
+TEST_CASE("a log of unrelated lines: the template limit protects diagnose and no line is lost", "[e2e][bad-input]") {
+  // 25,000 lines of three random consonant words (no word of the fault lexicon, no variable a
+  // mask knows): every line is a template of its own, more than one mining step may keep (20,000)
+  l4::test::TempDir dir;
+  std::mt19937 random(7);
+  std::string text;
+  for (int i = 0; i < 25000; ++i) {
+    for (int w = 0; w < 3; ++w) {
+      for (int c = 0; c < 6; ++c) text.push_back("bcdfghjklmnpqrstvwxz"[random() % 20]);
+      text.push_back(w < 2 ? ' ' : '\n');
+    }
+  }
+  const auto log = dir.write("node-01.log", text);
+  const auto r = run_l4({"diagnose", "--no-history", log.string()});
+  INFO(r.err);
+  CHECK(r.exit_code == 1);  // nothing in it is failure evidence
+  CHECK(r.err.find("more than 20000 templates in one mining step") != std::string::npos);
+  CHECK(r.err.find("count as one event, \"[l4: template limit reached] <*>\"") != std::string::npos);
+  CHECK(r.err.find("internal error") == std::string::npos);
+  const auto j = json::parse(r.out);
+  CHECK(j["inputs"]["lines"]["used"] == 25000);
+  check_accounting(j["inputs"]["lines"]);
 }
 
 TEST_CASE("templates saved from invalid UTF-8 load back and match the same lines", "[e2e][bad-input][parse]") {
