@@ -101,7 +101,9 @@ TEST_CASE("a reported line with an invalid UTF-8 byte: every command and format 
         {"extract", job.string()}, {"extract", "--format", "text", job.string()},
         {"extract", "--format", "jsonl", job.string()}, {"parse", job.string()},
         {"parse", "--format", "jsonl", job.string()}, {"parse", "--templates-only", "--format", "json", job.string()},
-        {"parse", "--templates-only", "--format", "csv", job.string()}, {"ingest", "--format", "text", job.string()}}) {
+        {"parse", "--templates-only", "--format", "csv", job.string()}, {"ingest", "--format", "text", job.string()},
+        {"diagnose", "--no-history", "--format", "html", job.string()},
+        {"history", "add", "--force", "--db", (dir.path() / "h.db").string(), job.string()}}) {
     const auto o = run_l4(args);
     INFO(args[0] << " " << args[1] << " " << args.back());
     CHECK(o.exit_code == 0);
