@@ -4,10 +4,10 @@
 
 #include <thread>
 
-#include "l4/diagnose/history_store.hpp"
+#include "l4/history/history_store.hpp"
 #include "support/test_support.hpp"
 
-using l4::diagnose::HistoryStore;
+using l4::history::HistoryStore;
 using l4::diagnose::JobProfile;
 using l4::diagnose::TemplateProfile;
 using l4::test::fixture;

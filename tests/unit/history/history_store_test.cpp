@@ -15,11 +15,11 @@
 #include <thread>
 #include <vector>
 
-#include "l4/diagnose/history_store.hpp"
+#include "l4/history/history_store.hpp"
 #include "l4/error.hpp"
 #include "support/test_support.hpp"
 
-using l4::diagnose::HistoryStore;
+using l4::history::HistoryStore;
 using l4::diagnose::JobProfile;
 using l4::diagnose::Stage;
 using l4::diagnose::stage_bit;

@@ -1,4 +1,4 @@
-#include "l4/diagnose/history_store.hpp"
+#include "l4/history/history_store.hpp"
 
 #include <fmt/format.h>
 #include <fmt/ranges.h>
@@ -15,8 +15,12 @@
 
 #include "l4/error.hpp"
 
-namespace l4::diagnose {
+namespace l4::history {
 namespace {
+
+using diagnose::StageMask;
+using diagnose::TemplateHistory;
+
 
 // How long a connection waits for another writer's lock before giving up. Batch writers hold
 // the lock only for one job's insert, so 10 s is generous.
@@ -515,4 +519,4 @@ void HistoryStore::require_writable() const {
   if (access_ == Access::read_only) throw Error("history database " + path_.string() + " was opened read-only");
 }
 
-}  // namespace l4::diagnose
+}  // namespace l4::history
