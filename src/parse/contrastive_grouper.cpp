@@ -1,4 +1,4 @@
-#include "l4/parse/contrastive_grouper.hpp"
+#include "parse/contrastive_grouper.hpp"
 
 #include <algorithm>
 #include <map>

@@ -5,6 +5,8 @@
 #include <type_traits>
 #include <utility>
 
+#include "parse/contrastive_grouper.hpp"
+
 namespace l4::parse {
 namespace {
 

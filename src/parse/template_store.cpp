@@ -12,10 +12,10 @@
 #include <unordered_map>
 
 #include "l4/error.hpp"
-#include "l4/parse/token_hash.hpp"
+#include "parse/token_hash.hpp"
 #include "l4/io/utf8.hpp"
 #include "l4/parse/token_masker.hpp"
-#include "l4/parse/token_vocabulary.hpp"
+#include "parse/token_vocabulary.hpp"
 
 namespace l4::parse {
 namespace {

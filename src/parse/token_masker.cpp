@@ -10,7 +10,7 @@
 
 #include "l4/embedded_data.hpp"
 #include "l4/error.hpp"
-#include "l4/parse/token_hash.hpp"
+#include "parse/token_hash.hpp"
 #include "table/json_table.hpp"
 
 namespace l4::parse {
