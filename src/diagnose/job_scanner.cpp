@@ -16,6 +16,7 @@
 #include "l4/io/node_identity.hpp"
 #include "l4/io/utf8.hpp"
 #include "l4/parse/template_miner.hpp"
+#include "l4/pipeline/line_source.hpp"
 
 namespace l4::diagnose {
 namespace {
@@ -23,8 +24,6 @@ namespace {
 constexpr std::size_t kMaxTextBytes = 2000;
 // Traceback frames that name a stage, kept per job (tracebacks are rare; a runaway one is capped).
 constexpr std::size_t kMaxFrameStages = 100000;
-
-format::HeaderParser make_header_parser(const ScanOptions& options) { return format::HeaderParser(options.formats); }
 
 // The state of one stream (one node's lines within one file) as it is read.
 struct StreamState {
@@ -300,17 +299,16 @@ std::optional<long> advance(StreamState& st, const TemplateStageInfo& info, form
 
 class Worker {
  public:
-  Worker(const ScanOptions& options, const StageClassifier& stages, const parse::TemplateStore& store,
+  Worker(const pipeline::LineSource& source, const StageClassifier& stages, const parse::TemplateStore& store,
          const std::vector<TemplateStageInfo>& infos)
-      : options_(options), stages_(stages), store_(store), infos_(infos),
-        headers_(make_header_parser(options)) {
+      : source_(source), stages_(stages), store_(store), infos_(infos), headers_(source.header_parser()) {
     partial_.events.resize(store.templates().size());
   }
 
-  void read(const io::Ingestor& ingestor, const io::InputFile& input, std::uint32_t file_index) {
+  void read(const io::InputFile& input, std::uint32_t file_index) {
     FileState fs;
     fs.file = file_index;
-    auto summary = ingestor.read_file(input, [&](const io::LineRecord& line) {
+    auto summary = source_.ingestor().read_file(input, [&](const io::LineRecord& line) {
       // A progress bar redrawn with a carriage return and no newline glues the next record of
       // the stream to it ("  1%| 24/1752 [01:08<1:22:56][rank5]:[E602 ...] Watchdog caught ..."):
       // each is read as the line it is.
@@ -455,7 +453,7 @@ class Worker {
     partial_.iteration_anomalies.push_back(std::move(a));
   }
 
-  const ScanOptions& options_;
+  const pipeline::LineSource& source_;
   const StageClassifier& stages_;
   const parse::TemplateStore& store_;
   const std::vector<TemplateStageInfo>& infos_;
@@ -495,8 +493,8 @@ JobScanner::JobScanner(ScanOptions options) : options_(std::move(options)) {
 }
 
 JobScan JobScanner::scan(std::span<const std::string> paths, const parse::TemplateStore* known) const {
-  io::Ingestor ingestor(options_.ingest);
-  const auto inputs = ingestor.discover(paths);
+  const pipeline::LineSource source(paths, {options_.ingest, options_.formats});
+  const auto& inputs = source.inputs();
 
   parse::TemplateStore initial;
   std::uint64_t from_history = 0;
@@ -513,21 +511,10 @@ JobScan JobScanner::scan(std::span<const std::string> paths, const parse::Templa
   // (1) Mine a sample: the first lines of every file (stdin, FIFOs and pipes cannot be read twice:
   // they are read once, in step 2, and all of their lines are mined in step 3).
   {
-    io::IngestOptions sample_options = options_.ingest;
-    sample_options.stop_after_lines = options_.sample_lines_per_file;
-    sample_options.progress = nullptr;  // progress counts the full read only
-    sample_options.warnings = false;    // and the full read warns
-    io::Ingestor sampler(sample_options);
-    const auto headers = make_header_parser(options_);
     parse::ParseResult result;
-    for (const auto& input : inputs) {
-      if (input.stream) continue;
-      std::size_t hint = 0;
-      sampler.read_file(input, [&](const io::LineRecord& line) {
-        const auto header = headers.split(line.content, hint);
-        if (!miner.store().match(header.content, result)) miner.observe(header.content);
-      });
-    }
+    source.read_sample(options_.sample_lines_per_file, [&](const io::LineRecord&, const format::Header& header) {
+      if (!miner.store().match(header.content, result)) miner.observe(header.content);
+    });
     miner.build();
   }
 
@@ -538,7 +525,7 @@ JobScan JobScanner::scan(std::span<const std::string> paths, const parse::Templa
   const auto plan = assign(inputs, workers);
   std::vector<std::unique_ptr<Worker>> pool;
   for (unsigned w = 0; w < workers; ++w) {
-    pool.push_back(std::make_unique<Worker>(options_, stages_, miner.store(), infos));
+    pool.push_back(std::make_unique<Worker>(source, stages_, miner.store(), infos));
   }
   {
     std::vector<std::thread> threads;
@@ -546,7 +533,7 @@ JobScan JobScanner::scan(std::span<const std::string> paths, const parse::Templa
     for (unsigned w = 0; w < workers; ++w) {
       threads.emplace_back([&, w] {
         try {
-          for (auto idx : plan[w]) pool[w]->read(ingestor, inputs[idx], idx);
+          for (auto idx : plan[w]) pool[w]->read(inputs[idx], idx);
         } catch (...) {
           errors[w] = std::current_exception();
         }
