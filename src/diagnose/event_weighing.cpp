@@ -153,6 +153,16 @@ bool reports_clean_exit(const EventStats& e) {
   return e.stage_info.process_end == ProcessEnd::exit_report && e.exits_zero > 0 && e.exits_nonzero == 0;
 }
 
+// A catalogue signature matches the event's line but not its template: the line's values carry it.
+bool values_carry_signature(const CategoryCatalog& catalog, const EventStats& e) {
+  const auto in_template = catalog.match(e.text);
+  for (const auto& m : catalog.match(e.first_content)) {
+    const bool shared = std::any_of(in_template.begin(), in_template.end(), [&](const auto& t) { return t.category == m.category; });
+    if (!shared) return true;
+  }
+  return false;
+}
+
 }  // namespace
 
 void weigh_events(Analysis& a) {
@@ -165,7 +175,10 @@ void weigh_events(Analysis& a) {
     c.event = &e;
     if (a.use_history) {
       const double frac = a.history->job_fraction(parse::to_hex(e.id));
-      if (frac >= opt.history_cutoff) {  // normal jobs have it: not failure-indicating
+      // Normal jobs have the template: not failure-indicating — unless the fault is in the values
+      // of this job's line, which normal jobs did not print ("'grad_norm': nan" in a report
+      // template every run has).
+      if (frac >= opt.history_cutoff && !values_carry_signature(a.catalog, e)) {
         spdlog::trace("event {} in {:.0f}% of normal jobs: '{}'", parse::to_hex(e.id), frac * 100, io::utf8_prefix(e.text, 100));
         continue;
       }
