@@ -117,6 +117,14 @@ void keep_most_specific(std::vector<SignatureMatch>& matches, const CategoryCata
   std::erase_if(matches, [&](const SignatureMatch& m) {
     return std::any_of(matches.begin(), matches.end(), [&](const SignatureMatch& o) { return more_specific(o, m); });
   });
+  // The categories that stand for "no signature" (a hang: only a timeout was seen) yield to any
+  // other on the same line: a line that names what timed out ("Call to ibv_modify_qp failed with
+  // 110 Connection timed out") is about that.
+  const auto hangs = catalog.feature(JobFeature::no_root_text);
+  const auto is_hang = [&](const SignatureMatch& m) {
+    return std::any_of(hangs.begin(), hangs.end(), [&](const auto& cw) { return cw.first == m.category; });
+  };
+  if (!std::all_of(matches.begin(), matches.end(), is_hang)) std::erase_if(matches, is_hang);
   const auto better = [](const SignatureMatch& x, const SignatureMatch& y) {
     return x.length != y.length ? x.length > y.length : x.weight > y.weight;
   };
