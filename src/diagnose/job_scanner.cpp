@@ -434,6 +434,8 @@ class Worker {
     } else if (st.in_traceback && indent < st.traceback_indent) {
       out.raised = stages_.raised_class(content);
       st.in_traceback = false;
+    } else {
+      out.frame_stage = stages_.return_trace_stage(content);  // a C/C++ library's traceback
     }
     st.frame_indent = frame ? indent : -1;
     return out;
