@@ -1,5 +1,6 @@
 #include "l4/diagnose/job_profiler.hpp"
 
+#include "diagnose/job_scanner.hpp"
 #include "l4/diagnose/diagnoser.hpp"
 
 namespace l4::diagnose {

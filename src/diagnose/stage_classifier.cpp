@@ -1,4 +1,4 @@
-#include "l4/diagnose/stage_classifier.hpp"
+#include "diagnose/stage_classifier.hpp"
 
 #include <re2/re2.h>
 

@@ -1,6 +1,6 @@
 #include <catch2/catch.hpp>
 
-#include "l4/diagnose/stage_classifier.hpp"
+#include "diagnose/stage_classifier.hpp"
 
 using namespace l4::diagnose;
 
