@@ -182,7 +182,7 @@ void weigh_events(Analysis& a) {
     Candidate c;
     c.event = &e;
     if (a.use_history) {
-      const double frac = a.history->job_fraction(parse::to_hex(e.id));
+      const double frac = a.history->job_fraction(e.id);
       // Normal jobs have the template: not failure-indicating — unless the fault is in the values
       // of this job's line, which normal jobs did not print ("'grad_norm': nan" in a report
       // template every run has).

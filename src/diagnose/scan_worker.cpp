@@ -325,7 +325,7 @@ std::vector<std::vector<std::uint32_t>> plan_workers(const std::vector<io::Input
   std::vector<std::pair<std::uintmax_t, std::uint32_t>> sized;
   for (std::uint32_t i = 0; i < inputs.size(); ++i) {
     std::error_code ec;
-    const auto size = inputs[i].path == "-" ? 0 : std::filesystem::file_size(inputs[i].path, ec);
+    const auto size = inputs[i].stream ? 0 : std::filesystem::file_size(inputs[i].path, ec);
     sized.emplace_back(ec ? 0 : size, i);
   }
   std::sort(sized.begin(), sized.end(), [](auto& a, auto& b) { return a.first != b.first ? a.first > b.first : a.second < b.second; });

@@ -308,7 +308,7 @@ class FileReader {
     record_.raw = text;
     record_.content = text;
     record_.rank = -1;
-    record_.rule = input_.path == "-" ? NodeRule::stdin_input : NodeRule::path;
+    record_.rule = names_stdin(input_.path) ? NodeRule::stdin_input : NodeRule::path;
     std::string_view node = input_.node;
     if (auto prefix = parse_launcher_prefix(text, policy_.allow_ambiguous)) {
       record_.content = text.substr(prefix->length);
@@ -525,7 +525,7 @@ Ingestor::Ingestor(IngestOptions options) : options_(options) {
 std::vector<InputFile> Ingestor::discover(std::span<const std::string> paths) const {
   std::vector<InputFile> inputs;
   for (const auto& path : paths) {
-    if (path == "-") {
+    if (names_stdin(path)) {
       InputFile in;
       in.path = in.display = "-";
       in.node = "stdin";
@@ -624,7 +624,7 @@ void require_usable_lines(const IngestSummary& summary, std::span<const std::str
   if (summary.total.used > 0) return;
   std::string named;
   for (std::size_t i = 0; i < paths.size() && i < 3; ++i) {
-    named += (i ? ", " : "") + (paths[i] == "-" ? std::string("standard input") : escape_path(paths[i]));
+    named += (i ? ", " : "") + (names_stdin(paths[i]) ? std::string("standard input") : escape_path(paths[i]));
   }
   if (paths.size() > 3) named += fmt::format(" and {} more", paths.size() - 3);
   std::string why;

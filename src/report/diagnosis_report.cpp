@@ -6,10 +6,18 @@
 #include <cmath>
 
 #include "l4/io/utf8.hpp"
+#include "l4/parse/template_id.hpp"
 #include "l4/report/ingest_report.hpp"
 
 namespace l4::report {
 namespace {
+
+// Template ids as the report spells them: 16 hex digits.
+Json hex_ids(const std::vector<parse::TemplateId>& ids) {
+  Json out = Json::array();
+  for (const auto id : ids) out.push_back(parse::to_hex(id));
+  return out;
+}
 Json optional_int(const std::optional<long>& v) { return v ? Json(*v) : Json(nullptr); }
 
 double seconds(double s) { return std::round(s * 1000) / 1000; }
@@ -19,7 +27,7 @@ Json citation(const diagnose::Citation& c) {
 }
 
 Json event_json(const diagnose::EventFinding& e) {
-  return {{"event_id", e.event_id},
+  return {{"event_id", parse::to_hex(e.event_id)},
           {"template", e.template_text},
           {"role", diagnose::to_string(e.role)},
           {"score", e.score},
@@ -27,12 +35,12 @@ Json event_json(const diagnose::EventFinding& e) {
           {"nodes", e.nodes},
           {"count", e.count},
           {"first", citation(e.first)},
-          {"related", e.related}};
+          {"related", hex_ids(e.related)}};
 }
 
 Json first_evidence_json(const diagnose::Diagnosis& d) {
   const auto& c = *d.first_evidence;
-  return {{"event_id", d.first_evidence_event}, {"node", c.node}, {"file", c.file}, {"line", c.line}, {"time", to_json(c.time)},
+  return {{"event_id", parse::to_hex(d.first_evidence_event)}, {"node", c.node}, {"file", c.file}, {"line", c.line}, {"time", to_json(c.time)},
           {"text", c.text}};
 }
 
@@ -127,7 +135,7 @@ Json to_json(const diagnose::Diagnosis& d) {
                      {"ranks", n.ranks},
                      {"score", std::round(n.score * 1000) / 1000},
                      {"first_seen", to_json(n.first_seen)},
-                     {"events", n.events}});
+                     {"events", hex_ids(n.events)}});
   }
   Json events = Json::array();
   for (const auto& e : d.events) events.push_back(event_json(e));
@@ -149,7 +157,7 @@ Json to_json(const diagnose::Diagnosis& d) {
                          {"node", a.node},
                          {"file", a.file},
                          {"line", a.line},
-                         {"events", a.events}});
+                         {"events", hex_ids(a.events)}});
   }
   Json completion = Json::array();
   for (const auto& c : d.completion) completion.push_back(citation(c));

@@ -21,9 +21,9 @@ std::filesystem::path two_job_history(const l4::test::TempDir& dir) {
   const auto db = dir.path() / "history.db";
   HistoryStore store(db);
   store.add_job(JobProfile{"beta", "megatron", 4, 100,
-                           {TemplateProfile{"0000000000000001", "step <*> loss <*>", 80, 4, 4},
-                            TemplateProfile{"0000000000000002", "saving checkpoint <*>", 20, 1, 8}}});
-  store.add_job(JobProfile{"alpha", "", 2, 30, {TemplateProfile{"0000000000000001", "step <*> loss <*>", 30, 2, 4}}});
+                           {TemplateProfile{0x0000000000000001, "step <*> loss <*>", 80, 4, 4},
+                            TemplateProfile{0x0000000000000002, "saving checkpoint <*>", 20, 1, 8}}});
+  store.add_job(JobProfile{"alpha", "", 2, 30, {TemplateProfile{0x0000000000000001, "step <*> loss <*>", 30, 2, 4}}});
   return db;
 }
 

@@ -56,7 +56,7 @@ int run_diagnose(const DiagnoseArgs& args) {
 
   OutputStream out(args.output);
   if (args.output.format == "text") {
-    const bool to_terminal = args.output.output_path.empty() || args.output.output_path == "-";
+    const bool to_terminal = args.output.to_stdout();
     out.write(report::render_text(diagnosis, to_terminal && colour_allowed(STDOUT_FILENO)));
   } else if (args.output.format == "html") {
     out.write(report::render_html(diagnosis));

@@ -50,7 +50,7 @@ bool db_exists(const std::filesystem::path& db) {
 // a file's name without .gz and .log/.txt. A directory called logs or log takes its parent's name
 // (jobs/normal-1/logs → normal-1), the layout of data/jobs.
 std::string default_job_id(const std::vector<std::string>& paths) {
-  if (paths.size() != 1 || paths.front() == "-") {
+  if (paths.size() != 1 || io::names_stdin(paths.front())) {
     throw InputError("give the job an id with --job-id (needed with stdin or several paths)");
   }
   std::error_code ec;

@@ -46,7 +46,7 @@ int run_parse(const ParseArgs& args) {
   io::ReadProgress progress;
   const pipeline::LineSource source(args.paths, {.ingest = {.progress = &progress}, .formats = load_format_options(args.formats)});
   std::optional<ProgressDisplay> display(std::in_place, progress,
-                                         args.output.output_path.empty() || args.output.output_path == "-");
+                                         args.output.to_stdout());
   pipeline::TemplateParseOptions options;
   options.threads = args.threads;
   options.max_templates = args.max_templates;
