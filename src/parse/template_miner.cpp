@@ -6,6 +6,7 @@
 #include <utility>
 
 #include "parse/contrastive_grouper.hpp"
+#include "text/chars.hpp"
 
 namespace l4::parse {
 namespace {
@@ -78,7 +79,7 @@ class TextCache {
   std::size_t entries_ = 0;
 };
 
-constexpr bool is_space(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v'; }
+using text::is_space;
 
 }  // namespace
 
