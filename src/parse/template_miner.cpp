@@ -5,6 +5,7 @@
 #include <type_traits>
 #include <utility>
 
+#include "parse/glob_match.hpp"
 #include "parse/contrastive_grouper.hpp"
 #include "text/chars.hpp"
 
