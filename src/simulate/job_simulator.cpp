@@ -111,6 +111,9 @@ void put_sci(std::string& out, double v, int digits) {
   put_pad(out, e < 0 ? -e : e, 2);
 }
 
+// The stages that run inside the training loop (they have an iteration).
+bool in_iterations(Stage s) { return s == Stage::training || s == Stage::evaluation || s == Stage::checkpoint; }
+
 struct Stream {
   int sink = 0;
   std::string prefix;
@@ -146,7 +149,7 @@ class Job {
   bool checkpoint();
   void finish_normal();
   // ---- fault
-  bool strike_here(const char* stage) const { return fault_ && !struck_ && stage_ == stage; }
+  bool strike_here(Stage stage) const { return fault_ && !struck_ && stage_ == stage; }
   void strike();
   void teardown_node(int node, int first_rank, const std::string& exit, const std::string& signame);
   void symptom_block(const std::string& name, int rank);
@@ -203,7 +206,7 @@ class Job {
   int epoch_steps_ = 10000;  // optimizer steps per epoch (HF 'epoch')
 
   // fault plan and cascade state
-  std::string stage_;  // planned stage of the fault
+  Stage stage_ = Stage::init;  // planned stage of the fault
   int strike_iter_ = -1;
   bool struck_ = false;
   int faulty_rank_ = 0, faulty_node_ = 0, peer_node_ = 0;
@@ -240,8 +243,8 @@ Job::Job(const SimOptions& o) : opt_(o), rng_(job_seed(o)), tables_(SimTables::g
   }
   // A fault seen only by its peers (a lost node, a hang) needs peers to see it.
   const auto observable = [this](const FaultTable& f) {
-    if (f.behaviour == "silent") return opt_.nodes >= 2;
-    if (f.behaviour == "hang") return opt_.nodes * opt_.ranks_per_node >= 2;
+    if (f.behaviour == FaultBehaviour::silent) return opt_.nodes >= 2;
+    if (f.behaviour == FaultBehaviour::hang) return opt_.nodes * opt_.ranks_per_node >= 2;
     return true;
   };
   if (opt_.fault == "random") {
@@ -325,40 +328,40 @@ void Job::plan_fault() {
   }
   if (ok.empty()) throw Error("simulate table: fault " + fault_->info.type + " has no variant for style " + opt_.style);
   variant_ = ok[static_cast<std::size_t>(rng_.range(0, static_cast<std::int64_t>(ok.size()) - 1))];
-  const auto& stages = variant_->stages.empty() ? fault_->info.stages : variant_->stages;
-  std::vector<std::string> feasible;
-  for (const auto& s : stages) {
-    if ((s == "training" || s == "evaluation" || s == "checkpoint") && iters_ < 12) continue;
+  const auto& stages = variant_->stages.empty() ? fault_->stages : variant_->stages;
+  std::vector<Stage> feasible;
+  for (const Stage s : stages) {
+    if (in_iterations(s) && iters_ < 12) continue;
     feasible.push_back(s);
   }
   if (feasible.empty()) feasible.push_back(stages.front());
   // Most real failures strike mid-training; the other stages share the rest.
-  const bool train_ok = std::find(feasible.begin(), feasible.end(), "training") != feasible.end();
+  const bool train_ok = std::find(feasible.begin(), feasible.end(), Stage::training) != feasible.end();
   if (train_ok && rng_.chance(0.5)) {
-    stage_ = "training";
+    stage_ = Stage::training;
   } else {
     stage_ = feasible[static_cast<std::size_t>(rng_.range(0, static_cast<std::int64_t>(feasible.size()) - 1))];
   }
   const int k = opt_.ranks_per_node;
-  if (stage_ == "training") {
+  if (stage_ == Stage::training) {
     const int lo = std::min(iters_ - 1, std::max(2, iters_ / 5));
     strike_iter_ = static_cast<int>(rng_.range(lo, std::max(lo, iters_ - 1)));
-    if (fault_->behaviour == "slow") strike_iter_ = static_cast<int>(rng_.range(std::max(2, iters_ / 4), std::max(3, iters_ / 2)));
-  } else if (stage_ == "evaluation") {
+    if (fault_->behaviour == FaultBehaviour::slow) strike_iter_ = static_cast<int>(rng_.range(std::max(2, iters_ / 4), std::max(3, iters_ / 2)));
+  } else if (stage_ == Stage::evaluation) {
     const int count = std::max(1, (iters_ - 1) / eval_every_);
     strike_iter_ = eval_every_ * static_cast<int>(rng_.range(1, count));
-  } else if (stage_ == "checkpoint") {
+  } else if (stage_ == Stage::checkpoint) {
     const int count = std::max(1, (iters_ - 1) / save_every_);
     strike_iter_ = save_every_ * static_cast<int>(rng_.range(1, count));
     if (strike_iter_ > iters_) strike_iter_ = iters_;  // the final save always happens
   }
-  if (stage_ == "training") strike_iter_ = std::clamp(strike_iter_, 1, iters_);
+  if (stage_ == Stage::training) strike_iter_ = std::clamp(strike_iter_, 1, iters_);
   faulty_rank_ = variant_->rank0 ? 0 : static_cast<int>(rng_.range(0, world() - 1));
   faulty_node_ = node_of(faulty_rank_);
   peer_node_ = opt_.nodes > 1 ? (faulty_node_ + 1) % opt_.nodes : faulty_node_;
-  if (fault_->scope == "all") {
+  if (fault_->scope == FaultScope::all) {
     for (int r = 0; r < world(); ++r) faulty_ranks_.push_back(r);
-  } else if (fault_->scope == "node") {
+  } else if (fault_->scope == FaultScope::node) {
     for (int r = faulty_node_ * k; r < (faulty_node_ + 1) * k; ++r) faulty_ranks_.push_back(r);
   } else {
     faulty_ranks_.push_back(faulty_rank_);
@@ -374,7 +377,7 @@ void Job::plan_fault() {
   truth_.simulated_fault = fault_->info.type;
   truth_.variant = static_cast<int>(variant_index);
   truth_.source = info.source;
-  truth_.stage = stage_;
+  truth_.stage = diagnose::to_string(stage_);
   truth_.faulty_ranks = faulty_ranks_;
   for (int r : faulty_ranks_) {
     const auto& h = hosts_[static_cast<std::size_t>(node_of(r))];
@@ -667,12 +670,12 @@ bool Job::launch() {
 bool Job::init() {
   const int W = world();
   advance(2 * kSecond, 8 * kSecond);
-  const bool early = fault_ != nullptr && fault_->scope == "all";
+  const bool early = fault_ != nullptr && fault_->scope == FaultScope::all;
   for (int r = 0; r < W; ++r) {
     rank_hook("init_rank", r);
     if (rng_.chance(0.3)) pool("retry_pool", r);
   }
-  if (early && strike_here("init")) {
+  if (early && strike_here(Stage::init)) {
     strike();
     return false;
   }
@@ -683,7 +686,7 @@ bool Job::init() {
     const int benign = static_cast<int>(rng_.range(1, 3));
     for (int b = 0; b < benign; ++b) pool("benign_rank_pool", r);
   }
-  if (strike_here("init")) {
+  if (strike_here(Stage::init)) {
     strike();
     return false;
   }
@@ -707,7 +710,7 @@ bool Job::loading() {
   advance(2 * kSecond, 20 * kSecond);
   iter_ = 0;
   rank_hook("loading_rank0", 0);
-  if (strike_here("loading")) {
+  if (strike_here(Stage::loading)) {
     strike();
     return false;
   }
@@ -760,14 +763,14 @@ bool Job::evaluation() {
   const std::size_t half = (blocks.size() + 1) / 2;
   evloss_ = loss_ + rng_.uniform(0.01, 0.2);
   for (std::size_t i = 0; i < blocks.size(); ++i) {
-    if (i == half && strike_here("evaluation") && iter_ == strike_iter_) {
+    if (i == half && strike_here(Stage::evaluation) && iter_ == strike_iter_) {
       strike();
       return false;
     }
     block(blocks[i], 0, 0, 0);
     advance(kSecond, 20 * kSecond);
   }
-  if (strike_here("evaluation") && iter_ == strike_iter_) {
+  if (strike_here(Stage::evaluation) && iter_ == strike_iter_) {
     strike();
     return false;
   }
@@ -777,10 +780,10 @@ bool Job::evaluation() {
 bool Job::checkpoint() {
   rank_hook("ckpt_rank0_begin", 0);
   advance(kSecond, 10 * kSecond);
-  const bool here = strike_here("checkpoint") && iter_ == strike_iter_;
+  const bool here = strike_here(Stage::checkpoint) && iter_ == strike_iter_;
   const int W = world();
   int stop_at = W;
-  if (here) stop_at = fault_->scope == "rank" ? faulty_rank_ : static_cast<int>(rng_.range(0, W - 1));
+  if (here) stop_at = fault_->scope == FaultScope::rank ? faulty_rank_ : static_cast<int>(rng_.range(0, W - 1));
   for (int r = 0; r < W; ++r) {
     if (r == stop_at) {
       strike();
@@ -795,7 +798,7 @@ bool Job::checkpoint() {
 
 bool Job::training() {
   const int W = world();
-  const bool slow = fault_ != nullptr && fault_->behaviour == "slow";
+  const bool slow = fault_ != nullptr && fault_->behaviour == FaultBehaviour::slow;
   int slow_iters = 0;
   for (iter_ = 1; iter_ <= iters_; ++iter_) {
     if (slow && iter_ == strike_iter_) {
@@ -811,7 +814,7 @@ bool Job::training() {
         return false;
       }
     }
-    if (strike_here("training") && iter_ == strike_iter_ && !slow) {
+    if (strike_here(Stage::training) && iter_ == strike_iter_ && !slow) {
       seq_ = static_cast<std::int64_t>(resume_ + iter_) * 12 + 7;
       strike();
       return false;
@@ -925,7 +928,7 @@ void Job::strike() {
   struck_ = true;
   const int n = opt_.nodes, k = opt_.ranks_per_node;
   const auto& f = *fault_;
-  if (stage_ == "training" || stage_ == "evaluation" || stage_ == "checkpoint") {
+  if (in_iterations(stage_)) {
     if (last_completed_ >= 0) truth_.last_completed = resume_ + last_completed_;
     if (!truth_.failed_at) truth_.failed_at = resume_ + iter_;  // in progress (training) or just done
   }
@@ -934,7 +937,7 @@ void Job::strike() {
   const std::string exit = has_ov_[static_cast<std::size_t>(Var::exit)] ? ov_[static_cast<std::size_t>(Var::exit)] : "1";
   const std::string sig = ov_[static_cast<std::size_t>(Var::signame)];
 
-  if (f.behaviour == "slow") {
+  if (f.behaviour == FaultBehaviour::slow) {
     // The scheduler's time limit: every node is cancelled, the agents terminate their workers.
     advance(kSecond, 30 * kSecond);
     for (int node = 0; node < n; ++node) {
@@ -955,17 +958,17 @@ void Job::strike() {
     block(b, faulty_node_, -1, faulty_rank_, Role::root);
     advance(1000, 500000);
   }
-  if (f.behaviour == "crash" && !variant_->root.empty()) {
+  if (f.behaviour == FaultBehaviour::crash && !variant_->root.empty()) {
     const auto& b = variant_->root[static_cast<std::size_t>(rng_.range(0, static_cast<std::int64_t>(variant_->root.size()) - 1))];
     for (int r : faulty_ranks_) {
       block(b, node_of(r), r, r, Role::root);
       advance(100, 20000);
     }
   }
-  if (f.behaviour == "crash") {
+  if (f.behaviour == FaultBehaviour::crash) {
     for (int r : faulty_ranks_) dead_[static_cast<std::size_t>(r)] = 1;
   }
-  if (f.behaviour == "silent") {
+  if (f.behaviour == FaultBehaviour::silent) {
     for (int l = 0; l < k; ++l) dead_[static_cast<std::size_t>(faulty_node_ * k + l)] = 1;
     done_[static_cast<std::size_t>(faulty_node_)] = 1;
   }
@@ -1029,7 +1032,7 @@ void Job::strike() {
       for (int l = 0; l < k; ++l) {
         const int r = node * k + l;
         if (dead_[static_cast<std::size_t>(r)] != 0) continue;
-        if (f.behaviour == "hang" && r == faulty_rank_) continue;  // stuck: never enqueued it
+        if (f.behaviour == FaultBehaviour::hang && r == faulty_rank_) continue;  // stuck: never enqueued it
         symptom_block("watchdog", r);
         if (first < 0) first = r;
       }
