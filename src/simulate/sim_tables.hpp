@@ -18,6 +18,9 @@ namespace l4::simulate {
 // the same stages the simulator strikes in.
 using diagnose::Stage;
 
+// The stages that run inside the training loop: they have an iteration.
+inline bool in_iterations(Stage s) { return s == Stage::training || s == Stage::evaluation || s == Stage::checkpoint; }
+
 // Which ranks a fault strikes: one rank, every rank of its node, or every rank of the job.
 enum class FaultScope : std::uint8_t { rank, node, all };
 
