@@ -39,8 +39,8 @@ Var var_named(const std::string& name, const std::string& where) {
 constexpr std::string_view kTableKeys[] = {"about", "launcher_keywords", "symptoms", "faults"};
 constexpr std::string_view kSymptomKeys[] = {"keywords", "block", "variants"};
 constexpr std::string_view kPhrasingKeys[] = {"block", "source"};
-constexpr std::string_view kFaultKeys[] = {"type",     "stages",     "scope",        "behaviour",
-                                           "symptoms", "parameters", "root_keywords", "variants"};
+constexpr std::string_view kFaultKeys[] = {"type",       "stages",        "scope",    "behaviour", "symptoms",
+                                           "parameters", "root_keywords", "variants", "diverges"};
 constexpr std::string_view kVariantKeys[] = {"type", "source", "stages", "styles", "rank0", "set", "node_root", "root"};
 
 [[noreturn]] void table_error(const std::string& path, const std::string& message) {
@@ -184,6 +184,8 @@ FaultTable build_fault(const SimTables& t, const nlohmann::json& f, const std::s
   ft.scope = static_cast<FaultScope>(name_at(f.at("scope"), path + "/scope", kScopeNames));
   ft.behaviour = static_cast<FaultBehaviour>(name_at(f.at("behaviour"), path + "/behaviour", kBehaviourNames));
   ft.symptoms = strings(f.at("symptoms"));
+  if (f.contains("diverges") && !f.at("diverges").is_boolean()) table_error(path + "/diverges", "expected true or false");
+  ft.diverges = f.value("diverges", false);
   for (const auto& s : ft.symptoms) {
     if (s == "local_teardown") continue;
     const auto it = t.symptoms.find(s);

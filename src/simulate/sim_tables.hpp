@@ -68,6 +68,7 @@ struct FaultTable {
   std::vector<Stage> stages;  // info.stages, typed
   FaultScope scope = FaultScope::rank;
   FaultBehaviour behaviour = FaultBehaviour::crash;
+  bool diverges = false;  // loss and grad norm climb over the iterations before the strike
   std::vector<std::string> symptoms;
   std::vector<std::pair<std::string, LineTemplate>> parameters;
   std::vector<FaultVariant> variants;

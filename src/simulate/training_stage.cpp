@@ -24,7 +24,8 @@ void train_numbers(JobRun& job) {
   s.ms = p.base_ms * (s.straggle > 1.0 ? 0.83 * s.straggle + 0.17 : 1.0) * rng.uniform(0.97, 1.05);
   const auto& f = job.plan.fault;
   const int strike = f.strike_iter;
-  if (f.table != nullptr && f.table->info.type == "framework/numerics" && strike > 0 && s.iter > strike - 6) {
+  // A diverging run: the numbers climb over the six iterations before the NaN.
+  if (f.table != nullptr && f.table->diverges && strike > 0 && s.iter > strike - 6) {
     s.gnorm *= 5.0 * (s.iter - strike + 7);
     s.loss *= 1.0 + 0.3 * (s.iter - strike + 7);
   }

@@ -104,12 +104,18 @@ TEST_CASE("a fault's stages, scope and behaviour are names the simulator knows, 
   faults["faults"][0]["behaviour"] = "explode";
   CHECK(load_error(faults).find("/faults/0/behaviour") != std::string::npos);
 
+  faults = embedded("simulate_faults.json");
+  faults["faults"][0]["diverges"] = "yes";
+  CHECK(load_error(faults).find("/faults/0/diverges") != std::string::npos);
+
   const auto& table = SimTables::from_json(embedded("simulate_styles.json"), embedded("simulate_faults.json"));
   const auto* hang = table.find_fault("platform/hang");
   REQUIRE(hang != nullptr);
   CHECK(hang->behaviour == l4::simulate::FaultBehaviour::hang);
   CHECK(hang->stages.front() == l4::simulate::Stage::training);
   CHECK(hang->info.stages.front() == "training");
+  CHECK_FALSE(hang->diverges);
+  CHECK(table.find_fault("framework/numerics")->diverges);
 }
 
 TEST_CASE("variant types override the fault's type only where set", "[simulate]") {
