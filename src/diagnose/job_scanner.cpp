@@ -277,9 +277,12 @@ std::optional<long> advance(StreamState& st, const TemplateStageInfo& info, form
   // Progress is the job moving on: any stage marker or iteration report below WARN (setup work
   // goes on, a new stage begins, an iteration completes). Lines that report an error on its way up
   // (NCCL's "misc/socket.cc:64 -> 6") mark nothing (stages.json 'unmarked').
+  // A count at or below where the stream started ("0/125", a progress bar drawn before the first
+  // step; the iteration a resumed job starts from) completes nothing: no progress.
   const bool stage_changes = marks && marks != st.stage;
   const bool advances = iteration && *iteration > st.iteration;
-  if ((marks || advances) && (!node.last_progress.valid() || node.last_progress.before(at))) {
+  const bool completes = advances && *iteration > st.start_iteration;
+  if ((marks || completes) && (!node.last_progress.valid() || node.last_progress.before(at))) {
     node.last_progress = at;
   }
   if (stage_changes) {
@@ -431,6 +434,8 @@ class Worker {
     } else if (st.in_traceback && indent < st.traceback_indent) {
       out.raised = stages_.raised_class(content);
       st.in_traceback = false;
+    } else {
+      out.frame_stage = stages_.return_trace_stage(content);  // a C/C++ library's traceback
     }
     st.frame_indent = frame ? indent : -1;
     return out;
