@@ -71,6 +71,16 @@ Json heatmap_json(const diagnose::Heatmap& h) {
   return {{"from_s", seconds(h.from)}, {"bucket_s", seconds(h.bucket)}, {"first_evidence", first}, {"rows", rows}};
 }
 
+// A log line quoted in prose: whole when short, else cut at a word boundary (on a character
+// boundary at worst) and marked with an ellipsis, so a quote never ends mid-word ("CUDA error: un").
+std::string quote(std::string_view text, std::size_t max) {
+  if (text.size() <= max) return std::string(text);
+  std::string_view cut = io::utf8_prefix(text, max);
+  const auto space = cut.find_last_of(' ');
+  if (space != std::string_view::npos && space >= max * 3 / 4) cut = cut.substr(0, space);
+  return std::string(cut) + "…";
+}
+
 std::string at_text(const diagnose::Moment& m) { return m.placed() ? " at " + moment_text(m) : ""; }
 
 std::string ranks_text(const std::vector<long>& ranks) {
@@ -92,7 +102,7 @@ std::string failure_summary(const diagnose::Diagnosis& d) {
                                           d.verdict.exception.empty() ? "" : " (" + d.verdict.exception + ")", where, when);
   if (d.first_evidence) {
     const auto& c = *d.first_evidence;
-    out += fmt::format(" First evidence: {}:{} on {}{}: \"{}\".", c.file, c.line, c.node, at_text(c.time), io::utf8_prefix(c.text, 160));
+    out += fmt::format(" First evidence: {}:{} on {}{}: \"{}\".", c.file, c.line, c.node, at_text(c.time), quote(c.text, 160));
   }
   const auto symptoms = std::count_if(d.events.begin(), d.events.end(), [](auto& e) { return e.role == diagnose::EventRole::symptom; });
   if (symptoms > 0) {
@@ -122,7 +132,7 @@ std::string summary(const diagnose::Diagnosis& d) {
   if (!d.completion.empty()) {
     const auto& c = d.completion.front();
     return fmt::format("The job completed: {}:{} on {}{}: \"{}\". What it printed before that it outlived, and what "
-                       "followed is teardown.", c.file, c.line, c.node, at_text(c.time), io::utf8_prefix(c.text, 160));
+                       "followed is teardown.", c.file, c.line, c.node, at_text(c.time), quote(c.text, 160));
   }
   return "No failure evidence found: no event that normal jobs lack carries fault semantics, and no stall or "
          "slowdown was seen.";
@@ -232,7 +242,7 @@ std::string render_text(const diagnose::Diagnosis& d, bool colour) {
       const auto& e = d.events[i];
       fmt::format_to(it, "  [{}] {}:{}{} ({} node{}, {}x)\n      {}\n", diagnose::to_string(e.role), e.first.file,
                      e.first.line, at_text(e.first.time), e.nodes.size(), e.nodes.size() == 1 ? "" : "s", e.count,
-                     io::utf8_prefix(e.first.text, 200));
+                     quote(e.first.text, 200));
     }
     if (!d.parameters.empty()) {
       fmt::format_to(it, "\n{}parameters{}    ", bold, reset);
