@@ -1,6 +1,6 @@
 # The library's layers as build targets (docs/architecture.md draws them):
 #
-#   base ─ io ─ format ─ parse ─ extract ─ pipeline ─ diagnose ─ history ─ report      simulate (base only)
+#   base ─ io ─ format ─ parse ─ extract ─ pipeline ─ diagnose ─ history ─ report      simulate (diagnose: Stage)
 #
 # l4_layer(NAME [DEPENDS layers...] [LIBS external targets...] [SOURCES extra sources...]) makes
 # the OBJECT library l4_NAME from src/NAME/*.cpp. It sees only
@@ -82,7 +82,7 @@ l4_layer(pipeline DEPENDS extract parse format io base LIBS Threads::Threads)
 l4_layer(diagnose DEPENDS pipeline extract parse format io base LIBS PkgConfig::RE2 Threads::Threads)
 l4_layer(history DEPENDS diagnose base LIBS SQLite::SQLite3)
 l4_layer(report DEPENDS history diagnose extract parse format io base)
-l4_layer(simulate DEPENDS base)
+l4_layer(simulate DEPENDS diagnose base)  # diagnose: Stage, the vocabulary of its truth
 
 set(L4_PRODUCT_LAYERS base io format parse extract pipeline diagnose history report)
 set(core_objects "")
