@@ -4,6 +4,7 @@
 #   share/bash-completion/completions/l4, share/zsh/site-functions/_l4
 #   include/l4/...                                             the public headers
 #   lib/libl4.a, lib/cmake/l4/                                 find_package(l4) -> l4::core
+#   lib/libl4_simulate.a                                       l4::simulate (the simulator; links l4::core)
 # The man page and the completions are generated at build time by the built l4 itself
 # (`l4 man`, `l4 completion bash|zsh`) from the CLI11 definition that also prints --help, so the
 # three cannot drift apart. tests/install/check_install.sh checks the installed tree.
@@ -28,7 +29,8 @@ install(FILES ${L4_GENERATED_SHARE}/l4.bash DESTINATION ${CMAKE_INSTALL_DATADIR}
 install(FILES ${L4_GENERATED_SHARE}/_l4 DESTINATION ${CMAKE_INSTALL_DATADIR}/zsh/site-functions)
 
 set_target_properties(l4_core PROPERTIES EXPORT_NAME core OUTPUT_NAME l4)
-install(TARGETS l4_core EXPORT l4Targets ARCHIVE DESTINATION ${CMAKE_INSTALL_LIBDIR})
+set_target_properties(l4_simulate_lib PROPERTIES EXPORT_NAME simulate OUTPUT_NAME l4_simulate)
+install(TARGETS l4_core l4_simulate_lib EXPORT l4Targets ARCHIVE DESTINATION ${CMAKE_INSTALL_LIBDIR})
 install(DIRECTORY ${PROJECT_SOURCE_DIR}/include/l4 DESTINATION ${CMAKE_INSTALL_INCLUDEDIR})
 
 set(L4_CMAKE_DIR ${CMAKE_INSTALL_LIBDIR}/cmake/l4)

@@ -21,7 +21,7 @@
 #include "l4/diagnose/category_catalog.hpp"
 #include "l4/diagnose/diagnosis.hpp"
 #include "l4/diagnose/history_knowledge.hpp"
-#include "l4/diagnose/job_scan.hpp"
+#include "diagnose/job_scan.hpp"
 
 namespace l4::diagnose {
 

@@ -5,6 +5,7 @@
 #include "diagnose/analysis.hpp"
 #include "diagnose/calibration.hpp"
 #include "diagnose/input_notes.hpp"
+#include "diagnose/job_scanner.hpp"
 #include "l4/io/utf8.hpp"
 
 namespace l4::diagnose {

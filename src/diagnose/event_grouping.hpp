@@ -12,7 +12,7 @@
 #include <string_view>
 #include <vector>
 
-#include "l4/diagnose/job_scan.hpp"
+#include "diagnose/job_scan.hpp"
 
 namespace l4::diagnose {
 

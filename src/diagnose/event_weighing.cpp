@@ -117,6 +117,14 @@ void keep_most_specific(std::vector<SignatureMatch>& matches, const CategoryCata
   std::erase_if(matches, [&](const SignatureMatch& m) {
     return std::any_of(matches.begin(), matches.end(), [&](const SignatureMatch& o) { return more_specific(o, m); });
   });
+  // The categories that stand for "no signature" (a hang: only a timeout was seen) yield to any
+  // other on the same line: a line that names what timed out ("Call to ibv_modify_qp failed with
+  // 110 Connection timed out") is about that.
+  const auto hangs = catalog.feature(JobFeature::no_root_text);
+  const auto is_hang = [&](const SignatureMatch& m) {
+    return std::any_of(hangs.begin(), hangs.end(), [&](const auto& cw) { return cw.first == m.category; });
+  };
+  if (!std::all_of(matches.begin(), matches.end(), is_hang)) std::erase_if(matches, is_hang);
   const auto better = [](const SignatureMatch& x, const SignatureMatch& y) {
     return x.length != y.length ? x.length > y.length : x.weight > y.weight;
   };
@@ -153,6 +161,16 @@ bool reports_clean_exit(const EventStats& e) {
   return e.stage_info.process_end == ProcessEnd::exit_report && e.exits_zero > 0 && e.exits_nonzero == 0;
 }
 
+// A catalogue signature matches the event's line but not its template: the line's values carry it.
+bool values_carry_signature(const CategoryCatalog& catalog, const EventStats& e) {
+  const auto in_template = catalog.match(e.text);
+  for (const auto& m : catalog.match(e.first_content)) {
+    const bool shared = std::any_of(in_template.begin(), in_template.end(), [&](const auto& t) { return t.category == m.category; });
+    if (!shared) return true;
+  }
+  return false;
+}
+
 }  // namespace
 
 void weigh_events(Analysis& a) {
@@ -164,8 +182,11 @@ void weigh_events(Analysis& a) {
     Candidate c;
     c.event = &e;
     if (a.use_history) {
-      const double frac = a.history->job_fraction(parse::to_hex(e.id));
-      if (frac >= opt.history_cutoff) {  // normal jobs have it: not failure-indicating
+      const double frac = a.history->job_fraction(e.id);
+      // Normal jobs have the template: not failure-indicating — unless the fault is in the values
+      // of this job's line, which normal jobs did not print ("'grad_norm': nan" in a report
+      // template every run has).
+      if (frac >= opt.history_cutoff && !values_carry_signature(a.catalog, e)) {
         spdlog::trace("event {} in {:.0f}% of normal jobs: '{}'", parse::to_hex(e.id), frac * 100, io::utf8_prefix(e.text, 100));
         continue;
       }

@@ -125,7 +125,7 @@ void list_nodes(const Analysis& a, const TimeScale& times, std::size_t top_nodes
     f.score = top > 0 ? a.node_score[n] / top : 0;
     auto evs = a.node_events[n];
     std::stable_sort(evs.begin(), evs.end(), [](auto& x, auto& y) { return x.first > y.first; });
-    for (std::size_t j = 0; j < std::min<std::size_t>(5, evs.size()); ++j) f.events.push_back(parse::to_hex(evs[j].second->id));
+    for (std::size_t j = 0; j < std::min<std::size_t>(5, evs.size()); ++j) f.events.push_back(evs[j].second->id);
     // Ranks of the node's root evidence, earliest first.
     std::vector<std::pair<Occurrence, long>> ranks;
     for (const auto& c : a.candidates) {
@@ -144,7 +144,7 @@ void list_nodes(const Analysis& a, const TimeScale& times, std::size_t top_nodes
 
 EventFinding finding_of(const Analysis& a, const TimeScale& times, const Candidate& c, EventRole role) {
   EventFinding f;
-  f.event_id = parse::to_hex(c.event->id);
+  f.event_id = c.event->id;
   f.template_text = c.event->text;
   f.role = role;
   f.score = std::round(c.score * 1000) / 1000;
@@ -192,7 +192,7 @@ void list_events(const Analysis& a, const TimeScale& times, std::size_t max_even
     for (auto m : members[r]) {
       if (m == r) continue;
       const auto& e = *candidates[m].event;
-      f.related.push_back(parse::to_hex(e.id));
+      f.related.push_back(e.id);
       if (f.related_lines.size() < EventFinding::kMaxRelatedLines) f.related_lines.push_back(cite_at(e.first, e.first_text, a, times));
       d.related_events.push_back(finding_of(a, times, candidates[m], candidates[m].role));
     }
@@ -245,7 +245,7 @@ void list_anomalies(const Analysis& a, Diagnosis& d) {
   for (const auto& an : scan.iteration_anomalies) {
     if (d.iteration_anomalies.size() >= a.options.max_iteration_anomalies) break;
     if (a.use_history && !an.novel.empty() && std::all_of(an.novel.begin(), an.novel.end(), [&](auto id) {
-          return a.history->job_fraction(parse::to_hex(id)) >= a.options.history_cutoff;
+          return a.history->job_fraction(id) >= a.options.history_cutoff;
         })) {
       continue;
     }
@@ -257,7 +257,7 @@ void list_anomalies(const Analysis& a, Diagnosis& d) {
     f.node = an.node < scan.nodes.size() ? scan.nodes[an.node].id : "";
     f.file = an.file < scan.ingest.files.size() ? scan.ingest.files[an.file].path : "";
     f.line = an.line;
-    for (auto id : an.novel) f.events.push_back(parse::to_hex(id));
+    f.events.assign(an.novel.begin(), an.novel.end());
     d.iteration_anomalies.push_back(std::move(f));
   }
 }
@@ -291,10 +291,10 @@ void cite_first_evidence(const Analysis& a, const TimeScale& times, Diagnosis& d
     const auto& e = *best->event;
     const auto& o = e.node_first[top];
     d.first_evidence = cite_at(o, e.first.node == top ? e.first_text : content_on_node(e, top), a, times);
-    d.first_evidence_event = parse::to_hex(e.id);
+    d.first_evidence_event = e.id;
   } else if (a.root != nullptr) {
     d.first_evidence = cite_at(a.root->event->first, a.root->event->first_text, a, times);
-    d.first_evidence_event = parse::to_hex(a.root->event->id);
+    d.first_evidence_event = a.root->event->id;
   }
 }
 

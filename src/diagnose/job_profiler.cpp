@@ -1,5 +1,6 @@
 #include "l4/diagnose/job_profiler.hpp"
 
+#include "diagnose/job_scanner.hpp"
 #include "l4/diagnose/diagnoser.hpp"
 
 namespace l4::diagnose {
@@ -11,7 +12,7 @@ JobProfile profile_of(const JobScan& scan, std::string job_id, std::string style
   p.node_count = static_cast<std::uint32_t>(scan.nodes.size());
   p.lines = scan.ingest.total.used;
   for (const auto& e : scan.events) {
-    p.templates.push_back(TemplateProfile{parse::to_hex(e.id), e.text, e.count, e.node_spread(), e.stages});
+    p.templates.push_back(TemplateProfile{e.id, e.text, e.count, e.node_spread(), e.stages});
   }
   std::sort(p.templates.begin(), p.templates.end(), [](const auto& a, const auto& b) { return a.id < b.id; });
   return p;

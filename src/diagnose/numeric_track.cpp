@@ -2,7 +2,7 @@
 // they are now.
 #include <cmath>
 
-#include "l4/diagnose/job_scan.hpp"
+#include "diagnose/job_scan.hpp"
 
 namespace l4::diagnose {
 namespace {

@@ -3,17 +3,18 @@
 #include <re2/re2.h>
 
 #include <algorithm>
-#include <cctype>
 #include <cmath>
 #include <map>
 #include <string_view>
 
 #include "diagnose/median.hpp"
+#include "text/chars.hpp"
 
 namespace l4::diagnose {
 namespace {
 
-bool word_char(char c) { return std::isalnum(static_cast<unsigned char>(c)) != 0; }
+// Letters and digits: what an address may not be glued to.
+constexpr auto word_char = text::is_alnum;
 
 }  // namespace
 
@@ -63,7 +64,7 @@ std::vector<std::string_view> ipv4_addresses(std::string_view text) {
     const std::size_t end = begin + found.size();
     const bool left = begin == 0 || !(word_char(text[begin - 1]) || text[begin - 1] == '.');
     const bool right = end == text.size() || !(word_char(text[end]) || (text[end] == '.' && end + 1 < text.size() &&
-                                                                       std::isdigit(static_cast<unsigned char>(text[end + 1]))));
+                                                                       text::is_digit(text[end + 1])));
     if (left && right) out.push_back(text.substr(begin, found.size()));
   }
   return out;

@@ -10,7 +10,7 @@
 #include <span>
 #include <vector>
 
-#include "l4/diagnose/job_scan.hpp"
+#include "diagnose/job_scan.hpp"
 
 namespace l4::diagnose {
 

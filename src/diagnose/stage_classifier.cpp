@@ -1,7 +1,8 @@
-#include "l4/diagnose/stage_classifier.hpp"
+#include "diagnose/stage_classifier.hpp"
 
 #include <re2/re2.h>
 
+#include <algorithm>
 #include <vector>
 
 #include "l4/embedded_data.hpp"
@@ -21,6 +22,8 @@ struct StageClassifier::Impl {
   std::unique_ptr<RE2> after_traceback;             // case-sensitive; the class in group 1
   std::vector<std::pair<Stage, std::unique_ptr<RE2>>> frames;  // function names per stage (whole match)
   std::unique_ptr<RE2> unmarked;                    // lines that never mark a stage
+  std::unique_ptr<RE2> return_trace;                // a C/C++ error-return trace line; the source file in group 1
+  std::vector<std::pair<Stage, std::vector<std::string>>> sources;  // source files per stage
 };
 
 namespace {
@@ -77,7 +80,7 @@ StageClassifier::StageClassifier(std::string_view json, std::string_view outcome
   const bool embedded = json.empty();
   if (embedded) json = embedded::data("stages.json");
   table::load(json, embedded ? "stages.json" : "stages table", [&](const table::Value& doc) {
-    doc.keys({"about", "stages", "resume", "iteration", "unmarked", "frames"});
+    doc.keys({"about", "stages", "resume", "iteration", "unmarked", "frames", "return_trace"});
     for (const auto& entry : doc["stages"].items()) {
       entry.keys({"stage", "markers", "ends"});
       const Stage stage = stage_named(entry["stage"]);
@@ -88,13 +91,18 @@ StageClassifier::StageClassifier(std::string_view json, std::string_view outcome
     if (auto unmarked = doc.find("unmarked")) impl_->unmarked = compile(alternation(patterns_of(*unmarked)), true);
     if (auto frames = doc.find("frames")) {
       for (const auto& entry : frames->items()) {
-        entry.keys({"stage", "functions", "about"});
+        entry.keys({"stage", "functions", "sources", "about"});
         const Stage stage = stage_named(entry["stage"]);
+        if (auto sources = entry.find("sources")) impl_->sources.emplace_back(stage, sources->texts());
         std::string names;
         for (const auto& f : entry["functions"].texts()) names += (names.empty() ? "" : "|") + RE2::QuoteMeta(f);
         if (names.empty()) entry["functions"].fail("expected at least one function name");
         impl_->frames.emplace_back(stage, compile("(?:" + names + ")", false));
       }
+    }
+    if (auto trace = doc.find("return_trace")) {
+      impl_->return_trace = compile(trace->pattern(), false);
+      if (impl_->return_trace->NumberOfCapturingGroups() != 1) trace->fail("needs one capture group (the source file)");
     }
     if (auto resume = doc.find("resume")) {
       for (const auto& p : resume->items()) impl_->resume.push_back(compile(p.pattern(false, "(?i){}"), true));
@@ -250,6 +258,16 @@ std::optional<Stage> StageClassifier::frame_stage(std::string_view function) con
   const re2::StringPiece name(function.data(), function.size());
   for (const auto& [stage, re] : impl_->frames) {
     if (RE2::FullMatch(name, *re)) return stage;
+  }
+  return std::nullopt;
+}
+
+std::optional<Stage> StageClassifier::return_trace_stage(std::string_view content) const {
+  if (!impl_->return_trace) return std::nullopt;
+  std::string file;
+  if (!RE2::PartialMatch(re2::StringPiece(content.data(), content.size()), *impl_->return_trace, &file)) return std::nullopt;
+  for (const auto& [stage, files] : impl_->sources) {
+    if (std::find(files.begin(), files.end(), file) != files.end()) return stage;
   }
   return std::nullopt;
 }

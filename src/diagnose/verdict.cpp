@@ -114,15 +114,24 @@ const Candidate* unexplained_exception(const Analysis& a) {
   return found;
 }
 
-// The root evidence is a timeout (a signature of a category that stands for "no signature", a
-// hang) while the job was loading or evaluating: some ranks were busy with a long step of their
-// own (preparing data, evaluating) while the others waited.
+// The root evidence is a timeout (signatures only of the categories that stand for "no
+// signature", a hang, on the root events) while the job was loading or evaluating: some ranks were
+// busy with a long step of their own (preparing data, evaluating) while the others waited.
 bool timeout_outside_training(const Analysis& a, const Diagnosis& d) {
-  if (!d.stage || !(*d.stage == Stage::loading || *d.stage == Stage::evaluation) || a.root == nullptr) return false;
+  if (!d.stage || !(*d.stage == Stage::loading || *d.stage == Stage::evaluation)) return false;
   const auto hangs = a.catalog.feature(JobFeature::no_root_text);
-  return std::any_of(a.root->signatures.begin(), a.root->signatures.end(), [&](const SignatureMatch& m) {
+  const auto is_hang = [&](const SignatureMatch& m) {
     return std::any_of(hangs.begin(), hangs.end(), [&](auto& cw) { return cw.first == m.category; });
-  });
+  };
+  bool timeout = false;
+  for (const auto& c : a.candidates) {
+    if (c.role != EventRole::root || c.framing) continue;
+    for (const auto& m : c.signatures) {
+      if (!is_hang(m)) return false;  // the root text names another cause
+      timeout = true;
+    }
+  }
+  return timeout;
 }
 
 void tally_features(const Analysis& a, const Diagnosis& d, Tally& t) {

@@ -3,12 +3,14 @@
 #include <algorithm>
 #include <utility>
 
+#include "text/chars.hpp"
+
 namespace l4::extract::description {
 namespace {
 
-bool is_space(char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\n'; }
-bool is_alpha(char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'); }
-bool is_word_char(char c) { return is_alpha(c) || (c >= '0' && c <= '9') || c == '_'; }
+using text::is_space;
+using text::is_alpha;
+using text::is_word_char;
 char lower(char c) { return (c >= 'A' && c <= 'Z') ? char(c - 'A' + 'a') : c; }
 bool is_key_end(char c) { return is_space(c) || c == '=' || c == ':' || c == ','; }
 

@@ -10,6 +10,7 @@
 #include "l4/embedded_data.hpp"
 #include "l4/error.hpp"
 #include "table/json_table.hpp"
+#include "text/chars.hpp"
 
 namespace l4::extract {
 namespace {
@@ -17,9 +18,9 @@ namespace {
 constexpr int kSep = 26;
 constexpr std::size_t kMaxTerms = 512;
 
-inline bool is_upper(char c) { return c >= 'A' && c <= 'Z'; }
-inline bool is_lower(char c) { return c >= 'a' && c <= 'z'; }
-inline bool is_letter(char c) { return is_upper(c) || is_lower(c); }
+using text::is_lower;
+using text::is_upper;
+constexpr auto is_letter = text::is_alpha;
 inline int symbol(char c) {
   if (is_lower(c)) return c - 'a';
   if (is_upper(c)) return c - 'A';

@@ -8,6 +8,7 @@
 
 #include "l4/embedded_data.hpp"
 #include "l4/error.hpp"
+#include "text/chars.hpp"
 
 namespace l4::extract {
 
@@ -51,7 +52,7 @@ std::size_t indent(std::string_view s) {
   return n;
 }
 
-bool is_alnum(char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9'); }
+using text::is_alnum;
 
 }  // namespace
 

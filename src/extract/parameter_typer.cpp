@@ -3,7 +3,6 @@
 #include <re2/re2.h>
 
 #include <algorithm>
-#include <cctype>
 #include <optional>
 #include <string>
 #include <utility>
@@ -11,6 +10,7 @@
 #include "l4/embedded_data.hpp"
 #include "l4/error.hpp"
 #include "table/json_table.hpp"
+#include "text/chars.hpp"
 
 namespace l4::extract {
 
@@ -42,7 +42,7 @@ struct Candidate {
 
 // Characters a pattern may match just before its value ("(?:^|[\\s=:,])/path") that are no part
 // of the parameter's text.
-bool is_space(char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\n'; }
+using text::is_space;
 bool is_leading_delimiter(char c) { return c == ' ' || c == '\t' || c == '=' || c == ':' || c == ','; }
 
 // Patterns name the shared field syntax as {field_key} and {field_sep}.
@@ -223,7 +223,7 @@ std::size_t ParameterTyper::field_key_before(std::string_view text, std::size_t 
   if (!RE2::PartialMatch(window, *impl_->field_key_before, &key)) return std::string_view::npos;
   const auto b = static_cast<std::size_t>(key.data() - text.data());
   // The key must start a word: not the tail of a longer token ("x-request-id").
-  if (b > 0 && (std::isalnum(static_cast<unsigned char>(text[b - 1])) != 0 || text[b - 1] == '_' ||
+  if (b > 0 && (text::is_word_char(text[b - 1]) ||
                 text[b - 1] == '-' || text[b - 1] == '.')) {
     return std::string_view::npos;
   }

@@ -8,6 +8,7 @@
 
 #include "format/fixed_splitter.hpp"
 #include "l4/error.hpp"
+#include "text/chars.hpp"
 
 namespace l4::format {
 namespace {
@@ -62,7 +63,7 @@ std::string literal_regex(std::string_view literal) {
   return out;
 }
 
-bool is_space(char c) { return c == ' ' || c == '\t' || c == '\f' || c == '\v' || c == '\r' || c == '\n'; }
+using text::is_space;
 
 }  // namespace
 
@@ -229,7 +230,7 @@ LogFormat LogFormat::from_loghub(std::string_view format_string) {
     literal.clear();
     const std::string name(format_string.substr(open + 1, close - open - 1));
     for (char c : name) {
-      if (std::isalnum(static_cast<unsigned char>(c)) == 0 && c != '_') {
+      if (!text::is_word_char(c)) {
         throw InputError("log format field <" + name + "> must be letters, digits or '_'");
       }
     }

@@ -3,8 +3,9 @@
 #include <fmt/format.h>
 
 #include <array>
-#include <cctype>
 #include <cmath>
+
+#include "text/chars.hpp"
 
 namespace l4::format {
 namespace {
@@ -15,7 +16,7 @@ bool digits(std::string_view s, std::size_t pos, std::size_t n, int& value) {
   if (pos + n > s.size()) return false;
   int v = 0;
   for (std::size_t i = pos; i < pos + n; ++i) {
-    if (!std::isdigit(static_cast<unsigned char>(s[i]))) return false;
+    if (!text::is_digit(s[i])) return false;
     v = v * 10 + (s[i] - '0');
   }
   value = v;
@@ -38,7 +39,7 @@ bool clock(std::string_view t, std::size_t pos, int& h, int& m, int& s, double& 
   std::size_t i = pos + 8;
   if (i < t.size() && (t[i] == '.' || t[i] == ',')) {
     double scale = 0.1;
-    for (++i; i < t.size() && std::isdigit(static_cast<unsigned char>(t[i])); ++i) {
+    for (++i; i < t.size() && text::is_digit(t[i]); ++i) {
       frac += (t[i] - '0') * scale;
       scale /= 10;
     }
@@ -78,7 +79,7 @@ std::optional<double> parse_timestamp(std::string_view t) {
     std::size_t pos = 4;
     if (mon > 0 && pos < t.size() && t[pos] == ' ') ++pos;
     int d;
-    std::size_t dl = (pos + 1 < t.size() && std::isdigit(static_cast<unsigned char>(t[pos + 1]))) ? 2 : 1;
+    std::size_t dl = (pos + 1 < t.size() && text::is_digit(t[pos + 1])) ? 2 : 1;
     if (mon > 0 && digits(t, pos, dl, d) && pos + dl < t.size() && t[pos + dl] == ' ' &&
         clock(t, pos + dl + 1, h, m, s, frac)) {
       return seconds(mon, d, h, m, s, frac);

@@ -9,6 +9,7 @@
 #include <cstring>
 
 #include "l4/error.hpp"
+#include "l4/io/ingestor.hpp"
 #include "l4/io/utf8.hpp"
 
 namespace l4::io {
@@ -18,7 +19,7 @@ constexpr std::size_t kMapWindow = std::size_t{64} << 20;
 }
 
 ByteSource::ByteSource(const std::string& path) : path_(path) {
-  if (path == "-") {
+  if (names_stdin(path)) {
     fd_ = STDIN_FILENO;
     raw_buffer_.resize(kChunk);
   } else if (is_stream(path)) {
@@ -50,7 +51,7 @@ ByteSource::~ByteSource() {
 }
 
 bool ByteSource::is_stream(const std::string& path) {
-  if (path == "-") return true;
+  if (names_stdin(path)) return true;
   struct stat st {};
   if (::stat(path.c_str(), &st) != 0) return false;  // opening will say why
   return S_ISFIFO(st.st_mode) || S_ISCHR(st.st_mode) || S_ISSOCK(st.st_mode);
@@ -74,7 +75,7 @@ std::string_view ByteSource::next_raw() {
     const ssize_t n = ::read(fd_, raw_buffer_.data() + filled, raw_buffer_.size() - filled);
     if (n < 0) {
       if (errno == EINTR) continue;
-      throw InputError("cannot read " + (path_ == "-" ? std::string("standard input") : escape_path(path_)) + ": " +
+      throw InputError("cannot read " + (names_stdin(path_) ? std::string("standard input") : escape_path(path_)) + ": " +
                        std::strerror(errno));
     }
     if (n == 0) {

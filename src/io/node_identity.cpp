@@ -5,10 +5,12 @@
 #include <cctype>
 #include <vector>
 
+#include "text/chars.hpp"
+
 namespace l4::io {
 namespace {
 
-bool is_digit(char c) { return c >= '0' && c <= '9'; }
+using text::is_digit;
 
 // Parses decimal digits at s[pos...]; returns the count consumed (0 when none).
 std::size_t parse_int(std::string_view s, std::size_t pos, int& value) {
@@ -39,8 +41,8 @@ std::size_t match_host_rank(std::string_view s, std::string_view& host, int& ran
   if (s.empty() || s[0] != '[') return 0;
   std::size_t i = 1;
   bool alpha = false;
-  while (i < s.size() && i < 64 && (std::isalnum(static_cast<unsigned char>(s[i])) != 0 || s[i] == '-' || s[i] == '.' || s[i] == '_')) {
-    alpha |= std::isalpha(static_cast<unsigned char>(s[i])) != 0;
+  while (i < s.size() && i < 64 && (text::is_alnum(s[i]) || s[i] == '-' || s[i] == '.' || s[i] == '_')) {
+    alpha |= text::is_alpha(s[i]);
     ++i;
   }
   if (i == 1 || !alpha || i >= s.size() || s[i] != ':') return 0;
@@ -82,7 +84,7 @@ std::size_t match_slurm(std::string_view s, int& task) {
 }
 
 bool host_char(char c) {
-  return std::isalnum(static_cast<unsigned char>(c)) != 0 || c == '-' || c == '.' || c == '_';
+  return text::is_alnum(c) || c == '-' || c == '.' || c == '_';
 }
 
 // "(WorkerDict pid=44152) ", "(pid=7, ip=10.0.0.5) ", "(raylet) ", "(raylet, ip=10.0.0.5) " (Ray
@@ -121,7 +123,7 @@ std::size_t match_pdsh(std::string_view s, std::string_view& host) {
   }
   if (i == 0 || !digit || !alpha_or_dot || s.size() < i + 2) return 0;
   if (s[i] != ':' || s[i + 1] != ' ') return 0;
-  if (!std::isalnum(static_cast<unsigned char>(s[0]))) return 0;
+  if (!text::is_alnum(s[0])) return 0;
   host = s.substr(0, i);
   return i + 2;
 }
@@ -182,7 +184,7 @@ std::optional<LauncherPrefix> parse_launcher_prefix(std::string_view line, bool 
       }
     } else if (!rest.empty() && rest[0] == '(') {
       if ((n = match_ray(rest, host)) != 0) rule = NodeRule::ray;
-    } else if (allow_ambiguous && !rest.empty() && std::isalnum(static_cast<unsigned char>(rest[0]))) {
+    } else if (allow_ambiguous && !rest.empty() && text::is_alnum(rest[0])) {
       if ((n = match_slurm(rest, number)) != 0) {
         rule = NodeRule::slurm;
       } else if ((n = match_pdsh(rest, host)) != 0) {

@@ -1,4 +1,4 @@
-#include "l4/parse/masked_lines.hpp"
+#include "parse/masked_lines.hpp"
 
 #include <algorithm>
 #include <limits>

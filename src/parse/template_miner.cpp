@@ -5,6 +5,10 @@
 #include <type_traits>
 #include <utility>
 
+#include "parse/glob_match.hpp"
+#include "parse/contrastive_grouper.hpp"
+#include "text/chars.hpp"
+
 namespace l4::parse {
 namespace {
 
@@ -76,7 +80,7 @@ class TextCache {
   std::size_t entries_ = 0;
 };
 
-constexpr bool is_space(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v'; }
+using text::is_space;
 
 }  // namespace
 

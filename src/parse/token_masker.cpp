@@ -10,8 +10,9 @@
 
 #include "l4/embedded_data.hpp"
 #include "l4/error.hpp"
-#include "l4/parse/token_hash.hpp"
+#include "parse/token_hash.hpp"
 #include "table/json_table.hpp"
+#include "text/chars.hpp"
 
 namespace l4::parse {
 namespace {
@@ -25,7 +26,7 @@ constexpr bool is_word_delim(char c) {
       return is_piece_delimiter(c);
   }
 }
-constexpr bool is_digit(char c) { return c >= '0' && c <= '9'; }
+using text::is_digit;
 
 // A '<' or '>' that is a comparison sign ("<1", ">=500", "a->b"), not part of a "<*>" variable:
 // it separates words, so the number it qualifies is masked on its own ("lifetime <1 sec").
@@ -41,7 +42,7 @@ inline bool comparison_sign_at(std::string_view piece, std::size_t k) {
 constexpr bool may_mask(char c) {
   return is_digit(c) || c == '/' || c == ':' || c == '.' || c == '-' || c == '<' || c == '>';
 }
-constexpr bool is_space(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v'; }
+using text::is_space;
 
 bool all_digits(std::string_view s) {
   if (s.empty()) return false;
@@ -99,7 +100,7 @@ bool is_path(std::string_view s) {
 constexpr bool is_hex(char c) {
   return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
 }
-constexpr bool is_alnum(char c) { return is_hex(c) || (c >= 'g' && c <= 'z') || (c >= 'G' && c <= 'Z'); }
+using text::is_alnum;
 
 // A MAC address ("FF:F2:9F:16:E2:A0", "00-1b-21-3a-4f-5c") starting at `text[i]`.
 bool mac_at(std::string_view text, std::size_t i) {

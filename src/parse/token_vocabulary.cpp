@@ -1,4 +1,4 @@
-#include "l4/parse/token_vocabulary.hpp"
+#include "parse/token_vocabulary.hpp"
 
 #include <algorithm>
 

@@ -6,10 +6,18 @@
 #include <cmath>
 
 #include "l4/io/utf8.hpp"
+#include "l4/parse/template_id.hpp"
 #include "l4/report/ingest_report.hpp"
 
 namespace l4::report {
 namespace {
+
+// Template ids as the report spells them: 16 hex digits.
+Json hex_ids(const std::vector<parse::TemplateId>& ids) {
+  Json out = Json::array();
+  for (const auto id : ids) out.push_back(parse::to_hex(id));
+  return out;
+}
 Json optional_int(const std::optional<long>& v) { return v ? Json(*v) : Json(nullptr); }
 
 double seconds(double s) { return std::round(s * 1000) / 1000; }
@@ -19,7 +27,7 @@ Json citation(const diagnose::Citation& c) {
 }
 
 Json event_json(const diagnose::EventFinding& e) {
-  return {{"event_id", e.event_id},
+  return {{"event_id", parse::to_hex(e.event_id)},
           {"template", e.template_text},
           {"role", diagnose::to_string(e.role)},
           {"score", e.score},
@@ -27,12 +35,12 @@ Json event_json(const diagnose::EventFinding& e) {
           {"nodes", e.nodes},
           {"count", e.count},
           {"first", citation(e.first)},
-          {"related", e.related}};
+          {"related", hex_ids(e.related)}};
 }
 
 Json first_evidence_json(const diagnose::Diagnosis& d) {
   const auto& c = *d.first_evidence;
-  return {{"event_id", d.first_evidence_event}, {"node", c.node}, {"file", c.file}, {"line", c.line}, {"time", to_json(c.time)},
+  return {{"event_id", parse::to_hex(d.first_evidence_event)}, {"node", c.node}, {"file", c.file}, {"line", c.line}, {"time", to_json(c.time)},
           {"text", c.text}};
 }
 
@@ -63,6 +71,16 @@ Json heatmap_json(const diagnose::Heatmap& h) {
   return {{"from_s", seconds(h.from)}, {"bucket_s", seconds(h.bucket)}, {"first_evidence", first}, {"rows", rows}};
 }
 
+// A log line quoted in prose: whole when short, else cut at a word boundary (on a character
+// boundary at worst) and marked with an ellipsis, so a quote never ends mid-word ("CUDA error: un").
+std::string quote(std::string_view text, std::size_t max) {
+  if (text.size() <= max) return std::string(text);
+  std::string_view cut = io::utf8_prefix(text, max);
+  const auto space = cut.find_last_of(' ');
+  if (space != std::string_view::npos && space >= max * 3 / 4) cut = cut.substr(0, space);
+  return std::string(cut) + "…";
+}
+
 std::string at_text(const diagnose::Moment& m) { return m.placed() ? " at " + moment_text(m) : ""; }
 
 std::string ranks_text(const std::vector<long>& ranks) {
@@ -84,7 +102,7 @@ std::string failure_summary(const diagnose::Diagnosis& d) {
                                           d.verdict.exception.empty() ? "" : " (" + d.verdict.exception + ")", where, when);
   if (d.first_evidence) {
     const auto& c = *d.first_evidence;
-    out += fmt::format(" First evidence: {}:{} on {}{}: \"{}\".", c.file, c.line, c.node, at_text(c.time), io::utf8_prefix(c.text, 160));
+    out += fmt::format(" First evidence: {}:{} on {}{}: \"{}\".", c.file, c.line, c.node, at_text(c.time), quote(c.text, 160));
   }
   const auto symptoms = std::count_if(d.events.begin(), d.events.end(), [](auto& e) { return e.role == diagnose::EventRole::symptom; });
   if (symptoms > 0) {
@@ -114,7 +132,7 @@ std::string summary(const diagnose::Diagnosis& d) {
   if (!d.completion.empty()) {
     const auto& c = d.completion.front();
     return fmt::format("The job completed: {}:{} on {}{}: \"{}\". What it printed before that it outlived, and what "
-                       "followed is teardown.", c.file, c.line, c.node, at_text(c.time), io::utf8_prefix(c.text, 160));
+                       "followed is teardown.", c.file, c.line, c.node, at_text(c.time), quote(c.text, 160));
   }
   return "No failure evidence found: no event that normal jobs lack carries fault semantics, and no stall or "
          "slowdown was seen.";
@@ -127,7 +145,7 @@ Json to_json(const diagnose::Diagnosis& d) {
                      {"ranks", n.ranks},
                      {"score", std::round(n.score * 1000) / 1000},
                      {"first_seen", to_json(n.first_seen)},
-                     {"events", n.events}});
+                     {"events", hex_ids(n.events)}});
   }
   Json events = Json::array();
   for (const auto& e : d.events) events.push_back(event_json(e));
@@ -149,7 +167,7 @@ Json to_json(const diagnose::Diagnosis& d) {
                          {"node", a.node},
                          {"file", a.file},
                          {"line", a.line},
-                         {"events", a.events}});
+                         {"events", hex_ids(a.events)}});
   }
   Json completion = Json::array();
   for (const auto& c : d.completion) completion.push_back(citation(c));
@@ -224,7 +242,7 @@ std::string render_text(const diagnose::Diagnosis& d, bool colour) {
       const auto& e = d.events[i];
       fmt::format_to(it, "  [{}] {}:{}{} ({} node{}, {}x)\n      {}\n", diagnose::to_string(e.role), e.first.file,
                      e.first.line, at_text(e.first.time), e.nodes.size(), e.nodes.size() == 1 ? "" : "s", e.count,
-                     io::utf8_prefix(e.first.text, 200));
+                     quote(e.first.text, 200));
     }
     if (!d.parameters.empty()) {
       fmt::format_to(it, "\n{}parameters{}    ", bold, reset);

@@ -19,18 +19,18 @@ std::string added_text(const std::string& db, const diagnose::JobProfile& job, b
                      job.job_id, db, job.node_count, job.lines, job.templates.size());
 }
 
-Json to_json(const diagnose::JobInfo& j) {
+Json to_json(const history::JobInfo& j) {
   return {{"id", j.id},       {"style", j.style},         {"nodes", j.nodes},
           {"lines", j.lines}, {"templates", j.templates}, {"added_at", j.added_at}};
 }
 
-Json jobs_json(const std::string& db, std::span<const diagnose::JobInfo> jobs) {
+Json jobs_json(const std::string& db, std::span<const history::JobInfo> jobs) {
   Json list = Json::array();
   for (const auto& j : jobs) list.push_back(to_json(j));
   return {{"db", db}, {"jobs", std::move(list)}};
 }
 
-std::string jobs_text(const std::string& db, std::span<const diagnose::JobInfo> jobs) {
+std::string jobs_text(const std::string& db, std::span<const history::JobInfo> jobs) {
   std::string out = fmt::format("{:<32} {:<12} {:>6} {:>12} {:>10}  {}\n", "JOB", "STYLE", "NODES", "LINES",
                                 "TEMPLATES", "ADDED (UTC)");
   for (const auto& j : jobs) {
@@ -41,12 +41,12 @@ std::string jobs_text(const std::string& db, std::span<const diagnose::JobInfo> 
   return out;
 }
 
-Json stats_json(const diagnose::HistoryStats& s, bool exists) {
+Json stats_json(const history::HistoryStats& s, bool exists) {
   return {{"db", s.db},           {"exists", exists},       {"schema_version", s.schema_version},
           {"jobs", s.jobs},       {"templates", s.templates}, {"lines", s.lines}};
 }
 
-std::string stats_text(const diagnose::HistoryStats& s, bool exists) {
+std::string stats_text(const history::HistoryStats& s, bool exists) {
   return fmt::format("database        {}{}\nschema version  {}\njobs            {}\ntemplates       {}\nlines           {}\n",
                      s.db, exists ? "" : " (does not exist yet)", s.schema_version, s.jobs, s.templates, s.lines);
 }

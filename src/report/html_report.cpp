@@ -11,6 +11,7 @@
 #include "l4/embedded_data.hpp"
 #include "l4/error.hpp"
 #include "l4/io/utf8.hpp"
+#include "l4/parse/template_id.hpp"
 #include "l4/report/diagnosis_report.hpp"
 #include "l4/version.hpp"
 
@@ -342,7 +343,7 @@ bool same_line(const diagnose::Citation& a, const diagnose::Citation& b) { retur
 std::string event_html(const diagnose::EventFinding& e, const diagnose::Citation* first) {
   const auto role = diagnose::to_string(e.role);
   std::string out = fmt::format("<li class=\"{}{}\" id=\"ev-{}\" data-nodes=\"{}\"><div class=\"meta\"><span><span class=\"badge {}\">{}</span>{}</span>",
-                                role, first ? " first" : "", e.event_id, esc(join(e.nodes, " ")), role, role,
+                                role, first ? " first" : "", parse::to_hex(e.event_id), esc(join(e.nodes, " ")), role, role,
                                 first ? " <span class=\"badge first\">first evidence</span>" : "");
   out += fmt::format("<code>{}</code><span>{}</span>{}<span>{}× on {} node{}</span><span>score {:.2f}</span>{}</div>",
                      esc(location(e.first)), esc(e.first.node), e.first.time.placed() ? "<span>" + time_html(e.first.time) + "</span>" : "",
@@ -357,7 +358,7 @@ std::string event_html(const diagnose::EventFinding& e, const diagnose::Citation
                                          e.related.size() == 1 ? "" : "s");
   for (const auto& r : e.related_lines) out += citation_line(r) + "\n\n";
   if (e.related.size() > e.related_lines.size()) out += fmt::format("… and {} more related events\n\n", e.related.size() - e.related_lines.size());
-  out += fmt::format("template  {}\nevent id  {}\nnodes     {}</pre></details></li>", esc(e.template_text), e.event_id, esc(join(e.nodes, ", ")));
+  out += fmt::format("template  {}\nevent id  {}\nnodes     {}</pre></details></li>", esc(e.template_text), parse::to_hex(e.event_id), esc(join(e.nodes, ", ")));
   return out;
 }
 

@@ -39,8 +39,8 @@ Var var_named(const std::string& name, const std::string& where) {
 constexpr std::string_view kTableKeys[] = {"about", "launcher_keywords", "symptoms", "faults"};
 constexpr std::string_view kSymptomKeys[] = {"keywords", "block", "variants"};
 constexpr std::string_view kPhrasingKeys[] = {"block", "source"};
-constexpr std::string_view kFaultKeys[] = {"type",     "stages",     "scope",        "behaviour",
-                                           "symptoms", "parameters", "root_keywords", "variants"};
+constexpr std::string_view kFaultKeys[] = {"type",       "stages",        "scope",    "behaviour", "symptoms",
+                                           "parameters", "root_keywords", "variants", "diverges"};
 constexpr std::string_view kVariantKeys[] = {"type", "source", "stages", "styles", "rank0", "set", "node_root", "root"};
 
 [[noreturn]] void table_error(const std::string& path, const std::string& message) {
@@ -75,6 +75,43 @@ std::vector<std::string> source_at(const nlohmann::json& j, const std::string& p
   return out;
 }
 
+// A string at `path` that names one of `names`; returns its index (the enum value).
+std::size_t name_at(const nlohmann::json& j, const std::string& path, std::span<const std::string_view> names) {
+  const std::string name = j.is_string() ? j.get<std::string>() : std::string();
+  const auto it = std::find(names.begin(), names.end(), name);
+  if (it != names.end()) return static_cast<std::size_t>(it - names.begin());
+  std::string list;
+  for (const auto n : names) list += (list.empty() ? "" : ", ") + std::string(n);
+  table_error(path, "expected one of " + list);
+}
+
+constexpr std::string_view kScopeNames[] = {"rank", "node", "all"};                   // FaultScope
+constexpr std::string_view kBehaviourNames[] = {"crash", "silent", "hang", "slow"};  // FaultBehaviour
+
+// A list of stage names at `path`, typed.
+std::vector<Stage> stages_at(const nlohmann::json& j, const std::string& path) {
+  if (!j.is_array()) table_error(path, "expected an array of stage names");
+  std::vector<Stage> out;
+  for (std::size_t i = 0; i < j.size(); ++i) {
+    const auto stage = j[i].is_string() ? diagnose::parse_stage(j[i].get<std::string>()) : std::nullopt;
+    if (!stage) {
+      std::string list;
+      for (int s = 0; s < diagnose::kStageCount; ++s) {
+        list += (list.empty() ? "" : ", ") + std::string(diagnose::to_string(static_cast<Stage>(s)));
+      }
+      table_error(path + "/" + std::to_string(i), "expected a stage: one of " + list);
+    }
+    out.push_back(*stage);
+  }
+  return out;
+}
+
+std::vector<std::string> stage_names(const std::vector<Stage>& stages) {
+  std::vector<std::string> out;
+  for (const Stage s : stages) out.emplace_back(diagnose::to_string(s));
+  return out;
+}
+
 bool valid_type_name(std::string_view name) {
   if (name.empty() || name.front() == '/' || name.back() == '/' || name.find("//") != std::string_view::npos) return false;
   return std::all_of(name.begin(), name.end(),
@@ -105,10 +142,10 @@ FaultVariant build_variant(const FaultTable& ft, const nlohmann::json& v, const 
     table_error(path + "/type", "expected a category path like hardware/storage/disk-full");
   }
   fv.source = source_at(v, path);
-  fv.stages = strings(v.value("stages", nlohmann::json::array()));
-  for (const auto& st : fv.stages) {
-    if (std::find(ft.info.stages.begin(), ft.info.stages.end(), st) == ft.info.stages.end()) {
-      table_error(path + "/stages", "stage " + st + " is not one of the fault's stages");
+  fv.stages = stages_at(v.value("stages", nlohmann::json::array()), path + "/stages");
+  for (const Stage st : fv.stages) {
+    if (std::find(ft.stages.begin(), ft.stages.end(), st) == ft.stages.end()) {
+      table_error(path + "/stages", "stage " + std::string(diagnose::to_string(st)) + " is not one of the fault's stages");
     }
   }
   fv.styles = strings(v.value("styles", nlohmann::json::array()));
@@ -127,7 +164,7 @@ VariantInfo variant_info(const FaultTable& ft, const FaultVariant& v) {
   VariantInfo info;
   info.type = v.type.empty() ? ft.info.type : v.type;
   info.category = info.type.substr(0, info.type.find('/'));
-  info.stages = v.stages.empty() ? ft.info.stages : v.stages;
+  info.stages = v.stages.empty() ? ft.info.stages : stage_names(v.stages);
   info.styles = v.styles;
   info.source = v.source;
   info.prints_root = !v.node_root.empty() || !v.root.empty();
@@ -140,11 +177,15 @@ FaultTable build_fault(const SimTables& t, const nlohmann::json& f, const std::s
   ft.info.type = f.at("type").get<std::string>();
   const auto& type = ft.info.type;
   ft.info.category = type.substr(0, type.find('/'));
-  ft.info.stages = strings(f.at("stages"));
+  ft.stages = stages_at(f.at("stages"), path + "/stages");
+  if (ft.stages.empty()) table_error(path + "/stages", "a fault strikes in one stage at least");
+  ft.info.stages = stage_names(ft.stages);
   ft.info.root_keywords = strings(f.value("root_keywords", nlohmann::json::array()));
-  ft.scope = f.at("scope").get<std::string>();
-  ft.behaviour = f.at("behaviour").get<std::string>();
+  ft.scope = static_cast<FaultScope>(name_at(f.at("scope"), path + "/scope", kScopeNames));
+  ft.behaviour = static_cast<FaultBehaviour>(name_at(f.at("behaviour"), path + "/behaviour", kBehaviourNames));
   ft.symptoms = strings(f.at("symptoms"));
+  if (f.contains("diverges") && !f.at("diverges").is_boolean()) table_error(path + "/diverges", "expected true or false");
+  ft.diverges = f.value("diverges", false);
   for (const auto& s : ft.symptoms) {
     if (s == "local_teardown") continue;
     const auto it = t.symptoms.find(s);

@@ -8,10 +8,26 @@
 #include <utility>
 #include <vector>
 
+#include "l4/diagnose/stage.hpp"
 #include "l4/simulate/sim_catalogue.hpp"
 #include "line_template.hpp"
 
 namespace l4::simulate {
+
+// The stages a job walks through: one vocabulary with the diagnosis, which localises a failure to
+// the same stages the simulator strikes in.
+using diagnose::Stage;
+
+// The stages that run inside the training loop: they have an iteration.
+inline bool in_iterations(Stage s) { return s == Stage::training || s == Stage::evaluation || s == Stage::checkpoint; }
+
+// Which ranks a fault strikes: one rank, every rank of its node, or every rank of the job.
+enum class FaultScope : std::uint8_t { rank, node, all };
+
+// How the faulty processes fail, which decides the cascade: crash (they print their root evidence
+// and exit), silent (the node stops logging), hang (one rank stops without a word), slow (one node
+// slows down until the scheduler ends the job).
+enum class FaultBehaviour : std::uint8_t { crash, silent, hang, slow };
 
 struct StyleTable {
   std::string name;
@@ -39,7 +55,7 @@ struct SymptomTable {
 struct FaultVariant {
   std::string type;                 // empty: the fault's type (what truth.json records)
   std::vector<std::string> source;  // real-corpus case ids (empty: l4's own text)
-  std::vector<std::string> stages;  // empty: the fault's stages
+  std::vector<Stage> stages;        // empty: the fault's stages
   std::vector<std::string> styles;  // empty: every style
   bool rank0 = false;
   std::vector<std::pair<Var, std::string>> set;
@@ -49,8 +65,10 @@ struct FaultVariant {
 
 struct FaultTable {
   FaultInfo info;
-  std::string scope;      // rank | node | all
-  std::string behaviour;  // crash | silent | hang | slow
+  std::vector<Stage> stages;  // info.stages, typed
+  FaultScope scope = FaultScope::rank;
+  FaultBehaviour behaviour = FaultBehaviour::crash;
+  bool diverges = false;  // loss and grad norm climb over the iterations before the strike
   std::vector<std::string> symptoms;
   std::vector<std::pair<std::string, LineTemplate>> parameters;
   std::vector<FaultVariant> variants;

@@ -15,18 +15,12 @@
 
 using l4::test::fixture;
 using l4::test::run_l4;
+using l4::test::slurp;
 using l4::test::run_l4_unprivileged;
 using nlohmann::json;
 namespace fs = std::filesystem;
 
 namespace {
-
-std::string slurp(const fs::path& p) {
-  std::ifstream in(p, std::ios::binary);
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
 
 // A copy of the ECC fixture job (node-02 has the fault on line 53) under dir/name.
 fs::path ecc_job(const l4::test::TempDir& dir, const std::string& name = "job") {

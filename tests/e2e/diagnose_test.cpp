@@ -9,16 +9,10 @@
 
 using l4::test::fixture;
 using l4::test::run_l4;
+using l4::test::slurp;
 using nlohmann::json;
 
 namespace {
-
-std::string slurp(const std::filesystem::path& p) {
-  std::ifstream in(p);
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
 
 // A small healthy job: `nodes` per-node logs with init, loading and `iterations` iterations.
 void write_normal_job(const l4::test::TempDir& dir, const std::string& root, int nodes, int iterations,

@@ -4,10 +4,10 @@
 
 #include <thread>
 
-#include "l4/diagnose/history_store.hpp"
+#include "l4/history/history_store.hpp"
 #include "support/test_support.hpp"
 
-using l4::diagnose::HistoryStore;
+using l4::history::HistoryStore;
 using l4::diagnose::JobProfile;
 using l4::diagnose::TemplateProfile;
 using l4::test::fixture;
@@ -21,9 +21,9 @@ std::filesystem::path two_job_history(const l4::test::TempDir& dir) {
   const auto db = dir.path() / "history.db";
   HistoryStore store(db);
   store.add_job(JobProfile{"beta", "megatron", 4, 100,
-                           {TemplateProfile{"0000000000000001", "step <*> loss <*>", 80, 4, 4},
-                            TemplateProfile{"0000000000000002", "saving checkpoint <*>", 20, 1, 8}}});
-  store.add_job(JobProfile{"alpha", "", 2, 30, {TemplateProfile{"0000000000000001", "step <*> loss <*>", 30, 2, 4}}});
+                           {TemplateProfile{0x0000000000000001, "step <*> loss <*>", 80, 4, 4},
+                            TemplateProfile{0x0000000000000002, "saving checkpoint <*>", 20, 1, 8}}});
+  store.add_job(JobProfile{"alpha", "", 2, 30, {TemplateProfile{0x0000000000000001, "step <*> loss <*>", 30, 2, 4}}});
   return db;
 }
 

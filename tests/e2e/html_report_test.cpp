@@ -18,16 +18,10 @@
 namespace fs = std::filesystem;
 using json = nlohmann::json;
 using l4::test::run_l4;
+using l4::test::slurp;
 using l4::test::run_program;
 
 namespace {
-
-std::string slurp(const fs::path& p) {
-  std::ifstream in(p, std::ios::binary);
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
 
 fs::path sample_jobs() { return fs::path(L4_SOURCE_DIR) / "data" / "jobs"; }
 

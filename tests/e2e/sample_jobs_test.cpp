@@ -80,3 +80,36 @@ TEST_CASE("every sample job is diagnosed right with a history of the normal ones
     check_against_truth(job, report, read(jobs_dir / job / "truth.json"));
   }
 }
+
+TEST_CASE("successful simulated jobs of every style and layout are not failures, with and without a history",
+          "[e2e][diagnose][samples]") {
+  // The issue's false-alarm check: 0 successful jobs reported failed. The history is made of other
+  // normal jobs (other seeds), as a user's would be.
+  l4::test::TempDir tmp;
+  const std::string db = (tmp.path() / "history.db").string();
+  const auto simulate = [&](const std::string& name, const std::string& style, const std::string& layout, int seed) {
+    const auto out = tmp.path() / name;
+    const auto r = run_l4({"-q", "simulate", "--out", out.string(), "--fault", "none", "--style", style, "--layout", layout,
+                           "--nodes", "4", "--iterations", "300", "--seed", std::to_string(seed)});
+    REQUIRE(r.exit_code == 0);
+    return (out / "logs").string();
+  };
+  for (const std::string style : {"megatron", "deepspeed", "hf"}) {
+    const auto r = run_l4({"-q", "history", "add", "--db", db, "--job-id", "h-" + style, simulate("h-" + style, style, "per-node", 100)});
+    REQUIRE(r.exit_code == 0);
+  }
+  for (const std::string style : {"megatron", "deepspeed", "hf"}) {
+    for (const std::string layout : {"per-node", "merged", "per-rank"}) {
+      const auto logs = simulate(style + "-" + layout, style, layout, 7);
+      for (const bool history : {false, true}) {
+        INFO(style << " " << layout << (history ? " with" : " without") << " history");
+        const auto r = run_l4({"diagnose", history ? "--db=" + db : "--no-history", logs});
+        REQUIRE(r.exit_code == 1);  // documented: 1 = no failure found
+        const auto report = json::parse(r.out);
+        CHECK(report["failure_found"] == false);
+        CHECK(report["verdict"]["category"] == "none");
+        CHECK_FALSE(report["completion"].empty());
+      }
+    }
+  }
+}

@@ -11,6 +11,7 @@
 #include <csignal>
 #include <cstring>
 #include <fstream>
+#include <sstream>
 #include <stdexcept>
 
 extern char** environ;
@@ -134,6 +135,13 @@ std::filesystem::path TempDir::write(const std::string& relative, const std::str
   std::filesystem::create_directories(full.parent_path());
   std::ofstream(full, std::ios::binary) << content;
   return full;
+}
+
+std::string slurp(const std::filesystem::path& file) {
+  std::ifstream in(file, std::ios::binary);
+  std::stringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
 }
 
 std::string gzip(const std::string& data) {

@@ -46,4 +46,7 @@ class TempDir {
 // gzip-compresses `data` (for fixtures built at test time).
 std::string gzip(const std::string& data);
 
+// The bytes of a file (empty when it cannot be read).
+std::string slurp(const std::filesystem::path& file);
+
 }  // namespace l4::test

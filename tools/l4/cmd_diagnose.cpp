@@ -5,7 +5,7 @@
 #include "command.hpp"
 #include "format_args.hpp"
 #include "l4/diagnose/diagnoser.hpp"
-#include "l4/diagnose/history_store.hpp"
+#include "l4/history/history_store.hpp"
 #include "l4/error.hpp"
 #include "l4/report/diagnosis_report.hpp"
 #include "l4/report/html_report.hpp"
@@ -41,12 +41,12 @@ int run_diagnose(const DiagnoseArgs& args) {
 
   std::optional<diagnose::HistoryKnowledge> history;
   if (!args.no_history) {
-    const auto db = args.db.empty() ? diagnose::HistoryStore::default_path() : std::filesystem::path(args.db);
+    const auto db = args.db.empty() ? history::HistoryStore::default_path() : std::filesystem::path(args.db);
     std::error_code ec;
     if (!args.db.empty() && !std::filesystem::exists(db, ec)) {
       throw InputError("no history database at " + db.string() + (ec ? ": " + ec.message() : ""));
     }
-    history = diagnose::HistoryStore::load_if_exists(db);
+    history = history::HistoryStore::load_if_exists(db);
     spdlog::debug("history {}: {} normal jobs", db.string(), history->jobs);
   }
   const auto diagnosis = [&] {
@@ -56,7 +56,7 @@ int run_diagnose(const DiagnoseArgs& args) {
 
   OutputStream out(args.output);
   if (args.output.format == "text") {
-    const bool to_terminal = args.output.output_path.empty() || args.output.output_path == "-";
+    const bool to_terminal = args.output.to_stdout();
     out.write(report::render_text(diagnosis, to_terminal && colour_allowed(STDOUT_FILENO)));
   } else if (args.output.format == "html") {
     out.write(report::render_html(diagnosis));

@@ -1,26 +1,19 @@
 // `l4 extract`: the fault-indicating lines of a job, node or file, each with its description
 // (FID) and typed parameters (FIP) — LoFI's two stages without a model (see docs/extract.md).
-// Thin: reads lines (io), splits headers (format), mines templates (parse), calls
-// l4::extract::FaultExtractor per group and renders the findings.
-#include <fmt/format.h>
+// Thin: l4::pipeline::extract_faults reads, mines and extracts; this file parses the options and
+// renders the findings.
 #include <spdlog/spdlog.h>
 
-#include <cmath>
-#include <map>
 #include <memory>
 #include <optional>
 #include <ostream>
 #include <string>
-#include <unordered_map>
 #include <vector>
 
 #include "command.hpp"
 #include "format_args.hpp"
 #include "l4/error.hpp"
-#include "l4/extract/fault_extractor.hpp"
-#include "l4/format/header_parser.hpp"
-#include "l4/io/ingestor.hpp"
-#include "l4/parse/template_miner.hpp"
+#include "l4/pipeline/fault_extraction.hpp"
 #include "l4/report/finding_report.hpp"
 #include "output.hpp"
 #include "progress_display.hpp"
@@ -39,86 +32,37 @@ struct ExtractArgs {
   double min_score = 2.5;
 };
 
-// A line kept for extraction (ingestion's views die with the visitor callback).
-struct StoredLine {
-  std::string node, file, content;
-  std::uint64_t line_no = 0;
-  format::Level level = format::Level::unknown;
-  int rank = -1;
-};
+pipeline::ExtractionSet extraction_set(const std::string& group) {
+  if (group == "node") return pipeline::ExtractionSet::node;
+  if (group == "file") return pipeline::ExtractionSet::file;
+  return pipeline::ExtractionSet::job;
+}
 
 int run_extract(const ExtractArgs& args) {
   io::ReadProgress progress;
-  io::IngestOptions ingest_options;
-  ingest_options.progress = &progress;
-  io::Ingestor ingestor(ingest_options);
-  const auto inputs = ingestor.discover(args.paths);
-  const format::HeaderParser headers(load_format_options(args.formats));
-
-  std::vector<StoredLine> lines;
-  std::size_t hint = 0;
-  std::uint32_t last_file = ~0U;
+  const pipeline::LineSource source(args.paths, {.ingest = {.progress = &progress}, .formats = load_format_options(args.formats)});
+  pipeline::FaultExtractionOptions options;
+  options.group = extraction_set(args.group);
+  options.extract.top = args.all ? 0 : args.top;
+  options.extract.one_per_template = !args.all;
+  options.extract.keep_threshold = args.min_score;
+  options.templates_file = args.templates_in;
   std::optional<ProgressDisplay> display(std::in_place, progress);
-  const auto summary = ingestor.read_all(inputs, [&](const io::LineRecord& rec) {
-    if (rec.file_index != last_file) {
-      hint = 0;
-      last_file = rec.file_index;
-    }
-    const format::Header h = headers.split(rec.content, hint);
-    lines.push_back(StoredLine{std::string(rec.node), std::string(rec.file), std::string(h.content), rec.line_no,
-                               h.level, rec.rank});
-  });
-  display.reset();
-  io::require_usable_lines(summary, args.paths);
-
-  parse::TemplateMiner miner = args.templates_in.empty()
-                                   ? parse::TemplateMiner()
-                                   : parse::TemplateMiner(parse::TemplateStore::load(args.templates_in));
-  for (const auto& l : lines) miner.observe(l.content);
-  miner.build();
-
-  // Group lines (job = all, node, file); each group is one extraction set.
-  std::map<std::string, std::vector<extract::ExtractLine>> groups;
-  parse::ParseResult r;
-  for (const auto& l : lines) {
-    extract::ExtractLine e;
-    e.node = l.node;
-    e.file = l.file;
-    e.line_no = l.line_no;
-    e.rank = l.rank;
-    e.level = l.level;
-    e.content = l.content;
-    if (miner.assign(l.content, r) || miner.match(l.content, r)) {
-      e.template_id = r.id;
-      e.template_text = r.template_text;
-      e.parameters = r.parameters;
-    } else {
-      e.template_id = parse::template_id(l.content);  // unmatched: the line is its own template
-    }
-    const std::string key = args.group == "node" ? l.node : args.group == "file" ? l.file : std::string();
-    groups[key].push_back(std::move(e));
-  }
-
-  const extract::FaultExtractor extractor;
-  extract::ExtractOptions opts;
-  opts.top = args.all ? 0 : args.top;
-  opts.one_per_template = !args.all;
-  opts.keep_threshold = args.min_score;
-  std::vector<std::pair<std::string, extract::Finding>> findings;
-  for (const auto& [key, group_lines] : groups) {
-    for (auto& f : extractor.extract(group_lines, opts)) findings.emplace_back(key, std::move(f));
-  }
+  options.on_read = [&] { display.reset(); };
+  const auto extraction = pipeline::extract_faults(source, args.paths, options);
+  const auto& findings = extraction.findings;
 
   OutputStream out(args.output);
   if (args.output.format == "json") {
-    out.write_json(report::findings_document(findings, lines.size(), args.group), 2);
+    out.write_json(report::findings_document(findings, extraction.lines, args.group), 2);
   } else if (args.output.format == "jsonl") {
     for (const auto& [key, f] : findings) out.write_json(report::to_json(f, args.group == "job" ? "" : key), -1);
   } else {
     out.write(report::render_text(findings, args.group));
   }
   out.finish();
-  spdlog::info("{} lines, {} groups, {} fault-indicating findings", lines.size(), groups.size(), findings.size());
+  spdlog::info("{} lines, {} groups, {} fault-indicating findings", extraction.lines, extraction.groups,
+               findings.size());
   return findings.empty() ? static_cast<int>(ExitCode::nothing) : 0;
 }
 

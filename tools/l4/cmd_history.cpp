@@ -1,6 +1,6 @@
 // `l4 history`: the history of normal (successful) jobs that `l4 diagnose` compares a failed job
 // against — add a job, list what it holds, its size, remove a job. Storage lives in
-// l4::diagnose::HistoryStore, profiling in l4::diagnose::profile_job, output shapes in
+// l4::history::HistoryStore, profiling in l4::diagnose::profile_job, output shapes in
 // l4::report (history_report.hpp); this file only parses options and picks the shape.
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
@@ -9,7 +9,7 @@
 
 #include "command.hpp"
 #include "format_args.hpp"
-#include "l4/diagnose/history_store.hpp"
+#include "l4/history/history_store.hpp"
 #include "l4/diagnose/job_profiler.hpp"
 #include "l4/error.hpp"
 #include "l4/io/utf8.hpp"
@@ -21,9 +21,9 @@
 namespace l4::cli {
 namespace {
 
-using diagnose::HistoryStats;
-using diagnose::HistoryStore;
-using diagnose::JobInfo;
+using history::HistoryStats;
+using history::HistoryStore;
+using history::JobInfo;
 
 struct HistoryArgs {
   std::string db;  // empty: HistoryStore::default_path()
@@ -50,7 +50,7 @@ bool db_exists(const std::filesystem::path& db) {
 // a file's name without .gz and .log/.txt. A directory called logs or log takes its parent's name
 // (jobs/normal-1/logs → normal-1), the layout of data/jobs.
 std::string default_job_id(const std::vector<std::string>& paths) {
-  if (paths.size() != 1 || paths.front() == "-") {
+  if (paths.size() != 1 || io::names_stdin(paths.front())) {
     throw InputError("give the job an id with --job-id (needed with stdin or several paths)");
   }
   std::error_code ec;

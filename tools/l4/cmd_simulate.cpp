@@ -1,5 +1,7 @@
 // `l4 simulate`: write realistic multi-node training-job logs with an injected fault and the
 // ground truth beside them (truth.json), or a whole benchmark corpus. See docs/simulate.md.
+#include <fmt/format.h>
+#include <fmt/ranges.h>
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
@@ -97,10 +99,15 @@ const CommandRegistration registration{CommandSpec{
       sub.add_option("--ranks-per-node", j.ranks_per_node, "Ranks (GPUs) per node")->capture_default_str()->check(CLI::Range(1, 64));
       sub.add_option("--iterations", j.iterations, "Training iterations planned")->capture_default_str()->check(CLI::PositiveNumber);
       sub.add_option("--fault", j.fault, "Fault type (see --list-faults), none, or random")->capture_default_str();
-      sub.add_option("--style", j.style, "Training stack: megatron, deepspeed, hf")->capture_default_str()
-          ->check(CLI::IsMember({"megatron", "deepspeed", "hf"}));
-      sub.add_option("--layout", j.layout, "Log layout: per-node, per-rank, merged")->capture_default_str()
-          ->check(CLI::IsMember({"per-node", "per-rank", "merged"}));
+      // the styles are the simulator's tables' (data/simulate_styles.json), the layouts its writers'
+      const auto& styles = simulate::SimCatalogue::instance().styles();
+      const auto& layouts = simulate::SimCatalogue::layouts();
+      sub.add_option("--style", j.style, fmt::format("Training stack: {}", fmt::join(styles, ", ")))
+          ->capture_default_str()
+          ->check(CLI::IsMember(styles));
+      sub.add_option("--layout", j.layout, fmt::format("Log layout: {}", fmt::join(layouts, ", ")))
+          ->capture_default_str()
+          ->check(CLI::IsMember(layouts));
       sub.add_option("--job-id", j.job_id, "Job id written to truth.json (default sim-<seed>)");
       sub.add_flag("--gzip", j.gzip, "Write .log.gz files");
       auto* corpus =

@@ -26,7 +26,7 @@ void add_output_file_option(CLI::App& app, OutputOptions& options) {
 }
 
 OutputStream::OutputStream(const OutputOptions& options) : path_(options.output_path), out_(&std::cout) {
-  if (!path_.empty() && path_ != "-") {
+  if (!options.to_stdout()) {
     file_ = std::make_unique<std::ofstream>(path_, std::ios::binary | std::ios::trunc);
     if (!*file_) throw InputError("cannot open output file " + path_);
     out_ = file_.get();

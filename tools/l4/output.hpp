@@ -15,6 +15,8 @@ namespace l4::cli {
 struct OutputOptions {
   std::string format;        // one of the allowed formats given to add_output_options
   std::string output_path;   // empty or "-" means stdout
+
+  [[nodiscard]] bool to_stdout() const { return output_path.empty() || output_path == "-"; }
 };
 
 // Adds `--format` (restricted to `allowed`, default `fallback`) and `-o/--output`.

@@ -18,10 +18,12 @@
 #include "l4/diagnose/category_catalog.hpp"
 #include "l4/diagnose/diagnosis.hpp"
 #include "l4/diagnose/history_knowledge.hpp"
-#include "l4/diagnose/job_scan.hpp"
-#include "l4/diagnose/job_scanner.hpp"
+#include "l4/diagnose/scan_options.hpp"
+#include "l4/parse/template_store.hpp"
 
 namespace l4::diagnose {
+
+struct JobScan;  // one read of a job's logs (internal: src/diagnose/job_scan.hpp)
 
 class Calibration;  // the verdict's strength -> odds of being right (internal)
 

@@ -11,6 +11,7 @@
 
 #include "l4/diagnose/stage.hpp"
 #include "l4/io/ingest_summary.hpp"
+#include "l4/parse/template_id.hpp"
 
 namespace l4::diagnose {
 
@@ -39,7 +40,7 @@ enum class EventRole : std::uint8_t { root, symptom };
 std::string_view to_string(EventRole role);
 
 struct EventFinding {
-  std::string event_id;   // template id, 16 hex chars
+  parse::TemplateId event_id = 0;
   std::string template_text;
   EventRole role = EventRole::symptom;
   double score = 0;
@@ -49,7 +50,7 @@ struct EventFinding {
   Citation first;
   // Events of the same incident that frame or restate this one (a wrapper, a stack-trace header,
   // a summary repeating its facts, quoted source code): listed here instead of on their own.
-  std::vector<std::string> related;
+  std::vector<parse::TemplateId> related;
   // The first line of each related event (at most kMaxRelatedLines): what expanding it shows.
   static constexpr std::size_t kMaxRelatedLines = 12;
   std::vector<Citation> related_lines;
@@ -58,7 +59,7 @@ struct EventFinding {
 struct NodeFinding {
   std::string node;
   double score = 0;                 // relative: the top node has 1
-  std::vector<std::string> events;  // ids of the events that make it stand out, strongest first
+  std::vector<parse::TemplateId> events;  // the events that make it stand out, strongest first
   // The ranks (processes) on the node that logged its root evidence, earliest first: ranks are not
   // nodes — a launcher prefix ("[rank12]:") or the line itself ("[Rank 12]") names them.
   std::vector<long> ranks;
@@ -78,7 +79,7 @@ struct IterationAnomalyFinding {
   double sigmas = 0;         // standard deviations above the stream's usual distance
   std::string node, file;    // the stream it deviates on
   std::uint64_t line = 0;    // the iteration's first line
-  std::vector<std::string> events;  // ids of its events none of the previous iterations had
+  std::vector<parse::TemplateId> events;  // its events none of the previous iterations had
 };
 
 struct Verdict {
@@ -161,7 +162,7 @@ struct Diagnosis {
   // The earliest root evidence on the top node (else the earliest root evidence): where and when
   // the failure first shows (the summary cites it).
   std::optional<Citation> first_evidence;
-  std::string first_evidence_event;       // the event (template id) of that line
+  parse::TemplateId first_evidence_event = 0;  // the event of that line
 
   std::vector<ParameterFinding> parameters;
   std::vector<IterationAnomalyFinding> iteration_anomalies;  // earliest first

@@ -9,6 +9,7 @@
 #include <unordered_map>
 
 #include "l4/diagnose/stage.hpp"
+#include "l4/parse/template_id.hpp"
 
 namespace l4::diagnose {
 
@@ -23,20 +24,20 @@ struct TemplateHistory {
   StageMask stages = 0;            // union of the stages it occurred in
 };
 
-// The whole history, keyed by template id (16 hex chars, see l4/parse/template_id.hpp).
+// The whole history, keyed by template id.
 struct HistoryKnowledge {
   std::string db;                  // where it was loaded from (for reports); "" when built in memory
   std::uint32_t jobs = 0;          // stored (normal) jobs
-  std::unordered_map<std::string, TemplateHistory> templates;
+  std::unordered_map<parse::TemplateId, TemplateHistory> templates;
 
   // The template's entry, or nullptr when no stored job contains it.
-  [[nodiscard]] const TemplateHistory* find(std::string_view id) const {
-    const auto it = templates.find(std::string(id));
+  [[nodiscard]] const TemplateHistory* find(parse::TemplateId id) const {
+    const auto it = templates.find(id);
     return it == templates.end() ? nullptr : &it->second;
   }
   // Fraction of stored jobs that contain the template: 0 for an unknown template or an empty
   // history, 1 when every normal job has it.
-  [[nodiscard]] double job_fraction(std::string_view id) const {
+  [[nodiscard]] double job_fraction(parse::TemplateId id) const {
     const auto* t = find(id);
     return t == nullptr || jobs == 0 ? 0.0 : static_cast<double>(t->jobs) / static_cast<double>(jobs);
   }

@@ -7,11 +7,12 @@
 #include <vector>
 
 #include "l4/diagnose/stage.hpp"
+#include "l4/parse/template_id.hpp"
 
 namespace l4::diagnose {
 
 struct TemplateProfile {
-  std::string id;           // 16 hex chars (l4::parse template id)
+  parse::TemplateId id = 0;
   std::string text;         // template text, "<*>" for parameters
   std::uint64_t count = 0;  // occurrences in the job
   std::uint32_t nodes = 0;  // nodes it occurred on

@@ -9,10 +9,11 @@
 #include "l4/diagnose/diagnosis.hpp"
 #include "l4/diagnose/history_knowledge.hpp"
 #include "l4/diagnose/job_profile.hpp"
-#include "l4/diagnose/job_scan.hpp"
-#include "l4/diagnose/job_scanner.hpp"
+#include "l4/diagnose/scan_options.hpp"
 
 namespace l4::diagnose {
+
+struct JobScan;  // one read of a job's logs (internal: src/diagnose/job_scan.hpp)
 
 // The profile of an existing scan.
 JobProfile profile_of(const JobScan& scan, std::string job_id, std::string style = {});

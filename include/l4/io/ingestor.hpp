@@ -13,6 +13,7 @@
 #include <functional>
 #include <span>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "l4/io/ingest_summary.hpp"
@@ -35,6 +36,10 @@ struct IngestOptions {
 };
 
 // One input to read, with the node identity its path gives.
+// The path that names standard input on a command line ("-"). Past discovery, an input knows
+// what it is (InputFile::stream); this is for paths not yet discovered.
+constexpr bool names_stdin(std::string_view path) { return path == "-"; }
+
 struct InputFile {
   std::string path;      // filesystem path, or "-" for stdin
   std::string display;   // path as shown in reports (relative to the job root when found in one),

@@ -33,26 +33,20 @@
 #include <string_view>
 #include <vector>
 
-#include "l4/parse/contrastive_grouper.hpp"
+#include "l4/parse/miner_options.hpp"
 #include "l4/parse/parse_result.hpp"
 #include "l4/parse/template_store.hpp"
 #include "l4/parse/token_masker.hpp"
 
 namespace l4::parse {
 
+struct MinedTemplate;  // src/parse/contrastive_grouper.hpp
+
 // Scratch memory of one thread's TemplateMiner::assign on a miner nobody modifies.
 struct AssignScratch {
-  std::vector<TokenId> ids;
+  std::vector<std::uint32_t> ids;  // token ids
   std::string shape;
   std::string masked;
-};
-
-struct MinerOptions {
-  GrouperOptions grouping;
-  // The most templates one build (or re-mine) adds; the lines of the rest go to the overflow
-  // template. Loghub-2.0's largest systems have about 1,200 templates over millions of lines, so
-  // this is far above real logs and only stops pathological input (every line unlike the others).
-  std::size_t max_templates = 20000;
 };
 
 class TemplateMiner {

@@ -4,7 +4,7 @@
 #include <span>
 #include <string>
 
-#include "l4/diagnose/history_store.hpp"
+#include "l4/history/history_store.hpp"
 #include "l4/diagnose/job_profile.hpp"
 #include "l4/report/json.hpp"
 
@@ -15,12 +15,12 @@ Json added_json(const std::string& db, const diagnose::JobProfile& job, bool rep
 std::string added_text(const std::string& db, const diagnose::JobProfile& job, bool replaced);
 
 // `history list`: {"db","jobs":[{"id","style","nodes","lines","templates","added_at"}]} and a table.
-Json to_json(const diagnose::JobInfo& job);
-Json jobs_json(const std::string& db, std::span<const diagnose::JobInfo> jobs);
-std::string jobs_text(const std::string& db, std::span<const diagnose::JobInfo> jobs);
+Json to_json(const history::JobInfo& job);
+Json jobs_json(const std::string& db, std::span<const history::JobInfo> jobs);
+std::string jobs_text(const std::string& db, std::span<const history::JobInfo> jobs);
 
 // `history stats`: {"db","exists","schema_version","jobs","templates","lines"} and a short block.
-Json stats_json(const diagnose::HistoryStats& stats, bool exists);
-std::string stats_text(const diagnose::HistoryStats& stats, bool exists);
+Json stats_json(const history::HistoryStats& stats, bool exists);
+std::string stats_text(const history::HistoryStats& stats, bool exists);
 
 }  // namespace l4::report

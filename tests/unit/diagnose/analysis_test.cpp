@@ -5,8 +5,9 @@
 #include <cmath>
 
 #include "diagnose/calibration.hpp"
+#include "diagnose/job_scanner.hpp"
 #include "l4/diagnose/diagnoser.hpp"
-#include "l4/diagnose/stage_classifier.hpp"
+#include "diagnose/stage_classifier.hpp"
 
 using namespace l4::diagnose;
 

@@ -1,7 +1,7 @@
 // Records glued onto one line by a progress bar redrawn with a carriage return are read apart.
 #include <catch2/catch.hpp>
 
-#include "l4/diagnose/job_scanner.hpp"
+#include "diagnose/job_scanner.hpp"
 #include "support/test_support.hpp"
 
 using namespace l4::diagnose;

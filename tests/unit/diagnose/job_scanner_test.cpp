@@ -6,7 +6,7 @@
 #include <string>
 #include <vector>
 
-#include "l4/diagnose/job_scanner.hpp"
+#include "diagnose/job_scanner.hpp"
 #include "l4/parse/template_id.hpp"
 #include "support/test_support.hpp"
 

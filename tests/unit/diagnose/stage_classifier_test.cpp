@@ -1,6 +1,6 @@
 #include <catch2/catch.hpp>
 
-#include "l4/diagnose/stage_classifier.hpp"
+#include "diagnose/stage_classifier.hpp"
 
 using namespace l4::diagnose;
 
@@ -61,4 +61,19 @@ TEST_CASE("a checkpoint being loaded names the iteration the job resumes from", 
   CHECK(c.resumed_iteration("loading checkpoint from /ckpt/iter_0001057/") == 1057);
   CHECK(c.resumed_iteration("Loading model from /out/checkpoint-500") == 500);
   CHECK_FALSE(c.resumed_iteration("loading dataset index /data/train_text_document.idx").has_value());
+}
+
+TEST_CASE("traceback frames name the stage: Python functions and C/C++ error-return traces", "[diagnose][stage]") {
+  StageClassifier c;
+  CHECK(c.frame_stage("backward") == Stage::training);
+  CHECK(c.frame_stage("save_checkpoint") == Stage::checkpoint);
+  CHECK(c.frame_stage("from_pretrained") == Stage::loading);
+  CHECK_FALSE(c.frame_stage("main").has_value());
+  // NCCL passes an error result up its stack (INFO(NCCL_ALL, "%s:%d -> %d")): set-up files say init.
+  CHECK(c.return_trace_stage("gpu-7:3063:3066 [0] NCCL INFO init.cc:1079 -> 3") == Stage::init);
+  CHECK(c.return_trace_stage("host [5] NCCL INFO bootstrap.cc:868 -> 6 ncclSocketConnect()") == Stage::init);
+  // Files that serve every collective name no stage; a success code (-> 0) is no error.
+  CHECK_FALSE(c.return_trace_stage("host [0] NCCL INFO enqueue.cc:1123 -> 6").has_value());
+  CHECK_FALSE(c.return_trace_stage("host [0] NCCL INFO init.cc:1079 -> 0").has_value());
+  CHECK_FALSE(c.return_trace_stage("Loading init.cc").has_value());
 }

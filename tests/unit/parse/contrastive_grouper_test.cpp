@@ -4,7 +4,7 @@
 #include <random>
 #include <set>
 
-#include "l4/parse/contrastive_grouper.hpp"
+#include "parse/contrastive_grouper.hpp"
 #include "l4/parse/token_masker.hpp"
 
 using namespace l4::parse;

@@ -4,6 +4,7 @@
 #include "l4/io/utf8.hpp"
 #include "l4/parse/template_miner.hpp"
 #include "l4/parse/template_store.hpp"
+#include "parse/glob_match.hpp"
 #include "support/test_support.hpp"
 
 using namespace l4::parse;

@@ -7,13 +7,13 @@
 using namespace l4;
 
 TEST_CASE("history listings and sizes as JSON and text", "[report][history]") {
-  diagnose::JobInfo job;
+  history::JobInfo job;
   job.id = "normal-1";
   job.nodes = 5;
   job.lines = 23672;
   job.templates = 123;
   job.added_at = "2026-11-24T18:43:46Z";
-  const std::vector<diagnose::JobInfo> jobs{job};
+  const std::vector<history::JobInfo> jobs{job};
   const auto j = report::jobs_json("h.db", jobs);
   CHECK(j["db"] == "h.db");
   CHECK(j["jobs"][0]["id"] == "normal-1");
@@ -23,7 +23,7 @@ TEST_CASE("history listings and sizes as JSON and text", "[report][history]") {
   CHECK(text.find(" -  ") != std::string::npos);  // no style known
   CHECK(text.find("1 job(s) in h.db\n") != std::string::npos);
 
-  diagnose::HistoryStats stats;
+  history::HistoryStats stats;
   stats.db = "none.db";
   CHECK(report::stats_text(stats, false).find("none.db (does not exist yet)") != std::string::npos);
   CHECK(report::stats_json(stats, false)["exists"] == false);

@@ -28,11 +28,11 @@ TEST_CASE("report JSON keeps keys in the documented order, not alphabetical", "[
         std::vector<std::string>{"read", "used", "skipped", "invalid_utf8", "truncated", "crlf", "nul", "nul_bytes_skipped"});
   CHECK(report::dump(ingest, -1).rfind("{\"files\":[{\"path\":\"node-01.log\",\"node\":\"node-01\",", 0) == 0);
 
-  diagnose::JobInfo job;
+  history::JobInfo job;
   job.id = "normal-1";
   CHECK(keys(report::to_json(job)) ==
         std::vector<std::string>{"id", "style", "nodes", "lines", "templates", "added_at"});
-  CHECK(keys(report::stats_json(diagnose::HistoryStats{}, false)) ==
+  CHECK(keys(report::stats_json(history::HistoryStats{}, false)) ==
         std::vector<std::string>{"db", "exists", "schema_version", "jobs", "templates", "lines"});
 
   extract::Finding f;

@@ -15,16 +15,6 @@ using namespace l4::test::sim;
 
 namespace {
 
-SimOptions small(const fs::path& out, const std::string& fault, std::uint64_t seed = 11) {
-  SimOptions o;
-  o.out_dir = out.string();
-  o.fault = fault;
-  o.seed = seed;
-  o.nodes = 4;
-  o.ranks_per_node = 2;
-  o.iterations = 60;
-  return o;
-}
 
 // Every file under dir/logs with its bytes, sorted by path.
 std::map<std::string, std::string> tree(const fs::path& dir) {

@@ -79,6 +79,45 @@ TEST_CASE("a variant's stages, type and source are checked at load", "[simulate]
   CHECK(load_error(faults).find("variants/0/source") != std::string::npos);
 }
 
+TEST_CASE("a fault's stages, scope and behaviour are names the simulator knows, checked at load", "[simulate]") {
+  auto faults = embedded("simulate_faults.json");
+  faults["faults"][0]["stages"] = {"training", "warmup"};
+  auto msg = load_error(faults);
+  CHECK(msg.find("/faults/0/stages/1") != std::string::npos);
+  CHECK(msg.find("expected a stage") != std::string::npos);
+
+  faults = embedded("simulate_faults.json");
+  faults["faults"][0]["stages"] = nlohmann::json::array();
+  CHECK(load_error(faults).find("/faults/0/stages") != std::string::npos);
+
+  faults = embedded("simulate_faults.json");
+  faults["faults"][0]["variants"][0]["stages"] = {"Training"};
+  CHECK(load_error(faults).find("/faults/0/variants/0/stages/0") != std::string::npos);
+
+  faults = embedded("simulate_faults.json");
+  faults["faults"][0]["scope"] = "cluster";
+  msg = load_error(faults);
+  CHECK(msg.find("/faults/0/scope") != std::string::npos);
+  CHECK(msg.find("rank, node, all") != std::string::npos);
+
+  faults = embedded("simulate_faults.json");
+  faults["faults"][0]["behaviour"] = "explode";
+  CHECK(load_error(faults).find("/faults/0/behaviour") != std::string::npos);
+
+  faults = embedded("simulate_faults.json");
+  faults["faults"][0]["diverges"] = "yes";
+  CHECK(load_error(faults).find("/faults/0/diverges") != std::string::npos);
+
+  const auto& table = SimTables::from_json(embedded("simulate_styles.json"), embedded("simulate_faults.json"));
+  const auto* hang = table.find_fault("platform/hang");
+  REQUIRE(hang != nullptr);
+  CHECK(hang->behaviour == l4::simulate::FaultBehaviour::hang);
+  CHECK(hang->stages.front() == l4::simulate::Stage::training);
+  CHECK(hang->info.stages.front() == "training");
+  CHECK_FALSE(hang->diverges);
+  CHECK(table.find_fault("framework/numerics")->diverges);
+}
+
 TEST_CASE("variant types override the fault's type only where set", "[simulate]") {
   const auto& cat = l4::simulate::SimCatalogue::instance();
   const auto* ckpt = cat.find_fault("hardware/storage/checkpoint");

@@ -14,8 +14,22 @@
 #include <vector>
 
 #include "l4/simulate/sim_catalogue.hpp"
+#include "l4/simulate/sim_options.hpp"
 
 namespace l4::test::sim {
+
+// A small job (4 nodes of 2 ranks, 60 iterations) of `fault` written under `out`.
+inline l4::simulate::SimOptions small(const std::filesystem::path& out, const std::string& fault,
+                                      std::uint64_t seed = 11) {
+  l4::simulate::SimOptions o;
+  o.out_dir = out.string();
+  o.fault = fault;
+  o.seed = seed;
+  o.nodes = 4;
+  o.ranks_per_node = 2;
+  o.iterations = 60;
+  return o;
+}
 
 inline std::string read_bytes(const std::filesystem::path& p) {
   std::ifstream in(p, std::ios::binary);

@@ -6,7 +6,7 @@
 #include <string>
 
 #include "diagnose/event_grouping.hpp"
-#include "l4/diagnose/stage_classifier.hpp"
+#include "diagnose/stage_classifier.hpp"
 #include "l4/error.hpp"
 #include "l4/extract/fault_lexicon.hpp"
 #include "l4/extract/parameter_typer.hpp"

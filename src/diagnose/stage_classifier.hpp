@@ -54,6 +54,9 @@ class StageClassifier {
   // The stage a traceback frame's function says the process was in ("backward" -> training),
   // nullopt when the name says none.
   [[nodiscard]] std::optional<Stage> frame_stage(std::string_view function) const;
+  // The stage a line of a C/C++ library's error-return trace names by its source file ("NCCL
+  // INFO init.cc:1079 -> 3" -> init), nullopt when it is no such line or its file names none.
+  [[nodiscard]] std::optional<Stage> return_trace_stage(std::string_view content) const;
   // The class a line that ends a traceback's frames names ("ArrowInvalid: JSON parse error" ->
   // "ArrowInvalid"), "" when the line does not have that shape.
   [[nodiscard]] std::string raised_class(std::string_view content) const;

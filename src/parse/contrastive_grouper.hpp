@@ -24,31 +24,12 @@
 #include <string_view>
 #include <vector>
 
-#include "l4/parse/masked_lines.hpp"
+#include "l4/parse/miner_options.hpp"
 #include "l4/parse/template_store.hpp"
-#include "l4/parse/token_vocabulary.hpp"
+#include "parse/masked_lines.hpp"
+#include "parse/token_vocabulary.hpp"
 
 namespace l4::parse {
-
-// The "unit_words" of the embedded data/parse_masks.json.
-std::vector<std::string> default_unit_words();
-
-struct GrouperOptions {
-  // A position with at least this many different plain-word values is a parameter; with fewer it
-  // splits the unit into separate templates.
-  std::size_t word_param_values = 4;
-  // Unit words ("B", "KB", "ms"): a position holding only units right after a parameter is part
-  // of that parameter ("877.0 B" / "6.0 KB"), not a template split. From data/parse_masks.json.
-  std::vector<std::string> unit_words = default_unit_words();
-  // Steps 3 and 4 compare a template with at most this many others (its neighbours in text order
-  // among those that could merge with it). Logs have far fewer templates per token count or
-  // anchor text (Loghub systems: at most a few dozen), so this only bounds the worst case: a
-  // million distinct lines that share nothing cost a million times this, not a million squared.
-  std::size_t merge_candidates = 256;
-  // Steps 3 and 4 repeat until nothing merges, at most this many rounds (a merge makes a template
-  // more general, which may let it merge again; real logs settle in two or three).
-  std::size_t merge_rounds = 8;
-};
 
 // A mined template: tokens (ids in the lines' vocabulary; "<*>" = parameter), run slots, and the
 // distinct lines it covers.

@@ -1,4 +1,4 @@
-#include "parallel_rows.hpp"
+#include "pipeline/parallel_rows.hpp"
 
 #include <condition_variable>
 #include <deque>
@@ -7,7 +7,7 @@
 #include <thread>
 #include <vector>
 
-namespace l4::cli {
+namespace l4::pipeline {
 namespace {
 
 constexpr std::size_t kBatchBytes = 256 * 1024;
@@ -181,4 +181,4 @@ void ParallelRows::finish() {
   write_ready(true);
 }
 
-}  // namespace l4::cli
+}  // namespace l4::pipeline

@@ -13,10 +13,10 @@
 #include <string>
 #include <vector>
 
-#include "l4/diagnose/history_store.hpp"
+#include "l4/history/history_store.hpp"
 #include "support/test_support.hpp"
 
-using l4::diagnose::HistoryStore;
+using l4::history::HistoryStore;
 using l4::diagnose::JobProfile;
 using l4::diagnose::TemplateProfile;
 
@@ -113,8 +113,7 @@ void install_crash_vfs(long point) {
 JobProfile job(int i) {
   std::vector<TemplateProfile> templates;
   for (int t = 0; t < 40; ++t) {  // enough rows that a job spans several pages
-    char id[17];
-    std::snprintf(id, sizeof id, "%08x%08x", i, t);
+    const auto id = (static_cast<l4::parse::TemplateId>(i) << 32U) | static_cast<l4::parse::TemplateId>(t);
     templates.push_back(TemplateProfile{id, "template " + std::to_string(t) + " of job " + std::to_string(i) + " <*>",
                                         static_cast<std::uint64_t>(t + 1), 2, 1});
   }

@@ -15,11 +15,11 @@
 #include <thread>
 #include <vector>
 
-#include "l4/diagnose/history_store.hpp"
+#include "l4/history/history_store.hpp"
 #include "l4/error.hpp"
 #include "support/test_support.hpp"
 
-using l4::diagnose::HistoryStore;
+using l4::history::HistoryStore;
 using l4::diagnose::JobProfile;
 using l4::diagnose::Stage;
 using l4::diagnose::stage_bit;
@@ -27,8 +27,8 @@ using l4::diagnose::TemplateProfile;
 
 namespace {
 
-TemplateProfile tpl(std::string id, std::uint64_t count, std::uint32_t nodes, l4::diagnose::StageMask stages) {
-  return TemplateProfile{id, "text of " + id + " <*>", count, nodes, stages};
+TemplateProfile tpl(l4::parse::TemplateId id, std::uint64_t count, std::uint32_t nodes, l4::diagnose::StageMask stages) {
+  return TemplateProfile{id, "text of " + l4::parse::to_hex(id) + " <*>", count, nodes, stages};
 }
 
 JobProfile job(std::string id, std::uint32_t nodes, std::vector<TemplateProfile> templates) {
@@ -152,15 +152,27 @@ TEST_CASE("another application's SQLite file is refused before anything in it ch
   CHECK_THROWS_WITH(HistoryStore(db), Catch::Contains("another application (application_id 0x2a)"));
 }
 
+TEST_CASE("template ids are 16 hex digits in the file and typed ids in memory; others are refused", "[history]") {
+  l4::test::TempDir dir;
+  const auto db = dir.path() / "history.db";
+  HistoryStore(db).add_job(job("j", 1, {tpl(0x00000000000000ee, 3, 1, 0)}));
+  CHECK(query(db, "SELECT template_id FROM templates") == "00000000000000ee");
+  CHECK(HistoryStore(db).load().find(0xee) != nullptr);
+  query(db, "UPDATE job_templates SET template_id = 'not-an-id'");
+  query(db, "UPDATE templates SET template_id = 'not-an-id'");
+  CHECK_THROWS_AS(HistoryStore(db).load(), l4::InputError);
+  CHECK_THROWS_WITH(HistoryStore(db).load(), Catch::Contains("'not-an-id' is not 16 hex digits"));
+}
+
 TEST_CASE("read-only access creates nothing, changes nothing and refuses writes", "[history]") {
   l4::test::TempDir dir;
   const auto db = dir.path() / "history.db";
   CHECK_THROWS_AS(HistoryStore(db, HistoryStore::Access::read_only), l4::InputError);  // must exist
   CHECK_FALSE(std::filesystem::exists(db));
-  HistoryStore(db).add_job(job("j", 1, {tpl("00000000000000ee", 3, 1, 0)}));
+  HistoryStore(db).add_job(job("j", 1, {tpl(0x00000000000000ee, 3, 1, 0)}));
   HistoryStore reader(db, HistoryStore::Access::read_only);
   CHECK(reader.list_jobs().size() == 1);
-  CHECK(reader.load().job_fraction("00000000000000ee") == 1.0);
+  CHECK(reader.load().job_fraction(0x00000000000000ee) == 1.0);
   CHECK_THROWS_WITH(reader.add_job(job("k", 1, {})), Catch::Contains("read-only"));
   CHECK_THROWS_WITH(reader.remove_job("j"), Catch::Contains("read-only"));
   CHECK(HistoryStore(db).list_jobs().size() == 1);
@@ -175,9 +187,9 @@ TEST_CASE("add, list, stats and remove jobs", "[history]") {
   l4::test::TempDir dir;
   HistoryStore store(dir.path() / "h.db");
   const auto train = stage_bit(Stage::training);
-  CHECK_FALSE(store.add_job(job("job-b", 4, {tpl("00000000000000aa", 10, 4, train),
-                                             tpl("00000000000000bb", 2, 1, train)})));
-  CHECK_FALSE(store.add_job(job("job-a", 2, {tpl("00000000000000aa", 6, 2, train)})));
+  CHECK_FALSE(store.add_job(job("job-b", 4, {tpl(0x00000000000000aa, 10, 4, train),
+                                             tpl(0x00000000000000bb, 2, 1, train)})));
+  CHECK_FALSE(store.add_job(job("job-a", 2, {tpl(0x00000000000000aa, 6, 2, train)})));
 
   const auto jobs = store.list_jobs();
   REQUIRE(jobs.size() == 2);
@@ -212,22 +224,22 @@ TEST_CASE("adding the same job id twice keeps one job and does not double counts
   l4::test::TempDir dir;
   HistoryStore store(dir.path() / "h.db");
   const auto init = stage_bit(Stage::init);
-  const auto first = job("normal-1", 2, {tpl("0000000000000001", 5, 2, init), tpl("0000000000000002", 3, 1, init)});
+  const auto first = job("normal-1", 2, {tpl(0x0000000000000001, 5, 2, init), tpl(0x0000000000000002, 3, 1, init)});
   CHECK_FALSE(store.add_job(first));
   CHECK(store.add_job(first));
   auto k = store.load();
   CHECK(k.jobs == 1);
-  REQUIRE(k.find("0000000000000001") != nullptr);
-  CHECK(k.find("0000000000000001")->count == 5);
+  REQUIRE(k.find(0x0000000000000001) != nullptr);
+  CHECK(k.find(0x0000000000000001)->count == 5);
   CHECK(store.list_jobs().size() == 1);
 
   // A re-add replaces: a template the new profile lacks disappears.
-  CHECK(store.add_job(job("normal-1", 2, {tpl("0000000000000001", 7, 2, init)})));
+  CHECK(store.add_job(job("normal-1", 2, {tpl(0x0000000000000001, 7, 2, init)})));
   k = store.load();
   CHECK(k.jobs == 1);
   CHECK(k.templates.size() == 1);
-  CHECK(k.find("0000000000000001")->count == 7);
-  CHECK(k.find("0000000000000002") == nullptr);
+  CHECK(k.find(0x0000000000000001)->count == 7);
+  CHECK(k.find(0x0000000000000002) == nullptr);
   CHECK(store.stats().templates == 1);
 }
 
@@ -237,17 +249,17 @@ TEST_CASE("load aggregates job counts, mean count per node and stage union", "[h
   const auto init = stage_bit(Stage::init);
   const auto train = stage_bit(Stage::training);
   const auto ckpt = stage_bit(Stage::checkpoint);
-  store.add_job(job("j1", 4, {tpl("000000000000000a", 8, 4, init), tpl("000000000000000b", 1, 1, train)}));
-  store.add_job(job("j2", 2, {tpl("000000000000000a", 4, 2, train | init)}));
-  store.add_job(job("j3", 2, {tpl("000000000000000a", 12, 1, ckpt)}));
-  store.add_job(job("j4", 0, {tpl("000000000000000c", 3, 0, 0)}));  // unknown node count
+  store.add_job(job("j1", 4, {tpl(0x000000000000000a, 8, 4, init), tpl(0x000000000000000b, 1, 1, train)}));
+  store.add_job(job("j2", 2, {tpl(0x000000000000000a, 4, 2, train | init)}));
+  store.add_job(job("j3", 2, {tpl(0x000000000000000a, 12, 1, ckpt)}));
+  store.add_job(job("j4", 0, {tpl(0x000000000000000c, 3, 0, 0)}));  // unknown node count
 
   const auto k = store.load();
   CHECK(k.db == store.path().string());
   CHECK(k.jobs == 4);
   REQUIRE(k.templates.size() == 3);
 
-  const auto* a = k.find("000000000000000a");
+  const auto* a = k.find(0x000000000000000a);
   REQUIRE(a != nullptr);
   CHECK(a->text == "text of 000000000000000a <*>");
   CHECK(a->jobs == 3);
@@ -256,28 +268,28 @@ TEST_CASE("load aggregates job counts, mean count per node and stage union", "[h
   CHECK(a->nodes_with == 7);
   CHECK(a->mean_per_node == Approx(24.0 / 8.0));
   CHECK(a->stages == (init | train | ckpt));
-  CHECK(k.job_fraction("000000000000000a") == Approx(0.75));
+  CHECK(k.job_fraction(0x000000000000000a) == Approx(0.75));
 
-  const auto* b = k.find("000000000000000b");
+  const auto* b = k.find(0x000000000000000b);
   REQUIRE(b != nullptr);
   CHECK(b->jobs == 1);
   CHECK(b->mean_per_node == Approx(0.25));
   CHECK(b->stages == train);
-  CHECK(k.job_fraction("000000000000000b") == Approx(0.25));
+  CHECK(k.job_fraction(0x000000000000000b) == Approx(0.25));
 
-  const auto* c = k.find("000000000000000c");
+  const auto* c = k.find(0x000000000000000c);
   REQUIRE(c != nullptr);
   CHECK(c->job_nodes == 1);  // 0 nodes counts as one
   CHECK(c->mean_per_node == Approx(3.0));
 
-  CHECK(k.find("ffffffffffffffff") == nullptr);
-  CHECK(k.job_fraction("ffffffffffffffff") == 0.0);
+  CHECK(k.find(0xffffffffffffffff) == nullptr);
+  CHECK(k.job_fraction(0xffffffffffffffff) == 0.0);
 
   HistoryStore empty(dir.path() / "empty.db");
   const auto none = empty.load();
   CHECK(none.jobs == 0);
   CHECK(none.templates.empty());
-  CHECK(none.job_fraction("000000000000000a") == 0.0);
+  CHECK(none.job_fraction(0x000000000000000a) == 0.0);
 }
 
 TEST_CASE("two writers at once lose nothing", "[history]") {
@@ -290,8 +302,8 @@ TEST_CASE("two writers at once lose nothing", "[history]") {
       HistoryStore store(db);  // each writer opens its own connection, racing on creation too
       for (int i = 0; i < kJobsEach; ++i) {
         const std::string id = "w" + std::to_string(w) + "-job-" + std::to_string(i);
-        store.add_job(job(id, 2, {tpl("00000000000000aa", 1, 1, stage_bit(Stage::training)),
-                                  tpl("0000000000000" + std::to_string(100 + w), 2, 2, 0)}));
+        store.add_job(job(id, 2, {tpl(0x00000000000000aa, 1, 1, stage_bit(Stage::training)),
+                                  tpl(0x100 + static_cast<l4::parse::TemplateId>(w), 2, 2, 0)}));
       }
     } catch (const std::exception& e) {
       errors[static_cast<std::size_t>(w)] = e.what();
@@ -309,13 +321,13 @@ TEST_CASE("two writers at once lose nothing", "[history]") {
   CHECK(store.list_jobs().size() == 2 * kJobsEach);
   const auto k = store.load();
   CHECK(k.jobs == 2 * kJobsEach);
-  REQUIRE(k.find("00000000000000aa") != nullptr);
-  CHECK(k.find("00000000000000aa")->jobs == 2 * kJobsEach);
-  CHECK(k.find("00000000000000aa")->count == 2 * kJobsEach);
-  REQUIRE(k.find("0000000000000100") != nullptr);
-  CHECK(k.find("0000000000000100")->jobs == kJobsEach);
-  REQUIRE(k.find("0000000000000101") != nullptr);
-  CHECK(k.find("0000000000000101")->jobs == kJobsEach);
+  REQUIRE(k.find(0x00000000000000aa) != nullptr);
+  CHECK(k.find(0x00000000000000aa)->jobs == 2 * kJobsEach);
+  CHECK(k.find(0x00000000000000aa)->count == 2 * kJobsEach);
+  REQUIRE(k.find(0x0000000000000100) != nullptr);
+  CHECK(k.find(0x0000000000000100)->jobs == kJobsEach);
+  REQUIRE(k.find(0x0000000000000101) != nullptr);
+  CHECK(k.find(0x0000000000000101)->jobs == kJobsEach);
 }
 
 TEST_CASE("two writer processes at once lose nothing", "[history]") {
@@ -337,7 +349,7 @@ TEST_CASE("two writer processes at once lose nothing", "[history]") {
         HistoryStore store(db);
         for (int i = 0; i < kJobsEach; ++i) {
           store.add_job(job("p" + std::to_string(w) + "-" + std::to_string(i), 1,
-                            {tpl("00000000000000cc", 1, 1, stage_bit(Stage::training))}));
+                            {tpl(0x00000000000000cc, 1, 1, stage_bit(Stage::training))}));
         }
       } catch (const std::exception& e) {
         std::fprintf(stderr, "writer process %d: %s\n", w, e.what());
@@ -357,8 +369,8 @@ TEST_CASE("two writer processes at once lose nothing", "[history]") {
   }
   const auto k = HistoryStore(db).load();
   CHECK(k.jobs == 2 * kJobsEach);
-  REQUIRE(k.find("00000000000000cc") != nullptr);
-  CHECK(k.find("00000000000000cc")->count == 2 * kJobsEach);
+  REQUIRE(k.find(0x00000000000000cc) != nullptr);
+  CHECK(k.find(0x00000000000000cc)->count == 2 * kJobsEach);
 }
 
 TEST_CASE("load_if_exists reads a history without creating one", "[history]") {
@@ -371,10 +383,10 @@ TEST_CASE("load_if_exists reads a history without creating one", "[history]") {
   CHECK_FALSE(std::filesystem::exists(dir.path() / "none"));
 
   const auto db = dir.path() / "h.db";
-  HistoryStore(db).add_job(job("j", 1, {tpl("00000000000000dd", 2, 1, 0)}));
+  HistoryStore(db).add_job(job("j", 1, {tpl(0x00000000000000dd, 2, 1, 0)}));
   const auto k = HistoryStore::load_if_exists(db);
   CHECK(k.jobs == 1);
-  CHECK(k.job_fraction("00000000000000dd") == 1.0);
+  CHECK(k.job_fraction(0x00000000000000dd) == 1.0);
 }
 
 TEST_CASE("default_path honours L4_HISTORY, then XDG_DATA_HOME, then HOME", "[history]") {
@@ -403,14 +415,13 @@ TEST_CASE("history size and speed: 200 jobs x 2000 templates", "[.][history-benc
   HistoryStore store(dir.path() / "big.db");
   constexpr int kJobs = 200;
   constexpr int kTemplates = 2000;
-  char id[17];
   const auto start = std::chrono::steady_clock::now();
   for (int j = 0; j < kJobs; ++j) {
     std::vector<TemplateProfile> templates;
     templates.reserve(kTemplates);
     for (int t = 0; t < kTemplates; ++t) {
       // Jobs share most templates: job j has templates j .. j + kTemplates.
-      std::snprintf(id, sizeof id, "%016x", static_cast<unsigned>(j + t));
+      const auto id = static_cast<l4::parse::TemplateId>(j + t);
       templates.push_back(tpl(id, static_cast<std::uint64_t>(t % 50 + 1), 8, stage_bit(Stage::training)));
     }
     store.add_job(job("job-" + std::to_string(j), 8, std::move(templates)));

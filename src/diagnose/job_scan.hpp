@@ -11,7 +11,7 @@
 #include <vector>
 
 #include "l4/diagnose/stage.hpp"
-#include "l4/diagnose/stage_classifier.hpp"
+#include "diagnose/stage_classifier.hpp"
 #include "l4/format/level.hpp"
 #include "l4/io/ingest_summary.hpp"
 #include "l4/parse/template_id.hpp"

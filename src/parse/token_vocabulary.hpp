@@ -10,7 +10,7 @@
 #include <string_view>
 #include <vector>
 
-#include "l4/parse/token_hash.hpp"
+#include "parse/token_hash.hpp"
 
 namespace l4::parse {
 

@@ -9,7 +9,7 @@
 #include <string_view>
 #include <vector>
 
-#include "l4/parse/token_vocabulary.hpp"
+#include "parse/token_vocabulary.hpp"
 
 namespace l4::parse {
 

@@ -11,7 +11,7 @@
 #include <string>
 #include <string_view>
 
-namespace l4::cli {
+namespace l4::pipeline {
 
 class ParallelRows {
  public:
@@ -44,4 +44,4 @@ class ParallelRows {
   std::unique_ptr<Shared> shared_;
 };
 
-}  // namespace l4::cli
+}  // namespace l4::pipeline

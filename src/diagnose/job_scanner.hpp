@@ -11,20 +11,13 @@
 #include <string>
 #include <vector>
 
-#include "l4/diagnose/job_scan.hpp"
-#include "l4/diagnose/stage_classifier.hpp"
-#include "l4/format/header_parser.hpp"
-#include "l4/io/ingestor.hpp"
+#include "diagnose/job_scan.hpp"
+#include "diagnose/stage_classifier.hpp"
+#include "l4/diagnose/scan_options.hpp"
 #include "l4/parse/template_store.hpp"
 
 namespace l4::diagnose {
 
-struct ScanOptions {
-  io::IngestOptions ingest;
-  unsigned threads = 2;
-  std::uint64_t sample_lines_per_file = 2000;
-  format::FormatOptions formats;  // --log-format, --formats; default: the known formats
-};
 
 class JobScanner {
  public:

@@ -1,4 +1,4 @@
-#include "l4/diagnose/history_store.hpp"
+#include "l4/history/history_store.hpp"
 
 #include <fmt/format.h>
 #include <fmt/ranges.h>
@@ -14,9 +14,14 @@
 #include <utility>
 
 #include "l4/error.hpp"
+#include "l4/parse/template_id.hpp"
 
-namespace l4::diagnose {
+namespace l4::history {
 namespace {
+
+using diagnose::StageMask;
+using diagnose::TemplateHistory;
+
 
 // How long a connection waits for another writer's lock before giving up. Batch writers hold
 // the lock only for one job's insert, so 10 s is generous.
@@ -401,10 +406,10 @@ bool HistoryStore::add_job(const JobProfile& job) {
                          "stages = stages | excluded.stages",
                       path_);
   for (const auto& t : job.templates) {
-    if (t.id.empty()) throw InputError("job " + job.job_id + " has a template with an empty id");
-    add_template.bind(1, t.id).bind(2, t.text).run();
+    const std::string id = parse::to_hex(t.id);  // the store keeps ids as 16 hex digits
+    add_template.bind(1, id).bind(2, t.text).run();
     add_template.reset();
-    add_stats.bind(1, job.job_id).bind(2, t.id).bind(3, t.count).bind(4, t.nodes).bind(5, t.stages).run();
+    add_stats.bind(1, job.job_id).bind(2, id).bind(3, t.count).bind(4, t.nodes).bind(5, t.stages).run();
     add_stats.reset();
   }
   if (replaced) remove_orphan_templates(h, path_);
@@ -495,7 +500,12 @@ HistoryKnowledge HistoryStore::load() const {
     t.nodes_with = static_cast<std::uint64_t>(q.int64(5));
     t.stages = static_cast<StageMask>(q.int64(6));
     t.mean_per_node = t.job_nodes == 0 ? 0.0 : static_cast<double>(t.count) / static_cast<double>(t.job_nodes);
-    k.templates.emplace(q.text(0), std::move(t));
+    const std::string id_text = q.text(0);
+    const auto id = parse::parse_template_id(id_text);
+    if (!id) {
+      throw InputError(path_.string() + ": not an l4 history: template id '" + id_text + "' is not 16 hex digits");
+    }
+    k.templates.emplace(*id, std::move(t));
   }
   tx.commit();
   return k;
@@ -515,4 +525,4 @@ void HistoryStore::require_writable() const {
   if (access_ == Access::read_only) throw Error("history database " + path_.string() + " was opened read-only");
 }
 
-}  // namespace l4::diagnose
+}  // namespace l4::history

@@ -25,7 +25,12 @@
 
 struct sqlite3;
 
-namespace l4::diagnose {
+namespace l4::history {
+
+// The store persists what diagnosis produces (a JobProfile) and gives back what it reads (a
+// HistoryKnowledge): both are diagnose's value types.
+using diagnose::HistoryKnowledge;
+using diagnose::JobProfile;
 
 // One stored job, as `l4 history list` shows it.
 struct JobInfo {
@@ -105,4 +110,4 @@ class HistoryStore {
   std::unique_ptr<sqlite3, Closer> db_;
 };
 
-}  // namespace l4::diagnose
+}  // namespace l4::history
