@@ -316,7 +316,9 @@ TemplateStore TemplateStore::from_json(std::string_view json, std::string_view o
     throw l4::InputError(where + ": not a templates file: no \"templates\" array");
   }
   TemplateStore store;
+  std::size_t index = 0;
   for (const auto& e : doc["templates"]) {
+    const std::string at = where + ": /templates/" + std::to_string(index++);
     if (!e.is_object() || !e.contains("template") || !e["template"].is_string()) {
       throw l4::InputError(where + ": template entry without a \"template\" string");
     }
@@ -339,6 +341,11 @@ TemplateStore TemplateStore::from_json(std::string_view json, std::string_view o
         throw l4::InputError(where + ": template id does not match its text: " + normal);
       }
     }
+    // typed before they are read: a value of another type is the file's error, not l4's
+    if (e.contains("count") && !e["count"].is_number_unsigned()) {
+      throw l4::InputError(at + "/count must be a non-negative integer: " + normal);
+    }
+    if (e.contains("tail") && !e["tail"].is_boolean()) throw l4::InputError(at + "/tail must be true or false: " + normal);
     const std::uint64_t count = e.value("count", std::uint64_t{0});
     std::vector<TokenRun> runs;
     if (e.value("tail", false) && !toks.empty()) runs.push_back({toks.size() - 1, 1});

@@ -205,6 +205,20 @@ TEST_CASE("store: malformed templates files are input errors", "[parse][store]")
   CHECK_THROWS_AS(TemplateStore::load("/nonexistent/t.json"), l4::InputError);
 }
 
+TEST_CASE("store: a field of the wrong type is an input error naming its JSON path", "[parse][store]") {
+  // fuzz finding (templates_json, tests/fuzz/corpus/templates_json/finding-tail-type): "tail" as
+  // an array escaped as nlohmann's type_error, so `l4 parse --templates` exited 3, internal error
+  using Catch::Matchers::Contains;
+  const auto load = [](const std::string& json) { return TemplateStore::from_json(json, "t.json"); };
+  CHECK_THROWS_WITH(load(R"({"templates": [{"template": "a"}, {"template": "delete <*>", "tail": [[1, 1]]}]})"),
+                    Contains("t.json: /templates/1/tail must be true or false"));
+  CHECK_THROWS_WITH(load(R"({"templates": [{"template": "a <*>", "count": "12"}]})"),
+                    Contains("t.json: /templates/0/count must be a non-negative integer"));
+  CHECK_THROWS_AS(load(R"({"templates": [{"template": "a <*>", "count": -3}]})"), l4::InputError);
+  CHECK_THROWS_AS(load(R"({"templates": [{"template": "a <*>", "count": 1.5}]})"), l4::InputError);
+  CHECK(load(R"({"templates": [{"template": "a <*>", "count": 12, "tail": false}]})").templates()[0].count == 12);
+}
+
 TEST_CASE("store: a hint never changes the result of matching", "[parse][store]") {
   TemplateStore store;
   // templates that contest each other at the same length: literals before globs before <*>
