@@ -81,6 +81,17 @@ TEST_CASE("the embedded lexicon covers the issue's fault vocabulary", "[extract]
   CHECK_FALSE(lex.cause_markers().empty());
 }
 
+TEST_CASE("short embedded terms do not fire inside ordinary words and names", "[extract][lexicon]") {
+  const FaultLexicon lex;
+  // 'oom' and 'hang' start words and place names too: an id "oomejz", the region "cn-hangzhou".
+  CHECK(lex.score("imcgif vcdmez oomejz") == 0);
+  CHECK(lex.score("endpoint cn-hangzhou.aliyuncs.com") == 0);
+  for (const char* text : {"invoked oom-killer", "OOM", "oom_reaper: reaped process", "the job hangs", "hanging at barrier"}) {
+    INFO(text);
+    CHECK(lex.score(text) >= 2.0);
+  }
+}
+
 TEST_CASE("a malformed lexicon is rejected", "[extract][lexicon]") {
   CHECK_THROWS_AS(FaultLexicon("{"), l4::InputError);
   CHECK_THROWS_AS(FaultLexicon(R"({"terms":[{"term":"1abc","weight":1}]})"), l4::InputError);
