@@ -124,6 +124,12 @@ std::optional<long> advance(StreamState& st, const TemplateStageInfo& info, form
     return s && (*s == Stage::training || *s == Stage::checkpoint || *s == Stage::evaluation);
   };
   if (marks && (*marks == Stage::init || *marks == Stage::loading) && past_setup(st.stage)) marks.reset();
+  // The work is done ("`Trainer.fit` stopped", "Training completed."): what the stream does next
+  // (a test run, a final save) is no longer training, and nothing says what it is until a marker does.
+  if (info.completes && !marks && st.stage == Stage::training) {
+    st.stage.reset();
+    st.resumes.reset();
+  }
   const std::optional<long> iteration =
       info.iteration_pattern >= 0 ? stages.iteration(info, content, parameters) : std::nullopt;
   // A checkpoint being loaded says where the job resumes; reporting that iteration (or 0, from

@@ -24,6 +24,8 @@ struct StageClassifier::Impl {
   std::unique_ptr<RE2> unmarked;                    // lines that never mark a stage
   std::unique_ptr<RE2> return_trace;                // a C/C++ error-return trace line; the source file in group 1
   std::vector<std::pair<Stage, std::vector<std::string>>> sources;  // source files per stage
+  std::unique_ptr<RE2> collectives;                 // a collective's sequence number in group 1
+  long past_setup_collectives = 0;                  // from this sequence number on, the job is past setup
 };
 
 namespace {
@@ -35,6 +37,24 @@ std::unique_ptr<RE2> compile(const std::string& pattern, bool case_insensitive) 
   if (!re->ok()) throw InputError("stages table: bad pattern '" + pattern + "': " + re->error());
   return re;
 }
+
+// The functions of a 'frames' entry as one pattern over a frame's function name. A name of one
+// word ("backward", "train") names exactly that function; a name of several snake_case words
+// ("load_state_dict", "save_checkpoint") also names the functions built around those words
+// ("_load_state_dict_into_meta_model", "save_checkpoint_and_time"): the words say what it does.
+std::string frame_pattern(const std::vector<std::string>& functions) {
+  std::string exact, compound;
+  for (const auto& f : functions) {
+    const auto first = f.find_first_not_of('_');
+    const auto last = f.find_last_not_of('_');
+    const std::string words = first == std::string::npos ? f : f.substr(first, last - first + 1);
+    (exact.empty() ? exact : exact += "|") += RE2::QuoteMeta(f);
+    if (words.find('_') != std::string::npos) (compound.empty() ? compound : compound += "|") += RE2::QuoteMeta(words);
+  }
+  if (compound.empty()) return "(?:" + exact + ")";
+  return "(?:" + exact + ")|_*(?:\\w+_)?(?:" + compound + ")(?:_\\w*)?";
+}
+
 }  // namespace
 
 namespace {
@@ -80,7 +100,7 @@ StageClassifier::StageClassifier(std::string_view json, std::string_view outcome
   const bool embedded = json.empty();
   if (embedded) json = embedded::data("stages.json");
   table::load(json, embedded ? "stages.json" : "stages table", [&](const table::Value& doc) {
-    doc.keys({"about", "stages", "resume", "iteration", "unmarked", "frames", "return_trace"});
+    doc.keys({"about", "stages", "resume", "iteration", "unmarked", "frames", "return_trace", "collectives"});
     for (const auto& entry : doc["stages"].items()) {
       entry.keys({"stage", "markers", "ends"});
       const Stage stage = stage_named(entry["stage"]);
@@ -94,10 +114,9 @@ StageClassifier::StageClassifier(std::string_view json, std::string_view outcome
         entry.keys({"stage", "functions", "sources", "about"});
         const Stage stage = stage_named(entry["stage"]);
         if (auto sources = entry.find("sources")) impl_->sources.emplace_back(stage, sources->texts());
-        std::string names;
-        for (const auto& f : entry["functions"].texts()) names += (names.empty() ? "" : "|") + RE2::QuoteMeta(f);
-        if (names.empty()) entry["functions"].fail("expected at least one function name");
-        impl_->frames.emplace_back(stage, compile("(?:" + names + ")", false));
+        const auto functions = entry["functions"].texts();
+        if (functions.empty()) entry["functions"].fail("expected at least one function name");
+        impl_->frames.emplace_back(stage, compile(frame_pattern(functions), false));
       }
     }
     if (auto trace = doc.find("return_trace")) {
@@ -107,7 +126,16 @@ StageClassifier::StageClassifier(std::string_view json, std::string_view outcome
     if (auto resume = doc.find("resume")) {
       for (const auto& p : resume->items()) impl_->resume.push_back(compile(p.pattern(false, "(?i){}"), true));
     }
+    if (auto collectives = doc.find("collectives")) load_collectives(*impl_, *collectives);
   });
+}
+
+void StageClassifier::load_collectives(Impl& impl, const table::Value& entry) {
+  entry.keys({"pattern", "past_setup", "source", "about"});
+  (void)entry["source"].text();
+  impl.collectives = compile(entry["pattern"].pattern(), false);
+  if (impl.collectives->NumberOfCapturingGroups() != 1) entry["pattern"].fail("needs one capture group (the sequence number)");
+  impl.past_setup_collectives = entry["past_setup"].integer(1, 1000000000);
 }
 
 void StageClassifier::load_outcomes(Impl& impl, std::string_view json) {
@@ -134,6 +162,7 @@ void StageClassifier::load_outcomes(Impl& impl, std::string_view json) {
     }
   });
 }
+
 
 namespace {
 // The template with every "<*>" filled with "1", except number `marked` filled with a marker number.
@@ -179,15 +208,18 @@ TemplateStageInfo StageClassifier::classify(std::string_view template_text) cons
   const re2::StringPiece text(template_text.data(), template_text.size());
   const std::string probe = fill_wildcards(template_text, std::string::npos);
   const bool unmarked = impl_->unmarked && RE2::PartialMatch(probe, *impl_->unmarked);
+  // A marker is written either against the template (`step[=:]\s*<\*>`) or against a line
+  // (`^\s*Epoch \d+\b`): a parameter the miner turned into <*> must not hide the line's shape.
+  const auto matches = [&](const RE2& re) { return RE2::PartialMatch(text, re) || RE2::PartialMatch(probe, re); };
   for (const auto& [stage, re] : impl_->endings) {
     if (unmarked) break;
-    if (RE2::PartialMatch(text, *re)) {
+    if (matches(*re)) {
       info.ends = stage;
       break;
     }
   }
   for (const auto& [stage, re] : impl_->markers) {
-    if (!info.ends && !unmarked && RE2::PartialMatch(text, *re)) {
+    if (!info.ends && !unmarked && matches(*re)) {
       info.marks = stage;
       break;
     }
@@ -203,6 +235,10 @@ TemplateStageInfo StageClassifier::classify(std::string_view template_text) cons
       info.total_parameter = iteration_parameter(template_text, *impl_->iteration[i], 2);
       break;
     }
+  }
+  if (impl_->collectives && RE2::PartialMatch(probe, *impl_->collectives)) {
+    info.collective_parameter = iteration_parameter(template_text, *impl_->collectives);
+    info.past_setup_collectives = impl_->past_setup_collectives;
   }
   return info;
 }

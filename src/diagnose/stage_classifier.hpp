@@ -12,6 +12,10 @@
 
 #include "l4/diagnose/stage.hpp"
 
+namespace l4::table {
+class Value;
+}
+
 namespace l4::diagnose {
 
 // How a line says a process ended (data/outcomes.json).
@@ -29,6 +33,10 @@ struct TemplateStageInfo {
   int iteration_parameter = -1;// which "<*>" of the template holds the number (-1: read the text)
   int total_parameter = -1;    // which "<*>" holds the total the run counts to (-1: none)
   bool completes = false;      // the job or a process finished its work ("Training completed.")
+  // Which "<*>" numbers the collective a line names in its process group ("WorkNCCL(SeqNum=<*>"),
+  // -1 when none; from past_setup_collectives on, that many collectives say the job was past setup.
+  int collective_parameter = -1;
+  long past_setup_collectives = 0;
   ProcessEnd process_end = ProcessEnd::none;
   std::string exception_class; // for ProcessEnd::exception: the class the line names
 };
@@ -73,6 +81,7 @@ class StageClassifier {
  private:
   struct Impl;
   static void load_outcomes(Impl& impl, std::string_view json);
+  static void load_collectives(Impl& impl, const table::Value& entry);
   void classify_outcome(std::string_view template_text, TemplateStageInfo& info) const;
   std::unique_ptr<Impl> impl_;
 };

@@ -3,6 +3,7 @@
 // markers, iteration reports); when nothing marks one, the stage is unknown (null), never a
 // default. A failure inside an iteration sequence is in training.
 #include <algorithm>
+#include <charconv>
 #include <cmath>
 
 #include "diagnose/analysis.hpp"
@@ -64,6 +65,20 @@ std::optional<Stage> stage_at(const JobScan& scan, const Occurrence& at, double 
   return at.stage ? at.stage : own;
 }
 
+// The collective a line names is numbered in its process group ("WorkNCCL(SeqNum=469508"): set-up
+// (the first barrier, a model's broadcast) runs a few dozen at most, the training loop one or more
+// per iteration, so a number past stages.json's 'collectives' threshold says the job was training.
+bool past_setup_by_collectives(const EventStats& e) {
+  const auto& info = e.stage_info;
+  if (info.collective_parameter < 0) return false;
+  const auto index = static_cast<std::size_t>(info.collective_parameter);
+  if (index >= e.first_parameters.size()) return false;
+  const std::string& p = e.first_parameters[index];
+  long n = 0;
+  const auto [end, ec] = std::from_chars(p.data(), p.data() + p.size(), n);
+  return ec == std::errc() && end != p.data() && n >= info.past_setup_collectives;
+}
+
 }  // namespace
 
 void locate_in_time(const Analysis& a, Diagnosis& d) {
@@ -75,6 +90,7 @@ void locate_in_time(const Analysis& a, Diagnosis& d) {
     const auto& e = *a.root->event;
     const bool report = e.level < format::Level::warn && !a.root->process_died;
     d.stage = stage_at(scan, at, a.progress_time, report ? e.stage_info.marks : std::nullopt);
+    if (!d.stage && past_setup_by_collectives(e)) d.stage = Stage::training;
     // Iterations only mean something once training started. The last one reported anywhere is
     // the last completed: nothing completes after a failure, and the final report is often
     // logged a moment after the root event. A failure in training breaks the next iteration;

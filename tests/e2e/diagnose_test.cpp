@@ -269,3 +269,51 @@ TEST_CASE("reporting the iteration a job resumed from does not start training", 
   CHECK(j["stage"]["name"] == "loading");
   CHECK(j["iteration"]["failed_at"].is_null());
 }
+
+TEST_CASE("a failure after the job says its training finished is not placed in training", "[e2e][diagnose][stage]") {
+  // Lightning stops fit at max_steps ("`Trainer.fit` stopped"), then the script's test run raises:
+  // nothing marks what the process was doing then, so the stage is unknown, not training.
+  l4::test::TempDir dir;
+  std::string text;
+  for (int e = 0; e < 3; ++e) text += "Epoch " + std::to_string(e) + ": 100% 50/50 [01:0" + std::to_string(e) + "<00:00, 1.2it/s]\n";
+  text += "`Trainer.fit` stopped: `max_steps=150` reached.\n";
+  text += "Traceback (most recent call last):\n  File \"/work/run.py\", line 40, in <module>\n";
+  text += "ValueError: the test split is empty\n";
+  dir.write("job/train.log", text);
+  const auto r = run_l4({"diagnose", "--no-history", (dir.path() / "job").string()});
+  REQUIRE(r.exit_code == 0);
+  const auto j = json::parse(r.out);
+  CHECK(j["failure_found"] == true);
+  CHECK(j["stage"].is_null());
+
+  // The same failure before the job said so is in training.
+  const auto cut = text.find("`Trainer.fit`");
+  dir.write("job/train.log", text.substr(0, cut) + text.substr(text.find("Traceback")));
+  const auto before = json::parse(run_l4({"diagnose", "--no-history", (dir.path() / "job").string()}).out);
+  CHECK(before["stage"]["name"] == "training");
+}
+
+TEST_CASE("a watchdog timeout on a collective numbered in the hundreds is in training; on the third, unknown",
+          "[e2e][diagnose][stage]") {
+  l4::test::TempDir dir;
+  const auto watchdog = [](int rank, long seq) {
+    return "[E ProcessGroupNCCL.cpp:737] [Rank " + std::to_string(rank) +
+           "] Watchdog caught collective operation timeout: WorkNCCL(SeqNum=" + std::to_string(seq) +
+           ", OpType=ALLREDUCE, Timeout(ms)=1800000) ran for 180021" + std::to_string(rank) +
+           " milliseconds before timing out.\n";
+  };
+  for (long seq : {46902L, 3L}) {
+    std::string text;
+    for (int rank = 0; rank < 4; ++rank) text += watchdog(rank, seq);
+    dir.write("job/train.log", text);
+    const auto r = run_l4({"diagnose", "--no-history", (dir.path() / "job").string()});
+    REQUIRE(r.exit_code == 0);
+    const auto j = json::parse(r.out);
+    CHECK(j["verdict"]["category"] == "platform/hang");
+    if (seq > 100) {
+      CHECK(j["stage"]["name"] == "training");
+    } else {
+      CHECK(j["stage"].is_null());
+    }
+  }
+}

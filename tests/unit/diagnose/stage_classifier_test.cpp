@@ -77,3 +77,42 @@ TEST_CASE("traceback frames name the stage: Python functions and C/C++ error-ret
   CHECK_FALSE(c.return_trace_stage("host [0] NCCL INFO init.cc:1079 -> 0").has_value());
   CHECK_FALSE(c.return_trace_stage("Loading init.cc").has_value());
 }
+
+TEST_CASE("a marker written against a line's text still marks the template that made its number a parameter",
+          "[diagnose][stage]") {
+  StageClassifier c;
+  // `^\s*Epoch \d+\b` (stages.json) is written against lines; the miner makes the number "<*>".
+  CHECK(c.classify("Epoch <*>: <*> seconds").marks == Stage::training);
+  CHECK(c.classify("Epoch 0: 6843.771 seconds").marks == Stage::training);
+  CHECK_FALSE(c.classify("Epoch start time: <*>, epoch end time: <*>").marks.has_value());
+}
+
+TEST_CASE("a frame names a stage by a function of several words inside a longer name, by one word only exactly",
+          "[diagnose][stage]") {
+  StageClassifier c;
+  CHECK(c.frame_stage("_load_state_dict_into_meta_model") == Stage::loading);
+  CHECK(c.frame_stage("save_checkpoint_to_disk") == Stage::checkpoint);
+  CHECK(c.frame_stage("megatron_train_step") == Stage::training);
+  // One-word names ("train", "step", "save") are too common to name a stage inside other names.
+  CHECK_FALSE(c.frame_stage("train_dataloader").has_value());
+  CHECK_FALSE(c.frame_stage("stepwise").has_value());
+  CHECK_FALSE(c.frame_stage("offload_state_dicts_helper").has_value());
+}
+
+TEST_CASE("a collective's sequence number is read from the template's parameter, with the table's threshold",
+          "[diagnose][stage]") {
+  StageClassifier c;
+  const auto watchdog = c.classify(
+      "[Rank <*>] Watchdog caught collective operation timeout: WorkNCCL(SeqNum=<*>, OpType=ALLREDUCE, "
+      "Timeout(ms)=<*>) ran for <*> milliseconds before timing out.");
+  CHECK(watchdog.collective_parameter == 1);
+  CHECK(watchdog.past_setup_collectives == 100);
+  CHECK(c.classify("Some NCCL operations have failed or timed out.").collective_parameter == -1);
+  // The table's entry is validated: a pattern needs its capture group, a threshold must be positive.
+  const std::string stages = R"J({"stages": [], "iteration": [], "collectives": {"pattern": "SeqNum=\\d+",
+                                 "past_setup": 100, "source": "test"}})J";
+  CHECK_THROWS_WITH(StageClassifier(stages), Catch::Contains("/collectives/pattern") && Catch::Contains("capture group"));
+  const std::string zero = R"J({"stages": [], "iteration": [], "collectives": {"pattern": "SeqNum=(\\d+)",
+                               "past_setup": 0, "source": "test"}})J";
+  CHECK_THROWS_WITH(StageClassifier(zero), Catch::Contains("/collectives/past_setup"));
+}
