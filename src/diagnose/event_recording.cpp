@@ -100,6 +100,7 @@ void merge_event(EventStats& into, EventStats& from, std::span<const std::uint32
   if (into.raised == 0 && from.raised > 0) into.raised_class = from.raised_class;
   for (int r : from.ranks) add_rank(into.ranks, r);
   into.raised += from.raised;
+  into.max_collective = std::max(into.max_collective, from.max_collective);
   into.exits_nonzero += from.exits_nonzero;
   into.stages |= from.stages;
   into.level = std::max(into.level, from.level);
@@ -143,6 +144,16 @@ void record_exit(EventStats& e, const TemplateStageInfo& info, std::string_view 
   } else {
     if (e.exits_nonzero++ == 0) e.first_nonzero_exit = *code;
   }
+}
+
+void record_collective(EventStats& e, const TemplateStageInfo& info, std::span<const std::string_view> params) {
+  if (info.collective_parameter < 0) return;
+  const auto index = static_cast<std::size_t>(info.collective_parameter);
+  if (index >= params.size()) return;
+  long n = 0;
+  const auto p = params[index];
+  const auto [end, ec] = std::from_chars(p.data(), p.data() + p.size(), n);
+  if (ec == std::errc() && end != p.data()) e.max_collective = std::max(e.max_collective, n);
 }
 
 void bound_unstamped(EventStats& e, std::uint32_t node, std::uint32_t file, std::uint64_t line, double stamp) {

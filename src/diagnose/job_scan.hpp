@@ -108,6 +108,9 @@ struct EventStats {
   // one names.
   std::uint32_t raised = 0;
   std::string raised_class;
+  // The highest sequence number a collective of its lines had in its process group
+  // (TemplateStageInfo::collective_parameter), -1 when none.
+  long max_collective = -1;
 
   [[nodiscard]] std::uint32_t node_spread() const {
     std::uint32_t n = 0;

@@ -3,7 +3,6 @@
 // markers, iteration reports); when nothing marks one, the stage is unknown (null), never a
 // default. A failure inside an iteration sequence is in training.
 #include <algorithm>
-#include <charconv>
 #include <cmath>
 
 #include "diagnose/analysis.hpp"
@@ -68,15 +67,10 @@ std::optional<Stage> stage_at(const JobScan& scan, const Occurrence& at, double 
 // The collective a line names is numbered in its process group ("WorkNCCL(SeqNum=469508"): set-up
 // (the first barrier, a model's broadcast) runs a few dozen at most, the training loop one or more
 // per iteration, so a number past stages.json's 'collectives' threshold says the job was training.
+// The highest any line of the event names counts: process groups number apart (a pipeline group
+// at 33 while the data-parallel group is at 1796), and one past setup says the job was.
 bool past_setup_by_collectives(const EventStats& e) {
-  const auto& info = e.stage_info;
-  if (info.collective_parameter < 0) return false;
-  const auto index = static_cast<std::size_t>(info.collective_parameter);
-  if (index >= e.first_parameters.size()) return false;
-  const std::string& p = e.first_parameters[index];
-  long n = 0;
-  const auto [end, ec] = std::from_chars(p.data(), p.data() + p.size(), n);
-  return ec == std::errc() && end != p.data() && n >= info.past_setup_collectives;
+  return e.stage_info.collective_parameter >= 0 && e.max_collective >= e.stage_info.past_setup_collectives;
 }
 
 }  // namespace
