@@ -12,7 +12,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-TARGETS=(header log_format miner templates_json extract catalogue ingest output)
+TARGETS=(header log_format miner templates_json extract catalogue ingest output formats_json)
 BUILD=build-fuzz
 
 # Longest input per target: lines of a log, a format string and its lines, a templates file.
@@ -21,7 +21,7 @@ BUILD=build-fuzz
 max_len() {
   case "$1" in
     ingest) echo 16384 ;;
-    catalogue|templates_json) echo 8192 ;;
+    catalogue|templates_json|formats_json) echo 8192 ;;
     miner|extract) echo 1024 ;;
     *) echo 4096 ;;
   esac

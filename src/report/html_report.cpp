@@ -447,15 +447,16 @@ std::string inputs_html(const Diagnosis& d) {
 }
 
 // The diagnosis as JSON inside the page, for scripts: "</" cannot end the script element early.
-std::string embedded_json(const Diagnosis& d) {
-  std::string json = dump(to_json(d), -1);
+// It holds every log text the page shows, so its count of replaced bytes is the page's.
+std::string embedded_json(const Diagnosis& d, std::uint64_t* replaced) {
+  std::string json = dump(to_json(d), -1, replaced);
   for (auto at = json.find("</"); at != std::string::npos; at = json.find("</", at + 3)) json.replace(at, 2, "<\\/");
   return json;
 }
 
 }  // namespace
 
-std::string render_html(const Diagnosis& d) {
+std::string render_html(const Diagnosis& d, std::uint64_t* replaced) {
   const auto page = embedded::data("report.html");
   if (page.empty()) throw Error("report template data/report.html is not compiled in", ExitCode::internal);
   const std::string title = d.failure_found ? "l4: " + d.verdict.category +
@@ -471,7 +472,7 @@ std::string render_html(const Diagnosis& d) {
                               {"anomalies", anomalies_html(d)},
                               {"completion", completion_html(d)},
                               {"inputs", inputs_html(d)},
-                              {"data", embedded_json(d)}});
+                              {"data", embedded_json(d, replaced)}});
 }
 
 }  // namespace l4::report

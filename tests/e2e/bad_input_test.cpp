@@ -104,6 +104,9 @@ TEST_CASE("a reported line with an invalid UTF-8 byte: every command and format 
     CHECK(o.err.find("internal error") == std::string::npos);
     CHECK(l4::io::is_valid_utf8(o.out));
   }
+  // The page says so too: its bytes were replaced while it was rendered, not while it was written.
+  const auto html = run_l4({"diagnose", "--no-history", "--format", "html", job.string()});
+  CHECK(html.err.find("invalid UTF-8 from the logs written as U+FFFD") != std::string::npos);
 }
 
 TEST_CASE("a quote of Chinese text is cut on a character boundary", "[e2e][bad-input][utf8]") {

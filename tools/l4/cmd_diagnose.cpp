@@ -59,7 +59,9 @@ int run_diagnose(const DiagnoseArgs& args) {
     const bool to_terminal = args.output.to_stdout();
     out.write(report::render_text(diagnosis, to_terminal && colour_allowed(STDOUT_FILENO)));
   } else if (args.output.format == "html") {
-    out.write(report::render_html(diagnosis));
+    std::uint64_t replaced = 0;
+    out.write(report::render_html(diagnosis, &replaced));
+    out.count_replaced(replaced);
   } else {
     out.write_json(report::to_json(diagnosis), 2);
   }

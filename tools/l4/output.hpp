@@ -40,6 +40,9 @@ class OutputStream {
   // Flushes, warns when bytes were replaced, and reports write errors (disk full, closed pipe)
   // as l4::Error.
   void finish();
+  // Counts bytes a renderer already replaced by U+FFFD in text it hands to write() (the HTML
+  // page), so finish() warns about them too.
+  void count_replaced(std::uint64_t bytes) { replaced_ += bytes; }
   // Bytes replaced by U+FFFD so far.
   [[nodiscard]] std::uint64_t replaced() const { return replaced_; }
 

@@ -5,6 +5,7 @@
 // parameters, completion, and what was read. Rendered from the same Diagnosis as the JSON and
 // text reports; the page's structure, style and script are data (data/report.html), the parts
 // that depend on the diagnosis are filled in here. Nothing is fetched: inline CSS, SVG and script.
+#include <cstdint>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -14,7 +15,8 @@
 
 namespace l4::report {
 
-std::string render_html(const diagnose::Diagnosis& diagnosis);
+// `replaced` (optional) counts the bytes of invalid UTF-8 from the logs written as U+FFFD.
+std::string render_html(const diagnose::Diagnosis& diagnosis, std::uint64_t* replaced = nullptr);
 
 // `text` safe inside HTML text and attribute values: markup characters escaped, invalid UTF-8
 // (log text is kept byte-exact) replaced by U+FFFD.
