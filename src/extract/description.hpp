@@ -47,12 +47,16 @@ struct Weights {
   // An entity named before the description ("Container from a bad node: container_1_2 …")
   // is its subject, but one after it is nearer: the earlier one loses this much priority.
   double entity_before_penalty = 1.0;
+  // A clause holding a failure value written as a sentence ("httpCode is 500") states a fault as
+  // strongly as one fault term ("exit code", "unable"): its weight is at least this.
+  double statement_weight = 2.5;
 };
 
 // Where the parameters of a message sit.
 struct ParameterLayout {
   std::vector<Span> atoms;  // whole matches, keys and wrappers included: no separator cuts them
   std::vector<Span> cuts;   // values (with a wrapper glued before them): description text ends there
+  std::vector<Span> statements;  // failure values written as sentences ("Exit code is 137"): text
 };
 
 // A clause: the text between two separators.
@@ -68,7 +72,8 @@ struct Clause {
 };
 
 // The parameters of `content`: the template's parameter texts (located in order; a plain word
-// such as "null" reads as text and does not cut) and the typed entities.
+// such as "null" reads as text and does not cut) and the typed entities. A failure value written as
+// a sentence (TypedParameter::states_failure) is text: neither atom nor cut, but a statement.
 [[nodiscard]] ParameterLayout locate_parameters(std::string_view content,
                                                 std::span<const std::string_view> template_parameters,
                                                 std::span<const TypedParameter> typed);
@@ -84,7 +89,8 @@ struct Clause {
 // "exception.id:") excluded: it names a field and says nothing about the message.
 [[nodiscard]] double fault_weight(std::string_view text, const FaultLexicon& lexicon);
 
-// Sets each clause's weight, params_only, class_label and score. A clause ending in a cause marker
+// Sets each clause's weight (at least statement_weight when it holds a statement), params_only,
+// class_label and score. A clause ending in a cause marker
 // or made of a label marker hands its weight on to the next clause with fault words (or the last
 // clause of prose when none has any); a clause of parameters only can never be chosen.
 void score_clauses(std::string_view content, const ParameterLayout& layout, const FaultLexicon& lexicon,
@@ -94,12 +100,13 @@ void score_clauses(std::string_view content, const ParameterLayout& layout, cons
 [[nodiscard]] std::size_t pick_clause(const std::vector<Clause>& clauses);
 
 // The description inside the chosen clause: its run of constant text (between parameters) with
-// the most fault weight, punctuation and trailing stop words trimmed. A value of one or two words
+// the most fault weight (a statement, "httpCode is 500", is a run of its own worth at least
+// statement_weight), punctuation and trailing stop words trimmed. A value of one or two words
 // after "key: " joins its key ("Final app status: FAILED"); a description that runs to the end of
 // its clause goes on over a comma into the next clause when that one states a fault too.
 [[nodiscard]] Span pick_description(std::string_view content, const std::vector<Clause>& clauses,
                                     std::size_t chosen, const ParameterLayout& layout,
-                                    const FaultLexicon& lexicon);
+                                    const FaultLexicon& lexicon, const Weights& weights = {});
 
 // The index in `typed` of the fault-indicating parameter, or typed.size() when none qualifies:
 // a candidate of the description's clause or of the `parameter_window` clauses after it (details

@@ -72,7 +72,7 @@ Finding FaultExtractor::describe(const ExtractLine& line) const {
   if (clauses.empty()) return f;
   d::score_clauses(c, layout, lexicon_, kWeights, clauses);
   const std::size_t chosen = d::pick_clause(clauses);
-  const auto desc = d::pick_description(c, clauses, chosen, layout, lexicon_);
+  const auto desc = d::pick_description(c, clauses, chosen, layout, lexicon_, kWeights);
   f.description_begin = desc.begin;
   f.description_end = desc.end;
   f.description = std::string(c.substr(desc.begin, desc.size()));
@@ -133,7 +133,7 @@ std::vector<Finding> FaultExtractor::extract(std::span<const ExtractLine> lines,
     }
     int best_priority = 0;
     for (const auto& p : f.parameters) {
-      if (p.role != ParameterRole::none) best_priority = std::max(best_priority, p.fip_priority);
+      if (p.role != ParameterRole::none && !p.states_failure) best_priority = std::max(best_priority, p.fip_priority);
     }
     f.score = s + options.entity_bonus * (f.fip.empty() ? 0.0 : best_priority / 10.0);
     // The source is an entity named before the message: it beats a candidate, not an entity.

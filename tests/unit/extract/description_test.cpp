@@ -223,3 +223,37 @@ TEST_CASE("pick_parameter: a description inside a quote takes no parameter from 
   CHECK(m.parameter().empty());  // clientIP belongs to the wrapper
   CHECK(Message("reason='Connection refused by 10.0.0.7:29500', retry=3").parameter() == "10.0.0.7:29500");
 }
+
+TEST_CASE("a failure value written as a sentence is description text, not a parameter", "[extract][describe]") {
+  // locate_parameters: "httpCode is 401" is a statement; the template's <*> inside it cuts nothing.
+  const Message m("ResponseEntity return httpCode is 401. requestEntity's type is GET", {"401"});
+  REQUIRE(m.layout.statements.size() == 1);
+  CHECK(m.text(m.layout.statements[0]) == "httpCode is 401");
+  CHECK(std::none_of(m.layout.cuts.begin(), m.layout.cuts.end(), [&](auto s) { return m.text(s) == "401"; }));
+  // score_clauses: its clause states a fault (as much as one fault term) and is no parameter-only clause.
+  REQUIRE(!m.clauses.empty());
+  CHECK_FALSE(m.clauses[0].params_only);
+  CHECK(m.clauses[0].weight >= d::Weights{}.statement_weight);
+  // pick_description: the statement is a run of its own and wins over the words without fault.
+  CHECK(m.description() == "httpCode is 401");
+  CHECK(Message("response code is 400! [url=/url4533], [msg=x]").description() == "response code is 400");
+  // Not a failure value, or written as a field: a parameter as before.
+  CHECK(Message("ResponseEntity return httpCode is 200. requestEntity's type is GET", {"200"}).layout.statements.empty());
+  CHECK(Message("Final app status: FAILED, exitCode: 10").layout.statements.empty());
+  // pick_parameter: a statement is never the FIP.
+  CHECK(Message("response code is 400! [url=/url4533]").parameter() == "url=/url4533");
+  CHECK(Message("task ended, exit code is 1").parameter().empty());
+}
+
+TEST_CASE("pick_description: a statement runs on over a sentence end into a fault stated in words", "[extract][describe]") {
+  CHECK(Message("Container from a bad node: container_1_2 on host: worker3. Diagnostics: Container killed on request. "
+                "Exit code is 137")
+            .description() == "Container killed on request. Exit code is 137");
+  // The next clause names parameters: details, not the statement going on.
+  CHECK(Message("Container killed on request. Lost container_1634281403423_0053_01_000002 on worker3").description() ==
+        "Container killed on request");
+  // A field after the statement stays a parameter, and the FIP.
+  const Message field("Final app status: FAILED, exitCode: 10");
+  CHECK(field.description() == "Final app status: FAILED");
+  CHECK(field.parameter() == "exitCode: 10");
+}

@@ -167,7 +167,8 @@ TEST_CASE("a label clause hands the description to the clause after it", "[extra
   };
   const auto lines = build(src);
   const auto killed = extractor().describe(lines[0]);
-  CHECK(killed.description == "Container killed on request");
+  // The label hands over; the exit code stated as a sentence goes on with the statement.
+  CHECK(killed.description == "Container killed on request. Exit code is 137");
   CHECK(killed.fip == "container_1_2_01_000002");  // the entity the line is about, named before
   const auto remote = extractor().describe(lines[1]);
   CHECK(remote.description == "Exception encountered while connecting to the server");
