@@ -44,24 +44,6 @@ bool ends_with_marker(std::string_view text, std::string_view marker) {
   return text.size() == marker.size() || !is_word_char(text[text.size() - marker.size() - 1]);
 }
 
-// A clause of (possibly dotted) class names ending in Exception or Error only:
-// "java.net.ConnectException", "ServiceException ServiceException".
-bool is_class_label(std::string_view text) {
-  while (!text.empty() && is_space(text.front())) text.remove_prefix(1);
-  while (!text.empty() && (is_space(text.back()) || text.back() == ':')) text.remove_suffix(1);
-  if (text.empty()) return false;
-  while (!text.empty()) {
-    const auto sp = text.find(' ');
-    const auto word = text.substr(0, sp);
-    for (const char c : word) {
-      if (!is_word_char(c) && c != '.' && c != '$') return false;
-    }
-    if (!word.empty() && !word.ends_with("Exception") && !word.ends_with("Error")) return false;
-    text = sp == std::string_view::npos ? std::string_view{} : text.substr(sp + 1);
-  }
-  return true;
-}
-
 // True when parameters and the punctuation between them fill `clause` ("exitCode: 10", "[url=/x]").
 bool only_parameters(std::string_view content, Span clause, const ParameterLayout& layout) {
   std::size_t covered = clause.begin;
@@ -155,6 +137,22 @@ std::size_t clause_of(const std::vector<Clause>& clauses, std::size_t pos) {
 }
 
 }  // namespace
+
+bool is_class_label(std::string_view text) {
+  while (!text.empty() && is_space(text.front())) text.remove_prefix(1);
+  while (!text.empty() && (is_space(text.back()) || text.back() == ':')) text.remove_suffix(1);
+  if (text.empty()) return false;
+  while (!text.empty()) {
+    const auto sp = text.find(' ');
+    const auto word = text.substr(0, sp);
+    for (const char c : word) {
+      if (!is_word_char(c) && c != '.' && c != '$') return false;
+    }
+    if (!word.empty() && !word.ends_with("Exception") && !word.ends_with("Error")) return false;
+    text = sp == std::string_view::npos ? std::string_view{} : text.substr(sp + 1);
+  }
+  return true;
+}
 
 ParameterLayout locate_parameters(std::string_view content, std::span<const std::string_view> template_parameters,
                                   std::span<const TypedParameter> typed) {
@@ -281,6 +279,23 @@ std::vector<Clause> split_clauses(std::string_view content, const ParameterLayou
   return clauses;
 }
 
+void read_subjects(std::string_view content, const std::vector<Clause>& clauses,
+                   std::span<const TypedParameter> typed, ParameterLayout& layout) {
+  for (const auto& p : typed) {
+    const bool code_name = p.generic && p.role == ParameterRole::candidate && p.match_begin == p.value_begin &&
+                           std::all_of(p.value.begin(), p.value.end(), is_word_char);
+    if (!code_name) continue;
+    const auto k = clause_of(clauses, p.match_begin);
+    if (clauses.empty() || clauses[k].span.begin != p.match_begin) continue;
+    // Words of the clause follow it: a space, then a letter.
+    const std::size_t e = p.match_end;
+    if (e + 1 >= clauses[k].span.end || !is_space(content[e]) || !is_alpha(content[e + 1])) continue;
+    const Span s{p.match_begin, p.match_end};
+    std::erase_if(layout.cuts, [&](const Span& c) { return c.begin >= s.begin && c.end <= s.end; });
+    layout.subjects.push_back(s);
+  }
+}
+
 double fault_weight(std::string_view text, const FaultLexicon& lexicon) {
   std::vector<TermHit> hits;
   lexicon.hits(text, hits);
@@ -346,6 +361,12 @@ void score_clauses(std::string_view content, const ParameterLayout& layout, cons
         break;
       }
     }
+    // An exception class opening a message ("ServiceException: …") labels it, as "error:" does.
+    if (cl.class_label && (i == 0 || clauses[i - 1].message != cl.message) && i + 1 < clauses.size() &&
+        clauses[i + 1].separator_before.find(':') != std::string_view::npos) {
+      carry = std::max(carry, s + weights.hand_over_bonus);
+      s = 0;
+    }
     if (cl.parenthetical) s *= weights.parenthetical_factor;
     s -= weights.position_penalty * static_cast<double>(i);
     cl.score = s;
@@ -404,6 +425,7 @@ std::size_t pick_parameter(std::span<const TypedParameter> typed, const std::vec
   for (std::size_t i = 0; i < typed.size(); ++i) {
     const auto& p = typed[i];
     if (p.role == ParameterRole::none || p.states_failure) continue;
+    if (p.begin >= description.begin && p.end <= description.end && !description.empty()) continue;
     const bool entity = p.role == ParameterRole::entity;
     const auto message = clauses[chosen].message;
     if (p.begin < message.begin || p.end > message.end) continue;

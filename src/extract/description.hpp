@@ -57,6 +57,7 @@ struct ParameterLayout {
   std::vector<Span> atoms;  // whole matches, keys and wrappers included: no separator cuts them
   std::vector<Span> cuts;   // values (with a wrapper glued before them): description text ends there
   std::vector<Span> statements;  // failure values written as sentences ("Exit code is 137"): text
+  std::vector<Span> subjects;    // code names opening a clause of words ("projectId may not be null"): text
 };
 
 // A clause: the text between two separators.
@@ -71,6 +72,11 @@ struct Clause {
   double score = 0;                   // weight after hand-over, position and nesting
 };
 
+// True when `text` is (possibly dotted) exception class names only, a colon after them at most:
+// "java.net.ConnectException", "ServiceException ServiceException:". Such text labels a fault
+// stated elsewhere; it states none.
+[[nodiscard]] bool is_class_label(std::string_view text);
+
 // The parameters of `content`: the template's parameter texts (located in order; a plain word
 // such as "null" reads as text and does not cut) and the typed entities. A failure value written as
 // a sentence (TypedParameter::states_failure) is text: neither atom nor cut, but a statement.
@@ -84,6 +90,12 @@ struct Clause {
 // cut inside it, and parentheses nest from its start.
 [[nodiscard]] std::vector<Clause> split_clauses(std::string_view content, const ParameterLayout& layout,
                                                 const FaultLexicon& lexicon);
+
+// A code name (a keyless generic candidate: "projectId", "queryUserDetail") that opens a clause and
+// is followed by words of it is the subject of what the clause says ("projectId may not be null"):
+// description text, not a parameter. Its cut is dropped and it is listed in layout.subjects.
+void read_subjects(std::string_view content, const std::vector<Clause>& clauses,
+                   std::span<const TypedParameter> typed, ParameterLayout& layout);
 
 // The distinct lexicon terms of `text`, a word that is a field's key ("errorCode=",
 // "exception.id:") excluded: it names a field and says nothing about the message.
@@ -112,7 +124,7 @@ void score_clauses(std::string_view content, const ParameterLayout& layout, cons
 // a candidate of the description's clause or of the `parameter_window` clauses after it (details
 // in parentheses only when they are entities), or an entity named before it, inside the
 // description's message (a quote's parameters describe the quote; the fields around it, the
-// wrapper); the highest fip_priority wins, then the earliest. When none of those qualifies, an
+// wrapper), never one inside the description (it is part of what the description says); the highest fip_priority wins, then the earliest. When none of those qualifies, an
 // entity named after the window is (the same order): an entity is what a message is about
 // wherever it names it; the window only puts the near before the far.
 [[nodiscard]] std::size_t pick_parameter(std::span<const TypedParameter> typed, const std::vector<Clause>& clauses,

@@ -1,6 +1,7 @@
 #include "l4/extract/fault_extractor.hpp"
 
 #include "extract/description.hpp"
+#include "text/chars.hpp"
 
 #include <algorithm>
 #include <cmath>
@@ -47,6 +48,14 @@ std::string source_entity(const ExtractLine& l, bool several_nodes) {
   return several_nodes ? std::string(l.node) : std::string();
 }
 
+// True when `f`'s description is exception class names followed by a colon and more.
+bool labels_only_parameters(const Finding& f) {
+  if (!description::is_class_label(f.description)) return false;
+  std::size_t e = f.description_end;
+  while (e < f.content.size() && text::is_space(f.content[e])) ++e;
+  return e + 1 < f.content.size() && f.content[e] == ':';
+}
+
 }  // namespace
 
 FaultExtractor::FaultExtractor() = default;
@@ -67,9 +76,10 @@ Finding FaultExtractor::describe(const ExtractLine& line) const {
   const std::string_view c = line.content;
 
   f.parameters = typer_.find(c);
-  const auto layout = d::locate_parameters(c, line.parameters, f.parameters);
+  auto layout = d::locate_parameters(c, line.parameters, f.parameters);
   auto clauses = d::split_clauses(c, layout, lexicon_);
   if (clauses.empty()) return f;
+  d::read_subjects(c, clauses, f.parameters, layout);
   d::score_clauses(c, layout, lexicon_, kWeights, clauses);
   const std::size_t chosen = d::pick_clause(clauses);
   const auto desc = d::pick_description(c, clauses, chosen, layout, lexicon_, kWeights);
@@ -124,6 +134,14 @@ std::vector<Finding> FaultExtractor::extract(std::span<const ExtractLine> lines,
     }
     Finding f = describe(l);
     f.index = i;
+    // A line whose description is exception class names labelling only parameters
+    // ("ServiceException ServiceException: exception.id: vdc") states no fault in words: it frames
+    // an error stated elsewhere, as a wrapper does. A bare class name with nothing after it (Python's
+    // "KeyboardInterrupt") is the error itself.
+    if (form == LineForm::statement && labels_only_parameters(f)) {
+      form = LineForm::framing;
+      s -= lexicon_.score(l.content);
+    }
     // A line printed with no level (a Python exception on stderr) is not known to be below the
     // top level: it can be the first error too.
     const bool at_top = l.level == top_level || l.level == format::Level::unknown;

@@ -257,3 +257,46 @@ TEST_CASE("pick_description: a statement runs on over a sentence end into a faul
   CHECK(field.description() == "Final app status: FAILED");
   CHECK(field.parameter() == "exitCode: 10");
 }
+
+TEST_CASE("is_class_label: exception class names only, a colon after them at most", "[extract][describe]") {
+  CHECK(d::is_class_label("java.net.ConnectException"));
+  CHECK(d::is_class_label("ServiceException  ServiceException:"));
+  CHECK(d::is_class_label("torch.OutOfMemoryError"));
+  CHECK_FALSE(d::is_class_label("Connection refused"));
+  CHECK_FALSE(d::is_class_label("ServiceException error"));
+  CHECK_FALSE(d::is_class_label(""));
+}
+
+TEST_CASE("score_clauses: an exception class opening a message labels it, as error: does", "[extract][describe]") {
+  const Message m("ServiceException: exception.id: vdc; task queue unavailable");
+  REQUIRE(m.clauses.size() >= 3);
+  CHECK(m.clauses[0].class_label);
+  CHECK(m.clauses[0].score <= 0);  // its weight passes on
+  CHECK(m.clause_texts()[d::pick_clause(m.clauses)] == "task queue unavailable");
+  CHECK(m.description() == "task queue unavailable");
+  // In the middle of a message the class is a detail of the headline, no label.
+  CHECK(Message("Failed to send RPC to master3/172.17.0.2:45681: java.io.IOException: Broken pipe").description() ==
+        "Failed to send RPC");
+}
+
+TEST_CASE("read_subjects: a code name opening a clause of words is its subject, not a parameter", "[extract][describe]") {
+  Message m("projectId may not be null");
+  REQUIRE(m.typed.size() == 1);  // "projectId", a code name
+  d::read_subjects(m.content, m.clauses, m.typed, m.layout);
+  REQUIRE(m.layout.subjects.size() == 1);
+  CHECK(m.text(m.layout.subjects[0]) == "projectId");
+  CHECK(m.layout.cuts.empty());
+  CHECK(m.description() == "projectId may not be null");
+  CHECK(m.parameter().empty());  // a parameter inside the description is part of what it says
+  // Not opening its clause, or with no words after it: a parameter as before.
+  Message inside("cannot get topicInfo for consumer");
+  d::read_subjects(inside.content, inside.clauses, inside.typed, inside.layout);
+  CHECK(inside.layout.subjects.empty());
+  Message alone("failed to start: awaitResult");
+  d::read_subjects(alone.content, alone.clauses, alone.typed, alone.layout);
+  CHECK(alone.layout.subjects.empty());
+  // A field is no code name, even when it opens its clause.
+  Message field("ids:[\"id\"] can supported");
+  d::read_subjects(field.content, field.clauses, field.typed, field.layout);
+  CHECK(field.layout.subjects.empty());
+}

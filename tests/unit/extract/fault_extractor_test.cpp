@@ -314,3 +314,35 @@ TEST_CASE("a message naming no entity is about what printed it: its rank, or its
   CHECK(fip[src[0].content] == "node-0");
   CHECK(fip[src[1].content] == "node-7");
 }
+
+TEST_CASE("a line of exception class names labelling only parameters frames; a bare class name states", "[extract]") {
+  // "ServiceException: exception.id: …" labels an error stated on another line: ranked without its
+  // fault words and never the onset, below the WARN that says what went wrong.
+  const std::vector<Line> labelled = {
+      {"not existed devices: [01822B194DBA3A16AB514151039F654B]", "", Level::warn},
+      {"ServiceException  ServiceException: exception.id: param.error;", "", Level::error},
+  };
+  const auto ranked = extractor().extract(build(labelled));
+  REQUIRE(ranked.size() == 2);
+  CHECK(ranked[0].line_no == 1);
+  CHECK(ranked[0].description == "not existed devices");
+  // Python prints an exception raised without a message as its bare class name: that is the error,
+  // ranked with its fault words; the same class labelling an id is not.
+  const auto score = [&](const char* text) {
+    const auto f = extractor().extract(build({{text, "", Level::unknown}}));
+    return f.empty() ? 0.0 : f[0].score;
+  };
+  const double bare = score("torch.distributed.DistNetworkError");
+  CHECK(bare > ExtractOptions{}.keep_threshold);
+  CHECK(bare > score("torch.distributed.DistNetworkError: exception.id: 17") + 2.0);
+}
+
+TEST_CASE("an exception class opening a message hands the description to what it labels", "[extract]") {
+  const std::vector<Line> src = {
+      {"ServiceException  ServiceException: exception.id: Paramerror; class ApplicationReq; projectId may not be null;",
+       "", Level::error},
+  };
+  const auto f = extractor().describe(build(src)[0]);
+  CHECK(f.description == "projectId may not be null");  // the code name opening the clause is its subject
+  CHECK(f.fip.empty());
+}
