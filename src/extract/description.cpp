@@ -113,18 +113,22 @@ std::vector<Span> runs_of(Span clause, const ParameterLayout& layout) {
 }
 
 // "param has error, start to update status to fail", "Container killed on request. Exit code is
-// 137": a description that takes up its whole clause runs on over a comma or a sentence end into
-// the next clause of its message when that one states a fault too, in words only (a clause naming
-// parameters gives details; it does not go on with the statement).
+// 137": a description that takes up its whole clause runs on over a comma into the next clause of
+// its message when that one states a fault too, in words only (a clause naming parameters gives
+// details; it does not go on with the statement); over a sentence end only into a failure value
+// stated as a sentence (the outcome of what it states).
 bool runs_on(const std::vector<Clause>& clauses, std::size_t chosen, const ParameterLayout& layout,
              const FaultLexicon& lexicon) {
   if (chosen + 1 >= clauses.size()) return false;
   const auto& next = clauses[chosen + 1];
   const auto sep = next.separator_before;
   if (sep != ", " && sep != "," && !lexicon.is_sentence_separator(sep)) return false;
-  const bool names_parameters = std::any_of(layout.cuts.begin(), layout.cuts.end(), [&](const Span& c) {
-    return c.end > next.span.begin && c.begin < next.span.end;
-  });
+  const auto within = [&](const Span& c) { return c.end > next.span.begin && c.begin < next.span.end; };
+  const bool names_parameters = std::any_of(layout.cuts.begin(), layout.cuts.end(), within);
+  // Over a sentence end only a failure value stated as a sentence goes on with the statement.
+  if (lexicon.is_sentence_separator(sep) && std::none_of(layout.statements.begin(), layout.statements.end(), within)) {
+    return false;
+  }
   return next.weight > 0 && !next.params_only && !names_parameters && !next.parenthetical &&
          next.message == clauses[chosen].message;
 }
@@ -263,17 +267,20 @@ std::vector<Clause> split_clauses(std::string_view content, const ParameterLayou
     std::size_t b = start, e = end;
     while (b < e && !is_word_char(content[b]) && content[b] != '/' && content[b] != '[') ++b;
     while (e > b && is_space(content[e - 1])) --e;
-    if (e <= b) return;
+    if (e <= b) return false;
     clauses.push_back(Clause{.span = {b, e}, .separator_before = before, .message = message_of(b),
                              .parenthetical = depth[b] > 0});
+    return true;
   };
   std::size_t start = 0;
   std::string_view before;
   for (const auto& [pos, sep] : cuts) {
     if (pos < start) continue;  // overlapping separators
-    push(start, pos, before);
+    const bool added = push(start, pos, before);
     start = pos + sep.size();
-    before = sep;
+    // A sentence end stays the separator before the next clause whatever punctuation follows it
+    // ("kafka init error! ,exception is …": a new sentence, not a comma's continuation).
+    if (added || !lexicon.is_sentence_separator(before)) before = sep;
   }
   push(start, content.size(), before);
   return clauses;

@@ -300,3 +300,16 @@ TEST_CASE("read_subjects: a code name opening a clause of words is its subject, 
   d::read_subjects(field.content, field.clauses, field.typed, field.layout);
   CHECK(field.layout.subjects.empty());
 }
+
+TEST_CASE("split_clauses: a sentence end stays the separator whatever punctuation follows it", "[extract][describe]") {
+  const Message m("kafka init error! ,exception is Exception");
+  REQUIRE(m.clauses.size() == 2);
+  CHECK(m.clause_texts()[1] == "exception is Exception");
+  CHECK(m.clauses[1].separator_before == "! ");
+  // So the statement ends there: no run-on over the sentence end into a clause of words.
+  CHECK(m.description() == "kafka init error");
+  CHECK(Message("Container killed on request. Peer lost too").description() == "Container killed on request");
+  // A comma alone still continues it.
+  CHECK(Message("param has error, start to update status to fail").description() ==
+        "param has error, start to update status to fail");
+}
