@@ -313,3 +313,11 @@ TEST_CASE("split_clauses: a sentence end stays the separator whatever punctuatio
   CHECK(Message("param has error, start to update status to fail").description() ==
         "param has error, start to update status to fail");
 }
+
+TEST_CASE("an object printed with nested fields is one parameter: the description ends before it", "[extract][describe]") {
+  const Message m("Error sending result ChunkFetchSuccess[streamChunkId=StreamChunkId[streamId=30,chunkIndex=0],"
+                  "buffer=FileSegmentManagedBuffer[file=/tmp/s_0.data,offset=64,length=89]] to /172.17.0.5:40820; "
+                  "closing connection");
+  CHECK(m.description() == "Error sending result");
+  CHECK(m.parameter() == "/172.17.0.5:40820");
+}
