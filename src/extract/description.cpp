@@ -293,7 +293,12 @@ void read_subjects(std::string_view content, const std::vector<Clause>& clauses,
                            std::all_of(p.value.begin(), p.value.end(), is_word_char);
     if (!code_name) continue;
     const auto k = clause_of(clauses, p.match_begin);
-    if (clauses.empty() || clauses[k].span.begin != p.match_begin) continue;
+    if (clauses.empty()) continue;
+    // It opens the clause, or a word of the clause stands right before it.
+    const std::size_t b = p.match_begin;
+    const bool opens = clauses[k].span.begin == b;
+    const bool after_word = b > clauses[k].span.begin + 1 && is_space(content[b - 1]) && is_alpha(content[b - 2]);
+    if (!opens && !after_word) continue;
     // Words of the clause follow it: a space, then a letter.
     const std::size_t e = p.match_end;
     if (e + 1 >= clauses[k].span.end || !is_space(content[e]) || !is_alpha(content[e + 1])) continue;

@@ -91,9 +91,10 @@ struct Clause {
 [[nodiscard]] std::vector<Clause> split_clauses(std::string_view content, const ParameterLayout& layout,
                                                 const FaultLexicon& lexicon);
 
-// A code name (a keyless generic candidate: "projectId", "queryUserDetail") that opens a clause and
-// is followed by words of it is the subject of what the clause says ("projectId may not be null"):
-// description text, not a parameter. Its cut is dropped and it is listed in layout.subjects.
+// A code name (a keyless generic candidate: "projectId", "topicInfo") that is a word of its clause's
+// prose — it opens the clause or follows a word of it, and words follow it — is what the clause
+// speaks of ("projectId may not be null", "cannot get topicInfo for consumer"): description text,
+// not a parameter. Its cut is dropped and it is listed in layout.subjects.
 void read_subjects(std::string_view content, const std::vector<Clause>& clauses,
                    std::span<const TypedParameter> typed, ParameterLayout& layout);
 

@@ -279,7 +279,7 @@ TEST_CASE("score_clauses: an exception class opening a message labels it, as err
         "Failed to send RPC");
 }
 
-TEST_CASE("read_subjects: a code name opening a clause of words is its subject, not a parameter", "[extract][describe]") {
+TEST_CASE("read_subjects: a code name that is a word of its clause's prose is text, not a parameter", "[extract][describe]") {
   Message m("projectId may not be null");
   REQUIRE(m.typed.size() == 1);  // "projectId", a code name
   d::read_subjects(m.content, m.clauses, m.typed, m.layout);
@@ -288,10 +288,15 @@ TEST_CASE("read_subjects: a code name opening a clause of words is its subject, 
   CHECK(m.layout.cuts.empty());
   CHECK(m.description() == "projectId may not be null");
   CHECK(m.parameter().empty());  // a parameter inside the description is part of what it says
-  // Not opening its clause, or with no words after it: a parameter as before.
+  // Between words of its clause it is one of them.
   Message inside("cannot get topicInfo for consumer");
   d::read_subjects(inside.content, inside.clauses, inside.typed, inside.layout);
-  CHECK(inside.layout.subjects.empty());
+  REQUIRE(inside.layout.subjects.size() == 1);
+  CHECK(inside.description() == "cannot get topicInfo for consumer");
+  // With no words after it, or after a separator: a parameter as before.
+  Message last("cannot get topicInfo");
+  d::read_subjects(last.content, last.clauses, last.typed, last.layout);
+  CHECK(last.layout.subjects.empty());
   Message alone("failed to start: awaitResult");
   d::read_subjects(alone.content, alone.clauses, alone.typed, alone.layout);
   CHECK(alone.layout.subjects.empty());
