@@ -29,6 +29,12 @@ struct Line {
   Level level = Level::info;
 };
 
+// The first error of a message-queue cascade (its template with the topic as a parameter).
+Line topic_error() {
+  return {"cannot get topicInfo for consumer by topic: orders", "cannot get topicInfo for consumer by topic: <*>",
+          Level::error};
+}
+
 std::vector<ExtractLine> build(const std::vector<Line>& lines) {
   std::vector<ExtractLine> out;
   for (std::size_t i = 0; i < lines.size(); ++i) {
@@ -188,8 +194,7 @@ TEST_CASE("a code name ending the description is a parameter", "[extract]") {
 
 TEST_CASE("the first error of a cascade ranks first; no onset bonus below error level", "[extract]") {
   const std::vector<Line> cascade = {
-      {"cannot get topicInfo for consumer by topic: orders", "cannot get topicInfo for consumer by topic: <*>",
-       Level::error},
+      topic_error(),
       {"get clusterIp failed when create consumer", "", Level::error},
       {"create consumer failed!", "", Level::error},
   };
@@ -345,4 +350,40 @@ TEST_CASE("an exception class opening a message hands the description to what it
   const auto f = extractor().describe(build(src)[0]);
   CHECK(f.description == "projectId may not be null");  // the code name opening the clause is its subject
   CHECK(f.fip.empty());
+}
+
+TEST_CASE("a line quoting a recent candidate's message after words of its own wraps it", "[extract]") {
+  const Line quoted{"create consumer failed!", "", Level::error};
+  const Line wrapper{"cannot subscribe topic, due to {}  Exception: create consumer failed!", "", Level::error};
+  const auto ranked = extractor().extract(build({topic_error(), quoted, wrapper}));
+  std::vector<std::uint64_t> order;
+  for (const auto& f : ranked) order.push_back(f.line_no);
+  CHECK(order == std::vector<std::uint64_t>{1, 2, 3});  // the wrapper ranked without its fault words
+  CHECK(ranked[0].description == "cannot get topicInfo for consumer by topic");
+  // Without the quoted line before it, the same line states its fault and outranks the rest.
+  const auto alone = extractor().extract(build({topic_error(), wrapper}));
+  REQUIRE(alone.size() == 2);
+  CHECK(alone[0].line_no == 2);
+  // A line that only goes on after a message (no words of its own first) is a variant, no wrapper;
+  // a message under two words or twelve characters is too short to tell a quotation.
+  const std::vector<Line> variants = {
+      {"disk quota exceeded", "", Level::error},
+      {"disk quota exceeded on /data, retry failed", "", Level::error},
+      {"lost", "", Level::error},
+      {"peer connection lost", "", Level::error},
+  };
+  ExtractOptions no_onset;
+  no_onset.onset_bonus = 0;
+  const auto v = extractor().extract(build(variants), no_onset);
+  const auto score_of = [&](std::uint64_t n) {
+    for (const auto& f : v) {
+      if (f.line_no == n) return f.score;
+    }
+    return -1.0;
+  };
+  CHECK(score_of(2) > score_of(1));  // more fault words, not framing
+  // Kept its fault words: "lost" alone is no message to quote.
+  const auto peer = extractor().extract(build({variants[3]}), no_onset);
+  REQUIRE(peer.size() == 1);
+  CHECK(score_of(4) == Approx(peer[0].score));
 }
