@@ -178,6 +178,11 @@ std::vector<Finding> FaultExtractor::extract(std::span<const ExtractLine> lines,
       s -= lexicon_.score(l.content);
     }
     if (form == LineForm::statement) recent.add(l.content);
+    // A failure value stated as a sentence ("httpCode is 404") weighs as a fault term in the rank.
+    if (form == LineForm::statement &&
+        std::any_of(f.parameters.begin(), f.parameters.end(), [](const auto& p) { return p.states_failure; })) {
+      s += kWeights.statement_weight;
+    }
     // A line printed with no level (a Python exception on stderr) is not known to be below the
     // top level: it can be the first error too.
     const bool at_top = l.level == top_level || l.level == format::Level::unknown;

@@ -387,3 +387,21 @@ TEST_CASE("a line quoting a recent candidate's message after words of its own wr
   REQUIRE(peer.size() == 1);
   CHECK(score_of(4) == Approx(peer[0].score));
 }
+
+TEST_CASE("a failure value stated as a sentence weighs as a fault term in the ranking", "[extract]") {
+  const auto score_of_first = [](const char* status_line) {
+    const std::vector<Line> src = {
+        {status_line, "", Level::error},
+        {"internal server error, opname:getvisiblevdcs, error message:getvisiblevdcs exception", "", Level::error},
+    };
+    ExtractOptions no_onset;
+    no_onset.onset_bonus = 0;
+    for (const auto& f : extractor().extract(build(src), no_onset)) {
+      if (f.line_no == 1) return f.score;
+    }
+    return -1.0;
+  };
+  const double failed = score_of_first("ResponseEntity return httpCode is 404. requestEntity's url is /path.");
+  const double fine = score_of_first("ResponseEntity return httpCode is 204. requestEntity's url is /path.");
+  CHECK(failed == Approx(fine + 2.5));  // description::Weights::statement_weight
+}
