@@ -252,3 +252,18 @@ TEST_CASE("a failure value written as a sentence states the fault; a field does 
     }
   }
 }
+
+TEST_CASE("a value a field key names is shown as the field, key and all", "[extract][typer]") {
+  const auto url = find_type("requestEntity's url is https://127.0.0.1:8081/url. requestEntity's header", "url");
+  REQUIRE(url.has_value());
+  CHECK(url->value == "https://127.0.0.1:8081/url");
+  CHECK(url->text == "url is https://127.0.0.1:8081/url");
+  const auto path = find_type("upload rejected, targetPath=/data/ckpt/step_100", "path");
+  REQUIRE(path.has_value());
+  CHECK(path->value == "/data/ckpt/step_100");
+  CHECK(path->text == "targetPath=/data/ckpt/step_100");
+  // No key before it: the value alone.
+  const auto bare = find_type("cannot open /data/ckpt/step_100 for reading", "path");
+  REQUIRE(bare.has_value());
+  CHECK(bare->text == "/data/ckpt/step_100");
+}
