@@ -267,20 +267,17 @@ std::vector<Clause> split_clauses(std::string_view content, const ParameterLayou
     std::size_t b = start, e = end;
     while (b < e && !is_word_char(content[b]) && content[b] != '/' && content[b] != '[') ++b;
     while (e > b && is_space(content[e - 1])) --e;
-    if (e <= b) return false;
+    if (e <= b) return;
     clauses.push_back(Clause{.span = {b, e}, .separator_before = before, .message = message_of(b),
                              .parenthetical = depth[b] > 0});
-    return true;
   };
   std::size_t start = 0;
   std::string_view before;
   for (const auto& [pos, sep] : cuts) {
     if (pos < start) continue;  // overlapping separators
-    const bool added = push(start, pos, before);
+    push(start, pos, before);
     start = pos + sep.size();
-    // A sentence end stays the separator before the next clause whatever punctuation follows it
-    // ("kafka init error! ,exception is …": a new sentence, not a comma's continuation).
-    if (added || !lexicon.is_sentence_separator(before)) before = sep;
+    before = sep;
   }
   push(start, content.size(), before);
   return clauses;

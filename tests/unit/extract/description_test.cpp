@@ -306,15 +306,10 @@ TEST_CASE("read_subjects: a code name that is a word of its clause's prose is te
   CHECK(field.layout.subjects.empty());
 }
 
-TEST_CASE("split_clauses: a sentence end stays the separator whatever punctuation follows it", "[extract][describe]") {
-  const Message m("kafka init error! ,exception is Exception");
-  REQUIRE(m.clauses.size() == 2);
-  CHECK(m.clause_texts()[1] == "exception is Exception");
-  CHECK(m.clauses[1].separator_before == "! ");
-  // So the statement ends there: no run-on over the sentence end into a clause of words.
-  CHECK(m.description() == "kafka init error");
+TEST_CASE("pick_description: over a sentence end only a failure value stated as a sentence runs on", "[extract][describe]") {
+  // The next sentence states a fault in words: the statement ends with its own sentence.
   CHECK(Message("Container killed on request. Peer lost too").description() == "Container killed on request");
-  // A comma alone still continues it.
+  // A comma still continues it.
   CHECK(Message("param has error, start to update status to fail").description() ==
         "param has error, start to update status to fail");
 }
