@@ -44,24 +44,6 @@ bool ends_with_marker(std::string_view text, std::string_view marker) {
   return text.size() == marker.size() || !is_word_char(text[text.size() - marker.size() - 1]);
 }
 
-// A clause of (possibly dotted) class names ending in Exception or Error only:
-// "java.net.ConnectException", "ServiceException ServiceException".
-bool is_class_label(std::string_view text) {
-  while (!text.empty() && is_space(text.front())) text.remove_prefix(1);
-  while (!text.empty() && (is_space(text.back()) || text.back() == ':')) text.remove_suffix(1);
-  if (text.empty()) return false;
-  while (!text.empty()) {
-    const auto sp = text.find(' ');
-    const auto word = text.substr(0, sp);
-    for (const char c : word) {
-      if (!is_word_char(c) && c != '.' && c != '$') return false;
-    }
-    if (!word.empty() && !word.ends_with("Exception") && !word.ends_with("Error")) return false;
-    text = sp == std::string_view::npos ? std::string_view{} : text.substr(sp + 1);
-  }
-  return true;
-}
-
 // True when parameters and the punctuation between them fill `clause` ("exitCode: 10", "[url=/x]").
 bool only_parameters(std::string_view content, Span clause, const ParameterLayout& layout) {
   std::size_t covered = clause.begin;
@@ -107,6 +89,50 @@ Span trim(std::string_view content, Span d, const FaultLexicon& lexicon) {
   return d;
 }
 
+// The runs of `clause` between the parameters' cuts; a statement ("httpCode is 500") is a run of
+// its own, the text before and after it others.
+std::vector<Span> runs_of(Span clause, const ParameterLayout& layout) {
+  std::vector<Span> bounds;  // cuts and statements, by position
+  for (const auto* set : {&layout.cuts, &layout.statements}) {
+    for (const auto& s : *set) {
+      if (s.end > clause.begin && s.begin < clause.end) bounds.push_back(s);
+    }
+  }
+  std::sort(bounds.begin(), bounds.end());
+  std::vector<Span> runs;
+  std::size_t rb = clause.begin;
+  for (const auto& s : bounds) {
+    if (s.end <= rb) continue;
+    if (s.begin > rb) runs.push_back({rb, s.begin});
+    const bool statement = std::find(layout.statements.begin(), layout.statements.end(), s) != layout.statements.end();
+    if (statement && s.begin >= rb && s.end <= clause.end) runs.push_back(s);
+    rb = std::max(rb, s.end);
+  }
+  if (rb < clause.end) runs.push_back({rb, clause.end});
+  return runs;
+}
+
+// "param has error, start to update status to fail", "Container killed on request. Exit code is
+// 137": a description that takes up its whole clause runs on over a comma into the next clause of
+// its message when that one states a fault too, in words only (a clause naming parameters gives
+// details; it does not go on with the statement); over a sentence end only into a failure value
+// stated as a sentence (the outcome of what it states).
+bool runs_on(const std::vector<Clause>& clauses, std::size_t chosen, const ParameterLayout& layout,
+             const FaultLexicon& lexicon) {
+  if (chosen + 1 >= clauses.size()) return false;
+  const auto& next = clauses[chosen + 1];
+  const auto sep = next.separator_before;
+  if (sep != ", " && sep != "," && !lexicon.is_sentence_separator(sep)) return false;
+  const auto within = [&](const Span& c) { return c.end > next.span.begin && c.begin < next.span.end; };
+  const bool names_parameters = std::any_of(layout.cuts.begin(), layout.cuts.end(), within);
+  // Over a sentence end only a failure value stated as a sentence goes on with the statement.
+  if (lexicon.is_sentence_separator(sep) && std::none_of(layout.statements.begin(), layout.statements.end(), within)) {
+    return false;
+  }
+  return next.weight > 0 && !next.params_only && !names_parameters && !next.parenthetical &&
+         next.message == clauses[chosen].message;
+}
+
 // The clause holding byte `pos`.
 std::size_t clause_of(const std::vector<Clause>& clauses, std::size_t pos) {
   std::size_t k = 0;
@@ -115,6 +141,22 @@ std::size_t clause_of(const std::vector<Clause>& clauses, std::size_t pos) {
 }
 
 }  // namespace
+
+bool is_class_label(std::string_view text) {
+  while (!text.empty() && is_space(text.front())) text.remove_prefix(1);
+  while (!text.empty() && (is_space(text.back()) || text.back() == ':')) text.remove_suffix(1);
+  if (text.empty()) return false;
+  while (!text.empty()) {
+    const auto sp = text.find(' ');
+    const auto word = text.substr(0, sp);
+    for (const char c : word) {
+      if (!is_word_char(c) && c != '.' && c != '$') return false;
+    }
+    if (!word.empty() && !word.ends_with("Exception") && !word.ends_with("Error")) return false;
+    text = sp == std::string_view::npos ? std::string_view{} : text.substr(sp + 1);
+  }
+  return true;
+}
 
 ParameterLayout locate_parameters(std::string_view content, std::span<const std::string_view> template_parameters,
                                   std::span<const TypedParameter> typed) {
@@ -136,6 +178,10 @@ ParameterLayout locate_parameters(std::string_view content, std::span<const std:
     layout.cuts.push_back({b, b + p.size()});
   }
   for (const auto& p : typed) {
+    if (p.states_failure) {  // "httpCode is 500" says what failed: text, not a parameter
+      layout.statements.push_back({p.match_begin, p.match_end});
+      continue;
+    }
     // The value, with a wrapper glued before it (DatanodeInfoWithStorage[...]) but not its key.
     std::size_t b = p.value_begin;
     if (p.match_begin < b && !p.fip_with_key && p.type != "key_value") b = p.match_begin;
@@ -144,6 +190,13 @@ ParameterLayout locate_parameters(std::string_view content, std::span<const std:
     while (b > p.match_begin && !p.generic && !is_key_end(content[b - 1])) --b;
     layout.atoms.push_back({p.match_begin, p.match_end});
     layout.cuts.push_back({b, p.value_begin + p.value.size()});
+  }
+  // A template value inside a statement ("httpCode is <*>") is part of its text.
+  for (auto* set : {&layout.atoms, &layout.cuts}) {
+    std::erase_if(*set, [&](const Span& a) {
+      return std::any_of(layout.statements.begin(), layout.statements.end(),
+                         [&](const Span& st) { return st.begin <= a.begin && a.end <= st.end; });
+    });
   }
   std::sort(layout.atoms.begin(), layout.atoms.end());
   std::sort(layout.cuts.begin(), layout.cuts.end());
@@ -230,6 +283,28 @@ std::vector<Clause> split_clauses(std::string_view content, const ParameterLayou
   return clauses;
 }
 
+void read_subjects(std::string_view content, const std::vector<Clause>& clauses,
+                   std::span<const TypedParameter> typed, ParameterLayout& layout) {
+  for (const auto& p : typed) {
+    const bool code_name = p.generic && p.role == ParameterRole::candidate && p.match_begin == p.value_begin &&
+                           std::all_of(p.value.begin(), p.value.end(), is_word_char);
+    if (!code_name) continue;
+    const auto k = clause_of(clauses, p.match_begin);
+    if (clauses.empty()) continue;
+    // It opens the clause, or a word of the clause stands right before it.
+    const std::size_t b = p.match_begin;
+    const bool opens = clauses[k].span.begin == b;
+    const bool after_word = b > clauses[k].span.begin + 1 && is_space(content[b - 1]) && is_alpha(content[b - 2]);
+    if (!opens && !after_word) continue;
+    // Words of the clause follow it: a space, then a letter.
+    const std::size_t e = p.match_end;
+    if (e + 1 >= clauses[k].span.end || !is_space(content[e]) || !is_alpha(content[e + 1])) continue;
+    const Span s{p.match_begin, p.match_end};
+    std::erase_if(layout.cuts, [&](const Span& c) { return c.begin >= s.begin && c.end <= s.end; });
+    layout.subjects.push_back(s);
+  }
+}
+
 double fault_weight(std::string_view text, const FaultLexicon& lexicon) {
   std::vector<TermHit> hits;
   lexicon.hits(text, hits);
@@ -252,6 +327,10 @@ void score_clauses(std::string_view content, const ParameterLayout& layout, cons
   for (auto& cl : clauses) {
     const auto text = text_of(content, cl.span);
     cl.weight = fault_weight(text, lexicon);
+    if (std::any_of(layout.statements.begin(), layout.statements.end(),
+                    [&](const Span& st) { return cl.span.begin <= st.begin && st.end <= cl.span.end; })) {
+      cl.weight = std::max(cl.weight, weights.statement_weight);
+    }
     cl.params_only = only_parameters(content, cl.span, layout);
     cl.class_label = is_class_label(text);
   }
@@ -291,6 +370,12 @@ void score_clauses(std::string_view content, const ParameterLayout& layout, cons
         break;
       }
     }
+    // An exception class opening a message ("ServiceException: …") labels it, as "error:" does.
+    if (cl.class_label && (i == 0 || clauses[i - 1].message != cl.message) && i + 1 < clauses.size() &&
+        clauses[i + 1].separator_before.find(':') != std::string_view::npos) {
+      carry = std::max(carry, s + weights.hand_over_bonus);
+      s = 0;
+    }
     if (cl.parenthetical) s *= weights.parenthetical_factor;
     s -= weights.position_penalty * static_cast<double>(i);
     cl.score = s;
@@ -309,7 +394,7 @@ std::size_t pick_clause(const std::vector<Clause>& clauses) {
 }
 
 Span pick_description(std::string_view content, const std::vector<Clause>& clauses, std::size_t chosen,
-                      const ParameterLayout& layout, const FaultLexicon& lexicon) {
+                      const ParameterLayout& layout, const FaultLexicon& lexicon, const Weights& weights) {
   std::size_t cb = clauses[chosen].span.begin;
   const std::size_t ce = clauses[chosen].span.end;
   // "status: FAILED": a short value after a key joins its key. Written tight ("status:failed",
@@ -320,34 +405,23 @@ Span pick_description(std::string_view content, const std::vector<Clause>& claus
     if (sep == ": " || (sep == ":" && word_count(text_of(content, key.span)) == 1)) cb = key.span.begin;
   }
   // Runs of constant text between the parameters; the one with the most fault weight wins.
-  std::vector<Span> runs;
-  std::size_t rb = cb;
-  for (const auto& s : layout.cuts) {
-    if (s.end <= rb || s.begin >= ce) continue;
-    if (s.begin > rb) runs.push_back({rb, s.begin});
-    rb = std::max(rb, s.end);
-  }
-  if (rb < ce) runs.push_back({rb, ce});
   Span desc{cb, cb};
   double best = -1e9;
-  for (const auto& r : runs) {
+  for (const auto& r : runs_of(Span{cb, ce}, layout)) {
     const auto text = text_of(content, r);
     if (!std::any_of(text.begin(), text.end(), is_alpha)) continue;
-    const double s = lexicon.score(text);
+    double s = lexicon.score(text);
+    if (std::find(layout.statements.begin(), layout.statements.end(), r) != layout.statements.end()) {
+      s = std::max(s, weights.statement_weight);
+    }
     if (s > best) {
       best = s;
       desc = r;
     }
   }
   desc = trim(content, desc, lexicon);
-  // "param has error, start to update status to fail": a statement that takes up the whole clause
-  // runs on over a comma into the next clause when that one states a fault too.
-  if (desc.end + 1 >= ce && chosen + 1 < clauses.size()) {
-    const auto& next = clauses[chosen + 1];
-    if ((next.separator_before == ", " || next.separator_before == ",") && next.weight > 0 && !next.params_only &&
-        !next.parenthetical && next.message == clauses[chosen].message) {
-      desc = trim(content, Span{desc.begin, next.span.end}, lexicon);
-    }
+  if (desc.end + 1 >= ce && runs_on(clauses, chosen, layout, lexicon)) {
+    desc = trim(content, Span{desc.begin, clauses[chosen + 1].span.end}, lexicon);
   }
   return desc;
 }
@@ -359,7 +433,8 @@ std::size_t pick_parameter(std::span<const TypedParameter> typed, const std::vec
   std::size_t fip = typed.size();
   for (std::size_t i = 0; i < typed.size(); ++i) {
     const auto& p = typed[i];
-    if (p.role == ParameterRole::none) continue;
+    if (p.role == ParameterRole::none || p.states_failure) continue;
+    if (p.begin >= description.begin && p.end <= description.end && !description.empty()) continue;
     const bool entity = p.role == ParameterRole::entity;
     const auto message = clauses[chosen].message;
     if (p.begin < message.begin || p.end > message.end) continue;

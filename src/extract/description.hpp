@@ -47,12 +47,17 @@ struct Weights {
   // An entity named before the description ("Container from a bad node: container_1_2 …")
   // is its subject, but one after it is nearer: the earlier one loses this much priority.
   double entity_before_penalty = 1.0;
+  // A clause holding a failure value written as a sentence ("httpCode is 500") states a fault as
+  // strongly as one fault term ("exit code", "unable"): its weight is at least this.
+  double statement_weight = 2.5;
 };
 
 // Where the parameters of a message sit.
 struct ParameterLayout {
   std::vector<Span> atoms;  // whole matches, keys and wrappers included: no separator cuts them
   std::vector<Span> cuts;   // values (with a wrapper glued before them): description text ends there
+  std::vector<Span> statements;  // failure values written as sentences ("Exit code is 137"): text
+  std::vector<Span> subjects;    // code names opening a clause of words ("projectId may not be null"): text
 };
 
 // A clause: the text between two separators.
@@ -67,8 +72,14 @@ struct Clause {
   double score = 0;                   // weight after hand-over, position and nesting
 };
 
+// True when `text` is (possibly dotted) exception class names only, a colon after them at most:
+// "java.net.ConnectException", "ServiceException ServiceException:". Such text labels a fault
+// stated elsewhere; it states none.
+[[nodiscard]] bool is_class_label(std::string_view text);
+
 // The parameters of `content`: the template's parameter texts (located in order; a plain word
-// such as "null" reads as text and does not cut) and the typed entities.
+// such as "null" reads as text and does not cut) and the typed entities. A failure value written as
+// a sentence (TypedParameter::states_failure) is text: neither atom nor cut, but a statement.
 [[nodiscard]] ParameterLayout locate_parameters(std::string_view content,
                                                 std::span<const std::string_view> template_parameters,
                                                 std::span<const TypedParameter> typed);
@@ -80,11 +91,19 @@ struct Clause {
 [[nodiscard]] std::vector<Clause> split_clauses(std::string_view content, const ParameterLayout& layout,
                                                 const FaultLexicon& lexicon);
 
+// A code name (a keyless generic candidate: "projectId", "topicInfo") that is a word of its clause's
+// prose — it opens the clause or follows a word of it, and words follow it — is what the clause
+// speaks of ("projectId may not be null", "cannot get topicInfo for consumer"): description text,
+// not a parameter. Its cut is dropped and it is listed in layout.subjects.
+void read_subjects(std::string_view content, const std::vector<Clause>& clauses,
+                   std::span<const TypedParameter> typed, ParameterLayout& layout);
+
 // The distinct lexicon terms of `text`, a word that is a field's key ("errorCode=",
 // "exception.id:") excluded: it names a field and says nothing about the message.
 [[nodiscard]] double fault_weight(std::string_view text, const FaultLexicon& lexicon);
 
-// Sets each clause's weight, params_only, class_label and score. A clause ending in a cause marker
+// Sets each clause's weight (at least statement_weight when it holds a statement), params_only,
+// class_label and score. A clause ending in a cause marker
 // or made of a label marker hands its weight on to the next clause with fault words (or the last
 // clause of prose when none has any); a clause of parameters only can never be chosen.
 void score_clauses(std::string_view content, const ParameterLayout& layout, const FaultLexicon& lexicon,
@@ -94,18 +113,19 @@ void score_clauses(std::string_view content, const ParameterLayout& layout, cons
 [[nodiscard]] std::size_t pick_clause(const std::vector<Clause>& clauses);
 
 // The description inside the chosen clause: its run of constant text (between parameters) with
-// the most fault weight, punctuation and trailing stop words trimmed. A value of one or two words
+// the most fault weight (a statement, "httpCode is 500", is a run of its own worth at least
+// statement_weight), punctuation and trailing stop words trimmed. A value of one or two words
 // after "key: " joins its key ("Final app status: FAILED"); a description that runs to the end of
 // its clause goes on over a comma into the next clause when that one states a fault too.
 [[nodiscard]] Span pick_description(std::string_view content, const std::vector<Clause>& clauses,
                                     std::size_t chosen, const ParameterLayout& layout,
-                                    const FaultLexicon& lexicon);
+                                    const FaultLexicon& lexicon, const Weights& weights = {});
 
 // The index in `typed` of the fault-indicating parameter, or typed.size() when none qualifies:
 // a candidate of the description's clause or of the `parameter_window` clauses after it (details
 // in parentheses only when they are entities), or an entity named before it, inside the
 // description's message (a quote's parameters describe the quote; the fields around it, the
-// wrapper); the highest fip_priority wins, then the earliest. When none of those qualifies, an
+// wrapper), never one inside the description (it is part of what the description says); the highest fip_priority wins, then the earliest. When none of those qualifies, an
 // entity named after the window is (the same order): an entity is what a message is about
 // wherever it names it; the window only puts the near before the far.
 [[nodiscard]] std::size_t pick_parameter(std::span<const TypedParameter> typed, const std::vector<Clause>& clauses,

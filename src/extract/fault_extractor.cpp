@@ -1,6 +1,7 @@
 #include "l4/extract/fault_extractor.hpp"
 
 #include "extract/description.hpp"
+#include "text/chars.hpp"
 
 #include <algorithm>
 #include <cmath>
@@ -47,6 +48,47 @@ std::string source_entity(const ExtractLine& l, bool several_nodes) {
   return several_nodes ? std::string(l.node) : std::string();
 }
 
+// The messages of the last candidates that state a fault, to tell a wrapper that quotes one of
+// them ("cannot subscribe topic, due to {} Exception: create consumer failed!" after "create
+// consumer failed!").
+class RecentMessages {
+ public:
+  // True when `content` quotes one of the recent messages after words of its own (a line that
+  // only goes on after a message is a variant of it, not its wrapper).
+  [[nodiscard]] bool quoted_in(std::string_view content) const {
+    const auto own = trimmed(content);
+    return std::any_of(recent_.begin(), recent_.end(),
+                       [&](std::string_view m) { return own.find(m, 1) != std::string_view::npos; });
+  }
+  // Remembers `content` when it is long enough to tell a quotation from a shared phrase: two
+  // words and twelve characters at least.
+  void add(std::string_view content) {
+    const auto m = trimmed(content);
+    const auto words = std::count(m.begin(), m.end(), ' ') + 1;
+    if (m.size() < kMinChars || words < 2) return;
+    if (recent_.size() == kKept) recent_.erase(recent_.begin());
+    recent_.push_back(m);
+  }
+
+ private:
+  static constexpr std::size_t kKept = 16;  // a wrapper follows what it wraps closely
+  static constexpr std::size_t kMinChars = 12;
+  static std::string_view trimmed(std::string_view t) {
+    while (!t.empty() && !text::is_word_char(t.front())) t.remove_prefix(1);
+    while (!t.empty() && !text::is_word_char(t.back())) t.remove_suffix(1);
+    return t;
+  }
+  std::vector<std::string_view> recent_;
+};
+
+// True when `f`'s description is exception class names followed by a colon and more.
+bool labels_only_parameters(const Finding& f) {
+  if (!description::is_class_label(f.description)) return false;
+  std::size_t e = f.description_end;
+  while (e < f.content.size() && text::is_space(f.content[e])) ++e;
+  return e + 1 < f.content.size() && f.content[e] == ':';
+}
+
 }  // namespace
 
 FaultExtractor::FaultExtractor() = default;
@@ -67,12 +109,13 @@ Finding FaultExtractor::describe(const ExtractLine& line) const {
   const std::string_view c = line.content;
 
   f.parameters = typer_.find(c);
-  const auto layout = d::locate_parameters(c, line.parameters, f.parameters);
+  auto layout = d::locate_parameters(c, line.parameters, f.parameters);
   auto clauses = d::split_clauses(c, layout, lexicon_);
   if (clauses.empty()) return f;
+  d::read_subjects(c, clauses, f.parameters, layout);
   d::score_clauses(c, layout, lexicon_, kWeights, clauses);
   const std::size_t chosen = d::pick_clause(clauses);
-  const auto desc = d::pick_description(c, clauses, chosen, layout, lexicon_);
+  const auto desc = d::pick_description(c, clauses, chosen, layout, lexicon_, kWeights);
   f.description_begin = desc.begin;
   f.description_end = desc.end;
   f.description = std::string(c.substr(desc.begin, desc.size()));
@@ -99,6 +142,7 @@ std::vector<Finding> FaultExtractor::extract(std::span<const ExtractLine> lines,
   std::unordered_map<parse::TemplateId, std::size_t> first;  // template -> index in out
   bool onset_seen = top_level < format::Level::error;  // no onset bonus below error level
   StreamCursor streams;
+  RecentMessages recent;
   for (std::size_t i = 0; i < lines.size(); ++i) {
     const auto& l = lines[i];
     const auto k = key(l);
@@ -124,6 +168,21 @@ std::vector<Finding> FaultExtractor::extract(std::span<const ExtractLine> lines,
     }
     Finding f = describe(l);
     f.index = i;
+    // A line whose description is exception class names labelling only parameters
+    // ("ServiceException ServiceException: exception.id: vdc") states no fault in words: it frames
+    // an error stated elsewhere, as a wrapper does. A bare class name with nothing after it (Python's
+    // "KeyboardInterrupt") is the error itself.
+    // So does a line quoting the message of a recent candidate after words of its own: it wraps it.
+    if (form == LineForm::statement && (labels_only_parameters(f) || recent.quoted_in(l.content))) {
+      form = LineForm::framing;
+      s -= lexicon_.score(l.content);
+    }
+    if (form == LineForm::statement) recent.add(l.content);
+    // A failure value stated as a sentence ("httpCode is 404") weighs as a fault term in the rank.
+    if (form == LineForm::statement &&
+        std::any_of(f.parameters.begin(), f.parameters.end(), [](const auto& p) { return p.states_failure; })) {
+      s += kWeights.statement_weight;
+    }
     // A line printed with no level (a Python exception on stderr) is not known to be below the
     // top level: it can be the first error too.
     const bool at_top = l.level == top_level || l.level == format::Level::unknown;
@@ -133,7 +192,7 @@ std::vector<Finding> FaultExtractor::extract(std::span<const ExtractLine> lines,
     }
     int best_priority = 0;
     for (const auto& p : f.parameters) {
-      if (p.role != ParameterRole::none) best_priority = std::max(best_priority, p.fip_priority);
+      if (p.role != ParameterRole::none && !p.states_failure) best_priority = std::max(best_priority, p.fip_priority);
     }
     f.score = s + options.entity_bonus * (f.fip.empty() ? 0.0 : best_priority / 10.0);
     // The source is an entity named before the message: it beats a candidate, not an entity.

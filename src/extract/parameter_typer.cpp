@@ -3,6 +3,7 @@
 #include <re2/re2.h>
 
 #include <algorithm>
+#include <charconv>
 #include <optional>
 #include <string>
 #include <utility>
@@ -23,12 +24,14 @@ struct ParameterTyper::Impl {
     int fip_priority = 0;
     bool fip_with_key = false;
     bool generic = false;  // key=value, number: yield to any specific type they overlap
+    std::vector<std::pair<long long, long long>> failure_values;  // value ranges that mean a failure
   };
   std::vector<Type> types;
   std::vector<std::string> names;
   std::vector<std::vector<std::string>> examples;
   std::unique_ptr<RE2> field_key_before;  // "{field_key}{field_sep}" anchored at the end
   std::unique_ptr<RE2> context_key;       // keys of request context (trace id): never a FIP
+  std::unique_ptr<RE2> statement_sep;     // key and value read as a sentence ("is"), anchored at the end
 };
 
 namespace {
@@ -39,6 +42,42 @@ struct Candidate {
   std::size_t begin, end;            // whole match (leading delimiter skipped)
   std::size_t value_begin, value_end;// value group
 };
+
+// The integer `value`, or nullopt when it is not one (or out of range).
+std::optional<long long> integer_of(std::string_view value) {
+  long long v = 0;
+  const auto* end = value.data() + value.size();
+  const auto [ptr, ec] = std::from_chars(value.data(), end, v);
+  if (ec != std::errc{} || ptr != end) return std::nullopt;
+  return v;
+}
+
+// "failure_values": a list of [min, max] integer ranges.
+std::vector<std::pair<long long, long long>> ranges_of(const table::Value& list) {
+  std::vector<std::pair<long long, long long>> out;
+  for (const auto& r : list.items()) {
+    const auto bounds = r.items();
+    if (bounds.size() != 2) r.fail("expected [min, max]");
+    const auto lo = static_cast<long long>(bounds[0].integer(-1000000, 1000000));
+    const auto hi = static_cast<long long>(bounds[1].integer(-1000000, 1000000));
+    if (lo > hi) r.fail("min is above max");
+    out.emplace_back(lo, hi);
+  }
+  return out;
+}
+
+using Ranges = std::vector<std::pair<long long, long long>>;
+
+// True when the match `c` of `text` is a value in `failure` written as a sentence, its key and
+// value joined by `statement_sep` ("Exit code is 137"; not the field "exitCode: 10").
+bool states_failure(std::string_view text, const Candidate& c, const Ranges& failure, const RE2* statement_sep) {
+  if (failure.empty() || statement_sep == nullptr || c.value_begin <= c.begin) return false;
+  const auto v = integer_of(text.substr(c.value_begin, c.value_end - c.value_begin));
+  if (!v || std::none_of(failure.begin(), failure.end(), [&](const auto& r) { return r.first <= *v && *v <= r.second; })) {
+    return false;
+  }
+  return RE2::PartialMatch(re2::StringPiece(text.data() + c.begin, c.value_begin - c.begin), *statement_sep);
+}
 
 // Characters a pattern may match just before its value ("(?:^|[\\s=:,])/path") that are no part
 // of the parameter's text.
@@ -72,7 +111,7 @@ ParameterRole role_of(const table::Value& type) {
 ParameterTyper::ParameterTyper(std::string_view json) : impl_(std::make_unique<Impl>()) {
   const std::string_view text = json.empty() ? embedded::data("parameter_types.json") : json;
   table::load(text, json.empty() ? "parameter_types.json" : "parameter types", [&](const table::Value& doc) {
-    doc.keys({"description", "types", "field_key", "field_sep", "context_key"});
+    doc.keys({"description", "types", "field_key", "field_sep", "context_key", "statement_sep"});
     RE2::Options opts;
     opts.set_encoding(RE2::Options::EncodingLatin1);  // log bytes need not be valid UTF-8
     opts.set_log_errors(false);
@@ -89,8 +128,9 @@ ParameterTyper::ParameterTyper(std::string_view json) : impl_(std::make_unique<I
       impl_->field_key_before = compile(doc["field_key"], "(" + field_key + field_sep + ")$");
     }
     if (auto key = doc.find("context_key")) impl_->context_key = compile(*key, key->text());
+    if (auto sep = doc.find("statement_sep")) impl_->statement_sep = compile(*sep, "(?:" + sep->text() + ")$");
     for (const auto& t : doc["types"].items()) {
-      t.keys({"name", "regex", "examples", "role", "fip_priority", "fip_text", "generic"});
+      t.keys({"name", "regex", "examples", "role", "fip_priority", "fip_text", "generic", "failure_values"});
       Impl::Type type;
       type.name = t["name"].text();
       type.re = compile(t["regex"], expand_fields(t["regex"].text(), field_key, field_sep),
@@ -104,6 +144,7 @@ ParameterTyper::ParameterTyper(std::string_view json) : impl_(std::make_unique<I
         type.fip_with_key = how == "text";
       }
       if (auto g = t.find("generic")) type.generic = g->boolean();
+      if (auto f = t.find("failure_values")) type.failure_values = ranges_of(*f);
       impl_->names.push_back(type.name);
       impl_->examples.push_back(t.has("examples") ? t["examples"].texts() : std::vector<std::string>{});
       impl_->types.push_back(std::move(type));
@@ -194,6 +235,10 @@ std::vector<TypedParameter> ParameterTyper::find(std::string_view text) const {
       p.begin = c.value_begin;
       p.end = c.value_end;
     }
+    // A value a field key names ("url is /path", "targetPath=/x") is shown as the field, key and all.
+    if (!t.fip_with_key && !t.generic) {
+      if (const auto key = field_key_before(text, c.begin); key != std::string_view::npos) p.begin = key;
+    }
     p.text = std::string(text.substr(p.begin, p.end - p.begin));
     // A value named by a request-context key (traceid is …, x-request-id:…) identifies the
     // request, not the fault.
@@ -206,6 +251,7 @@ std::vector<TypedParameter> ParameterTyper::find(std::string_view text) const {
         p.role = ParameterRole::none;
       }
     }
+    p.states_failure = states_failure(text, c, t.failure_values, impl_->statement_sep.get());
     p.value_begin = c.value_begin;
     p.match_begin = c.begin;
     p.match_end = c.end;

@@ -26,6 +26,10 @@ struct TypedParameter {
   int fip_priority = 0; // ranks the types as the FIP (higher first)
   bool generic = false; // a generic shape (key=value, number, identifier) rather than a named entity
   bool fip_with_key = false;  // the FIP shows `text` (key and value) rather than `value`
+  // A failure value written as a sentence ("Exit code is 137", "httpCode is 500"; the type's
+  // failure_values and the table's statement_sep): it states the fault, so it is description
+  // text, never the FIP.
+  bool states_failure = false;
 };
 
 }  // namespace l4::extract

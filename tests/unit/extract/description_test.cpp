@@ -223,3 +223,101 @@ TEST_CASE("pick_parameter: a description inside a quote takes no parameter from 
   CHECK(m.parameter().empty());  // clientIP belongs to the wrapper
   CHECK(Message("reason='Connection refused by 10.0.0.7:29500', retry=3").parameter() == "10.0.0.7:29500");
 }
+
+TEST_CASE("a failure value written as a sentence is description text, not a parameter", "[extract][describe]") {
+  // locate_parameters: "httpCode is 401" is a statement; the template's <*> inside it cuts nothing.
+  const Message m("ResponseEntity return httpCode is 401. requestEntity's type is GET", {"401"});
+  REQUIRE(m.layout.statements.size() == 1);
+  CHECK(m.text(m.layout.statements[0]) == "httpCode is 401");
+  CHECK(std::none_of(m.layout.cuts.begin(), m.layout.cuts.end(), [&](auto s) { return m.text(s) == "401"; }));
+  // score_clauses: its clause states a fault (as much as one fault term) and is no parameter-only clause.
+  REQUIRE(!m.clauses.empty());
+  CHECK_FALSE(m.clauses[0].params_only);
+  CHECK(m.clauses[0].weight >= d::Weights{}.statement_weight);
+  // pick_description: the statement is a run of its own and wins over the words without fault.
+  CHECK(m.description() == "httpCode is 401");
+  CHECK(Message("response code is 400! [url=/url4533], [msg=x]").description() == "response code is 400");
+  // Not a failure value, or written as a field: a parameter as before.
+  CHECK(Message("ResponseEntity return httpCode is 200. requestEntity's type is GET", {"200"}).layout.statements.empty());
+  CHECK(Message("Final app status: FAILED, exitCode: 10").layout.statements.empty());
+  // pick_parameter: a statement is never the FIP.
+  CHECK(Message("response code is 400! [url=/url4533]").parameter() == "url=/url4533");
+  CHECK(Message("task ended, exit code is 1").parameter().empty());
+}
+
+TEST_CASE("pick_description: a statement runs on over a sentence end into a fault stated in words", "[extract][describe]") {
+  CHECK(Message("Container from a bad node: container_1_2 on host: worker3. Diagnostics: Container killed on request. "
+                "Exit code is 137")
+            .description() == "Container killed on request. Exit code is 137");
+  // The next clause names parameters: details, not the statement going on.
+  CHECK(Message("Container killed on request. Lost container_1634281403423_0053_01_000002 on worker3").description() ==
+        "Container killed on request");
+  // A field after the statement stays a parameter, and the FIP.
+  const Message field("Final app status: FAILED, exitCode: 10");
+  CHECK(field.description() == "Final app status: FAILED");
+  CHECK(field.parameter() == "exitCode: 10");
+}
+
+TEST_CASE("is_class_label: exception class names only, a colon after them at most", "[extract][describe]") {
+  CHECK(d::is_class_label("java.net.ConnectException"));
+  CHECK(d::is_class_label("ServiceException  ServiceException:"));
+  CHECK(d::is_class_label("torch.OutOfMemoryError"));
+  CHECK_FALSE(d::is_class_label("Connection refused"));
+  CHECK_FALSE(d::is_class_label("ServiceException error"));
+  CHECK_FALSE(d::is_class_label(""));
+}
+
+TEST_CASE("score_clauses: an exception class opening a message labels it, as error: does", "[extract][describe]") {
+  const Message m("ServiceException: exception.id: vdc; task queue unavailable");
+  REQUIRE(m.clauses.size() >= 3);
+  CHECK(m.clauses[0].class_label);
+  CHECK(m.clauses[0].score <= 0);  // its weight passes on
+  CHECK(m.clause_texts()[d::pick_clause(m.clauses)] == "task queue unavailable");
+  CHECK(m.description() == "task queue unavailable");
+  // In the middle of a message the class is a detail of the headline, no label.
+  CHECK(Message("Failed to send RPC to master3/172.17.0.2:45681: java.io.IOException: Broken pipe").description() ==
+        "Failed to send RPC");
+}
+
+TEST_CASE("read_subjects: a code name that is a word of its clause's prose is text, not a parameter", "[extract][describe]") {
+  Message m("projectId may not be null");
+  REQUIRE(m.typed.size() == 1);  // "projectId", a code name
+  d::read_subjects(m.content, m.clauses, m.typed, m.layout);
+  REQUIRE(m.layout.subjects.size() == 1);
+  CHECK(m.text(m.layout.subjects[0]) == "projectId");
+  CHECK(m.layout.cuts.empty());
+  CHECK(m.description() == "projectId may not be null");
+  CHECK(m.parameter().empty());  // a parameter inside the description is part of what it says
+  // Between words of its clause it is one of them.
+  Message inside("cannot get topicInfo for consumer");
+  d::read_subjects(inside.content, inside.clauses, inside.typed, inside.layout);
+  REQUIRE(inside.layout.subjects.size() == 1);
+  CHECK(inside.description() == "cannot get topicInfo for consumer");
+  // With no words after it, or after a separator: a parameter as before.
+  Message last("cannot get topicInfo");
+  d::read_subjects(last.content, last.clauses, last.typed, last.layout);
+  CHECK(last.layout.subjects.empty());
+  Message alone("failed to start: awaitResult");
+  d::read_subjects(alone.content, alone.clauses, alone.typed, alone.layout);
+  CHECK(alone.layout.subjects.empty());
+  // A field is no code name, even when it opens its clause.
+  Message field("ids:[\"id\"] can supported");
+  d::read_subjects(field.content, field.clauses, field.typed, field.layout);
+  CHECK(field.layout.subjects.empty());
+}
+
+TEST_CASE("pick_description: over a sentence end only a failure value stated as a sentence runs on", "[extract][describe]") {
+  // The next sentence states a fault in words: the statement ends with its own sentence.
+  CHECK(Message("Container killed on request. Peer lost too").description() == "Container killed on request");
+  // A comma still continues it.
+  CHECK(Message("param has error, start to update status to fail").description() ==
+        "param has error, start to update status to fail");
+}
+
+TEST_CASE("an object printed with nested fields is one parameter: the description ends before it", "[extract][describe]") {
+  const Message m("Error sending result ChunkFetchSuccess[streamChunkId=StreamChunkId[streamId=30,chunkIndex=0],"
+                  "buffer=FileSegmentManagedBuffer[file=/tmp/s_0.data,offset=64,length=89]] to /172.17.0.5:40820; "
+                  "closing connection");
+  CHECK(m.description() == "Error sending result");
+  CHECK(m.parameter() == "/172.17.0.5:40820");
+}

@@ -29,6 +29,12 @@ struct Line {
   Level level = Level::info;
 };
 
+// The first error of a message-queue cascade (its template with the topic as a parameter).
+Line topic_error() {
+  return {"cannot get topicInfo for consumer by topic: orders", "cannot get topicInfo for consumer by topic: <*>",
+          Level::error};
+}
+
 std::vector<ExtractLine> build(const std::vector<Line>& lines) {
   std::vector<ExtractLine> out;
   for (std::size_t i = 0; i < lines.size(); ++i) {
@@ -167,7 +173,8 @@ TEST_CASE("a label clause hands the description to the clause after it", "[extra
   };
   const auto lines = build(src);
   const auto killed = extractor().describe(lines[0]);
-  CHECK(killed.description == "Container killed on request");
+  // The label hands over; the exit code stated as a sentence goes on with the statement.
+  CHECK(killed.description == "Container killed on request. Exit code is 137");
   CHECK(killed.fip == "container_1_2_01_000002");  // the entity the line is about, named before
   const auto remote = extractor().describe(lines[1]);
   CHECK(remote.description == "Exception encountered while connecting to the server");
@@ -187,8 +194,7 @@ TEST_CASE("a code name ending the description is a parameter", "[extract]") {
 
 TEST_CASE("the first error of a cascade ranks first; no onset bonus below error level", "[extract]") {
   const std::vector<Line> cascade = {
-      {"cannot get topicInfo for consumer by topic: orders", "cannot get topicInfo for consumer by topic: <*>",
-       Level::error},
+      topic_error(),
       {"get clusterIp failed when create consumer", "", Level::error},
       {"create consumer failed!", "", Level::error},
   };
@@ -312,4 +318,90 @@ TEST_CASE("a message naming no entity is about what printed it: its rank, or its
   for (const auto& f : extractor().extract(lines, all)) fip[f.content] = f.fip;
   CHECK(fip[src[0].content] == "node-0");
   CHECK(fip[src[1].content] == "node-7");
+}
+
+TEST_CASE("a line of exception class names labelling only parameters frames; a bare class name states", "[extract]") {
+  // "ServiceException: exception.id: …" labels an error stated on another line: ranked without its
+  // fault words and never the onset, below the WARN that says what went wrong.
+  const std::vector<Line> labelled = {
+      {"not existed devices: [01822B194DBA3A16AB514151039F654B]", "", Level::warn},
+      {"ServiceException  ServiceException: exception.id: param.error;", "", Level::error},
+  };
+  const auto ranked = extractor().extract(build(labelled));
+  REQUIRE(ranked.size() == 2);
+  CHECK(ranked[0].line_no == 1);
+  CHECK(ranked[0].description == "not existed devices");
+  // Python prints an exception raised without a message as its bare class name: that is the error,
+  // ranked with its fault words; the same class labelling an id is not.
+  const auto score = [&](const char* text) {
+    const auto f = extractor().extract(build({{text, "", Level::unknown}}));
+    return f.empty() ? 0.0 : f[0].score;
+  };
+  const double bare = score("torch.distributed.DistNetworkError");
+  CHECK(bare > ExtractOptions{}.keep_threshold);
+  CHECK(bare > score("torch.distributed.DistNetworkError: exception.id: 17") + 2.0);
+}
+
+TEST_CASE("an exception class opening a message hands the description to what it labels", "[extract]") {
+  const std::vector<Line> src = {
+      {"ServiceException  ServiceException: exception.id: Paramerror; class ApplicationReq; projectId may not be null;",
+       "", Level::error},
+  };
+  const auto f = extractor().describe(build(src)[0]);
+  CHECK(f.description == "projectId may not be null");  // the code name opening the clause is its subject
+  CHECK(f.fip.empty());
+}
+
+TEST_CASE("a line quoting a recent candidate's message after words of its own wraps it", "[extract]") {
+  const Line quoted{"create consumer failed!", "", Level::error};
+  const Line wrapper{"cannot subscribe topic, due to {}  Exception: create consumer failed!", "", Level::error};
+  const auto ranked = extractor().extract(build({topic_error(), quoted, wrapper}));
+  std::vector<std::uint64_t> order;
+  for (const auto& f : ranked) order.push_back(f.line_no);
+  CHECK(order == std::vector<std::uint64_t>{1, 2, 3});  // the wrapper ranked without its fault words
+  CHECK(ranked[0].description == "cannot get topicInfo for consumer by topic");
+  // Without the quoted line before it, the same line states its fault and outranks the rest.
+  const auto alone = extractor().extract(build({topic_error(), wrapper}));
+  REQUIRE(alone.size() == 2);
+  CHECK(alone[0].line_no == 2);
+  // A line that only goes on after a message (no words of its own first) is a variant, no wrapper;
+  // a message under two words or twelve characters is too short to tell a quotation.
+  const std::vector<Line> variants = {
+      {"disk quota exceeded", "", Level::error},
+      {"disk quota exceeded on /data, retry failed", "", Level::error},
+      {"lost", "", Level::error},
+      {"peer connection lost", "", Level::error},
+  };
+  ExtractOptions no_onset;
+  no_onset.onset_bonus = 0;
+  const auto v = extractor().extract(build(variants), no_onset);
+  const auto score_of = [&](std::uint64_t n) {
+    for (const auto& f : v) {
+      if (f.line_no == n) return f.score;
+    }
+    return -1.0;
+  };
+  CHECK(score_of(2) > score_of(1));  // more fault words, not framing
+  // Kept its fault words: "lost" alone is no message to quote.
+  const auto peer = extractor().extract(build({variants[3]}), no_onset);
+  REQUIRE(peer.size() == 1);
+  CHECK(score_of(4) == Approx(peer[0].score));
+}
+
+TEST_CASE("a failure value stated as a sentence weighs as a fault term in the ranking", "[extract]") {
+  const auto score_of_first = [](const char* status_line) {
+    const std::vector<Line> src = {
+        {status_line, "", Level::error},
+        {"internal server error, opname:getvisiblevdcs, error message:getvisiblevdcs exception", "", Level::error},
+    };
+    ExtractOptions no_onset;
+    no_onset.onset_bonus = 0;
+    for (const auto& f : extractor().extract(build(src), no_onset)) {
+      if (f.line_no == 1) return f.score;
+    }
+    return -1.0;
+  };
+  const double failed = score_of_first("ResponseEntity return httpCode is 404. requestEntity's url is /path.");
+  const double fine = score_of_first("ResponseEntity return httpCode is 204. requestEntity's url is /path.");
+  CHECK(failed == Approx(fine + 2.5));  // description::Weights::statement_weight
 }

@@ -225,3 +225,45 @@ TEST_CASE("roles come from the table: entities, candidates, and types that are n
   REQUIRE(found.size() == 1);
   CHECK(found[0].role == ParameterRole::none);
 }
+
+TEST_CASE("a failure value written as a sentence states the fault; a field does not", "[extract][typer]") {
+  auto states = [](const char* text, const char* type) {
+    const auto p = find_type(text, type);
+    REQUIRE(p.has_value());
+    return p->states_failure;
+  };
+  // failure_values of the table: a non-zero exit code, an HTTP 4xx/5xx status; statement_sep: " is ".
+  CHECK(states("Container killed on request. Exit code is 137", "exit_code"));
+  CHECK(states("ResponseEntity return httpCode is 500. requestEntity's type is POST", "http_status"));
+  CHECK(states("response code is 400! [url=/x]", "http_status"));
+  CHECK_FALSE(states("Final app status: FAILED, exitCode: 10", "exit_code"));  // a field
+  CHECK_FALSE(states("failed to send restful request. status code: 404", "http_status"));
+  CHECK_FALSE(states("Process finished, exit code is 0", "exit_code"));  // not a failure value
+  CHECK_FALSE(states("ResponseEntity return httpCode is 201", "http_status"));
+  CHECK_FALSE(states("peer 10.0.0.5:29500 is down", "ip_port"));  // a type without failure values
+  // A malformed range is an error naming where it is.
+  for (const char* ranges : {"[[5, 1]]", "[[1]]", "[[\"a\", 2]]"}) {
+    const std::string table = std::string(R"j({"types":[{"name":"c","regex":"c(\\d+)","failure_values":)j") + ranges + "}]}";
+    try {
+      ParameterTyper bad(table);
+      FAIL("accepted failure_values " << ranges);
+    } catch (const l4::InputError& e) {
+      CHECK(std::string(e.what()).find("/types/0/failure_values/0") != std::string::npos);
+    }
+  }
+}
+
+TEST_CASE("a value a field key names is shown as the field, key and all", "[extract][typer]") {
+  const auto url = find_type("requestEntity's url is https://127.0.0.1:8081/url. requestEntity's header", "url");
+  REQUIRE(url.has_value());
+  CHECK(url->value == "https://127.0.0.1:8081/url");
+  CHECK(url->text == "url is https://127.0.0.1:8081/url");
+  const auto path = find_type("upload rejected, targetPath=/data/ckpt/step_100", "path");
+  REQUIRE(path.has_value());
+  CHECK(path->value == "/data/ckpt/step_100");
+  CHECK(path->text == "targetPath=/data/ckpt/step_100");
+  // No key before it: the value alone.
+  const auto bare = find_type("cannot open /data/ckpt/step_100 for reading", "path");
+  REQUIRE(bare.has_value());
+  CHECK(bare->text == "/data/ckpt/step_100");
+}
