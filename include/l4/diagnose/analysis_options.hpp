@@ -73,9 +73,11 @@ struct AnalysisOptions {
   // Each further event with a category's signature counts this share of the one before it: one
   // fault prints its signature in several templates, which is one piece of evidence.
   double further_evidence = 0.5;
-  // A category score that is full support for a verdict: about one root event carrying the
-  // category's signature at full weight, or one job feature that defines the category.
-  double strong_evidence = 2.0;
+  // A category score that is full support for a verdict: the onset root event carrying the
+  // category's signature at full weight (root_vote x onset_vote x weight 1), or one job feature
+  // that defines the category. Less is partial support: a generic signature of an inner category
+  // (weight 0.6: "remote process exited or there was a network error") alone is not a full one.
+  double strong_evidence = 4.0;
   // The verdict descends the taxonomy from the roots toward a leaf while the strongest child holds
   // at least this share of its and the runner-up's evidence together; otherwise it stops at the
   // parent (answers "hardware/network" when IB and RoCE evidence are alike). Below it among the
