@@ -42,6 +42,31 @@ inline std::string skeleton(std::string_view token) {
   return out;
 }
 
+// Two different tokens that are one word with a different number in it ("bglio716" / "bglio91",
+// "U11" / "U01"): the text around the digits agrees and only digit runs differ. The text recurs,
+// the number varies: a parameter the masker kept because letters are glued to it. Words whose
+// letters differ ("alt0" / "ee0") are different words and stay apart.
+inline bool same_word_other_number(std::string_view a, std::string_view b) {
+  if (a == b) return false;
+  auto digit = [](char c) { return c >= '0' && c <= '9'; };
+  std::size_t i = 0;
+  std::size_t j = 0;
+  bool number = false;
+  while (i < a.size() && j < b.size()) {
+    if (digit(a[i]) != digit(b[j])) return false;
+    if (digit(a[i])) {
+      while (i < a.size() && digit(a[i])) ++i;
+      while (j < b.size() && digit(b[j])) ++j;
+      number = true;
+      continue;
+    }
+    if (a[i] != b[j] || a[i] == '<') return false;  // "<": a masked variable is no word
+    ++i;
+    ++j;
+  }
+  return number && i == a.size() && j == b.size();
+}
+
 // Splits a token into pieces and the delimiters between them: "a:b," -> {"a","b",""}, ":,".
 inline void pieces_of(std::string_view token, std::vector<std::string_view>& pieces, std::string& delims) {
   pieces.clear();
