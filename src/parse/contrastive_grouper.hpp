@@ -75,6 +75,8 @@ class ContrastiveGrouper {
   void contrast(Context& cx, std::span<const std::uint32_t> members, std::vector<MinedTemplate>& out) const;
   void split(Context& cx, std::vector<std::uint32_t> members, std::vector<TokenId> variable,
              std::vector<MinedTemplate>& out) const;
+  static void numbers_seen_once_as_variables(Context& cx, std::span<const std::uint64_t> lines_with,
+                                             MinedTemplate& t);
   [[nodiscard]] std::optional<MinedTemplate> merged_runs(Context& cx, const MinedTemplate& a,
                                                          const MinedTemplate& b) const;
   GrouperOptions options_;

@@ -159,6 +159,22 @@ TEST_CASE("merging: one word with a different number in it is a parameter", "[pa
                                                             "link up on interface ee0 now"});
 }
 
+TEST_CASE("mining: a word holding a number that one line alone holds is a value", "[parse][group]") {
+  CHECK(contrastive::numbers_as_variables("storage442") == "<*>");
+  CHECK(contrastive::numbers_as_variables("NodeCard(mLctn(R25-M1-N2),") == "NodeCard(mLctn(<*>),");
+  CHECK(contrastive::numbers_as_variables("QuorumServer@33557fe4") == "QuorumServer@<*>");
+  CHECK(contrastive::numbers_as_variables("closed") == "closed");
+  // digits inside a name are not an appended number
+  CHECK(contrastive::numbers_as_variables("mlx5_core") == "mlx5_core");
+  CHECK(contrastive::numbers_as_variables("ens5f1np1") == "ens5f1np1");
+  const ContrastiveGrouper g;
+  auto lines = masked_lines({"panic has occurred on storage442", "password for root from 10.0.0.1 port 22 ssh2",
+                             "password for root from 10.0.0.2 port 23 ssh2", "link up on alt0"});
+  // ssh2 recurs (template text); storage442 and alt0 are each held by one line only
+  CHECK(texts(g.mine(lines), lines.vocabulary()) ==
+        std::set<std::string>{"panic has occurred on <*>", "password for root from <*> port <*> ssh2", "link up on <*>"});
+}
+
 TEST_CASE("merging: a shape covers a token only where its <*> take the token's variables", "[parse][group]") {
   const ContrastiveGrouper g;
   TokenVocabulary v;
