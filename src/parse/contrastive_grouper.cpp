@@ -53,7 +53,28 @@ bool covaries(const MaskedLines& lines, std::span<const std::uint32_t> members, 
   return false;
 }
 
+// Per token id, how many input lines hold it (a line holding it twice counts twice).
+std::vector<std::uint64_t> lines_holding(const MaskedLines& lines, std::span<const std::uint32_t> members) {
+  std::vector<std::uint64_t> out(lines.vocabulary().size(), 0);
+  for (const std::uint32_t m : members) {
+    for (const TokenId t : lines.tokens(m)) out[t] += lines.count(m);
+  }
+  return out;
+}
+
 }  // namespace
+
+// Template text recurs; a word holding a number that one input line alone holds ("storage442",
+// "R25-M1-N2") is a value the masker kept because letters are glued to it: its numbers become
+// variables. A word with a number that recurs ("ssh2", "L3") stays template text.
+void ContrastiveGrouper::numbers_seen_once_as_variables(Context& cx, std::span<const std::uint64_t> lines_with,
+                                                        MinedTemplate& t) {
+  for (TokenId& tok : t.tokens) {
+    if (tok >= lines_with.size() || lines_with[tok] != 1 || cx.has_wildcard(tok)) continue;
+    const std::string masked = numbers_as_variables(cx.vocab.text(tok));
+    if (masked != cx.vocab.text(tok)) tok = cx.vocab.intern(masked);
+  }
+}
 
 std::vector<std::string> default_unit_words() {
   // Read once per process: every GrouperOptions (every miner) starts from this list.
@@ -283,10 +304,12 @@ std::vector<MinedTemplate> ContrastiveGrouper::mine(MaskedLines& lines, std::spa
   for (const std::uint32_t i : members) by_count[lines.tokens(i).size()].push_back(i);
   Context cx(lines.vocabulary(), options_);
   cx.lines = &lines;
+  const std::vector<std::uint64_t> lines_with = lines_holding(lines, members);
   std::vector<MinedTemplate> all;
   for (auto& [count, same_length] : by_count) {
     std::vector<MinedTemplate> mined;
     for (const auto& group : anchor_groups(lines, same_length)) contrast(cx, group, mined);
+    for (auto& t : mined) numbers_seen_once_as_variables(cx, lines_with, t);
     for (auto& t : merge(std::move(mined), lines.vocabulary())) all.push_back(std::move(t));
   }
   return merge_runs(std::move(all), lines.vocabulary());

@@ -9,7 +9,10 @@
 //     masked variables, or take many different values, is a parameter. A position taking a few
 //     different plain words (FOLLOWING / LEADING, Accepted / Failed) separates templates: the unit
 //     is split on it and each part is examined again (a parameter stays a parameter).
-//  3. Merging: templates of one token count that differ only where one of them has "<*>" merge.
+//     A word with a number appended that one input line alone holds ("storage442") has its number
+//     made a variable: template text recurs.
+//  3. Merging: templates of one token count that differ only where one of them has "<*>", or
+//     where both hold one word with different numbers in it ("bglio716" / "bglio91"), merge.
 //  4. Merging runs: templates of any token counts whose anchor text (tokens that are neither
 //     bare parameters nor unit words) is the same, and which differ only in runs of parameters between
 //     anchors ("sent," / "(<*> KB) sent,", "delete <*>" / "delete <*> <*>"), merge into one
@@ -75,6 +78,8 @@ class ContrastiveGrouper {
   void contrast(Context& cx, std::span<const std::uint32_t> members, std::vector<MinedTemplate>& out) const;
   void split(Context& cx, std::vector<std::uint32_t> members, std::vector<TokenId> variable,
              std::vector<MinedTemplate>& out) const;
+  static void numbers_seen_once_as_variables(Context& cx, std::span<const std::uint64_t> lines_with,
+                                             MinedTemplate& t);
   [[nodiscard]] std::optional<MinedTemplate> merged_runs(Context& cx, const MinedTemplate& a,
                                                          const MinedTemplate& b) const;
   GrouperOptions options_;

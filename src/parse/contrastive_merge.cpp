@@ -27,6 +27,13 @@ std::size_t fewest_tokens(std::span<const SlotToken> gap) {
   return n;
 }
 
+// The shape two different tokens share (generalize).
+TokenId generalized_pair(TokenId a, TokenId b, TokenVocabulary& v) {
+  std::vector<std::string_view> values{v.text(a), v.text(b)};
+  std::sort(values.begin(), values.end());
+  return v.intern(generalize(values));
+}
+
 // Two different gaps as one: token by token when they are alike in length (the shape both values
 // share), else one run slot between what they have in common at either end. nullopt when the
 // difference holds no variable (only unit words differ: not a parameter).
@@ -39,9 +46,7 @@ std::optional<Gap> merge_gaps(const Gap& a, const Gap& b, TokenVocabulary& v, To
         out.push_back(a[k]);
         continue;
       }
-      std::vector<std::string_view> values{v.text(a[k].token), v.text(b[k].token)};
-      std::sort(values.begin(), values.end());
-      out.push_back({v.intern(generalize(values)), std::nullopt});
+      out.push_back({generalized_pair(a[k].token, b[k].token, v), std::nullopt});
     }
     return out;
   }
@@ -67,7 +72,7 @@ std::optional<Gap> merge_gaps(const Gap& a, const Gap& b, TokenVocabulary& v, To
 // side's token covers the other's ("<*>", or a shape such as "user=<*>" matching "user=root"),
 // in few positions, and template text must remain.
 std::optional<std::vector<TokenId>> merged_tokens(const std::vector<TokenId>& a, const std::vector<TokenId>& b,
-                                                  const TokenVocabulary& v, TokenId wildcard) {
+                                                  TokenVocabulary& v, TokenId wildcard) {
   std::vector<TokenId> merged = a;
   std::size_t diffs = 0;
   for (std::size_t p = 0; p < a.size(); ++p) {
@@ -79,6 +84,8 @@ std::optional<std::vector<TokenId>> merged_tokens(const std::vector<TokenId>& a,
       merged[p] = a[p];
     } else if (v.has_wildcard(b[p]) && glob_covers(v.text(b[p]), v.text(a[p]))) {
       merged[p] = b[p];
+    } else if (same_word_other_number(v.text(a[p]), v.text(b[p]))) {
+      merged[p] = generalized_pair(a[p], b[p], v);
     } else {
       return std::nullopt;
     }

@@ -42,6 +42,80 @@ inline std::string skeleton(std::string_view token) {
   return out;
 }
 
+// Two different tokens that are one word with a different number in it ("bglio716" / "bglio91",
+// "U11" / "U01"): the text around the digits agrees and only digit runs differ. The text recurs,
+// the number varies: a parameter the masker kept because letters are glued to it. Words whose
+// letters differ ("alt0" / "ee0") are different words and stay apart.
+inline bool same_word_other_number(std::string_view a, std::string_view b) {
+  if (a == b) return false;
+  auto digit = [](char c) { return c >= '0' && c <= '9'; };
+  std::size_t i = 0;
+  std::size_t j = 0;
+  bool number = false;
+  while (i < a.size() && j < b.size()) {
+    if (digit(a[i]) != digit(b[j])) return false;
+    if (digit(a[i])) {
+      while (i < a.size() && digit(a[i])) ++i;
+      while (j < b.size() && digit(b[j])) ++j;
+      number = true;
+      continue;
+    }
+    if (a[i] != b[j] || a[i] == '<') return false;  // "<": a masked variable is no word
+    ++i;
+    ++j;
+  }
+  return number && i == a.size() && j == b.size();
+}
+
+// A word that is a number or a name with a number appended: letters, then one digit run
+// ("storage442", "R25"), or hex digits holding a digit ("33557fe4"). Not "mlx5_core", "ens5f1np1".
+inline bool numbered_word(std::string_view w) {
+  auto digit = [](char c) { return c >= '0' && c <= '9'; };
+  auto hex = [&](char c) { return digit(c) || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F'); };
+  if (w.empty() || !digit(w.back())) return false;
+  if (std::all_of(w.begin(), w.end(), hex)) return true;
+  std::size_t i = w.size();
+  while (i > 0 && digit(w[i - 1])) --i;
+  return std::all_of(w.begin(), w.begin() + static_cast<std::ptrdiff_t>(i), [](char c) {
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+  });
+}
+
+// A token with its numbers as variables: in each piece, the stretch from the first to the last
+// word holding a digit becomes <*> ("storage442" -> "<*>", "R25-M1-N2" -> "<*>",
+// "QuorumServer@33557fe4" -> "QuorumServer@<*>"); a token with no digit is returned as it is.
+inline std::string numbers_as_variables(std::string_view token) {
+  std::string out;
+  for (std::size_t i = 0; i <= token.size();) {
+    std::size_t j = i;
+    while (j < token.size() && !is_piece_delimiter(token[j])) ++j;
+    const std::string_view piece = token.substr(i, j - i);
+    std::size_t first = std::string_view::npos;
+    std::size_t last_end = 0;
+    for (std::size_t k = 0; k < piece.size();) {
+      if (is_word_delimiter(piece[k])) {
+        ++k;
+        continue;
+      }
+      std::size_t m = k;
+      while (m < piece.size() && !is_word_delimiter(piece[m])) ++m;
+      if (numbered_word(piece.substr(k, m - k))) {
+        if (first == std::string_view::npos) first = k;
+        last_end = m;
+      }
+      k = m;
+    }
+    if (first == std::string_view::npos) {
+      out.append(piece);
+    } else {
+      out.append(piece.substr(0, first)).append("<*>").append(piece.substr(last_end));
+    }
+    if (j < token.size()) out.push_back(token[j]);
+    i = j + 1;
+  }
+  return out;
+}
+
 // Splits a token into pieces and the delimiters between them: "a:b," -> {"a","b",""}, ":,".
 inline void pieces_of(std::string_view token, std::vector<std::string_view>& pieces, std::string& delims) {
   pieces.clear();

@@ -17,15 +17,8 @@
 namespace l4::parse {
 namespace {
 
-// Words inside a piece are split on these as well as on the piece delimiters.
-constexpr bool is_word_delim(char c) {
-  switch (c) {
-    case '.': case '-': case '+': case '@': case '#': case '$': case '%': case '&': case '/':
-      return true;
-    default:
-      return is_piece_delimiter(c);
-  }
-}
+// Words inside a piece are split on is_word_delimiter (token_masker.hpp).
+constexpr bool is_word_delim(char c) { return is_word_delimiter(c); }
 using text::is_digit;
 
 // A '<' or '>' that is a comparison sign ("<1", ">=500", "a->b"), not part of a "<*>" variable:

@@ -65,6 +65,17 @@ constexpr bool is_piece_delimiter(char c) noexcept {
   }
 }
 
+// The delimiters that split a piece into words ("R25-M1-N2", "Server@33557fe4"): a word holding
+// only digits is a variable. Shared by masking and grouping.
+constexpr bool is_word_delimiter(char c) noexcept {
+  switch (c) {
+    case '.': case '-': case '+': case '@': case '#': case '$': case '%': case '&': case '/':
+      return true;
+    default:
+      return is_piece_delimiter(c);
+  }
+}
+
 // True when a template token is "<*>" exactly.
 constexpr bool is_wildcard(std::string_view token) noexcept { return token == "<*>"; }
 // True when a template token holds "<*>" somewhere.

@@ -5,6 +5,7 @@
 #include <set>
 
 #include "parse/contrastive_grouper.hpp"
+#include "parse/contrastive_steps.hpp"
 #include "l4/parse/token_masker.hpp"
 
 using namespace l4::parse;
@@ -137,6 +138,41 @@ TEST_CASE("merging: templates differing only where one has <*> merge", "[parse][
   wild.push_back(tpl(v, {"<*>", "<*>", "<*>", "<*>"}, 1, {0}));
   wild.push_back(tpl(v, {"data", "TLB", "error", "interrupt"}, 1, {1}));
   CHECK(g.merge(wild, v).size() == 2);
+}
+
+TEST_CASE("merging: one word with a different number in it is a parameter", "[parse][group]") {
+  CHECK(contrastive::same_word_other_number("bglio716", "bglio91"));
+  CHECK(contrastive::same_word_other_number("U11", "U01"));
+  CHECK_FALSE(contrastive::same_word_other_number("alt0", "ee0"));   // different words
+  CHECK_FALSE(contrastive::same_word_other_number("ssh2", "ssh2"));  // the same token
+  CHECK_FALSE(contrastive::same_word_other_number("opened", "closed"));
+  CHECK_FALSE(contrastive::same_word_other_number("node1a", "node1b"));
+  const ContrastiveGrouper g;
+  TokenVocabulary v;
+  std::vector<MinedTemplate> ts;
+  ts.push_back(tpl(v, {"NFS", "mount", "failed", "on", "bglio716,", "retrying"}, 1, {0}));
+  ts.push_back(tpl(v, {"NFS", "mount", "failed", "on", "bglio91,", "retrying"}, 1, {1}));
+  ts.push_back(tpl(v, {"link", "up", "on", "interface", "alt0", "now"}, 3, {2}));
+  ts.push_back(tpl(v, {"link", "up", "on", "interface", "ee0", "now"}, 2, {3}));
+  CHECK(texts(g.merge(ts, v), v) == std::set<std::string>{"NFS mount failed on <*>, retrying",
+                                                            "link up on interface alt0 now",
+                                                            "link up on interface ee0 now"});
+}
+
+TEST_CASE("mining: a word holding a number that one line alone holds is a value", "[parse][group]") {
+  CHECK(contrastive::numbers_as_variables("storage442") == "<*>");
+  CHECK(contrastive::numbers_as_variables("NodeCard(mLctn(R25-M1-N2),") == "NodeCard(mLctn(<*>),");
+  CHECK(contrastive::numbers_as_variables("QuorumServer@33557fe4") == "QuorumServer@<*>");
+  CHECK(contrastive::numbers_as_variables("closed") == "closed");
+  // digits inside a name are not an appended number
+  CHECK(contrastive::numbers_as_variables("mlx5_core") == "mlx5_core");
+  CHECK(contrastive::numbers_as_variables("ens5f1np1") == "ens5f1np1");
+  const ContrastiveGrouper g;
+  auto lines = masked_lines({"panic has occurred on storage442", "password for root from 10.0.0.1 port 22 ssh2",
+                             "password for root from 10.0.0.2 port 23 ssh2", "link up on alt0"});
+  // ssh2 recurs (template text); storage442 and alt0 are each held by one line only
+  CHECK(texts(g.mine(lines), lines.vocabulary()) ==
+        std::set<std::string>{"panic has occurred on <*>", "password for root from <*> port <*> ssh2", "link up on <*>"});
 }
 
 TEST_CASE("merging: a shape covers a token only where its <*> take the token's variables", "[parse][group]") {
