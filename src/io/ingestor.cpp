@@ -173,6 +173,7 @@ class FileReader {
       nul_in_previous_ = nul_here;
       splitter_.feed(chunk, [this](std::string_view text, std::uint64_t offset, bool truncated) {
         if (!stopped()) on_line(text, offset, truncated);
+        if (stopped()) splitter_.stop();
       });
       if (stopped()) break;
     }
