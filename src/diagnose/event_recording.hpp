@@ -33,6 +33,9 @@ void record_raised(EventStats& e, const std::string& cls);
 void record_exit(EventStats& e, const TemplateStageInfo& info, std::string_view content, const StageClassifier& stages);
 // Gives the unstamped occurrences of `e` at or before line `line` of `file` the stream's next stamp.
 void bound_unstamped(EventStats& e, std::uint32_t node, std::uint32_t file, std::uint64_t line, double stamp);
+// A parameter as a number ("5465.1", "-6", "4.8E-05"), as std::from_chars reads it; NaN when it is
+// anything else (or not finite).
+double as_number(std::string_view p);
 // Adds a rank to a sorted set of at most EventStats::kMaxRanks ranks.
 void add_rank(std::vector<int>& ranks, int rank);
 
