@@ -296,12 +296,7 @@ bool TemplateMiner::parameters_of(std::size_t index, std::string_view content, P
   if (t.text == overflow_text) {
     out.parameters.push_back(content);
   } else if (t.runs.empty() && tokens.size() == t.tokens.size()) {
-    for (std::size_t i = 0; i < tokens.size() && ok; ++i) {
-      const std::string& pat = t.tokens[i];
-      if (is_wildcard(pat)) out.parameters.push_back(tokens[i]);
-      else if (has_wildcard(pat)) ok = glob_match(pat, tokens[i], &out.parameters);
-      else ok = pat == tokens[i];
-    }
+    ok = store_.fits(index, tokens, &out.parameters);
   } else {
     ok = runs_match(t.tokens, t.runs, tokens, &out.parameters);
   }
