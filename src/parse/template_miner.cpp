@@ -174,7 +174,7 @@ void TemplateMiner::mine(std::span<const std::string_view> contents) {
   build();
 }
 
-void TemplateMiner::observe(std::string_view content) {
+std::uint32_t TemplateMiner::observe(std::string_view content) {
   Tables& t = *tables_;
   masked_ids(content, true);
   const std::uint32_t line = t.lines.add(t.scratch.ids);
@@ -182,13 +182,15 @@ void TemplateMiner::observe(std::string_view content) {
     t.template_of.push_back(kNotMined);
     t.unbuilt.push_back(line);
   }
+  return line;
 }
 
-void TemplateMiner::absorb(const TemplateMiner& other) {
+std::vector<std::uint32_t> TemplateMiner::absorb(const TemplateMiner& other) {
   Tables& t = *tables_;
   const Tables& o = *other.tables_;
   const TokenVocabulary& from = o.lines.vocabulary();
   std::vector<TokenId> remap(from.size(), kNoToken);
+  std::vector<std::uint32_t> lines(o.template_of.size(), kNotMined);
   for (const std::uint32_t line : o.unbuilt) {
     t.scratch.ids.clear();
     for (const TokenId id : o.lines.tokens(line)) {
@@ -196,6 +198,7 @@ void TemplateMiner::absorb(const TemplateMiner& other) {
       t.scratch.ids.push_back(remap[id]);
     }
     const std::uint32_t mine = t.lines.add(t.scratch.ids, o.lines.count(line));
+    lines[line] = mine;
     if (mine == t.template_of.size()) {
       t.template_of.push_back(kNotMined);
       t.unbuilt.push_back(mine);
@@ -209,6 +212,7 @@ void TemplateMiner::absorb(const TemplateMiner& other) {
   };
   import(o.by_token, t.by_token);
   import(o.by_shape, t.by_shape);
+  return lines;
 }
 
 std::size_t TemplateMiner::overflow_index() {
@@ -315,11 +319,16 @@ bool TemplateMiner::assign(std::string_view content, ParseResult& out, AssignScr
   const Tables& t = *tables_;
   if (!scan_ids(t, content, scratch, false)) return false;
   const auto line = t.lines.find(scratch.ids);
-  if (!line || t.template_of[*line] == kNotMined) return false;
-  const std::size_t index = t.template_of[*line];
+  return line && assign_observed(*line, content, out);
+}
+
+bool TemplateMiner::assign_observed(std::uint32_t line, std::string_view content, ParseResult& out) const {
+  const Tables& t = *tables_;
+  if (line >= t.template_of.size() || t.template_of[line] == kNotMined) return false;
+  const std::size_t index = t.template_of[line];
   if (store_.templates()[index].erased) return false;
-  // the mined template normally takes its own lines; should a shape not cover a raw token, the
-  // matching index decides
+  // the mined template normally takes its own lines; should a shape not cover a raw token (or the
+  // line not be the one observed), the matching index decides
   return parameters_of(index, content, out) || store_.match(content, out);
 }
 
