@@ -100,8 +100,36 @@ std::string required_literal(std::string_view p) {
   return best;
 }
 
+namespace {
+// How rare a byte is in log text, roughly: spaces and lower-case letters are everywhere, digits and
+// capitals less so, other punctuation ('>', '|', ':') least.
+int rarity(char c) {
+  if (is_space(c)) return 0;
+  if (is_lower(c)) return 1;
+  if (is_digit(c)) return 2;
+  return is_upper(c) ? 3 : 4;
+}
+}  // namespace
+
 bool contains_literal(std::string_view text, std::string_view literal) {
-  return literal.empty() || memmem(text.data(), text.size(), literal.data(), literal.size()) != nullptr;
+  if (literal.empty()) return true;
+  // memchr for the literal's rarest byte, then compare around it: few candidates on most lines
+  std::size_t anchor = 0;
+  for (std::size_t i = 1; i < literal.size(); ++i) {
+    if (rarity(literal[i]) > rarity(literal[anchor])) anchor = i;
+  }
+  const char* const begin = text.data();
+  const char* const end = begin + text.size();
+  for (const char* at = begin + std::min(anchor, text.size()); at < end;) {
+    const auto* hit = static_cast<const char*>(std::memchr(at, literal[anchor], static_cast<std::size_t>(end - at)));
+    if (hit == nullptr) return false;
+    const char* start = hit - anchor;
+    if (static_cast<std::size_t>(end - start) >= literal.size() && std::memcmp(start, literal.data(), literal.size()) == 0) {
+      return true;
+    }
+    at = hit + 1;
+  }
+  return false;
 }
 
 }  // namespace l4::text

@@ -2,6 +2,9 @@
 
 #include <catch2/catch.hpp>
 
+#include <random>
+#include <string>
+
 #include "text/required_literal.hpp"
 
 using l4::text::contains_literal;
@@ -49,4 +52,20 @@ TEST_CASE("required_literal: a line without the literal never matches the patter
   }
   CHECK(contains_literal("abc", ""));
   CHECK_FALSE(contains_literal("ab", "abc"));
+}
+
+TEST_CASE("contains_literal finds the literal wherever it is, as find does", "[text][regex]") {
+  CHECK(contains_literal(" -> 3", " -> "));
+  CHECK(contains_literal("a.cc:1 -> ", " -> "));
+  CHECK_FALSE(contains_literal("a -- > b ->", " -> "));
+  CHECK_FALSE(contains_literal(">", " -> "));
+  std::mt19937 rng(3);
+  const std::string alphabet = " ->a1:";
+  for (int round = 0; round < 20000; ++round) {
+    std::string text, literal;
+    for (std::size_t i = rng() % 14; i > 0; --i) text.push_back(alphabet[rng() % alphabet.size()]);
+    for (std::size_t i = 1 + rng() % 4; i > 0; --i) literal.push_back(alphabet[rng() % alphabet.size()]);
+    INFO('"' << text << "\" / \"" << literal << '"');
+    REQUIRE(contains_literal(text, literal) == (text.find(literal) != std::string::npos));
+  }
 }
