@@ -8,6 +8,7 @@
 #include "parse/glob_match.hpp"
 #include "parse/contrastive_grouper.hpp"
 #include "text/chars.hpp"
+#include "text/token_scan.hpp"
 
 namespace l4::parse {
 namespace {
@@ -127,9 +128,8 @@ bool scan_ids(TablesT& t, std::string_view content, AssignScratch& scratch, bool
   for (;;) {
     while (i < n && is_space(content[i])) ++i;
     if (i == n) break;
-    std::size_t j = i;
     bool digits = false;
-    for (; j < n && !is_space(content[j]); ++j) digits = digits || (content[j] >= '0' && content[j] <= '9');
+    const std::size_t j = text::token_end(content, i, digits);
     const std::string_view tok = content.substr(i, j - i);
     i = j;
     // a token with digits is looked up by its digit shape first (fresh numbers recur in shape),
