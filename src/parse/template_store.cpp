@@ -156,12 +156,17 @@ MatchScratch& match_scratch() {
 
 }  // namespace
 
-bool TemplateStore::fill(std::size_t index, std::span<const std::string_view> tokens, bool by_runs,
-                         ParseResult& out) const {
+void TemplateStore::identify(std::size_t index, ParseResult& out) const {
   const auto& t = templates_[index];
   out.id = t.id;
   out.index = index;
   out.template_text = t.text;
+}
+
+bool TemplateStore::fill(std::size_t index, std::span<const std::string_view> tokens, bool by_runs,
+                         ParseResult& out) const {
+  const auto& t = templates_[index];
+  identify(index, out);
   out.parameters.clear();
   if (by_runs) {
     runs_match(t.tokens, t.runs, tokens, &out.parameters);
@@ -205,14 +210,22 @@ bool TemplateStore::match(std::string_view content, ParseResult& out) const {
 bool TemplateStore::match(std::string_view content, ParseResult& out, std::size_t hint) const {
   auto& s = match_scratch();
   tokenize(content, s.tokens);
-  if (hint < templates_.size() && hint_fits(hint, s.tokens)) return fill(hint, s.tokens, false, out);
+  if (hint < templates_.size()) {
+    // the hint's check fills the parameters as it goes: one walk over the tokens when it fits
+    out.parameters.clear();
+    if (hint_fits(hint, s.tokens, &out.parameters)) {
+      identify(hint, out);
+      return true;
+    }
+  }
   s.hashes.resize(s.tokens.size());
   for (std::size_t i = 0; i < s.tokens.size(); ++i) s.hashes[i] = token_hash(s.tokens[i]);
   index_->trie.ids(s.tokens, s.hashes, s.ids);
   return match_ids(s.tokens, s.ids, out);
 }
 
-bool TemplateStore::hint_fits(std::size_t hint, std::span<const std::string_view> tokens) const {
+bool TemplateStore::hint_fits(std::size_t hint, std::span<const std::string_view> tokens,
+                              std::vector<std::string_view>* params) const {
   const Template& t = templates_[hint];
   if (t.erased || t.tokens.size() != tokens.size()) return false;
   Index& ix = *index_;
@@ -226,7 +239,7 @@ bool TemplateStore::hint_fits(std::size_t hint, std::span<const std::string_view
   }
   if (hint >= ix.uncontested.size() || !ix.uncontested[hint]) return false;
   // the walk would return this template for the line exactly when it matches
-  return fits(hint, tokens, nullptr);
+  return fits(hint, tokens, params);
 }
 
 bool TemplateStore::fits(std::size_t index, std::span<const std::string_view> tokens,

@@ -101,7 +101,8 @@ class TemplateStore {
   void index_runs(std::size_t index);
   bool fill(std::size_t index, std::span<const std::string_view> tokens, bool by_runs, ParseResult& out) const;
   bool match_ids(std::span<const std::string_view> tokens, std::span<const std::uint32_t> ids, ParseResult& out) const;
-  bool hint_fits(std::size_t hint, std::span<const std::string_view> tokens) const;
+  bool hint_fits(std::size_t hint, std::span<const std::string_view> tokens, std::vector<std::string_view>* params) const;
+  void identify(std::size_t index, ParseResult& out) const;
   std::vector<Template> templates_;
   std::size_t live_ = 0;
   std::unique_ptr<Index> index_;
