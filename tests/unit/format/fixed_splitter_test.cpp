@@ -114,7 +114,9 @@ TEST_CASE("fixed splitter: repeats whose count has no choice match as RE2 does",
   // others still backtrack: both must give RE2's match on any line
   const std::vector<std::string> patterns = {
       R"((a+)b)", R"(([a-z]+)\d)", R"(\[(\d+(?:[,.]\d+)?)\] (x))", R"(([a-z]{1,3})x)", R"(x(?P<c>[^\]]+)\] ?(y?))",
-      R"((\s+)(\d+) )", R"((\d+?)\.)", R"((a*)(a?)b)", R"(([ab]+)(b))", R"((\d+)(?:x|\d)z)", R"((\w+):(\d*)$)"};
+      R"((\s+)(\d+) )", R"((\d+?)\.)", R"((a*)(a?)b)", R"(([ab]+)(b))", R"((\d+)(?:x|\d)z)", R"((\w+):(\d*)$)",
+      // captures after backtracking across groups, and captures inside optional groups beside them
+      R"(((a+)b)?(a+)(1?))", R"((\w+)(:)(\w*)(a|1)(\.?))", R"((?:(a)|b)(1+)((?:x)?)(\d*)$)"};
   std::mt19937 rng(5);
   const std::string alphabet = "ab1x.,] [yz:";
   for (const auto& p : patterns) {
