@@ -3,23 +3,53 @@
 #include <algorithm>
 #include <charconv>
 #include <cmath>
+#include <cstdint>
+#include <optional>
 
 #include "l4/io/utf8.hpp"
 
 namespace l4::diagnose {
 namespace {
 
-// A parameter as a number ("5465.1", "-6", "4.8E-05"), NaN when it is anything else.
+// "-12.5"-like text of at most 15 digits as a double, exactly as from_chars reads it; nullopt for
+// anything else. Most numeric parameters (step times, counts) are this shape: the digits make an
+// integer below 2^53 and a power of ten up to 10^15 divides it, both exact in a double, so the one
+// rounding of the division is the correctly rounded value (Clinger's fast path).
+std::optional<double> simple_decimal(std::string_view p) {
+  static constexpr double kPow10[] = {1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15};
+  const bool negative = !p.empty() && p[0] == '-';
+  std::uint64_t mantissa = 0;
+  int digits = 0, fraction = -1;  // fraction: digits after the '.', -1 before one
+  for (std::size_t i = negative ? 1 : 0; i < p.size(); ++i) {
+    const char c = p[i];
+    if (c == '.' && fraction < 0) {
+      fraction = 0;
+      continue;
+    }
+    if (c < '0' || c > '9' || ++digits > 15) return std::nullopt;
+    mantissa = mantissa * 10 + static_cast<std::uint64_t>(c - '0');
+    if (fraction >= 0) ++fraction;
+  }
+  if (digits == 0) return std::nullopt;
+  const double v = static_cast<double>(mantissa) / kPow10[std::max(fraction, 0)];
+  return negative ? -v : v;
+}
+
+}  // namespace
+
 double as_number(std::string_view p) {
   double v = std::nan("");
   if (p.empty() || p.size() > 24) return v;
   // from_chars takes a digit, '-' or '.' first (no '+'; "inf" and "nan" are rejected below anyway)
   const char c = p[0];
   if (!((c >= '0' && c <= '9') || c == '-' || c == '.')) return v;
+  if (const auto simple = simple_decimal(p)) return *simple;
   const char* end = p.data() + p.size();
   const auto [ptr, ec] = std::from_chars(p.data(), end, v);
   return ec == std::errc() && ptr == end && std::isfinite(v) ? v : std::nan("");
 }
+
+namespace {
 
 void track_numbers(EventStats& e, const Occurrence& at, std::span<const std::string_view> params) {
   std::array<double, NumericTrack::kWidth> numbers;

@@ -35,6 +35,9 @@ void record_exit(EventStats& e, const TemplateStageInfo& info, std::string_view 
 void record_collective(EventStats& e, const TemplateStageInfo& info, std::span<const std::string_view> params);
 // Gives the unstamped occurrences of `e` at or before line `line` of `file` the stream's next stamp.
 void bound_unstamped(EventStats& e, std::uint32_t node, std::uint32_t file, std::uint64_t line, double stamp);
+// A parameter as a number ("5465.1", "-6", "4.8E-05"), as std::from_chars reads it; NaN when it is
+// anything else (or not finite).
+double as_number(std::string_view p);
 // Adds a rank to a sorted set of at most EventStats::kMaxRanks ranks.
 void add_rank(std::vector<int>& ranks, int rank);
 

@@ -220,11 +220,17 @@ JobScan JobScanner::scan(std::span<const std::string> paths, const parse::Templa
 
   // (1) Mine a sample: the first lines of every file (stdin, FIFOs and pipes cannot be read twice:
   // they are read once, in step 2, and all of their lines are mined in step 3).
+  // Each thread observes into a miner of its own; mining works on the multiset of masked lines, so
+  // absorbing them gives the templates one thread would have.
   {
-    parse::ParseResult result;
-    source.read_sample(options_.sample_lines_per_file, [&](const io::LineRecord&, const format::Header& header) {
-      if (!miner.store().match(header.content, result)) miner.observe(header.content);
-    });
+    const unsigned threads = std::max(1U, std::min<unsigned>(options_.threads, static_cast<unsigned>(inputs.size())));
+    std::vector<parse::TemplateMiner> shards(threads);
+    std::vector<parse::ParseResult> results(threads);
+    source.read_sample(options_.sample_lines_per_file, threads,
+                       [&](const io::LineRecord&, const format::Header& header, unsigned w) {
+                         if (!miner.store().match(header.content, results[w])) shards[w].observe(header.content);
+                       });
+    for (const auto& shard : shards) miner.absorb(shard);
     miner.build();
   }
 

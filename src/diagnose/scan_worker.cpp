@@ -65,13 +65,18 @@ struct Glued {
 };
 
 std::optional<Glued> glued_record(std::string_view content) {
-  for (std::string_view head : {std::string_view("[rank"), std::string_view("[default")}) {
-    for (std::size_t p = content.find(head, 1); p != std::string_view::npos; p = content.find(head, p + 1)) {
-      const auto prefix = io::parse_launcher_prefix(content.substr(p), false);
-      if (prefix && prefix->rule == io::NodeRule::torchrun) return Glued{p, *prefix};
-    }
+  // one pass over the '['s of the line: the first "[rank" prefix wins, else the first "[default"
+  std::optional<Glued> by_default;
+  for (std::size_t p = content.find('[', 1); p != std::string_view::npos; p = content.find('[', p + 1)) {
+    const std::string_view rest = content.substr(p);
+    const bool rank = rest.starts_with("[rank");
+    if (!rank && (by_default || !rest.starts_with("[default"))) continue;
+    const auto prefix = io::parse_launcher_prefix(rest, false);
+    if (!prefix || prefix->rule != io::NodeRule::torchrun) continue;
+    if (rank) return Glued{p, *prefix};
+    by_default = Glued{p, *prefix};
   }
-  return std::nullopt;
+  return by_default;
 }
 
 bool is_error_line(const format::Header& h) {

@@ -8,6 +8,7 @@
 #include "l4/embedded_data.hpp"
 #include "l4/error.hpp"
 #include "table/json_table.hpp"
+#include "text/required_literal.hpp"
 
 namespace l4::diagnose {
 
@@ -23,6 +24,7 @@ struct StageClassifier::Impl {
   std::vector<std::pair<Stage, std::unique_ptr<RE2>>> frames;  // function names per stage (whole match)
   std::unique_ptr<RE2> unmarked;                    // lines that never mark a stage
   std::unique_ptr<RE2> return_trace;                // a C/C++ error-return trace line; the source file in group 1
+  std::string return_trace_literal;                 // text every such line contains (tried on every line first)
   std::vector<std::pair<Stage, std::vector<std::string>>> sources;  // source files per stage
   std::unique_ptr<RE2> collectives;                 // a collective's sequence number in group 1
   long past_setup_collectives = 0;                  // from this sequence number on, the job is past setup
@@ -122,6 +124,7 @@ StageClassifier::StageClassifier(std::string_view json, std::string_view outcome
     if (auto trace = doc.find("return_trace")) {
       impl_->return_trace = compile(trace->pattern(), false);
       if (impl_->return_trace->NumberOfCapturingGroups() != 1) trace->fail("needs one capture group (the source file)");
+      impl_->return_trace_literal = text::required_literal(impl_->return_trace->pattern());
     }
     if (auto resume = doc.find("resume")) {
       for (const auto& p : resume->items()) impl_->resume.push_back(compile(p.pattern(false, "(?i){}"), true));
@@ -299,7 +302,7 @@ std::optional<Stage> StageClassifier::frame_stage(std::string_view function) con
 }
 
 std::optional<Stage> StageClassifier::return_trace_stage(std::string_view content) const {
-  if (!impl_->return_trace) return std::nullopt;
+  if (!impl_->return_trace || !text::contains_literal(content, impl_->return_trace_literal)) return std::nullopt;
   std::string file;
   if (!RE2::PartialMatch(re2::StringPiece(content.data(), content.size()), *impl_->return_trace, &file)) return std::nullopt;
   for (const auto& [stage, files] : impl_->sources) {

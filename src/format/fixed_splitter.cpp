@@ -240,7 +240,7 @@ void finalize(Sequence& seq) {
     for (auto& alt : it.alternatives) finalize(alt);
     if (it.kind == Item::Kind::set) {
       for (std::size_t c = 0; c < 256; ++c) {
-        if (it.set.test(c)) it.bits[c >> 6U] |= std::uint64_t{1} << (c & 63U);
+        it.takes[c] = c >= 0x80 ? Item::kNonAscii : it.set.test(c) ? Item::kTakes : Item::kRefuses;
       }
       if (it.set.count() == 1 && it.min == 1 && it.max == 1) {
         char ch = 0;
@@ -272,6 +272,14 @@ struct Continuation {
   const Continuation* next;
 };
 
+// Whether `at` starts with `literal` (header literals are a few bytes: no call to memcmp).
+bool same_bytes(const char* at, const std::string& literal) {
+  for (std::size_t i = 0; i < literal.size(); ++i) {
+    if (at[i] != literal[i]) return false;
+  }
+  return true;
+}
+
 class Matcher {
  public:
   Matcher(std::string_view line, bool whole_line, std::vector<std::pair<std::size_t, std::size_t>>& groups)
@@ -283,12 +291,9 @@ class Matcher {
 
  private:
   bool test(const Item& it, std::size_t pos) {
-    const auto c = static_cast<unsigned char>(line_[pos]);
-    if (c >= 0x80) {
-      non_ascii_ = true;
-      return false;
-    }
-    return ((it.bits[c >> 6U] >> (c & 63U)) & 1U) != 0;
+    const std::uint8_t t = it.takes[static_cast<unsigned char>(line_[pos])];
+    if (t == Item::kNonAscii) non_ascii_ = true;
+    return t == Item::kTakes;
   }
 
   bool finish(std::size_t pos, const Continuation* k) {
@@ -321,9 +326,7 @@ class Matcher {
           continue;
         case Item::Kind::literal:
           // an ASCII literal never matches a non-ASCII byte, for RE2 neither
-          if (line_.size() - pos < it.literal.size() || line_.compare(pos, it.literal.size(), it.literal) != 0) {
-            return false;
-          }
+          if (line_.size() - pos < it.literal.size() || !same_bytes(line_.data() + pos, it.literal)) return false;
           pos += it.literal.size();
           continue;
         case Item::Kind::group:
@@ -335,7 +338,7 @@ class Matcher {
       std::size_t n = 0;
       while (n < it.max && pos + n < line_.size() && test(it, pos + n)) ++n;
       if (n < it.min) return false;
-      if (n == it.min) {
+      if (n == it.min || it.possessive) {
         pos += n;
         continue;
       }
@@ -420,6 +423,18 @@ std::bitset<256> first_bytes(const Sequence& seq, std::size_t i, bool& nullable)
   return out;
 }
 
+// Marks the repeated sets of `seq` (and of the groups in it) that need no backtracking.
+void mark_possessive(Sequence& seq) {
+  for (std::size_t i = 0; i < seq.size(); ++i) {
+    Item& it = seq[i];
+    for (auto& alt : it.alternatives) mark_possessive(alt);
+    if (it.kind != Item::Kind::set || it.min == it.max) continue;
+    bool nullable = false;
+    const std::bitset<256> next = first_bytes(seq, i + 1, nullable);
+    it.possessive = !nullable && (next & it.set).none();
+  }
+}
+
 }  // namespace
 
 std::optional<FixedSplitter> FixedSplitter::compile(std::string_view pattern, bool dot_matches_newline) {
@@ -427,7 +442,10 @@ std::optional<FixedSplitter> FixedSplitter::compile(std::string_view pattern, bo
   FixedSplitter out;
   auto alts = parser.alternatives(out.groups_);
   if (!alts || !parser.at_end()) return std::nullopt;
-  for (auto& alt : *alts) finalize(alt);
+  for (auto& alt : *alts) {
+    finalize(alt);
+    mark_possessive(alt);
+  }
   if (alts->size() == 1) {
     out.top_ = std::move((*alts)[0]);
   } else {

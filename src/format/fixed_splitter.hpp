@@ -41,13 +41,19 @@ class FixedSplitter {
     enum class Kind : std::uint8_t { set, literal, group, line_start, line_end };
     Kind kind = Kind::set;
     std::bitset<256> set;
-    std::array<std::uint64_t, 4> bits{};  // `set` as words, for the matcher
+    // `set` as the matcher reads it, a byte at a time: kTakes, kRefuses, or kNonAscii (undecided)
+    static constexpr std::uint8_t kRefuses = 0, kTakes = 1, kNonAscii = 2;
+    std::array<std::uint8_t, 256> takes{};
     std::string literal;                  // Kind::literal: consecutive single characters
     int capture = 0;  // group: capture number, 0 = non-capturing
     std::vector<Sequence> alternatives;
     std::size_t min = 1;
     std::size_t max = 1;
     bool lazy = false;
+    // a set repeated a variable number of times whose count has no choice: what follows it in its
+    // sequence cannot be empty and cannot start with a byte of the set, so only the longest run
+    // can be followed (the same match, without trying the shorter ones)
+    bool possessive = false;
   };
 
  private:

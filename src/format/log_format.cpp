@@ -9,6 +9,7 @@
 #include "format/fixed_splitter.hpp"
 #include "l4/error.hpp"
 #include "text/chars.hpp"
+#include "text/token_scan.hpp"
 
 namespace l4::format {
 namespace {
@@ -140,7 +141,8 @@ struct LogFormat::Impl {
           break;
         }
         if (next[0] == ' ') {
-          while (k < line.size() && !is_space(line[k])) ++k;
+          bool digits = false;  // not needed here
+          k = text::token_end(line, k, digits);  // eight bytes at a time
         } else {
           k = line.find(next[0], k);
           if (k == std::string_view::npos) break;

@@ -23,6 +23,7 @@ namespace {
 
 constexpr std::size_t kBinarySniffBytes = 8192;  // like git and grep: judged on the first block
 constexpr std::size_t kPrefixSampleLines = 200;
+constexpr std::size_t kWindowBytes = std::size_t{1} << 20;  // of a chunk, taken at a time (cache-sized)
 
 bool is_blank(std::string_view s) {
   return std::all_of(s.begin(), s.end(), [](char c) { return c == ' ' || c == '\t' || c == '\r'; });
@@ -146,35 +147,13 @@ class FileReader {
   FileSummary read() {
     ByteSource source(input_.path);
     summary_.gzip = source.gzip();
-    for (std::string_view chunk = source.next(); !chunk.empty(); chunk = source.next()) {
+    bool more = true;
+    for (std::string_view chunk = source.next(); more && !chunk.empty(); chunk = source.next()) {
       summary_.counts.bytes += chunk.size();
       if (progress_ != nullptr) progress_->add_bytes(chunk.size());
-      if (!text_started_) {
-        // A run of NUL bytes before the first text (copytruncate): skipped and counted.
-        const std::size_t text = chunk.find_first_not_of('\0');
-        if (text == std::string_view::npos) {
-          leading_nul_ += chunk.size();
-          continue;
-        }
-        leading_nul_ += text;
-        chunk.remove_prefix(text);
-        text_started_ = true;
-        if (!sniff(chunk)) break;
-      }
-      if (binary_) {
-        binary_lines_ += count_lines(chunk);
-        last_byte_newline_ = chunk.back() == '\n';
-        continue;
-      }
-      // NULs in lines are rare: one memchr over the chunk decides whether its lines (and a line
-      // carried over from the previous chunk) need looking at.
-      const bool nul_here = chunk.find('\0') != std::string_view::npos;
-      nul_possible_ = nul_here || nul_in_previous_;
-      nul_in_previous_ = nul_here;
-      splitter_.feed(chunk, [this](std::string_view text, std::uint64_t offset, bool truncated) {
-        if (!stopped()) on_line(text, offset, truncated);
-      });
-      if (stopped()) break;
+      // a mapped file is one chunk: it is taken a window at a time, so that each window's bytes
+      // are still in cache when its lines are cut, and a sample stops reading where it stops
+      for (std::size_t at = 0; more && at < chunk.size(); at += kWindowBytes) more = take(chunk.substr(at, kWindowBytes));
     }
     splitter_.finish([this](std::string_view text, std::uint64_t offset, bool truncated) {
       if (!stopped()) on_line(text, offset, truncated);
@@ -196,6 +175,37 @@ class FileReader {
 
  private:
   [[nodiscard]] bool stopped() const { return stop_after_ != 0 && used_ >= stop_after_; }
+
+  // The lines of one piece of the file; false when reading stops here.
+  bool take(std::string_view chunk) {
+    if (!text_started_) {
+      // A run of NUL bytes before the first text (copytruncate): skipped and counted.
+      const std::size_t text = chunk.find_first_not_of('\0');
+      if (text == std::string_view::npos) {
+        leading_nul_ += chunk.size();
+        return true;
+      }
+      leading_nul_ += text;
+      chunk.remove_prefix(text);
+      text_started_ = true;
+      if (!sniff(chunk)) return false;
+    }
+    if (binary_) {
+      binary_lines_ += count_lines(chunk);
+      last_byte_newline_ = chunk.back() == '\n';
+      return true;
+    }
+    // NULs in lines are rare: one memchr over the chunk decides whether its lines (and a line
+    // carried over from the previous chunk) need looking at.
+    const bool nul_here = chunk.find('\0') != std::string_view::npos;
+    nul_possible_ = nul_here || nul_in_previous_;
+    nul_in_previous_ = nul_here;
+    splitter_.feed(chunk, [this](std::string_view text, std::uint64_t offset, bool truncated) {
+      if (!stopped()) on_line(text, offset, truncated);
+      if (stopped()) splitter_.stop();
+    });
+    return !stopped();
+  }
 
   // Decides from the first text whether this is a log; false when the file is not read further.
   bool sniff(std::string_view head) {

@@ -20,7 +20,7 @@ class LineSplitter {
   template <typename OnLine>
   void feed(std::string_view chunk, OnLine&& on_line) {
     std::size_t pos = 0;
-    while (pos < chunk.size()) {
+    while (pos < chunk.size() && !stopped_) {
       const void* nl = std::memchr(chunk.data() + pos, '\n', chunk.size() - pos);
       const std::size_t end =
           nl ? static_cast<std::size_t>(static_cast<const char*>(nl) - chunk.data()) : chunk.size();
@@ -59,6 +59,9 @@ class LineSplitter {
   }
 
   [[nodiscard]] std::uint64_t bytes() const { return consumed_; }
+  // No more lines are wanted (a sample has enough): feed cuts no further lines, which saves the
+  // search for line ends through the rest of a mapped file.
+  void stop() { stopped_ = true; }
 
  private:
   void append_carry(std::string_view piece) {
@@ -81,6 +84,7 @@ class LineSplitter {
   std::string carry_;
   bool carry_truncated_ = false;
   bool pending_ = false;
+  bool stopped_ = false;
   std::uint64_t consumed_ = 0;    // bytes of the stream consumed so far
   std::uint64_t line_start_ = 0;  // offset of the current line's first byte
 };

@@ -1,5 +1,6 @@
 #include "l4/parse/sharded_observer.hpp"
 
+#include <algorithm>
 #include <condition_variable>
 #include <deque>
 #include <exception>
@@ -14,6 +15,14 @@ namespace {
 struct Batch {
   std::string bytes;
   std::vector<std::uint32_t> ends;
+  std::size_t seq = 0;  // the batch's place in input order
+  bool record = false;  // keep its lines' numbers
+};
+
+// The numbers a worker's miner gave a batch's lines.
+struct Recorded {
+  unsigned worker = 0;
+  std::vector<std::uint32_t> lines;
 };
 
 constexpr std::size_t kBatchBytes = 256 * 1024;
@@ -31,6 +40,9 @@ struct ShardedObserver::Shared {
   std::vector<std::thread> workers;
   std::vector<std::exception_ptr> errors;
   Batch filling;
+  std::size_t batches = 0;                 // pushed so far
+  std::size_t lines_pushed = 0;
+  std::vector<Recorded> recorded;          // by batch seq, for batches with `record`
   std::size_t max_queued = kMaxQueued;
   const ShardedObserver::ContentOf* content_of = nullptr;
 
@@ -46,10 +58,17 @@ struct ShardedObserver::Shared {
           queue.pop_front();
         }
         not_full.notify_one();
+        Recorded rec{w, {}};
+        if (batch.record) rec.lines.reserve(batch.ends.size());
         std::uint32_t start = 0;
         for (const std::uint32_t end : batch.ends) {
-          shards[w].observe((*content_of)(std::string_view(batch.bytes).substr(start, end - start), w));
+          const auto line = shards[w].observe((*content_of)(std::string_view(batch.bytes).substr(start, end - start), w));
+          if (batch.record) rec.lines.push_back(line);
           start = end;
+        }
+        if (batch.record) {
+          std::lock_guard lock(mutex);
+          recorded[batch.seq] = std::move(rec);
         }
       }
     } catch (...) {
@@ -61,10 +80,14 @@ struct ShardedObserver::Shared {
     }
   }
 
-  void push() {
+  void push(std::size_t record_max) {
     if (filling.ends.empty()) return;
+    filling.seq = batches++;
+    filling.record = lines_pushed < record_max;
+    lines_pushed += filling.ends.size();
     {
       std::unique_lock lock(mutex);
+      if (filling.record) recorded.resize(batches);
       not_full.wait(lock, [&] { return done || queue.size() < max_queued; });
       if (!done) queue.push_back(std::move(filling));
     }
@@ -104,18 +127,46 @@ ShardedObserver::~ShardedObserver() {
 
 void ShardedObserver::add(std::string_view line) {
   if (!shared_) {
-    into_.observe(content_of_(line, 0));
+    const auto observed = into_.observe(content_of_(line, 0));
+    if (record_ != nullptr && record_->size() < record_max_) record_->push_back(observed);
     return;
   }
   Batch& b = shared_->filling;
   b.bytes.append(line);
   b.ends.push_back(static_cast<std::uint32_t>(b.bytes.size()));
-  if (b.bytes.size() >= kBatchBytes) shared_->push();
+  if (b.bytes.size() >= kBatchBytes) shared_->push(record_ != nullptr ? record_max_ : 0);
+}
+
+std::optional<std::uint32_t> ObservedLines::at(std::uint64_t seq) const {
+  if (seq >= size_) return std::nullopt;
+  const auto piece = static_cast<std::size_t>(std::upper_bound(starts_.begin(), starts_.end(), seq) - starts_.begin()) - 1;
+  return pieces_[piece][seq - starts_[piece]];
+}
+
+void ObservedLines::push_back(std::uint32_t line) {
+  if (pieces_.empty() || pieces_.back().size() >= kPieceLines) {
+    starts_.push_back(size_);
+    pieces_.emplace_back().reserve(kPieceLines);
+  }
+  pieces_.back().push_back(line);
+  ++size_;
+}
+
+void ObservedLines::append(std::vector<std::uint32_t> piece) {
+  if (piece.empty()) return;
+  starts_.push_back(size_);
+  size_ += piece.size();
+  pieces_.push_back(std::move(piece));
+}
+
+void ShardedObserver::record_lines(ObservedLines& into, std::size_t max) {
+  record_ = &into;
+  record_max_ = max;
 }
 
 void ShardedObserver::finish() {
   if (!shared_) return;
-  shared_->push();
+  shared_->push(record_ != nullptr ? record_max_ : 0);
   {
     std::lock_guard lock(shared_->mutex);
     shared_->done = true;
@@ -125,7 +176,12 @@ void ShardedObserver::finish() {
   for (auto& e : shared_->errors) {
     if (e) std::rethrow_exception(e);
   }
-  for (const auto& shard : shared_->shards) into_.absorb(shard);
+  std::vector<std::vector<std::uint32_t>> renumber;
+  for (const auto& shard : shared_->shards) renumber.push_back(into_.absorb(shard));
+  for (auto& rec : shared_->recorded) {
+    for (std::uint32_t& line : rec.lines) line = renumber[rec.worker][line];
+    record_->append(std::move(rec.lines));
+  }
   shared_.reset();
 }
 

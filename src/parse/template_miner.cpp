@@ -8,6 +8,7 @@
 #include "parse/glob_match.hpp"
 #include "parse/contrastive_grouper.hpp"
 #include "text/chars.hpp"
+#include "text/token_scan.hpp"
 
 namespace l4::parse {
 namespace {
@@ -127,9 +128,8 @@ bool scan_ids(TablesT& t, std::string_view content, AssignScratch& scratch, bool
   for (;;) {
     while (i < n && is_space(content[i])) ++i;
     if (i == n) break;
-    std::size_t j = i;
     bool digits = false;
-    for (; j < n && !is_space(content[j]); ++j) digits = digits || (content[j] >= '0' && content[j] <= '9');
+    const std::size_t j = text::token_end(content, i, digits);
     const std::string_view tok = content.substr(i, j - i);
     i = j;
     // a token with digits is looked up by its digit shape first (fresh numbers recur in shape),
@@ -174,7 +174,7 @@ void TemplateMiner::mine(std::span<const std::string_view> contents) {
   build();
 }
 
-void TemplateMiner::observe(std::string_view content) {
+std::uint32_t TemplateMiner::observe(std::string_view content) {
   Tables& t = *tables_;
   masked_ids(content, true);
   const std::uint32_t line = t.lines.add(t.scratch.ids);
@@ -182,13 +182,15 @@ void TemplateMiner::observe(std::string_view content) {
     t.template_of.push_back(kNotMined);
     t.unbuilt.push_back(line);
   }
+  return line;
 }
 
-void TemplateMiner::absorb(const TemplateMiner& other) {
+std::vector<std::uint32_t> TemplateMiner::absorb(const TemplateMiner& other) {
   Tables& t = *tables_;
   const Tables& o = *other.tables_;
   const TokenVocabulary& from = o.lines.vocabulary();
   std::vector<TokenId> remap(from.size(), kNoToken);
+  std::vector<std::uint32_t> lines(o.template_of.size(), kNotMined);
   for (const std::uint32_t line : o.unbuilt) {
     t.scratch.ids.clear();
     for (const TokenId id : o.lines.tokens(line)) {
@@ -196,6 +198,7 @@ void TemplateMiner::absorb(const TemplateMiner& other) {
       t.scratch.ids.push_back(remap[id]);
     }
     const std::uint32_t mine = t.lines.add(t.scratch.ids, o.lines.count(line));
+    lines[line] = mine;
     if (mine == t.template_of.size()) {
       t.template_of.push_back(kNotMined);
       t.unbuilt.push_back(mine);
@@ -209,6 +212,7 @@ void TemplateMiner::absorb(const TemplateMiner& other) {
   };
   import(o.by_token, t.by_token);
   import(o.by_shape, t.by_shape);
+  return lines;
 }
 
 std::size_t TemplateMiner::overflow_index() {
@@ -296,12 +300,7 @@ bool TemplateMiner::parameters_of(std::size_t index, std::string_view content, P
   if (t.text == overflow_text) {
     out.parameters.push_back(content);
   } else if (t.runs.empty() && tokens.size() == t.tokens.size()) {
-    for (std::size_t i = 0; i < tokens.size() && ok; ++i) {
-      const std::string& pat = t.tokens[i];
-      if (is_wildcard(pat)) out.parameters.push_back(tokens[i]);
-      else if (has_wildcard(pat)) ok = glob_match(pat, tokens[i], &out.parameters);
-      else ok = pat == tokens[i];
-    }
+    ok = store_.fits(index, tokens, &out.parameters);
   } else {
     ok = runs_match(t.tokens, t.runs, tokens, &out.parameters);
   }
@@ -320,11 +319,16 @@ bool TemplateMiner::assign(std::string_view content, ParseResult& out, AssignScr
   const Tables& t = *tables_;
   if (!scan_ids(t, content, scratch, false)) return false;
   const auto line = t.lines.find(scratch.ids);
-  if (!line || t.template_of[*line] == kNotMined) return false;
-  const std::size_t index = t.template_of[*line];
+  return line && assign_observed(*line, content, out);
+}
+
+bool TemplateMiner::assign_observed(std::uint32_t line, std::string_view content, ParseResult& out) const {
+  const Tables& t = *tables_;
+  if (line >= t.template_of.size() || t.template_of[line] == kNotMined) return false;
+  const std::size_t index = t.template_of[line];
   if (store_.templates()[index].erased) return false;
-  // the mined template normally takes its own lines; should a shape not cover a raw token, the
-  // matching index decides
+  // the mined template normally takes its own lines; should a shape not cover a raw token (or the
+  // line not be the one observed), the matching index decides
   return parameters_of(index, content, out) || store_.match(content, out);
 }
 

@@ -29,8 +29,13 @@ struct StringHash {
 
 }  // namespace
 
+// What a template token asks of a line's token, decided once when the template is added rather
+// than searched for "<*>" on every line matched (hint_fits and fill run for every line).
+enum class TokenKind : std::uint8_t { literal, wildcard, glob };
+
 struct TemplateStore::Index {
   Trie trie;
+  std::vector<std::vector<TokenKind>> kinds;  // per template, per token
   std::vector<std::size_t> runs;  // templates with run slots, most specific first (see index_runs)
   std::unordered_map<std::string, std::size_t, StringHash, std::equal_to<>> by_text;
   std::unordered_map<TemplateId, std::size_t> by_id;
@@ -87,6 +92,10 @@ std::size_t TemplateStore::add(std::string_view text, std::uint64_t count, bool 
   index_->by_text.emplace(t.text, index);
   index_->by_id.emplace(t.id, index);
   const bool has_runs = !t.runs.empty();
+  auto& kinds = index_->kinds.emplace_back();
+  for (const auto& tok : t.tokens) {
+    kinds.push_back(is_wildcard(tok) ? TokenKind::wildcard : has_wildcard(tok) ? TokenKind::glob : TokenKind::literal);
+  }
   templates_.push_back(std::move(t));
   ++live_;
   if (has_runs) index_runs(index);
@@ -147,23 +156,28 @@ MatchScratch& match_scratch() {
 
 }  // namespace
 
-bool TemplateStore::fill(std::size_t index, std::span<const std::string_view> tokens, bool by_runs,
-                         ParseResult& out) const {
+void TemplateStore::identify(std::size_t index, ParseResult& out) const {
   const auto& t = templates_[index];
   out.id = t.id;
   out.index = index;
   out.template_text = t.text;
+}
+
+bool TemplateStore::fill(std::size_t index, std::span<const std::string_view> tokens, bool by_runs,
+                         ParseResult& out) const {
+  const auto& t = templates_[index];
+  identify(index, out);
   out.parameters.clear();
   if (by_runs) {
     runs_match(t.tokens, t.runs, tokens, &out.parameters);
     return true;
   }
+  const auto& kinds = index_->kinds[index];
   for (std::size_t i = 0; i < t.tokens.size(); ++i) {
-    const auto& pat = t.tokens[i];
-    if (is_wildcard(pat)) {
+    if (kinds[i] == TokenKind::wildcard) {
       out.parameters.push_back(tokens[i]);
-    } else if (has_wildcard(pat)) {
-      glob_match(pat, tokens[i], &out.parameters);
+    } else if (kinds[i] == TokenKind::glob) {
+      glob_match(t.tokens[i], tokens[i], &out.parameters);
     }
   }
   return true;
@@ -196,14 +210,22 @@ bool TemplateStore::match(std::string_view content, ParseResult& out) const {
 bool TemplateStore::match(std::string_view content, ParseResult& out, std::size_t hint) const {
   auto& s = match_scratch();
   tokenize(content, s.tokens);
-  if (hint < templates_.size() && hint_fits(hint, s.tokens)) return fill(hint, s.tokens, false, out);
+  if (hint < templates_.size()) {
+    // the hint's check fills the parameters as it goes: one walk over the tokens when it fits
+    out.parameters.clear();
+    if (hint_fits(hint, s.tokens, &out.parameters)) {
+      identify(hint, out);
+      return true;
+    }
+  }
   s.hashes.resize(s.tokens.size());
   for (std::size_t i = 0; i < s.tokens.size(); ++i) s.hashes[i] = token_hash(s.tokens[i]);
   index_->trie.ids(s.tokens, s.hashes, s.ids);
   return match_ids(s.tokens, s.ids, out);
 }
 
-bool TemplateStore::hint_fits(std::size_t hint, std::span<const std::string_view> tokens) const {
+bool TemplateStore::hint_fits(std::size_t hint, std::span<const std::string_view> tokens,
+                              std::vector<std::string_view>* params) const {
   const Template& t = templates_[hint];
   if (t.erased || t.tokens.size() != tokens.size()) return false;
   Index& ix = *index_;
@@ -217,11 +239,20 @@ bool TemplateStore::hint_fits(std::size_t hint, std::span<const std::string_view
   }
   if (hint >= ix.uncontested.size() || !ix.uncontested[hint]) return false;
   // the walk would return this template for the line exactly when it matches
+  return fits(hint, tokens, params);
+}
+
+bool TemplateStore::fits(std::size_t index, std::span<const std::string_view> tokens,
+                         std::vector<std::string_view>* params) const {
+  const Template& t = templates_[index];
+  if (t.tokens.size() != tokens.size()) return false;
+  const auto& kinds = index_->kinds[index];
   for (std::size_t i = 0; i < tokens.size(); ++i) {
     const std::string& pat = t.tokens[i];
-    if (is_wildcard(pat)) continue;
-    if (has_wildcard(pat)) {
-      if (!glob_match(pat, tokens[i], nullptr)) return false;
+    if (kinds[i] == TokenKind::wildcard) {
+      if (params != nullptr) params->push_back(tokens[i]);
+    } else if (kinds[i] == TokenKind::glob) {
+      if (!glob_match(pat, tokens[i], params)) return false;
     } else if (pat.size() != tokens[i].size() || std::memcmp(pat.data(), tokens[i].data(), pat.size()) != 0) {
       return false;
     }

@@ -1,6 +1,8 @@
 #include "l4/pipeline/line_source.hpp"
 
 #include <algorithm>
+#include <exception>
+#include <thread>
 
 namespace l4::pipeline {
 
@@ -31,16 +33,39 @@ io::IngestSummary LineSource::read_all(const HeaderVisitor& visit) const {
   });
 }
 
-void LineSource::read_sample(std::uint64_t lines_per_file, const HeaderVisitor& visit) const {
+void LineSource::read_sample(std::uint64_t lines_per_file, unsigned threads, const SampleVisitor& visit) const {
   io::IngestOptions sample_options = options_.ingest;
   sample_options.stop_after_lines = lines_per_file;
   sample_options.progress = nullptr;  // progress counts the full read only
   sample_options.warnings = false;    // and the full read warns
   const io::Ingestor sampler(sample_options);
-  for (const auto& input : inputs_) {
-    if (input.stream) continue;
-    std::size_t hint = 0;
-    sampler.read_file(input, [&](const io::LineRecord& line) { visit(line, headers_.split(line.content, hint)); });
+  threads = std::max(1U, std::min<unsigned>(threads, static_cast<unsigned>(inputs_.size())));
+  const auto read_share = [&](unsigned worker) {
+    const format::HeaderParser headers = header_parser();  // a thread's own (format hints)
+    for (std::size_t i = worker; i < inputs_.size(); i += threads) {
+      if (inputs_[i].stream) continue;
+      std::size_t hint = 0;
+      sampler.read_file(inputs_[i], [&](const io::LineRecord& line) { visit(line, headers.split(line.content, hint), worker); });
+    }
+  };
+  if (threads == 1) {
+    read_share(0);
+    return;
+  }
+  std::vector<std::exception_ptr> errors(threads);
+  std::vector<std::thread> pool;
+  for (unsigned w = 0; w < threads; ++w) {
+    pool.emplace_back([&, w] {
+      try {
+        read_share(w);
+      } catch (...) {
+        errors[w] = std::current_exception();
+      }
+    });
+  }
+  for (auto& t : pool) t.join();
+  for (auto& e : errors) {
+    if (e) std::rethrow_exception(e);
   }
 }
 

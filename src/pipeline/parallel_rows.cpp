@@ -18,6 +18,7 @@ struct Batch {
   std::vector<std::uint32_t> ends;    // end of each line in bytes
   std::vector<std::uint64_t> line_no;
   std::vector<std::uint32_t> file;
+  std::uint64_t first_seq = 0;
   std::string out;                    // the rows
   std::vector<std::uint32_t> out_ends;  // end of each line's row in out
   std::vector<bool> left;             // lines `make` could not do
@@ -25,7 +26,7 @@ struct Batch {
 
   [[nodiscard]] ParallelRows::Line line(std::size_t i) const {
     const std::uint32_t start = i == 0 ? 0 : ends[i - 1];
-    return {std::string_view(bytes).substr(start, ends[i] - start), line_no[i], file[i]};
+    return {std::string_view(bytes).substr(start, ends[i] - start), line_no[i], file[i], first_seq + i};
   }
 };
 
@@ -103,7 +104,9 @@ ParallelRows::~ParallelRows() {
   }
 }
 
-void ParallelRows::add(const Line& line) {
+void ParallelRows::add(const Line& added) {
+  Line line = added;
+  line.seq = added_++;
   if (!shared_) {
     inline_out_.clear();
     if (!make_(line, 0, inline_out_)) {
@@ -114,6 +117,7 @@ void ParallelRows::add(const Line& line) {
     return;
   }
   Batch& b = *shared_->filling;
+  if (b.ends.empty()) b.first_seq = line.seq;
   b.bytes.append(line.text);
   b.ends.push_back(static_cast<std::uint32_t>(b.bytes.size()));
   b.line_no.push_back(line.line_no);

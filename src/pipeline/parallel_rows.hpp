@@ -19,6 +19,7 @@ class ParallelRows {
     std::string_view text;
     std::uint64_t line_no = 0;
     std::uint32_t file = 0;
+    std::uint64_t seq = 0;  // set by ParallelRows: the line's place among all lines added (0, 1, ...)
   };
   // Appends the line's output to `out`; `worker` is 0 .. threads-1.
   using Make = std::function<bool(const Line& line, unsigned worker, std::string& out)>;
@@ -41,6 +42,7 @@ class ParallelRows {
   Serial serial_;
   Write write_;
   std::string inline_out_;
+  std::uint64_t added_ = 0;
   std::unique_ptr<Shared> shared_;
 };
 

@@ -59,17 +59,24 @@ struct KeptLines {
   std::vector<std::pair<std::uint64_t, std::uint32_t>> pos;  // line_no, file index
 };
 
+// Pass 1 keeps, per line in input order, the miner's number of its masked form, so that pass 2
+// takes each line's template without masking and looking it up again (TemplateMiner::
+// assign_observed). Four bytes a line, for at most this many lines (64 MB); lines beyond are
+// masked again in pass 2, so memory stays bounded on inputs of any length.
+constexpr std::size_t kMaxObservedLines = std::size_t{16} << 20;
+
 // Pass 1 of mining: every line's content into the miner (header split and masking on `threads`
 // workers), then build. Returns the ingest summary; `unmatched_format` counts the lines no header
 // format matched.
 io::IngestSummary mine_pass(const LineSource& source, parse::TemplateMiner& miner, unsigned threads,
-                            std::uint64_t& unmatched_format) {
+                            std::uint64_t& unmatched_format, parse::ObservedLines* observed) {
   std::vector<Padded<ContentSplitter>> splitters;
   splitters.reserve(std::max(1U, threads));
   for (unsigned w = 0; w < std::max(1U, threads); ++w) splitters.emplace_back(source);
   parse::ShardedObserver observer(miner, threads, [&](std::string_view line, unsigned worker) {
     return splitters[worker].value.content(line);
   });
+  if (observed != nullptr) observer.record_lines(*observed, kMaxObservedLines);
   auto summary = source.read_all([&](const io::LineRecord& rec) { observer.add(rec.content); });
   observer.finish();
   unmatched_format = 0;
@@ -84,12 +91,12 @@ io::IngestSummary mine_pass(const LineSource& source, parse::TemplateMiner& mine
 
 // Pass 1 over a stream: its lines are mined on this thread and kept for pass 2.
 io::IngestSummary mine_kept(const LineSource& source, parse::TemplateMiner& miner, KeptLines& kept,
-                            std::uint64_t& unmatched_format) {
+                            std::uint64_t& unmatched_format, parse::ObservedLines& observed) {
   ContentSplitter splitter(source);
   auto summary = source.read_all([&](const io::LineRecord& rec) {
     kept.text.emplace_back(rec.content);
     kept.pos.emplace_back(rec.line_no, rec.file_index);
-    miner.observe(splitter.content(rec.content));
+    observed.push_back(miner.observe(splitter.content(rec.content)));
   });
   unmatched_format = splitter.unmatched();
   miner.build();
@@ -111,8 +118,8 @@ struct LinePass {
 class LinePasser {
  public:
   LinePasser(const LineSource& source, const TemplateParseOptions& options, parse::TemplateMiner& miner,
-             bool have_known, const RowFormatter& format)
-      : source_(source), options_(options), miner_(miner), have_known_(have_known), format_(format),
+             bool have_known, const RowFormatter& format, const parse::ObservedLines& observed)
+      : source_(source), options_(options), miner_(miner), have_known_(have_known), format_(format), observed_(observed),
         learned_(miner_options(options)), serial_splitter_(source) {
     const unsigned workers = std::max(1U, options.threads);
     state_.reserve(workers);
@@ -169,7 +176,10 @@ class LinePasser {
     const parse::TemplateMiner& frozen = miner_;
     const std::string_view content = me.splitter.content(line.text);
     parse::ParseResult& r = me.result;
-    if (have_known_ || !frozen.assign(content, r, me.scratch)) {
+    const auto observed = observed_.at(line.seq);
+    const bool mined = !have_known_ && (observed ? frozen.assign_observed(*observed, content, r)
+                                                 : frozen.assign(content, r, me.scratch));
+    if (!mined) {
       if (!frozen.store().match(content, r)) return false;
       ++me.counts[r.index];
     }
@@ -205,6 +215,7 @@ class LinePasser {
   parse::TemplateMiner& miner_;
   const bool have_known_;
   const RowFormatter& format_;
+  const parse::ObservedLines& observed_;  // pass 1's line numbers (see kMaxObservedLines)
   parse::TemplateMiner learned_;
   ContentSplitter serial_splitter_;  // its count is the workers' already
   std::vector<Padded<Worker>> state_;
@@ -224,10 +235,11 @@ TemplateParse parse_templates(const LineSource& source, TemplateParseOptions opt
 
   TemplateParse out;
   KeptLines kept;
+  parse::ObservedLines observed;
   if (!have_known && source.has_stream() && options.rows) {
-    out.summary = mine_kept(source, miner, kept, out.unmatched_format);
+    out.summary = mine_kept(source, miner, kept, out.unmatched_format, observed);
   } else if (!have_known) {
-    out.summary = mine_pass(source, miner, options.threads, out.unmatched_format);
+    out.summary = mine_pass(source, miner, options.threads, out.unmatched_format, options.rows ? &observed : nullptr);
   } else {
     miner.store().reset_counts();
   }
@@ -238,7 +250,7 @@ TemplateParse parse_templates(const LineSource& source, TemplateParseOptions opt
     for (std::size_t i = 0; i < out.summary.files.size() && !kept.text.empty(); ++i) {
       file_names[i] = out.summary.files[i].path;
     }
-    LinePass pass = LinePasser(source, options, miner, have_known, format).run(kept, file_names, output);
+    LinePass pass = LinePasser(source, options, miner, have_known, format, observed).run(kept, file_names, output);
     if (have_known) {
       out.summary = std::move(pass.summary);
       out.unmatched_format = pass.unmatched_format;

@@ -64,9 +64,11 @@ class TemplateMiner {
   // Batch: observe all contents, then build.
   void mine(std::span<const std::string_view> contents);
   // Streaming batch: remember the masked form of a line (no reference to `content` is kept).
-  void observe(std::string_view content);
-  // Adds the lines another miner observed (and did not build yet), e.g. a thread's share.
-  void absorb(const TemplateMiner& other);
+  // Returns the line's number among the distinct masked lines (see assign_observed).
+  std::uint32_t observe(std::string_view content);
+  // Adds the lines another miner observed (and did not build yet), e.g. a thread's share. Returns
+  // the numbers of `other`'s masked lines in this miner (by `other`'s number; unbuilt ones only).
+  std::vector<std::uint32_t> absorb(const TemplateMiner& other);
   // Mines the lines observed since the last build into the store (final templates).
   void build();
   // The template the line was mined into by build() (it must have been observed), with its
@@ -74,6 +76,10 @@ class TemplateMiner {
   bool assign(std::string_view content, ParseResult& out);
   // The same without changing the miner: thread-safe while nobody calls a non-const member.
   bool assign(std::string_view content, ParseResult& out, AssignScratch& scratch) const;
+  // The same for a line whose number observe() returned (kept by the caller): the masked line is
+  // not looked up again, only the parameters are taken. Thread-safe like assign. A content that no
+  // longer fits that line's template (the file changed between the passes) is matched instead.
+  bool assign_observed(std::uint32_t line, std::string_view content, ParseResult& out) const;
 
   // Incremental: the matching template, learning a provisional one when none matches.
   ParseResult match_or_add(std::string_view content);

@@ -72,6 +72,11 @@ class TemplateStore {
   // the same as without a hint. Any value may be passed (an index out of range is no hint).
   bool match(std::string_view content, ParseResult& out, std::size_t hint) const;
 
+  // Whether a line's tokens fit template `index` token by token (as many tokens as it has; its run
+  // slots are not used), without looking at other templates; its parameters are appended to
+  // `params` when given.
+  bool fits(std::size_t index, std::span<const std::string_view> tokens, std::vector<std::string_view>* params) const;
+
   // All templates, erased ones included (check Template::erased).
   [[nodiscard]] const std::vector<Template>& templates() const { return templates_; }
   [[nodiscard]] std::size_t size() const { return live_; }
@@ -96,7 +101,8 @@ class TemplateStore {
   void index_runs(std::size_t index);
   bool fill(std::size_t index, std::span<const std::string_view> tokens, bool by_runs, ParseResult& out) const;
   bool match_ids(std::span<const std::string_view> tokens, std::span<const std::uint32_t> ids, ParseResult& out) const;
-  bool hint_fits(std::size_t hint, std::span<const std::string_view> tokens) const;
+  bool hint_fits(std::size_t hint, std::span<const std::string_view> tokens, std::vector<std::string_view>* params) const;
+  void identify(std::size_t index, ParseResult& out) const;
   std::vector<Template> templates_;
   std::size_t live_ = 0;
   std::unique_ptr<Index> index_;

@@ -23,6 +23,8 @@ struct SourceOptions {
 };
 
 using HeaderVisitor = std::function<void(const io::LineRecord& line, const format::Header& header)>;
+// A line of a sample with its header, and the number (0 .. threads-1) of the thread reading it.
+using SampleVisitor = std::function<void(const io::LineRecord& line, const format::Header& header, unsigned worker)>;
 
 class LineSource {
  public:
@@ -47,8 +49,10 @@ class LineSource {
   // The raw lines (no header split), in input order.
   io::IngestSummary read_all(const io::LineVisitor& visit) const { return ingestor_.read_all(inputs_, visit); }
   // The first `lines_per_file` lines of every input that is not a stream, with their headers
-  // split; no progress and no warnings (the full read that follows reports both).
-  void read_sample(std::uint64_t lines_per_file, const HeaderVisitor& visit) const;
+  // split; no progress and no warnings (the full read that follows reports both). On `threads`
+  // threads, the inputs dealt out in turn: `visit` is called from several threads at once, each
+  // file's lines in order on one of them. Rethrows a thread's error.
+  void read_sample(std::uint64_t lines_per_file, unsigned threads, const SampleVisitor& visit) const;
 
  private:
   SourceOptions options_;

@@ -108,3 +108,24 @@ TEST_CASE("fixed splitter: syntax outside the subset does not compile; non-ASCII
   CHECK(g[1] == std::pair<std::size_t, std::size_t>{1, 5});
   CHECK(f->match("cafe] x", false, g) == FixedSplitter::Result::no_match);
 }
+
+TEST_CASE("fixed splitter: repeats whose count has no choice match as RE2 does", "[format][fixed]") {
+  // a repeat followed by bytes it cannot take is matched once, at its longest (possessive); the
+  // others still backtrack: both must give RE2's match on any line
+  const std::vector<std::string> patterns = {
+      R"((a+)b)", R"(([a-z]+)\d)", R"(\[(\d+(?:[,.]\d+)?)\] (x))", R"(([a-z]{1,3})x)", R"(x(?P<c>[^\]]+)\] ?(y?))",
+      R"((\s+)(\d+) )", R"((\d+?)\.)", R"((a*)(a?)b)", R"(([ab]+)(b))", R"((\d+)(?:x|\d)z)", R"((\w+):(\d*)$)",
+      // captures after backtracking across groups, and captures inside optional groups beside them
+      R"(((a+)b)?(a+)(1?))", R"((\w+)(:)(\w*)(a|1)(\.?))", R"((?:(a)|b)(1+)((?:x)?)(\d*)$)"};
+  std::mt19937 rng(5);
+  const std::string alphabet = "ab1x.,] [yz:";
+  for (const auto& p : patterns) {
+    for (int round = 0; round < 2000; ++round) {
+      std::string line;
+      const std::size_t n = rng() % 12;
+      for (std::size_t i = 0; i < n; ++i) line.push_back(alphabet[rng() % alphabet.size()]);
+      same_as_re2(p, false, false, line);
+      same_as_re2(p, false, true, line);
+    }
+  }
+}

@@ -10,6 +10,7 @@
 #include <thread>
 
 #include "l4/format/log_format.hpp"
+#include "l4/parse/sharded_observer.hpp"
 #include "l4/parse/template_miner.hpp"
 #include "support/test_support.hpp"
 
@@ -323,4 +324,37 @@ TEST_CASE("miner: observing on several miners and absorbing gives the same templ
   AssignScratch scratch;
   const TemplateMiner& frozen = into;
   for (const auto& l : lines) REQUIRE(frozen.assign(l, r, scratch));
+}
+
+TEST_CASE("miner: the line numbers pass 1 keeps give every line the template assign gives it", "[parse][miner]") {
+  // > 256 KB of lines: several batches per worker on 3 threads
+  auto lines = hdfs_like(6000);
+  for (int i = 0; i < 500; ++i) lines.push_back("disk slow write on sd" + std::string(1, static_cast<char>('a' + i % 5)));
+  for (const unsigned threads : {1U, 3U}) {
+    INFO(threads << " threads");
+    TemplateMiner miner;
+    ObservedLines observed;
+    {
+      ShardedObserver observer(miner, threads, [](std::string_view line, unsigned) { return line; });
+      observer.record_lines(observed, lines.size() - 100);  // the last 100 lines are not kept
+      for (const auto& l : lines) observer.add(l);
+      observer.finish();
+    }
+    miner.build();
+    REQUIRE(observed.size() >= lines.size() - 100);
+    CHECK_FALSE(observed.at(lines.size()).has_value());
+    const TemplateMiner& frozen = miner;
+    AssignScratch scratch;
+    ParseResult by_number;
+    ParseResult by_text;
+    for (std::size_t i = 0; i < observed.size(); ++i) {
+      REQUIRE(frozen.assign_observed(*observed.at(i), lines[i], by_number));
+      REQUIRE(frozen.assign(lines[i], by_text, scratch));
+      CHECK(by_number.id == by_text.id);
+      CHECK(by_number.parameters == by_text.parameters);
+    }
+    // a line that is not the one observed under that number is matched by its text instead
+    REQUIRE(frozen.assign_observed(*observed.at(0), lines.back(), by_number));
+    CHECK(by_number.template_text == "disk slow write on <*>");
+  }
 }

@@ -141,3 +141,31 @@ TEST_CASE("masker: tokens of one digit shape mask alike (the miner's shape cache
     }
   }
 }
+
+TEST_CASE("tokenize splits on runs of ASCII whitespace, lines of any length", "[parse][tokenize]") {
+  // the reference: byte by byte
+  const auto reference = [](std::string_view text) {
+    std::vector<std::string_view> out;
+    const auto space = [](char c) { return c == ' ' || (c >= '\t' && c <= '\r'); };
+    std::size_t i = 0;
+    while (i < text.size()) {
+      while (i < text.size() && space(text[i])) ++i;
+      const std::size_t start = i;
+      while (i < text.size() && !space(text[i])) ++i;
+      if (i > start) out.push_back(text.substr(start, i - start));
+    }
+    return out;
+  };
+  std::mt19937 rng(17);
+  const std::string alphabet = std::string("ab1 \t\n\v\f\r\x08\x0e\x1f!\x80\xff", 16);
+  std::vector<std::string_view> got;
+  for (int round = 0; round < 5000; ++round) {
+    std::string text;
+    const std::size_t n = rng() % 300;  // across several 64-byte blocks
+    const bool sparse = rng() % 2 == 0;  // long tokens, or many short ones
+    for (std::size_t i = 0; i < n; ++i) text.push_back(sparse && rng() % 8 != 0 ? 'x' : alphabet[rng() % alphabet.size()]);
+    l4::parse::tokenize(text, got);
+    INFO(round);
+    REQUIRE(got == reference(text));
+  }
+}

@@ -1,0 +1,47 @@
+#pragma once
+// token_end: where a whitespace-delimited token that starts at `i` ends, and whether it holds a
+// digit — the inner loop of masking every line. Eight bytes at a time: per byte, "is whitespace"
+// (0x20, 0x09..0x0d: text::is_space) and "is a digit" are found with carry-free arithmetic on the
+// word (each byte's low seven bits plus a constant below 0x80 never carries into the next byte;
+// bytes >= 0x80 are neither), so the first whitespace is the lowest flagged byte.
+#include <bit>
+#include <cstdint>
+#include <cstring>
+#include <string_view>
+
+#include "text/chars.hpp"
+
+namespace l4::text {
+
+namespace detail {
+constexpr std::uint64_t kLow7 = 0x7f7f7f7f7f7f7f7fULL;
+constexpr std::uint64_t kHigh = 0x8080808080808080ULL;
+constexpr std::uint64_t kOnes = 0x0101010101010101ULL;
+// High bit of each byte b of `w` with m < b < n (0 <= m <= 127, 0 <= n <= 128).
+constexpr std::uint64_t between(std::uint64_t w, unsigned m, unsigned n) {
+  const std::uint64_t low = w & kLow7;
+  return ((kOnes * (127 + n) - low) & ~w & (low + kOnes * (127 - m))) & kHigh;
+}
+}  // namespace detail
+
+// The index of the first whitespace byte at or after `i` in `s` (s.size() when none); `digits`
+// is set when a byte in between is '0'..'9' (left as it was otherwise).
+inline std::size_t token_end(std::string_view s, std::size_t i, bool& digits) {
+  const std::size_t n = s.size();
+  for (; i + 8 <= n; i += 8) {
+    std::uint64_t w = 0;
+    std::memcpy(&w, s.data() + i, 8);  // little-endian: byte k is bits 8k..8k+7
+    const std::uint64_t space = detail::between(w, 8, 14) | detail::between(w, 31, 33);
+    const std::uint64_t digit = detail::between(w, 47, 58);
+    if (space != 0) {
+      const int first = std::countr_zero(space);  // the high bit of the first whitespace byte
+      if ((digit & ((std::uint64_t{1} << first) - 1)) != 0) digits = true;
+      return i + static_cast<std::size_t>(first / 8);
+    }
+    if (digit != 0) digits = true;
+  }
+  for (; i < n && !is_space(s[i]); ++i) digits = digits || is_digit(s[i]);
+  return i;
+}
+
+}  // namespace l4::text
