@@ -1,0 +1,83 @@
+// Failure messages as the programs of the stacks print them (the text of public issue threads, with
+// our own values) name the category their threads establish; healthy jobs' lines name none. Each
+// line here stands for a catalogue signature: removing or narrowing the signature fails its line.
+#include <catch2/catch.hpp>
+
+#include <algorithm>
+#include <string>
+#include <vector>
+
+#include "l4/diagnose/category_catalog.hpp"
+
+using l4::diagnose::CategoryCatalog;
+
+namespace {
+
+struct Message {
+  std::string line;
+  std::string category;
+};
+
+std::string root_of(const std::string& category) { return category.substr(0, category.find('/')); }
+
+// The line matches a signature of the category, and every category it matches is under the same
+// root: the line cannot pull a verdict to another root (hardware / user / framework / platform).
+void check_names(const CategoryCatalog& catalog, const Message& m) {
+  INFO(m.line);
+  const auto matches = catalog.match(m.line);
+  CHECK(std::any_of(matches.begin(), matches.end(), [&](auto& s) { return s.category == m.category; }));
+  for (const auto& s : matches) {
+    INFO(s.category);
+    CHECK(root_of(s.category) == root_of(m.category));
+  }
+}
+
+}  // namespace
+
+TEST_CASE("real failure messages of the training stacks name their thread's category", "[diagnose][catalog]") {
+  const CategoryCatalog catalog;
+  const std::vector<Message> messages = {
+      // NCCL socket transport: ECONNABORTED from connect().
+      {"node1:1234:1300 [0] misc/socket.cc:484 NCCL WARN socketStartConnect: Connect to 10.0.0.2<43211> failed : "
+       "Software caused connection abort",
+       "hardware/network/socket"},
+      // transformers bitsandbytes quantizer: the model spills out of GPU memory.
+      {"ValueError: Some modules are dispatched on the CPU or the disk. Make sure you have enough GPU RAM to fit the "
+       "quantized model.",
+       "user/config/gpu-oom"},
+      // vLLM (verl, OpenRLHF, LLaMA-Factory rollouts): the KV cache does not fit.
+      {"ValueError: The model's max seq len (32768) is larger than the maximum number of tokens that can be stored in "
+       "KV cache (12544). Try increasing `gpu_memory_utilization` or decreasing `max_model_len` when initializing the "
+       "engine.",
+       "user/config/gpu-oom"},
+      {"ValueError: The checkpoint you are trying to load has model type `qwen2_vl` but Transformers does not "
+       "recognize this architecture.",
+       "user/version/dependency"},
+      {"ValueError: Bfloat16 is only supported on GPUs with compute capability of at least 8.0. Your Tesla "
+       "V100-SXM2-32GB GPU has compute capability 7.0.",
+       "user/version/cuda"},
+      {"lightning.fabric.utilities.exceptions.MisconfigurationException: You requested gpu: [0, 1, 2, 3]",
+       "user/config/device"},
+      {"lightning_fabric.utilities.exceptions.MisconfigurationException: CUDAAccelerator can not run on your system "
+       "since the accelerator is not available.",
+       "user/config/device"},
+      {"omegaconf.errors.MissingMandatoryValue: Missing mandatory value: model.train_ds.file_path",
+       "user/config/arguments"},
+  };
+  for (const auto& m : messages) check_names(catalog, m);
+}
+
+TEST_CASE("lines every healthy job prints name no category", "[diagnose][catalog]") {
+  const CategoryCatalog catalog;
+  const std::vector<std::string> healthy = {
+      "node1:1234:1310 [0] NCCL INFO [Service thread] Connection closed by localRank 0",
+      "node1:1234:1234 [0] NCCL INFO comm 0x55d0c1e0 rank 0 nranks 16 cudaDev 0 busId 3b000 - Abort COMPLETE",
+      "node1:1234:1234 [0] NCCL INFO comm 0x55d0c1e0 rank 0 nranks 16 cudaDev 0 busId 3b000 - Destroy COMPLETE",
+      "INFO 01-01 10:00:00 worker.py:200] # GPU blocks: 2290, # CPU blocks: 512",
+      "[INFO|trainer.py:2100] >> ***** Running training *****",
+  };
+  for (const auto& line : healthy) {
+    INFO(line);
+    CHECK(catalog.match(line).empty());
+  }
+}
