@@ -84,6 +84,24 @@ TEST_CASE("real failure messages of the training stacks name their thread's cate
       // only the inner category is named.
       {"ValueError: Undefined dataset alpaca_en_demo in dataset_info.json.", "user/config"},
       {"collect2: error: ld returned 1 exit status", "framework/compile"},
+      // Sampling from fp16 logits that overflowed (generation, RL rollouts).
+      {"RuntimeError: probability tensor contains either `inf`, `nan` or element < 0", "framework/numerics"},
+      {"RuntimeError: Function 'LogSoftmaxBackward0' returned nan values in its 0th output.", "framework/numerics"},
+      {"ValueError: Target modules {'q_proj', 'v_proj'} not found in the base model. Please check the target modules "
+       "and try again.",
+       "user/config/arguments"},
+      {"datasets.exceptions.DatasetGenerationError: An error occurred while generating the dataset", "user/data/invalid"},
+      {"datasets.table.CastError: Couldn't cast", "user/data/invalid"},
+      {"AssertionError: Device compute capability 8.9 or higher required for FP8 execution.", "user/version/cuda"},
+      {"RuntimeError: FlashAttention is only supported on CUDA 11.6 and above.", "user/version/cuda"},
+      // Batch systems' limits: time ends the job (the scheduler), memory is the job's own.
+      {"=>> PBS: job killed: walltime 86410 exceeded limit 86400", "platform/scheduler/preempted"},
+      {"TERM_RUNLIMIT: job killed after reaching LSF run time limit.", "platform/scheduler/preempted"},
+      {"Warning  DeadlineExceeded  2m  job-controller  Job was active longer than specified deadline",
+       "platform/scheduler/preempted"},
+      {"=>> PBS: job killed: mem 134217728kb exceeded limit 125829120kb", "user/config/host-oom"},
+      {"TERM_MEMLIMIT: job killed after reaching LSF memory usage limit.", "user/config/host-oom"},
+      {"slurmstepd: error: Exceeded job memory limit", "user/config/host-oom"},
   };
   for (const auto& m : messages) check_names(catalog, m);
 }
