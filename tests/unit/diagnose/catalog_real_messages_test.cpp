@@ -102,6 +102,10 @@ TEST_CASE("real failure messages of the training stacks name their thread's cate
       {"=>> PBS: job killed: mem 134217728kb exceeded limit 125829120kb", "user/config/host-oom"},
       {"TERM_MEMLIMIT: job killed after reaching LSF memory usage limit.", "user/config/host-oom"},
       {"slurmstepd: error: Exceeded job memory limit", "user/config/host-oom"},
+      // The shell's report of a SIGKILLed child, alone or with the command.
+      {"Killed", "user/config/host-oom"},
+      {"./run.sh: line 3: 12345 Killed                  python train.py --model llama", "user/config/host-oom"},
+      {"srun: error: Node failure on gpu-node-07", "hardware/node/lost"},
   };
   for (const auto& m : messages) check_names(catalog, m);
 }
@@ -115,6 +119,8 @@ TEST_CASE("lines every healthy job prints name no category", "[diagnose][catalog
       "INFO 01-01 10:00:00 worker.py:200] # GPU blocks: 2290, # CPU blocks: 512",
       "[INFO|trainer.py:2100] >> ***** Running training *****",
   };
+  // srun reports every task it kills as Killed (after a node failure, at the end of a step): no host OOM.
+  CHECK(catalog.match("srun: error: gpu-node-07: task 7: Killed").empty());
   // A pod the Kubernetes scheduler could not place was not preempted, whatever its event says of preemption.
   const auto unplaced = catalog.match(
       "Warning  FailedScheduling  12s  default-scheduler  0/4 nodes are available: 4 Insufficient nvidia.com/gpu. "
