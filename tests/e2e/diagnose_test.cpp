@@ -317,3 +317,26 @@ TEST_CASE("a watchdog timeout on a collective numbered in the hundreds is in tra
     }
   }
 }
+
+TEST_CASE("a process's dying words do not count as the job moving on, whatever stage they name", "[e2e][diagnose][stage]") {
+  // Two ranks raise the same exception, whose text names a stage ("loaded"); only the launcher's
+  // closing line is stamped. The second rank's exception is no progress that the first one's was
+  // outlived by: the exception is the root evidence, and it names its category.
+  l4::test::TempDir dir;
+  const std::string raised =
+      "ValueError: You can't train a model that has been loaded with `device_map='auto'` in any distributed mode.\n";
+  std::string text;
+  for (int rank = 0; rank < 2; ++rank) {
+    text += "Traceback (most recent call last):\n  File \"/work/finetune.py\", line 360, in <module>\n    train()\n";
+    text += raised;
+  }
+  text += "[2026-03-14 08:21:40,512] torch.distributed.elastic.multiprocessing.api: [WARNING] Sending process 3817 "
+          "closing signal SIGTERM\n";
+  dir.write("job/train.log", text);
+  const auto r = run_l4({"diagnose", "--no-history", (dir.path() / "job").string()});
+  REQUIRE(r.exit_code == 0);
+  const auto j = json::parse(r.out);
+  CHECK(j["verdict"]["category"] == "user/config/arguments");
+  REQUIRE_FALSE(j["events"].empty());
+  CHECK(j["events"][0]["template"].get<std::string>().find("ValueError") != std::string::npos);
+}
