@@ -17,7 +17,7 @@ struct Message {
   std::string line;
   std::string category;
   // A category of another root that a generic text on the same line names too (ENOMEM's "Cannot
-  // allocate memory"); the line's own signatures outweigh it.
+  // allocate memory", ENOENT's "No such file or directory"); the line's own signatures outweigh it.
   std::string generic = {};
 };
 
@@ -29,10 +29,15 @@ void check_names(const CategoryCatalog& catalog, const Message& m) {
   INFO(m.line);
   const auto matches = catalog.match(m.line);
   CHECK(std::any_of(matches.begin(), matches.end(), [&](auto& s) { return s.category == m.category; }));
+  std::size_t own = 0, generic = 0;
   for (const auto& s : matches) {
     INFO(s.category);
     CHECK((root_of(s.category) == root_of(m.category) || s.category == m.generic));
+    if (s.category == m.category) own = std::max(own, s.length);
+    if (s.category == m.generic) generic = std::max(generic, s.length);
   }
+  // One line, one statement: the longest match names the line's category (diagnose keeps it alone).
+  CHECK(own > generic);
 }
 
 }  // namespace
@@ -84,6 +89,8 @@ TEST_CASE("real failure messages of the training stacks name their thread's cate
       // only the inner category is named.
       {"ValueError: Undefined dataset alpaca_en_demo in dataset_info.json.", "user/config"},
       {"collect2: error: ld returned 1 exit status", "framework/compile"},
+      // The linker's own words are longer than the strerror text it ends with: the line is the link's.
+      {"/usr/bin/ld: cannot find -lcuda: No such file or directory", "framework/compile", "user/config/path"},
       // Sampling from fp16 logits that overflowed (generation, RL rollouts).
       {"RuntimeError: probability tensor contains either `inf`, `nan` or element < 0", "framework/numerics"},
       {"RuntimeError: Function 'LogSoftmaxBackward0' returned nan values in its 0th output.", "framework/numerics"},
