@@ -340,3 +340,21 @@ TEST_CASE("a process's dying words do not count as the job moving on, whatever s
   REQUIRE_FALSE(j["events"].empty());
   CHECK(j["events"][0]["template"].get<std::string>().find("ValueError") != std::string::npos);
 }
+
+TEST_CASE("the launcher's forced kill of workers it could not stop is no out-of-memory kill", "[e2e][diagnose]") {
+  // A collective times out; torchrun sends SIGTERM and, after its grace period, SIGKILL. The SIGKILL
+  // is the launcher's own: the verdict stays the timeout's.
+  l4::test::TempDir dir;
+  dir.write("job/node-01.log",
+            "[rank1]:[E1206 10:30:00.000000 1234 ProcessGroupNCCL.cpp:616] [Rank 1] Watchdog caught collective operation "
+            "timeout: WorkNCCL(SeqNum=5120, OpType=ALLREDUCE, NumelIn=1, NumelOut=1, Timeout(ms)=1800000) ran for 1800087 "
+            "milliseconds before timing out.\n"
+            "[2026-12-06 10:30:05,000] torch.distributed.elastic.multiprocessing.api: [WARNING] Sending process 1235 "
+            "closing signal SIGTERM\n"
+            "[2026-12-06 10:30:35,000] torch.distributed.elastic.multiprocessing.api: [WARNING] Unable to shutdown "
+            "process 1235 via Signals.SIGTERM, forcefully exiting via Signals.SIGKILL\n");
+  const auto r = run_l4({"diagnose", "--no-history", (dir.path() / "job").string()});
+  REQUIRE(r.exit_code == 0);
+  const auto j = json::parse(r.out);
+  CHECK(j["verdict"]["category"] == "platform/hang");
+}

@@ -113,6 +113,8 @@ TEST_CASE("real failure messages of the training stacks name their thread's cate
       {"Killed", "user/config/host-oom"},
       {"./run.sh: line 3: 12345 Killed                  python train.py --model llama", "user/config/host-oom"},
       {"srun: error: Node failure on gpu-node-07", "hardware/node/lost"},
+      // CPython's faulthandler names the signal: SIGABRT, not a segmentation fault.
+      {"Fatal Python error: Aborted", "framework/abort"},
   };
   for (const auto& m : messages) check_names(catalog, m);
 }
