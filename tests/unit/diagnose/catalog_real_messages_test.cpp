@@ -115,6 +115,10 @@ TEST_CASE("real failure messages of the training stacks name their thread's cate
       {"srun: error: Node failure on gpu-node-07", "hardware/node/lost"},
       // CPython's faulthandler names the signal: SIGABRT, not a segmentation fault.
       {"Fatal Python error: Aborted", "framework/abort"},
+      {"node1:1234:1234 [3] enqueue.cc:1182 NCCL WARN Error : no algorithm/protocol available", "user/config/arguments"},
+      {"[ERROR] RecentErrMsg: [PID: 4321] 2026-03-24-12:13:53.809.770 Memory_Allocation_Failure(EL0004): Failed to "
+       "allocate memory.",
+       "user/config/gpu-oom"},
   };
   for (const auto& m : messages) check_names(catalog, m);
 }
