@@ -116,6 +116,15 @@ TEST_CASE("real failure messages of the training stacks name their thread's cate
       // CPython's faulthandler names the signal: SIGABRT, not a segmentation fault.
       {"Fatal Python error: Aborted", "framework/abort"},
       {"node1:1234:1234 [3] enqueue.cc:1182 NCCL WARN Error : no algorithm/protocol available", "user/config/arguments"},
+      {"(raylet) node_manager.cc:3069: 1 Workers (tasks / actors) killed due to memory pressure (OOM), 0 Workers "
+       "crashed due to other reasons at node",
+       "user/config/host-oom"},
+      {"AssertionError: only support equal chunk. Got size of DataProto 31 and chunk 8.", "user/config/parallelism"},
+      {"AssertionError: Micro batch size per gpu: 0 has to be greater than 0", "user/config/parallelism"},
+      // The device index assertion, not an internal error of PyTorch's (the longer match).
+      {"RuntimeError: device >= 0 && device < num_gpus INTERNAL ASSERT FAILED at \"../aten/src/ATen/cuda/"
+       "CUDAContext.cpp\":50, please report a bug to PyTorch.",
+       "user/config/device", "framework/abort"},
       {"[ERROR] RecentErrMsg: [PID: 4321] 2026-03-24-12:13:53.809.770 Memory_Allocation_Failure(EL0004): Failed to "
        "allocate memory.",
        "user/config/gpu-oom"},
