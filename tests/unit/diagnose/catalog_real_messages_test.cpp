@@ -121,6 +121,11 @@ TEST_CASE("real failure messages of the training stacks name their thread's cate
        "user/config/host-oom"},
       {"AssertionError: only support equal chunk. Got size of DataProto 31 and chunk 8.", "user/config/parallelism"},
       {"AssertionError: Micro batch size per gpu: 0 has to be greater than 0", "user/config/parallelism"},
+      // Slurm refuses the request itself.
+      {"srun: error: Unable to allocate resources: Requested node configuration is not available",
+       "user/config/arguments"},
+      {"sbatch: error: Batch job submission failed: Invalid generic resource (gres) specification",
+       "user/config/arguments"},
       // The device index assertion, not an internal error of PyTorch's (the longer match).
       {"RuntimeError: device >= 0 && device < num_gpus INTERNAL ASSERT FAILED at \"../aten/src/ATen/cuda/"
        "CUDAContext.cpp\":50, please report a bug to PyTorch.",
