@@ -116,6 +116,9 @@ std::optional<long> advance(StreamState& st, const TemplateStageInfo& info, form
                             const StageClassifier& stages, NodeStats& node, const Occurrence& at,
                             long& job_iteration, std::vector<StageChange>& changes) {
   if (level >= format::Level::warn) return std::nullopt;
+  // Nor does a line that says its process died (an uncaught exception, a fatal signal): it is the
+  // failure, not the job moving on, whatever its words name ("...a model that has been loaded with").
+  if (info.process_end == ProcessEnd::exception || info.process_end == ProcessEnd::signal) return std::nullopt;
   // Continuation lines (tracebacks, stack frames, indented blocks) never mark a stage by their
   // words; an indented iteration report (a progress bar: "  1%|  | 42002/42190 [...]") still counts.
   // One leading space is a message's own style (Megatron: " validation loss at iteration ..."),

@@ -35,6 +35,15 @@ void write_normal_job(const l4::test::TempDir& dir, const std::string& root, int
   }
 }
 
+// The --no-history report on a job of one log with the given text.
+json diagnose_one_log(const std::string& text) {
+  l4::test::TempDir dir;
+  dir.write("job/node-01.log", text);
+  const auto r = run_l4({"diagnose", "--no-history", (dir.path() / "job").string()});
+  REQUIRE(r.exit_code == 0);
+  return json::parse(r.out);
+}
+
 }  // namespace
 
 TEST_CASE("l4 diagnose finds the ECC fault of the fixture job", "[e2e][diagnose]") {
@@ -318,4 +327,54 @@ TEST_CASE("a watchdog timeout on a collective numbered in the hundreds is in tra
       CHECK(j["stage"].is_null());
     }
   }
+}
+
+TEST_CASE("a process's dying words do not count as the job moving on, whatever stage they name", "[e2e][diagnose][stage]") {
+  // Two ranks raise the same exception, whose text names a stage ("loaded"); only the launcher's
+  // closing line is stamped. The second rank's exception is no progress that the first one's was
+  // outlived by: the exception is the root evidence, and it names its category.
+  l4::test::TempDir dir;
+  const std::string raised =
+      "ValueError: You can't train a model that has been loaded with `device_map='auto'` in any distributed mode.\n";
+  std::string text;
+  for (int rank = 0; rank < 2; ++rank) {
+    text += "Traceback (most recent call last):\n  File \"/work/finetune.py\", line 360, in <module>\n    train()\n";
+    text += raised;
+  }
+  text += "[2026-03-14 08:21:40,512] torch.distributed.elastic.multiprocessing.api: [WARNING] Sending process 3817 "
+          "closing signal SIGTERM\n";
+  dir.write("job/train.log", text);
+  const auto r = run_l4({"diagnose", "--no-history", (dir.path() / "job").string()});
+  REQUIRE(r.exit_code == 0);
+  const auto j = json::parse(r.out);
+  CHECK(j["verdict"]["category"] == "user/config/arguments");
+  REQUIRE_FALSE(j["events"].empty());
+  CHECK(j["events"][0]["template"].get<std::string>().find("ValueError") != std::string::npos);
+}
+
+TEST_CASE("the launcher's forced kill of workers it could not stop is no out-of-memory kill", "[e2e][diagnose]") {
+  // A collective times out; torchrun sends SIGTERM and, after its grace period, SIGKILL. The SIGKILL
+  // is the launcher's own: the verdict stays the timeout's.
+  const auto j = diagnose_one_log(
+      "[rank1]:[E1206 10:30:00.000000 1234 ProcessGroupNCCL.cpp:616] [Rank 1] Watchdog caught collective operation "
+      "timeout: WorkNCCL(SeqNum=5120, OpType=ALLREDUCE, NumelIn=1, NumelOut=1, Timeout(ms)=1800000) ran for 1800087 "
+      "milliseconds before timing out.\n"
+      "[2026-12-06 10:30:05,000] torch.distributed.elastic.multiprocessing.api: [WARNING] Sending process 1235 "
+      "closing signal SIGTERM\n"
+      "[2026-12-06 10:30:35,000] torch.distributed.elastic.multiprocessing.api: [WARNING] Unable to shutdown "
+      "process 1235 via Signals.SIGTERM, forcefully exiting via Signals.SIGKILL\n");
+  CHECK(j["verdict"]["category"] == "platform/hang");
+}
+
+TEST_CASE("a launcher that was sent SIGTERM is no uncaught exception of the job's code", "[e2e][diagnose]") {
+  // Who sent the SIGTERM (a scheduler's preemption or time limit, the owner's scancel) the lines do
+  // not say: l4 abstains rather than call the launcher's SignalException a bug in the job's code.
+  const auto j = diagnose_one_log(
+      "[2026-01-01 10:00:00,000] torch.distributed.elastic.agent.server.api: [WARNING] Received Signals.SIGTERM "
+      "death signal, shutting down workers\n"
+      "[2026-01-01 10:00:00,001] torch.distributed.elastic.multiprocessing.api: [WARNING] Closing process 1234 via "
+      "signal SIGTERM\n"
+      "Traceback (most recent call last):\n  File \"/usr/bin/torchrun\", line 8, in <module>\n    sys.exit(main())\n"
+      "torch.distributed.elastic.multiprocessing.api.SignalException: Process 1200 got signal: 15\n");
+  CHECK(j["verdict"]["category"] == "unknown");
 }

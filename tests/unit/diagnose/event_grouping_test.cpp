@@ -46,6 +46,10 @@ TEST_CASE("framing lines: wrappers, stack-trace headers, advice", "[diagnose][gr
   CHECK_FALSE(g.framing("[Rank 5] Watchdog caught collective operation timeout: WorkNCCL(SeqNum=942)"));
   CHECK_FALSE(g.framing("RuntimeError: CUDA error: an illegal memory access was encountered"));
   CHECK_FALSE(g.framing("Last error: connection reset"));
+  // The launcher killing the workers that did not stop on SIGTERM: its own kill, no cause.
+  CHECK(g.framing("torch.distributed.elastic.multiprocessing.api: [WARNING] Unable to shutdown process 1235 via "
+                  "Signals.SIGTERM, forcefully exiting via Signals.SIGKILL"));
+  CHECK(g.framing("torch.distributed.elastic.multiprocessing.api.SignalException: Process 1200 got signal: 15"));
   CHECK(g.traceback_frame("  File \"/usr/lib/python3.10/threading.py\", line 324, in wait") == std::optional<std::string_view>("wait"));
   CHECK_FALSE(g.traceback_frame("File \"x.py\", line 3 is not indented, so no frame"));
 }

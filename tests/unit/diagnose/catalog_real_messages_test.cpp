@@ -1,0 +1,160 @@
+// Failure messages as the programs of the stacks print them (the text of public issue threads, with
+// our own values) name the category their threads establish; healthy jobs' lines name none. Each
+// line here stands for a catalogue signature: removing or narrowing the signature fails its line.
+#include <catch2/catch.hpp>
+
+#include <algorithm>
+#include <string>
+#include <vector>
+
+#include "l4/diagnose/category_catalog.hpp"
+
+using l4::diagnose::CategoryCatalog;
+
+namespace {
+
+struct Message {
+  std::string line;
+  std::string category;
+  // A category of another root that a generic text on the same line names too (ENOMEM's "Cannot
+  // allocate memory", ENOENT's "No such file or directory"); the line's own signatures outweigh it.
+  std::string generic = {};
+};
+
+std::string root_of(const std::string& category) { return category.substr(0, category.find('/')); }
+
+// The line matches a signature of the category, and every category it matches is under the same
+// root: the line cannot pull a verdict to another root (hardware / user / framework / platform).
+void check_names(const CategoryCatalog& catalog, const Message& m) {
+  INFO(m.line);
+  const auto matches = catalog.match(m.line);
+  CHECK(std::any_of(matches.begin(), matches.end(), [&](auto& s) { return s.category == m.category; }));
+  std::size_t own = 0, generic = 0;
+  for (const auto& s : matches) {
+    INFO(s.category);
+    CHECK((root_of(s.category) == root_of(m.category) || s.category == m.generic));
+    if (s.category == m.category) own = std::max(own, s.length);
+    if (s.category == m.generic) generic = std::max(generic, s.length);
+  }
+  // One line, one statement: the longest match names the line's category (diagnose keeps it alone).
+  CHECK(own > generic);
+}
+
+}  // namespace
+
+TEST_CASE("real failure messages of the training stacks name their thread's category", "[diagnose][catalog]") {
+  const CategoryCatalog catalog;
+  const std::vector<Message> messages = {
+      // NCCL socket transport: ECONNABORTED from connect().
+      {"node1:1234:1300 [0] misc/socket.cc:484 NCCL WARN socketStartConnect: Connect to 10.0.0.2<43211> failed : "
+       "Software caused connection abort",
+       "hardware/network/socket"},
+      // transformers bitsandbytes quantizer: the model spills out of GPU memory.
+      {"ValueError: Some modules are dispatched on the CPU or the disk. Make sure you have enough GPU RAM to fit the "
+       "quantized model.",
+       "user/config/gpu-oom"},
+      // vLLM (verl, OpenRLHF, LLaMA-Factory rollouts): the KV cache does not fit.
+      {"ValueError: The model's max seq len (32768) is larger than the maximum number of tokens that can be stored in "
+       "KV cache (12544). Try increasing `gpu_memory_utilization` or decreasing `max_model_len` when initializing the "
+       "engine.",
+       "user/config/gpu-oom"},
+      {"ValueError: The checkpoint you are trying to load has model type `qwen2_vl` but Transformers does not "
+       "recognize this architecture.",
+       "user/version/dependency"},
+      {"ValueError: Bfloat16 is only supported on GPUs with compute capability of at least 8.0. Your Tesla "
+       "V100-SXM2-32GB GPU has compute capability 7.0.",
+       "user/version/cuda"},
+      {"lightning.fabric.utilities.exceptions.MisconfigurationException: You requested gpu: [0, 1, 2, 3]",
+       "user/config/device"},
+      {"lightning_fabric.utilities.exceptions.MisconfigurationException: CUDAAccelerator can not run on your system "
+       "since the accelerator is not available.",
+       "user/config/device"},
+      {"omegaconf.errors.MissingMandatoryValue: Missing mandatory value: model.train_ds.file_path",
+       "user/config/arguments"},
+      // NCCL's IB transport cannot register memory: the locked-memory limit, not the host's RAM.
+      {"node1:1234:1300 [0] misc/ibvwrap.cc:190 NCCL WARN Call to ibv_reg_mr failed with error Cannot allocate memory",
+       "hardware/network/setup", "user/config/host-oom"},
+      {"ValueError: You can't train a model that has been loaded with `device_map='auto'` in any distributed mode.",
+       "user/config/arguments"},
+      {"Exception: Could not find the transformer layer class to wrap in the model.", "user/config/arguments"},
+      {"deepspeed.runtime.zero.utils.ZeRORuntimeException: You are using ZeRO-Offload with a client provided optimizer "
+       "(<class 'torch.optim.adamw.AdamW'>) which in most cases will yield poor performance.",
+       "user/config/arguments"},
+      {"deepspeed.ops.op_builder.builder.MissingCUDAException: CUDA_HOME does not exist, unable to compile CUDA op(s)",
+       "user/version/dependency"},
+      {"nvidia-container-cli: requirement error: unsatisfied condition: cuda>=12.4, please update your driver to a "
+       "newer version, or use an earlier cuda container: unknown",
+       "user/version/cuda"},
+      // LLaMA-Factory: a misspelt dataset name and a run from the wrong directory print the same line, so
+      // only the inner category is named.
+      {"ValueError: Undefined dataset alpaca_en_demo in dataset_info.json.", "user/config"},
+      {"collect2: error: ld returned 1 exit status", "framework/compile"},
+      // The linker's own words are longer than the strerror text it ends with: the line is the link's.
+      {"/usr/bin/ld: cannot find -lcuda: No such file or directory", "framework/compile", "user/config/path"},
+      // Sampling from fp16 logits that overflowed (generation, RL rollouts).
+      {"RuntimeError: probability tensor contains either `inf`, `nan` or element < 0", "framework/numerics"},
+      {"RuntimeError: Function 'LogSoftmaxBackward0' returned nan values in its 0th output.", "framework/numerics"},
+      {"ValueError: Target modules {'q_proj', 'v_proj'} not found in the base model. Please check the target modules "
+       "and try again.",
+       "user/config/arguments"},
+      {"datasets.exceptions.DatasetGenerationError: An error occurred while generating the dataset", "user/data/invalid"},
+      {"datasets.table.CastError: Couldn't cast", "user/data/invalid"},
+      {"AssertionError: Device compute capability 8.9 or higher required for FP8 execution.", "user/version/cuda"},
+      {"RuntimeError: FlashAttention is only supported on CUDA 11.6 and above.", "user/version/cuda"},
+      // Batch systems' limits: time ends the job (the scheduler), memory is the job's own.
+      {"=>> PBS: job killed: walltime 86410 exceeded limit 86400", "platform/scheduler/preempted"},
+      {"TERM_RUNLIMIT: job killed after reaching LSF run time limit.", "platform/scheduler/preempted"},
+      {"Warning  DeadlineExceeded  2m  job-controller  Job was active longer than specified deadline",
+       "platform/scheduler/preempted"},
+      {"=>> PBS: job killed: mem 134217728kb exceeded limit 125829120kb", "user/config/host-oom"},
+      {"TERM_MEMLIMIT: job killed after reaching LSF memory usage limit.", "user/config/host-oom"},
+      {"slurmstepd: error: Exceeded job memory limit", "user/config/host-oom"},
+      // The shell's report of a SIGKILLed child, alone or with the command.
+      {"Killed", "user/config/host-oom"},
+      {"./run.sh: line 3: 12345 Killed                  python train.py --model llama", "user/config/host-oom"},
+      {"srun: error: Node failure on gpu-node-07", "hardware/node/lost"},
+      // CPython's faulthandler names the signal: SIGABRT, not a segmentation fault.
+      {"Fatal Python error: Aborted", "framework/abort"},
+      {"node1:1234:1234 [3] enqueue.cc:1182 NCCL WARN Error : no algorithm/protocol available", "user/config/arguments"},
+      {"(raylet) node_manager.cc:3069: 1 Workers (tasks / actors) killed due to memory pressure (OOM), 0 Workers "
+       "crashed due to other reasons at node",
+       "user/config/host-oom"},
+      {"AssertionError: only support equal chunk. Got size of DataProto 31 and chunk 8.", "user/config/parallelism"},
+      {"AssertionError: Micro batch size per gpu: 0 has to be greater than 0", "user/config/parallelism"},
+      // Slurm refuses the request itself.
+      {"srun: error: Unable to allocate resources: Requested node configuration is not available",
+       "user/config/arguments"},
+      {"sbatch: error: Batch job submission failed: Invalid generic resource (gres) specification",
+       "user/config/arguments"},
+      // The device index assertion, not an internal error of PyTorch's (the longer match).
+      {"RuntimeError: device >= 0 && device < num_gpus INTERNAL ASSERT FAILED at \"../aten/src/ATen/cuda/"
+       "CUDAContext.cpp\":50, please report a bug to PyTorch.",
+       "user/config/device", "framework/abort"},
+      {"[ERROR] RecentErrMsg: [PID: 4321] 2026-03-24-12:13:53.809.770 Memory_Allocation_Failure(EL0004): Failed to "
+       "allocate memory.",
+       "user/config/gpu-oom"},
+  };
+  for (const auto& m : messages) check_names(catalog, m);
+}
+
+TEST_CASE("lines every healthy job prints name no category", "[diagnose][catalog]") {
+  const CategoryCatalog catalog;
+  const std::vector<std::string> healthy = {
+      "node1:1234:1310 [0] NCCL INFO [Service thread] Connection closed by localRank 0",
+      "node1:1234:1234 [0] NCCL INFO comm 0x55d0c1e0 rank 0 nranks 16 cudaDev 0 busId 3b000 - Abort COMPLETE",
+      "node1:1234:1234 [0] NCCL INFO comm 0x55d0c1e0 rank 0 nranks 16 cudaDev 0 busId 3b000 - Destroy COMPLETE",
+      "INFO 01-01 10:00:00 worker.py:200] # GPU blocks: 2290, # CPU blocks: 512",
+      "[INFO|trainer.py:2100] >> ***** Running training *****",
+  };
+  // srun reports every task it kills as Killed (after a node failure, at the end of a step): no host OOM.
+  CHECK(catalog.match("srun: error: gpu-node-07: task 7: Killed").empty());
+  // A pod the Kubernetes scheduler could not place was not preempted, whatever its event says of preemption.
+  const auto unplaced = catalog.match(
+      "Warning  FailedScheduling  12s  default-scheduler  0/4 nodes are available: 4 Insufficient nvidia.com/gpu. "
+      "preemption: 0/4 nodes are available: 4 No preemption victims found for incoming pod.");
+  CHECK(std::none_of(unplaced.begin(), unplaced.end(), [](auto& s) { return s.category == "platform/scheduler/preempted"; }));
+  for (const auto& line : healthy) {
+    INFO(line);
+    CHECK(catalog.match(line).empty());
+  }
+}
