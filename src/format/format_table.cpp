@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <array>
+#include <charconv>
 #include <fstream>
 #include <nlohmann/json.hpp>
 #include <optional>
@@ -207,7 +208,12 @@ void check_sample(const ReadTable& table, const std::vector<std::optional<LogFor
 std::size_t entry_of(const FormatProblem& p) {
   constexpr std::string_view prefix = "formats[";
   if (p.path.rfind(prefix, 0) != 0) return 0;
-  return std::stoul(p.path.substr(prefix.size())) + 1;
+  // An unknown key may itself start with "formats[" ("formats[sam1ples"): no number, the document.
+  std::size_t n = 0;
+  const char* first = p.path.data() + prefix.size();
+  const auto [end, ec] = std::from_chars(first, p.path.data() + p.path.size(), n);
+  if (ec != std::errc() || end == first || *end != ']') return 0;
+  return n + 1;
 }
 
 std::string read_file(const std::filesystem::path& file) {

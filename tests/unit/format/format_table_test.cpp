@@ -89,3 +89,15 @@ TEST_CASE("a formats file loads only when clean, and its formats are tried first
   }
   CHECK_THROWS_AS(load_format_file("/nonexistent/formats.json"), l4::InputError);
 }
+
+TEST_CASE("a key that starts like a format's path is reported, not taken for an entry number", "[format][formats]") {
+  // Fuzz finding (formats_json, 2,082,762 execs): an unknown key "formats[sam1ples" made the
+  // problem's path "formats[sam1ples", which ordering problems by entry read as a number
+  // (std::stoul threw: `l4 formats check` exited 3, internal error).
+  const std::string json = R"J({"formats": [], "formats[sam1ples": [], "formats[": 1})J";
+  const auto check = check_format_table(json, "t.json");
+  REQUIRE_FALSE(check.ok());
+  bool named = false;
+  for (const auto& p : check.problems) named = named || p.path.find("formats[sam1ples") != std::string::npos;
+  CHECK(named);
+}
