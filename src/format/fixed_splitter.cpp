@@ -2,6 +2,8 @@
 
 #include <limits>
 
+#include "text/chars.hpp"
+
 namespace l4::format {
 namespace {
 
@@ -125,8 +127,7 @@ class Parser {
       case 'f': s.set('\f'); return s;
       default:
         // punctuation is literal; letters and digits are classes, anchors or references we lack
-        if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-            static_cast<unsigned char>(c) >= 0x80) {
+        if (text::is_alnum(c) || static_cast<unsigned char>(c) >= 0x80) {
           return std::nullopt;
         }
         s.set(static_cast<unsigned char>(c));

@@ -12,6 +12,7 @@
 
 #include "l4/parse/token_masker.hpp"
 #include "parse/contrastive_grouper.hpp"
+#include "text/chars.hpp"
 
 namespace l4::parse::contrastive {
 
@@ -19,18 +20,16 @@ namespace l4::parse::contrastive {
 inline std::string skeleton(std::string_view token) {
   std::string out;
   std::size_t i = 0;
-  auto word_char = [](char c) {
-    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_';
-  };
+  using text::is_word_char;
   while (i < token.size()) {
-    if (!word_char(token[i])) {
+    if (!is_word_char(token[i])) {
       ++i;
       continue;
     }
     std::size_t j = i;
     bool digit = false;
-    while (j < token.size() && word_char(token[j])) {
-      digit = digit || (token[j] >= '0' && token[j] <= '9');
+    while (j < token.size() && is_word_char(token[j])) {
+      digit = digit || text::is_digit(token[j]);
       ++j;
     }
     if (!digit) {
@@ -48,15 +47,15 @@ inline std::string skeleton(std::string_view token) {
 // letters differ ("alt0" / "ee0") are different words and stay apart.
 inline bool same_word_other_number(std::string_view a, std::string_view b) {
   if (a == b) return false;
-  auto digit = [](char c) { return c >= '0' && c <= '9'; };
+  using text::is_digit;
   std::size_t i = 0;
   std::size_t j = 0;
   bool number = false;
   while (i < a.size() && j < b.size()) {
-    if (digit(a[i]) != digit(b[j])) return false;
-    if (digit(a[i])) {
-      while (i < a.size() && digit(a[i])) ++i;
-      while (j < b.size() && digit(b[j])) ++j;
+    if (is_digit(a[i]) != is_digit(b[j])) return false;
+    if (is_digit(a[i])) {
+      while (i < a.size() && is_digit(a[i])) ++i;
+      while (j < b.size() && is_digit(b[j])) ++j;
       number = true;
       continue;
     }
@@ -70,15 +69,11 @@ inline bool same_word_other_number(std::string_view a, std::string_view b) {
 // A word that is a number or a name with a number appended: letters, then one digit run
 // ("storage442", "R25"), or hex digits holding a digit ("33557fe4"). Not "mlx5_core", "ens5f1np1".
 inline bool numbered_word(std::string_view w) {
-  auto digit = [](char c) { return c >= '0' && c <= '9'; };
-  auto hex = [&](char c) { return digit(c) || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F'); };
-  if (w.empty() || !digit(w.back())) return false;
-  if (std::all_of(w.begin(), w.end(), hex)) return true;
+  if (w.empty() || !text::is_digit(w.back())) return false;
+  if (std::all_of(w.begin(), w.end(), text::is_xdigit)) return true;
   std::size_t i = w.size();
-  while (i > 0 && digit(w[i - 1])) --i;
-  return std::all_of(w.begin(), w.begin() + static_cast<std::ptrdiff_t>(i), [](char c) {
-    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
-  });
+  while (i > 0 && text::is_digit(w[i - 1])) --i;
+  return std::all_of(w.begin(), w.begin() + static_cast<std::ptrdiff_t>(i), text::is_alpha);
 }
 
 // A token with its numbers as variables: in each piece, the stretch from the first to the last

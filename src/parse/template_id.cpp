@@ -1,5 +1,7 @@
 #include "l4/parse/template_id.hpp"
 
+#include "text/chars.hpp"
+
 namespace l4::parse {
 
 std::string to_hex(TemplateId id) {
@@ -16,17 +18,9 @@ std::optional<TemplateId> parse_template_id(std::string_view text) {
   if (text.size() != 16) return std::nullopt;
   TemplateId id = 0;
   for (const char c : text) {
-    unsigned v = 0;
-    if (c >= '0' && c <= '9') {
-      v = static_cast<unsigned>(c - '0');
-    } else if (c >= 'a' && c <= 'f') {
-      v = static_cast<unsigned>(c - 'a' + 10);
-    } else if (c >= 'A' && c <= 'F') {
-      v = static_cast<unsigned>(c - 'A' + 10);
-    } else {
-      return std::nullopt;
-    }
-    id = (id << 4U) | v;
+    const int v = text::hex_value(c);
+    if (v < 0) return std::nullopt;
+    id = (id << 4U) | static_cast<unsigned>(v);
   }
   return id;
 }

@@ -16,7 +16,7 @@ namespace {
 constexpr std::uint32_t kNotMined = 0xffffffffU;
 
 bool has_digit(std::string_view s) {
-  return std::any_of(s.begin(), s.end(), [](char c) { return c >= '0' && c <= '9'; });
+  return std::any_of(s.begin(), s.end(), text::is_digit);
 }
 
 // A bounded cache from token text to its masked token id: raw tokens (words recur) and digit

@@ -17,6 +17,7 @@
 #include "l4/parse/token_masker.hpp"
 #include "parse/template_trie.hpp"
 #include "parse/token_vocabulary.hpp"
+#include "text/chars.hpp"
 
 namespace l4::parse {
 namespace {
@@ -286,16 +287,10 @@ std::string hex_bytes(std::string_view bytes) {
 
 std::optional<std::string> bytes_from_hex(std::string_view hex) {
   if (hex.size() % 2 != 0) return std::nullopt;
-  const auto digit = [](char c) -> int {
-    if (c >= '0' && c <= '9') return c - '0';
-    if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-    return -1;
-  };
   std::string out;
   out.reserve(hex.size() / 2);
   for (std::size_t i = 0; i < hex.size(); i += 2) {
-    const int hi = digit(hex[i]), lo = digit(hex[i + 1]);
+    const int hi = text::hex_value(hex[i]), lo = text::hex_value(hex[i + 1]);
     if (hi < 0 || lo < 0) return std::nullopt;
     out.push_back(static_cast<char>(hi * 16 + lo));
   }

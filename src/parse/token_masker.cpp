@@ -17,8 +17,6 @@
 namespace l4::parse {
 namespace {
 
-// Words inside a piece are split on is_word_delimiter (token_masker.hpp).
-constexpr bool is_word_delim(char c) { return is_word_delimiter(c); }
 using text::is_digit;
 
 // A '<' or '>' that is a comparison sign ("<1", ">=500", "a->b"), not part of a "<*>" variable:
@@ -66,7 +64,7 @@ bool unchanged_by_masking(std::string_view token) {
   std::size_t word = 0;
   for (std::size_t i = 0; i <= token.size(); ++i) {
     if (i < token.size() && may_mask(token[i])) return false;
-    if (i == token.size() || is_word_delim(token[i])) {
+    if (i == token.size() || is_word_delimiter(token[i])) {
       if (i - word >= 4 && i - word <= 5 && is_boolean_word(token.substr(word, i - word))) return false;
       word = i + 1;
     }
@@ -90,10 +88,8 @@ bool is_path(std::string_view s) {
   return true;  // a trailing '/' is part of a directory path
 }
 
-constexpr bool is_hex(char c) {
-  return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
-}
 using text::is_alnum;
+using text::is_xdigit;
 
 // A MAC address ("FF:F2:9F:16:E2:A0", "00-1b-21-3a-4f-5c") starting at `text[i]`.
 bool mac_at(std::string_view text, std::size_t i) {
@@ -102,7 +98,7 @@ bool mac_at(std::string_view text, std::size_t i) {
   if (sep != ':' && sep != '-') return false;
   for (std::size_t g = 0; g < 6; ++g) {
     const std::size_t at = i + g * 3;
-    if (!is_hex(text[at]) || !is_hex(text[at + 1])) return false;
+    if (!is_xdigit(text[at]) || !is_xdigit(text[at + 1])) return false;
     if (g < 5 && text[at + 2] != sep) return false;
   }
   if (i > 0 && is_alnum(text[i - 1])) return false;
@@ -295,12 +291,12 @@ void TokenMasker::mask_into(std::string_view token, std::string& out) const {
     // words inside the piece: digit runs and booleans become <*>, a word holding <*> becomes <*>
     std::size_t k = 0;
     while (k < piece.size()) {
-      if (is_word_delim(piece[k]) || comparison_sign_at(piece, k)) {
+      if (is_word_delimiter(piece[k]) || comparison_sign_at(piece, k)) {
         out.push_back(piece[k++]);
         continue;
       }
       std::size_t m = k;
-      while (m < piece.size() && !is_word_delim(piece[m]) && !comparison_sign_at(piece, m)) ++m;
+      while (m < piece.size() && !is_word_delimiter(piece[m]) && !comparison_sign_at(piece, m)) ++m;
       const std::string_view word = piece.substr(k, m - k);
       k = m;
       if (all_digits(word) || is_boolean_word(word) ||

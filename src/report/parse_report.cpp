@@ -3,41 +3,17 @@
 #include <algorithm>
 #include <array>
 #include <charconv>
-#include <cstdint>
-#include <cstring>
 
 #include "l4/error.hpp"
 #include "l4/parse/template_id.hpp"
+#include "text/token_scan.hpp"
 
 namespace l4::report {
 namespace {
 
-// Whether `s` holds one of the characters `Cs`. Eight bytes at a time (the fields of rows are
-// most of what `l4 parse` writes): a byte equal to c is a zero byte of the word XORed with c,
-// which the classic test finds.
-template <char... Cs>
-bool holds_any(std::string_view s) {
-  constexpr std::uint64_t kOnes = 0x0101010101010101ULL;
-  constexpr std::uint64_t kHigh = 0x8080808080808080ULL;
-  const auto has_byte = [](std::uint64_t w, char c) {
-    const std::uint64_t x = w ^ (kOnes * static_cast<unsigned char>(c));
-    return ((x - kOnes) & ~x & kHigh) != 0;
-  };
-  std::size_t i = 0;
-  for (; i + 8 <= s.size(); i += 8) {
-    std::uint64_t w = 0;
-    std::memcpy(&w, s.data() + i, 8);
-    if ((has_byte(w, Cs) || ...)) return true;
-  }
-  for (; i < s.size(); ++i) {
-    if (((s[i] == Cs) || ...)) return true;
-  }
-  return false;
-}
-
 // Appends `s` as one CSV field (quoted when it holds a comma, quote or line break).
 void csv_field(std::string& out, std::string_view s) {
-  if (!holds_any<',', '"', '\n', '\r'>(s)) {
+  if (!text::holds_any<',', '"', '\n', '\r'>(s)) {
     out.append(s);
     return;
   }
@@ -59,7 +35,7 @@ void parameter_list(std::string& out, const std::vector<std::string_view>& param
     if (i != 0) out.append(", ");
     out.push_back('\'');
     const std::string_view p = params[i];
-    if (!holds_any<'\'', '\\'>(p)) {
+    if (!text::holds_any<'\'', '\\'>(p)) {
       out.append(p);
       out.push_back('\'');
       continue;

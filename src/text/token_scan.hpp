@@ -1,9 +1,13 @@
 #pragma once
-// token_end: where a whitespace-delimited token that starts at `i` ends, and whether it holds a
-// digit — the inner loop of masking every line. Eight bytes at a time: per byte, "is whitespace"
-// (0x20, 0x09..0x0d: text::is_space) and "is a digit" are found with carry-free arithmetic on the
-// word (each byte's low seven bits plus a constant below 0x80 never carries into the next byte;
-// bytes >= 0x80 are neither), so the first whitespace is the lowest flagged byte.
+// Scans of log text eight bytes at a time (SWAR: the bytes of a 64-bit word tested at once), for
+// the loops that run over every byte written or masked.
+//   token_end: where a whitespace-delimited token that starts at `i` ends, and whether it holds a
+//   digit — the inner loop of masking every line. Per byte, "is whitespace" (0x20, 0x09..0x0d:
+//   text::is_space) and "is a digit" are found with carry-free arithmetic on the word (each byte's
+//   low seven bits plus a constant below 0x80 never carries into the next byte; bytes >= 0x80 are
+//   neither), so the first whitespace is the lowest flagged byte.
+//   holds_any: whether a text holds one of a few given bytes (a CSV field that needs quoting): a
+//   byte equal to c is a zero byte of the word XORed with c, which the classic test finds.
 #include <bit>
 #include <cstdint>
 #include <cstring>
@@ -21,6 +25,11 @@ constexpr std::uint64_t kOnes = 0x0101010101010101ULL;
 constexpr std::uint64_t between(std::uint64_t w, unsigned m, unsigned n) {
   const std::uint64_t low = w & kLow7;
   return ((kOnes * (127 + n) - low) & ~w & (low + kOnes * (127 - m))) & kHigh;
+}
+// Whether a byte of `w` equals `c`.
+constexpr bool has_byte(std::uint64_t w, char c) {
+  const std::uint64_t x = w ^ (kOnes * static_cast<unsigned char>(c));
+  return ((x - kOnes) & ~x & kHigh) != 0;
 }
 }  // namespace detail
 
@@ -42,6 +51,21 @@ inline std::size_t token_end(std::string_view s, std::size_t i, bool& digits) {
   }
   for (; i < n && !is_space(s[i]); ++i) digits = digits || is_digit(s[i]);
   return i;
+}
+
+// Whether `s` holds one of the bytes `Cs`.
+template <char... Cs>
+bool holds_any(std::string_view s) {
+  std::size_t i = 0;
+  for (; i + 8 <= s.size(); i += 8) {
+    std::uint64_t w = 0;
+    std::memcpy(&w, s.data() + i, 8);
+    if ((detail::has_byte(w, Cs) || ...)) return true;
+  }
+  for (; i < s.size(); ++i) {
+    if (((s[i] == Cs) || ...)) return true;
+  }
+  return false;
 }
 
 }  // namespace l4::text

@@ -26,3 +26,17 @@ TEST_CASE("token_end: the first whitespace and whether a digit comes before it, 
     REQUIRE(digits == expected_digits);
   }
 }
+
+TEST_CASE("holds_any: whether one of the given bytes occurs, as byte by byte", "[text][token]") {
+  std::mt19937 rng(29);
+  // the bytes looked for, their neighbours (carries and borrows), and bytes >= 0x80
+  const std::string alphabet = std::string(",\"\n\r+-!#\x0b\x0c\x80\xac\xa2\xff\x00", 15);
+  for (int round = 0; round < 50000; ++round) {
+    std::string s;
+    const std::size_t n = rng() % 40;
+    for (std::size_t k = 0; k < n; ++k) s.push_back(rng() % 4 == 0 ? alphabet[rng() % alphabet.size()] : 'x');
+    const bool expected = s.find_first_of(std::string_view(",\"\n\r", 4)) != std::string::npos;
+    INFO(round);
+    REQUIRE(l4::text::holds_any<',', '"', '\n', '\r'>(s) == expected);
+  }
+}
