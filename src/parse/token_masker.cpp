@@ -3,6 +3,7 @@
 #include <re2/re2.h>
 #include <re2/set.h>
 
+#include <algorithm>
 #include <array>
 #include <cstring>
 
@@ -230,42 +231,90 @@ std::string TokenMasker::mask(std::string_view token) const {
   return out;
 }
 
+namespace {
+
+// A URL keeps its scheme: "hdfs://host:9000/a" -> "hdfs://<*>". True when `token` is one (appended).
+bool append_url(std::string_view token, std::string& out) {
+  const auto scheme = token.find("://");
+  if (scheme == std::string_view::npos || scheme == 0 || scheme + 3 >= token.size()) return false;
+  const bool letters = std::all_of(token.begin(), token.begin() + static_cast<std::ptrdiff_t>(scheme),
+                                   [](char c) { return text::is_alpha(c) || c == '+' || c == '.' || c == '-'; });
+  if (!letters) return false;
+  out.append(token.substr(0, scheme + 3));
+  out.append("<*>");
+  return true;
+}
+
+// `token` with its MAC addresses as <*> (in `scratch`), or `token` itself when it holds none: done
+// first, since their ':' would otherwise split them into pieces.
+std::string_view without_macs(std::string_view token, std::string& scratch) {
+  if (token.size() < 17 || (token.find(':') == std::string_view::npos && token.find('-') == std::string_view::npos)) {
+    return token;
+  }
+  scratch.clear();
+  for (std::size_t k = 0; k < token.size();) {
+    if (mac_at(token, k)) {
+      if (scratch.empty()) scratch.assign(token.substr(0, k));
+      scratch.append("<*>");
+      k += 17;
+      continue;
+    }
+    if (!scratch.empty()) scratch.push_back(token[k]);
+    ++k;
+  }
+  return scratch.empty() ? token : std::string_view(scratch);
+}
+
+// The words of a piece: digit runs and booleans become <*>, a word holding <*> becomes <*>.
+// True when a word was masked.
+bool append_masked_words(std::string_view piece, std::string& out) {
+  bool changed = false;
+  std::size_t k = 0;
+  while (k < piece.size()) {
+    if (is_word_delimiter(piece[k]) || comparison_sign_at(piece, k)) {
+      out.push_back(piece[k++]);
+      continue;
+    }
+    std::size_t m = k;
+    while (m < piece.size() && !is_word_delimiter(piece[m]) && !comparison_sign_at(piece, m)) ++m;
+    const std::string_view word = piece.substr(k, m - k);
+    k = m;
+    if (all_digits(word) || is_boolean_word(word) ||
+        (word.find("<*>") != std::string_view::npos && word.find('/') == std::string_view::npos)) {
+      out.append("<*>");
+      changed = true;
+    } else {
+      out.append(word);
+    }
+  }
+  return changed;
+}
+
+// Loghub conventions: "<*>.<*>" and "<*><*>" are one variable (in `out` from `start` on).
+void join_adjacent_variables(std::string& out, std::size_t start) {
+  std::string tail = out.substr(start);
+  std::size_t before = 0;
+  do {
+    before = tail.size();
+    replace_all(tail, "<*>.<*>", "<*>");
+    replace_all(tail, "<*><*>", "<*>");
+  } while (tail.size() != before);
+  out.resize(start);
+  out.append(tail);
+}
+
+}  // namespace
+
 void TokenMasker::mask_into(std::string_view token, std::string& out) const {
   if (unchanged_by_masking(token)) {
     out.append(token);
     return;
   }
+  if (append_url(token, out)) return;
   const std::size_t start = out.size();
-  // a URL keeps its scheme: "hdfs://host:9000/a" -> "hdfs://<*>"
-  if (const auto scheme = token.find("://"); scheme != std::string_view::npos && scheme > 0 &&
-                                             scheme + 3 < token.size()) {
-    bool letters = true;
-    for (std::size_t i = 0; i < scheme; ++i) {
-      const char c = token[i];
-      letters = letters && ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '+' || c == '.' || c == '-');
-    }
-    if (letters) {
-      out.append(token.substr(0, scheme + 3));
-      out.append("<*>");
-      return;
-    }
-  }
+  std::string macs_masked;
+  token = without_macs(token, macs_masked);
   bool changed = false;
-  // MAC addresses first: their ':' would otherwise split them into pieces
-  std::string without_macs;
-  if (token.size() >= 17 && (token.find(':') != std::string_view::npos || token.find('-') != std::string_view::npos)) {
-    for (std::size_t k = 0; k < token.size();) {
-      if (mac_at(token, k)) {
-        if (without_macs.empty()) without_macs.assign(token.substr(0, k));
-        without_macs.append("<*>");
-        k += 17;
-        continue;
-      }
-      if (!without_macs.empty()) without_macs.push_back(token[k]);
-      ++k;
-    }
-    if (!without_macs.empty()) token = without_macs;
-  }
   std::size_t i = 0;
   while (i < token.size()) {
     if (is_piece_delimiter(token[i])) {
@@ -288,37 +337,9 @@ void TokenMasker::mask_into(std::string_view token, std::string& out) const {
       changed = true;
       continue;
     }
-    // words inside the piece: digit runs and booleans become <*>, a word holding <*> becomes <*>
-    std::size_t k = 0;
-    while (k < piece.size()) {
-      if (is_word_delimiter(piece[k]) || comparison_sign_at(piece, k)) {
-        out.push_back(piece[k++]);
-        continue;
-      }
-      std::size_t m = k;
-      while (m < piece.size() && !is_word_delimiter(piece[m]) && !comparison_sign_at(piece, m)) ++m;
-      const std::string_view word = piece.substr(k, m - k);
-      k = m;
-      if (all_digits(word) || is_boolean_word(word) ||
-          (word.find("<*>") != std::string_view::npos && word.find('/') == std::string_view::npos)) {
-        out.append("<*>");
-        changed = true;
-      } else {
-        out.append(word);
-      }
-    }
+    changed = append_masked_words(piece, out) || changed;
   }
-  if (!changed) return;
-  // Loghub conventions: "<*>.<*>" and "<*><*>" are one variable.
-  std::string tail = out.substr(start);
-  std::size_t before = 0;
-  do {
-    before = tail.size();
-    replace_all(tail, "<*>.<*>", "<*>");
-    replace_all(tail, "<*><*>", "<*>");
-  } while (tail.size() != before);
-  out.resize(start);
-  out.append(tail);
+  if (changed) join_adjacent_variables(out, start);
 }
 
 void tokenize(std::string_view text, std::vector<std::string_view>& out, std::vector<std::uint64_t>& hashes) {
