@@ -68,7 +68,7 @@ void detect_features(Analysis& a) {
   }
   // Synchronous training slows every rank to the straggler's pace, so iteration times alike
   // across nodes do not clear it; the numbers its lines carry (compute times, waits) do.
-  const auto drift = a.options.detect_drift ? drifting_node(scan) : std::nullopt;
+  const auto drift = a.options.detect_drift ? drifting_node(scan, a.options) : std::nullopt;
   if (drift && (!f.iteration_slowdown || f.slow_node == drift->node)) {
     spdlog::debug("node {} drifts in {} parameters since iteration {}", scan.nodes[drift->node].id, drift->votes, drift->since);
     f.iteration_slowdown = true;

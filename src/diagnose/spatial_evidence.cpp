@@ -128,46 +128,82 @@ std::vector<double> named_node_scores(const JobScan& scan, std::span<const Weigh
   return score;
 }
 
-std::optional<DriftingNode> drifting_node(const JobScan& scan) {
-  const std::size_t n = scan.nodes.size();
-  if (n < 3) return std::nullopt;
-  // A departure this large (ratio of recent to early level, against the median node's) singles a
-  // node out, if no second node departs even a third as far.
-  const double kDrift = std::log(1.5);
-  const double kOwnDeparture = std::log(1.3);
-  struct Vote {
-    std::size_t votes = 0;
-    double strength = 0, best = 0;
-    long since = -1;
-    const EventStats* event = nullptr;
-  };
-  // Only measurements logged while the job trained: init-time lines (NCCL channel setup, one per
-  // peer) differ between nodes by design.
-  double training_from = kNoTime;
+namespace {
+
+// When the job began to train: the earliest time any node reported an iteration (NaN if none).
+double training_start(const JobScan& scan) {
+  double from = kNoTime;
   for (const auto& node : scan.nodes) {
     for (const auto& [it, t] : node.iterations) {
-      if (!std::isnan(t) && !(training_from <= t)) training_from = t;
+      if (!std::isnan(t) && !(from <= t)) from = t;
     }
   }
+  return from;
+}
+
+// The job's iteration at a time: the highest any node had reported by then (-1 before any).
+long iteration_at(const JobScan& scan, double time) {
+  long best = -1;
+  for (const auto& node : scan.nodes) {
+    for (const auto& [it, t] : node.iterations) {
+      if (!std::isnan(t) && t <= time) best = std::max(best, it);
+    }
+  }
+  return best;
+}
+
+// The node whose log ratio departs most from the median of all of them, and how far it and the
+// runner-up depart.
+struct Outlier {
+  std::size_t node = 0;
+  double log_ratio = 0;  // its own
+  double top = 0, second = 0;
+};
+Outlier outlier_of(std::span<const std::pair<double, std::size_t>> log_ratios) {
+  std::vector<double> values;
+  for (const auto& [v, i] : log_ratios) values.push_back(v);
+  const double typical = median(std::move(values));
+  Outlier o;
+  for (const auto& [v, i] : log_ratios) {
+    const double d = std::abs(v - typical);
+    if (d > o.top) {
+      o.second = o.top;
+      o.top = d;
+      o.node = i;
+      o.log_ratio = v;
+    } else if (d > o.second) {
+      o.second = d;
+    }
+  }
+  return o;
+}
+
+// The votes one node collected across (event, parameter) pairs.
+struct Vote {
+  std::size_t votes = 0;
+  double strength = 0, best = 0;
+  long since = -1;
+  const EventStats* event = nullptr;
+};
+
+}  // namespace
+
+std::optional<DriftingNode> drifting_node(const JobScan& scan, const AnalysisOptions& options) {
+  const std::size_t n = scan.nodes.size();
+  if (n < 3) return std::nullopt;
+  const double drift = std::log(options.drift_ratio);
+  const double own_departure = std::log(options.drift_own_ratio);
+  // Only measurements logged while the job trained: init-time lines (NCCL channel setup, one per
+  // peer) differ between nodes by design.
+  const double training_from = training_start(scan);
   const auto during_training = [&](const NumericTrack& t) {
     if (t.last_iteration >= 0) return true;
     return !std::isnan(training_from) && !std::isnan(t.last_time) && t.last_time >= training_from;
   };
-  // The job's iteration at a time: the highest any node had reported by then.
-  const auto iteration_at = [&](double time) {
-    long best = -1;
-    for (const auto& node : scan.nodes) {
-      for (const auto& [it, t] : node.iterations) {
-        if (!std::isnan(t) && t <= time) best = std::max(best, it);
-      }
-    }
-    return best;
-  };
   std::map<std::size_t, Vote> ballot;
   std::vector<std::pair<double, std::size_t>> lr;
   for (const auto& e : scan.events) {
-    if (e.node_numbers.empty()) continue;
-    for (std::size_t p = 0; p < NumericTrack::kWidth; ++p) {
+    for (std::size_t p = 0; p < NumericTrack::kWidth && !e.node_numbers.empty(); ++p) {
       lr.clear();
       for (std::size_t i = 0; i < std::min(n, e.node_numbers.size()); ++i) {
         const auto& t = e.node_numbers[i];
@@ -176,48 +212,25 @@ std::optional<DriftingNode> drifting_node(const JobScan& scan) {
         if (std::isfinite(r) && r > 0) lr.emplace_back(std::log(r), i);
       }
       if (lr.size() < 3 || 2 * lr.size() < n) continue;
-      std::vector<double> values;
-      for (const auto& [v, i] : lr) values.push_back(v);
-      const double typical = median(std::move(values));
-      double top = 0, second = 0;
-      std::size_t who = 0;
-      double who_lr = 0;
-      for (const auto& [v, i] : lr) {
-        const double d = std::abs(v - typical);
-        if (d > top) {
-          second = top;
-          top = d;
-          who = i;
-          who_lr = v;
-        } else if (d > second) {
-          second = d;
-        }
-      }
-      if (top < kDrift || second * 3 > top) continue;
-      Vote& vote = ballot[who];
+      const Outlier o = outlier_of(lr);
+      if (o.top < drift || o.second * options.drift_isolation > o.top) continue;
+      Vote& vote = ballot[o.node];
       ++vote.votes;
-      vote.strength += top;
-      if (top > vote.best) {
-        vote.best = top;
+      vote.strength += o.top;
+      if (o.top > vote.best) {
+        vote.best = o.top;
         vote.event = &e;
       }
-      const auto& track = e.node_numbers[who];
+      const auto& track = e.node_numbers[o.node];
       long since = track.departed_at[p];
-      if (since < 0 && !std::isnan(track.departed_time[p])) since = iteration_at(track.departed_time[p]);
-
-      if (std::abs(who_lr) > kOwnDeparture && since >= 0 && (vote.since < 0 || since < vote.since)) vote.since = since;
+      if (since < 0 && !std::isnan(track.departed_time[p])) since = iteration_at(scan, track.departed_time[p]);
+      if (std::abs(o.log_ratio) > own_departure && since >= 0 && (vote.since < 0 || since < vote.since)) vote.since = since;
     }
   }
-  const Vote* best = nullptr;
-  std::size_t node = 0;
-  for (const auto& [i, v] : ballot) {
-    if (best == nullptr || v.strength > best->strength) {
-      best = &v;
-      node = i;
-    }
-  }
-  if (best == nullptr || best->votes < 2) return std::nullopt;
-  return DriftingNode{node, best->votes, best->since, best->event};
+  const auto best = std::max_element(ballot.begin(), ballot.end(),
+                                     [](const auto& a, const auto& b) { return a.second.strength < b.second.strength; });
+  if (best == ballot.end() || best->second.votes < options.drift_min_votes) return std::nullopt;
+  return DriftingNode{best->first, best->second.votes, best->second.since, best->second.event};
 }
 
 }  // namespace l4::diagnose

@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "diagnose/job_scan.hpp"
+#include "l4/diagnose/analysis_options.hpp"
 
 namespace l4::diagnose {
 
@@ -54,6 +55,6 @@ struct DriftingNode {
                                 // stream reports none)
   const EventStats* event = nullptr;  // the event that singles it out most strongly
 };
-std::optional<DriftingNode> drifting_node(const JobScan& scan);
+std::optional<DriftingNode> drifting_node(const JobScan& scan, const AnalysisOptions& options = {});
 
 }  // namespace l4::diagnose

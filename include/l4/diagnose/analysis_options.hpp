@@ -44,6 +44,19 @@ struct AnalysisOptions {
   // Look for a node whose own measurements (compute times, waits) drifted unlike every other
   // node's (a straggler that prints no error). Off only in tests of the other mechanisms.
   bool detect_drift = true;
+  // A node's measurement drifts when its recent/early ratio departs from the median node's by this
+  // factor (1.5: step times vary by a few percent from iteration to iteration; a straggler's grow
+  // by half or more) ...
+  double drift_ratio = 1.5;
+  // ... and no second node departs even 1/drift_isolation as far (3: two nodes drifting together
+  // are a slow link or a shared cause, not one straggler).
+  double drift_isolation = 3.0;
+  // The iteration it began to drift at is its own when its own ratio moved by this factor (1.3:
+  // smaller than drift_ratio, since the median node may move the other way, e.g. waits shrink).
+  double drift_own_ratio = 1.3;
+  // (event, parameter) pairs that must single out the same node (2: one measurement can be noise;
+  // a straggler shows in its compute time and in its peers' waits).
+  std::size_t drift_min_votes = 2;
   // An event on at most this fraction of nodes is local to them (root material on the top node).
   double local_spread = 0.34;
   // Within one node, lines this close to the onset (in its file, on its rank) are the same incident
