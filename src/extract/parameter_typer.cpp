@@ -235,9 +235,10 @@ std::vector<TypedParameter> ParameterTyper::find(std::string_view text) const {
       p.begin = c.value_begin;
       p.end = c.value_end;
     }
-    // A value a field key names ("url is /path", "targetPath=/x") is shown as the field, key and all.
-    if (!t.fip_with_key && !t.generic) {
-      if (const auto key = field_key_before(text, c.begin); key != std::string_view::npos) p.begin = key;
+    // A value a field key names ("url is /path", "targetPath=/x") is shown as the field, key and
+    // all, whether its own match holds a key (a path's match starts at the space before it) or not.
+    if (!t.generic) {
+      if (const auto key = field_key_before(text, c.value_begin); key < p.begin) p.begin = key;
     }
     p.text = std::string(text.substr(p.begin, p.end - p.begin));
     // A value named by a request-context key (traceid is …, x-request-id:…) identifies the

@@ -262,6 +262,11 @@ TEST_CASE("a value a field key names is shown as the field, key and all", "[extr
   REQUIRE(path.has_value());
   CHECK(path->value == "/data/ckpt/step_100");
   CHECK(path->text == "targetPath=/data/ckpt/step_100");
+  // A type whose match shows its text (a path) takes the key before it too.
+  const auto named = find_type("requestEntity's url is /path. requestEntity's header", "path");
+  REQUIRE(named.has_value());
+  CHECK(named->value == "/path");
+  CHECK(named->text == "url is /path");
   // No key before it: the value alone.
   const auto bare = find_type("cannot open /data/ckpt/step_100 for reading", "path");
   REQUIRE(bare.has_value());
