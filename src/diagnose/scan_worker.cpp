@@ -119,6 +119,10 @@ std::optional<long> advance(StreamState& st, const TemplateStageInfo& info, form
   // Nor does a line that says its process died (an uncaught exception, a fatal signal): it is the
   // failure, not the job moving on, whatever its words name ("...a model that has been loaded with").
   if (info.process_end == ProcessEnd::exception || info.process_end == ProcessEnd::signal) return std::nullopt;
+  // Nor does a line printed with no level that reports an error ("NCCL error in: ..., internal
+  // error, NCCL version 2.14.3"): the level it lacks is not below WARN, and the stage words it
+  // quotes are the failure's context. An iteration report keeps counting whatever it names.
+  if (level == format::Level::unknown && info.iteration_pattern < 0 && contains_error_word(content)) return std::nullopt;
   // Continuation lines (tracebacks, stack frames, indented blocks) never mark a stage by their
   // words; an indented iteration report (a progress bar: "  1%|  | 42002/42190 [...]") still counts.
   // One leading space is a message's own style (Megatron: " validation loss at iteration ..."),

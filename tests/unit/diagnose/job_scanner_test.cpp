@@ -48,3 +48,21 @@ TEST_CASE("the threaded scan equals the single-threaded one", "[diagnose][scanne
   CHECK(one.ingest.total.used == two.ingest.total.used);
   CHECK(one.iteration_anomalies.size() == two.iteration_anomalies.size());
 }
+
+// A line printed with no level that reports an error is the failure, not the job moving on, even
+// when it quotes stage words ("NCCL version" marks init): the socket error before it stays the last
+// thing the job did, not something it outlived.
+TEST_CASE("an unlevelled error line marks no progress", "[diagnose][scanner][progress]") {
+  l4::test::TempDir dir;
+  dir.write("job/node.log",
+            "NCCL INFO Bootstrap : Using eth0:10.0.0.2<0>\n"
+            "Net : Call to recv from 10.0.0.3<41022> failed : Connection refused\n"
+            "NCCL error in: ProcessGroupNCCL.cpp:1269, internal error, NCCL version 2.14.3\n");
+  const std::vector<std::string> paths{(dir.path() / "job").string()};
+  const JobScan scan = scan_with(1, paths);
+  REQUIRE(scan.nodes.size() == 1);
+  REQUIRE(scan.nodes[0].last_progress.valid());
+  CHECK(scan.nodes[0].last_progress.line == 1);  // the INFO bootstrap line, not the error line
+  REQUIRE(scan.file_last_progress.size() == 1);
+  CHECK(scan.file_last_progress[0] == 1);
+}
