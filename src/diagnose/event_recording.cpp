@@ -176,14 +176,9 @@ void record_exit(EventStats& e, const TemplateStageInfo& info, std::string_view 
   }
 }
 
-void record_collective(EventStats& e, const TemplateStageInfo& info, std::span<const std::string_view> params) {
-  if (info.collective_parameter < 0) return;
-  const auto index = static_cast<std::size_t>(info.collective_parameter);
-  if (index >= params.size()) return;
-  long n = 0;
-  const auto p = params[index];
-  const auto [end, ec] = std::from_chars(p.data(), p.data() + p.size(), n);
-  if (ec == std::errc() && end != p.data()) e.max_collective = std::max(e.max_collective, n);
+void record_collective(EventStats& e, const TemplateStageInfo& info, std::span<const std::string_view> params,
+                       const StageClassifier& stages) {
+  if (const auto n = stages.collective(info, params)) e.max_collective = std::max(e.max_collective, *n);
 }
 
 void bound_unstamped(EventStats& e, std::uint32_t node, std::uint32_t file, std::uint64_t line, double stamp) {

@@ -32,7 +32,8 @@ void record_raised(EventStats& e, const std::string& cls);
 // Counts an exit report's code (0 or not) on its event.
 void record_exit(EventStats& e, const TemplateStageInfo& info, std::string_view content, const StageClassifier& stages);
 // Keeps the highest collective sequence number a line of `e` names (TemplateStageInfo::collective_parameter).
-void record_collective(EventStats& e, const TemplateStageInfo& info, std::span<const std::string_view> params);
+void record_collective(EventStats& e, const TemplateStageInfo& info, std::span<const std::string_view> params,
+                       const StageClassifier& stages);
 // Gives the unstamped occurrences of `e` at or before line `line` of `file` the stream's next stamp.
 void bound_unstamped(EventStats& e, std::uint32_t node, std::uint32_t file, std::uint64_t line, double stamp);
 // A parameter as a number ("5465.1", "-6", "4.8E-05"), as std::from_chars reads it; NaN when it is

@@ -161,15 +161,35 @@ bool reports_clean_exit(const EventStats& e) {
   return e.stage_info.process_end == ProcessEnd::exit_report && e.exits_zero > 0 && e.exits_nonzero == 0;
 }
 
-// A catalogue signature matches the event's line but not its template: the line's values carry it.
-bool values_carry_signature(const CategoryCatalog& catalog, const EventStats& e) {
-  const auto in_template = catalog.match(e.text);
-  for (const auto& m : catalog.match(e.first_content)) {
-    const bool shared = std::any_of(in_template.begin(), in_template.end(), [&](const auto& t) { return t.category == m.category; });
-    if (!shared) return true;
+// The catalogue's matches in an event's template and in a line of it: the template keeps the
+// words all its lines share, the line its values (the Xid number that says which fault).
+struct EventMatches {
+  std::vector<SignatureMatch> in_template, in_line;
+
+  EventMatches(const CategoryCatalog& catalog, const EventStats& e)
+      : in_template(catalog.match(e.text)), in_line(catalog.match(e.first_content)) {}
+
+  // A signature matches the line but not its template: the line's values carry it.
+  [[nodiscard]] bool values_carry_signature() const {
+    return std::any_of(in_line.begin(), in_line.end(), [&](const SignatureMatch& m) {
+      return std::none_of(in_template.begin(), in_template.end(), [&](const auto& t) { return t.category == m.category; });
+    });
   }
-  return false;
-}
+
+  // Both, one match per category (the longer where both have it).
+  [[nodiscard]] std::vector<SignatureMatch> merged() && {
+    std::vector<SignatureMatch> out = std::move(in_template);
+    for (auto& m : in_line) {
+      auto same = std::find_if(out.begin(), out.end(), [&](auto& o) { return o.category == m.category; });
+      if (same == out.end()) {
+        out.push_back(std::move(m));
+      } else if (m.length > same->length) {
+        *same = std::move(m);
+      }
+    }
+    return out;
+  }
+};
 
 }  // namespace
 
@@ -181,29 +201,20 @@ void weigh_events(Analysis& a) {
   for (const auto& e : scan.events) {
     Candidate c;
     c.event = &e;
+    EventMatches matches(a.catalog, e);
     if (a.use_history) {
       const double frac = a.history->job_fraction(e.id);
       // Normal jobs have the template: not failure-indicating — unless the fault is in the values
       // of this job's line, which normal jobs did not print ("'grad_norm': nan" in a report
       // template every run has).
-      if (frac >= opt.history_cutoff && !values_carry_signature(a.catalog, e)) {
+      if (frac >= opt.history_cutoff && !matches.values_carry_signature()) {
         spdlog::trace("event {} in {:.0f}% of normal jobs: '{}'", parse::to_hex(e.id), frac * 100, io::utf8_prefix(e.text, 100));
         continue;
       }
       c.novelty = 1.0 - frac;
     }
     if (reports_clean_exit(e)) continue;
-    // The template and a line of it: the template keeps the words all its lines share, the line
-    // its values (the Xid number that says which fault).
-    c.signatures = a.catalog.match(e.text);
-    for (auto& m : a.catalog.match(e.first_content)) {
-      auto same = std::find_if(c.signatures.begin(), c.signatures.end(), [&](auto& o) { return o.category == m.category; });
-      if (same == c.signatures.end()) {
-        c.signatures.push_back(std::move(m));
-      } else if (m.length > same->length) {
-        *same = std::move(m);
-      }
-    }
+    c.signatures = std::move(matches).merged();
     keep_most_specific(c.signatures, a.catalog);
     // A line the program logged as INFO or DEBUG is not an error in its own eyes ("NCCL INFO
     // [Service thread] Connection closed by localRank 0" at teardown): only signs that are values

@@ -154,7 +154,7 @@ void record_pending(const std::vector<PendingLine>& pending, parse::TemplateMine
       info = pending_infos.emplace(result.index, stages.classify(miner.store().templates()[result.index].text)).first;
     }
     record_exit(e, info->second, line.content, stages);
-    record_collective(e, info->second, result.parameters);
+    record_collective(e, info->second, result.parameters, stages);
     record_raised(e, line.raised);
     reserve_nodes(e, nodes);
     record_event(e, line.where, line.level, line.raw, line.content, result.parameters, line.quoted);

@@ -278,7 +278,7 @@ void ScanWorker::take(const io::LineRecord& line, FileState& fs, bool counts) {
                  fs.result.parameters, quoted);
     record_raised(partial_.events[fs.result.index], tb.raised);
     record_exit(partial_.events[fs.result.index], infos_[fs.result.index], header.content, stages_);
-    record_collective(partial_.events[fs.result.index], infos_[fs.result.index], fs.result.parameters);
+    record_collective(partial_.events[fs.result.index], infos_[fs.result.index], fs.result.parameters, stages_);
     if (!stamped && st.unstamped_events.size() < kMaxUnstampedRun &&
         (st.unstamped_events.empty() || st.unstamped_events.back() != fs.result.index)) {
       st.unstamped_events.push_back(static_cast<std::uint32_t>(fs.result.index));

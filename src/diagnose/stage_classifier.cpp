@@ -8,6 +8,7 @@
 #include "l4/embedded_data.hpp"
 #include "l4/error.hpp"
 #include "table/json_table.hpp"
+#include "text/chars.hpp"
 #include "text/required_literal.hpp"
 
 namespace l4::diagnose {
@@ -276,10 +277,15 @@ std::optional<long> StageClassifier::progress_total(std::string_view content, in
 }
 
 namespace {
-std::optional<long> leading_number(std::string_view p) {
+// The number parameter `index` (a TemplateStageInfo position, -1 for none) starts with: the
+// numbers of iteration reports, totals and collectives are whole <*> parameters, read without a
+// regex per line. At most 15 digits (a long holds them).
+std::optional<long> number_parameter(int index, std::span<const std::string_view> parameters) {
+  if (index < 0 || static_cast<std::size_t>(index) >= parameters.size()) return std::nullopt;
+  const std::string_view p = parameters[static_cast<std::size_t>(index)];
   long value = 0;
   std::size_t i = 0;
-  for (; i < p.size() && i < 15 && p[i] >= '0' && p[i] <= '9'; ++i) value = value * 10 + (p[i] - '0');
+  for (; i < p.size() && i < 15 && text::is_digit(p[i]); ++i) value = value * 10 + (p[i] - '0');
   if (i == 0) return std::nullopt;
   return value;
 }
@@ -287,10 +293,13 @@ std::optional<long> leading_number(std::string_view p) {
 
 std::optional<long> StageClassifier::progress_total(const TemplateStageInfo& info, std::string_view content,
                                                     std::span<const std::string_view> parameters) const {
-  if (info.total_parameter >= 0 && static_cast<std::size_t>(info.total_parameter) < parameters.size()) {
-    if (auto v = leading_number(parameters[static_cast<std::size_t>(info.total_parameter)])) return v;
-  }
+  if (auto v = number_parameter(info.total_parameter, parameters)) return v;
   return progress_total(content, info.iteration_pattern);
+}
+
+std::optional<long> StageClassifier::collective(const TemplateStageInfo& info,
+                                                std::span<const std::string_view> parameters) const {
+  return number_parameter(info.collective_parameter, parameters);
 }
 
 std::optional<Stage> StageClassifier::frame_stage(std::string_view function) const {
@@ -328,9 +337,7 @@ std::optional<long> StageClassifier::exit_code(std::string_view content) const {
 
 std::optional<long> StageClassifier::iteration(const TemplateStageInfo& info, std::string_view content,
                                                std::span<const std::string_view> parameters) const {
-  if (info.iteration_parameter >= 0 && static_cast<std::size_t>(info.iteration_parameter) < parameters.size()) {
-    if (auto v = leading_number(parameters[static_cast<std::size_t>(info.iteration_parameter)])) return v;
-  }
+  if (auto v = number_parameter(info.iteration_parameter, parameters)) return v;
   return iteration(content, info.iteration_pattern);
 }
 

@@ -70,6 +70,10 @@ class StageClassifier {
   [[nodiscard]] std::string raised_class(std::string_view content) const;
   // The exit code an exit report states ("exitcode: -9" -> -9), nullopt when it states none.
   [[nodiscard]] std::optional<long> exit_code(std::string_view content) const;
+  // The sequence number of the collective a line names in its process group (TemplateStageInfo::
+  // collective_parameter: "WorkNCCL(SeqNum=469508" -> 469508), nullopt when it names none.
+  [[nodiscard]] std::optional<long> collective(const TemplateStageInfo& info,
+                                               std::span<const std::string_view> parameters) const;
   // The iteration a loading line says the job resumes from ("loading checkpoint from
   // .../global_step5000"), nullopt when it names none.
   [[nodiscard]] std::optional<long> resumed_iteration(std::string_view content) const;
