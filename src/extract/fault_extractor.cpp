@@ -126,39 +126,100 @@ Finding FaultExtractor::describe(const ExtractLine& line) const {
   return f;
 }
 
-std::vector<Finding> FaultExtractor::extract(std::span<const ExtractLine> lines, const ExtractOptions& options) const {
+namespace {
+
+// A line's template, as the key findings are grouped and counted by.
+parse::TemplateId template_key(const ExtractLine& l) {
+  return l.template_id != 0 ? l.template_id : parse::template_id(l.template_text.empty() ? l.content : l.template_text);
+}
+
+// What the whole set says about each line: how often its template occurs, the highest level, and
+// whether the lines come from several nodes (then the node is an entity of its own).
+struct SetShape {
   std::unordered_map<parse::TemplateId, std::uint64_t> counts;
-  auto key = [](const ExtractLine& l) {
-    return l.template_id != 0 ? l.template_id : parse::template_id(l.template_text.empty() ? l.content : l.template_text);
-  };
   format::Level top_level = format::Level::unknown;
   bool several_nodes = false;
+};
+SetShape shape_of(std::span<const ExtractLine> lines) {
+  SetShape shape;
   for (const auto& l : lines) {
-    ++counts[key(l)];
-    top_level = std::max(top_level, l.level);
-    several_nodes = several_nodes || l.node != lines.front().node;
+    ++shape.counts[template_key(l)];
+    shape.top_level = std::max(shape.top_level, l.level);
+    shape.several_nodes = shape.several_nodes || l.node != lines.front().node;
   }
+  return shape;
+}
+
+// The highest FIP priority among the parameters that name something (a failure value stated as a
+// sentence names nothing), over 10: how much the entity bonus adds to a finding with a FIP.
+double entity_share(const Finding& f) {
+  if (f.fip.empty()) return 0.0;
+  int best_priority = 0;
+  for (const auto& p : f.parameters) {
+    if (p.role != ParameterRole::none && !p.states_failure) best_priority = std::max(best_priority, p.fip_priority);
+  }
+  return best_priority / 10.0;
+}
+
+// Stage 1 for one line: its score as a candidate (its coarse score, its template's rarity, a
+// header's fault words handed to it) and its form, or nullopt below the keep threshold. A line that
+// states no fault of its own is scored without its fault words.
+std::optional<double> candidate_score(double coarse, const ExtractLine& l, const std::string_view* before,
+                                      std::uint64_t count, const ExtractOptions& options, const FaultLexicon& lexicon,
+                                      const LineForms& forms, std::optional<LineForm>& form) {
+  double s = coarse;
+  s += options.rarity_bonus / (1.0 + std::log2(static_cast<double>(count)));
+  // "Last error:" announces this line: its fault words are this line's, if it states something.
+  if (before != nullptr && LineForms::header(*before)) {
+    form = forms.form(l.content, before);
+    if (form == LineForm::statement) s += std::max(0.0, lexicon.score(*before));
+  }
+  if (s < options.keep_threshold) return std::nullopt;
+  if (!form) form = forms.form(l.content, before);
+  if (form != LineForm::statement) s -= lexicon.score(l.content);
+  return s;
+}
+
+// Stage 2's second look at a candidate's form, with its description known: what it changes in
+// the score.
+double restate_form(const ExtractLine& l, const Finding& f, LineForm& form, RecentMessages& recent,
+                    const FaultLexicon& lexicon) {
+  double delta = 0;
+  // A line whose description is exception class names labelling only parameters
+  // ("ServiceException ServiceException: exception.id: vdc") states no fault in words: it frames
+  // an error stated elsewhere, as a wrapper does. A bare class name with nothing after it (Python's
+  // "KeyboardInterrupt") is the error itself.
+  // So does a line quoting the message of a recent candidate after words of its own: it wraps it.
+  if (form == LineForm::statement && (labels_only_parameters(f) || recent.quoted_in(l.content))) {
+    form = LineForm::framing;
+    delta -= lexicon.score(l.content);
+  }
+  if (form == LineForm::statement) recent.add(l.content);
+  // A failure value stated as a sentence ("httpCode is 404") weighs as a fault term in the rank.
+  if (form == LineForm::statement &&
+      std::any_of(f.parameters.begin(), f.parameters.end(), [](const auto& p) { return p.states_failure; })) {
+    delta += kWeights.statement_weight;
+  }
+  return delta;
+}
+
+}  // namespace
+
+std::vector<Finding> FaultExtractor::extract(std::span<const ExtractLine> lines, const ExtractOptions& options) const {
+  SetShape shape = shape_of(lines);
   std::vector<Finding> out;
   std::unordered_map<parse::TemplateId, std::size_t> first;  // template -> index in out
-  bool onset_seen = top_level < format::Level::error;  // no onset bonus below error level
+  bool onset_seen = shape.top_level < format::Level::error;  // no onset bonus below error level
   StreamCursor streams;
   RecentMessages recent;
   for (std::size_t i = 0; i < lines.size(); ++i) {
     const auto& l = lines[i];
-    const auto k = key(l);
+    const auto k = template_key(l);
     const ExtractLine* previous = streams.advance(lines, i);
-    double s = coarse_score(l);
-    s += options.rarity_bonus / (1.0 + std::log2(static_cast<double>(counts[k])));
     const std::string_view* before = previous != nullptr ? &previous->content : nullptr;
     std::optional<LineForm> form;  // worked out for candidates only (and after a header)
-    // "Last error:" announces this line: its fault words are this line's, if it states something.
-    if (before != nullptr && LineForms::header(*before)) {
-      form = forms_.form(l.content, before);
-      if (form == LineForm::statement) s += std::max(0.0, lexicon_.score(*before));
-    }
-    if (s < options.keep_threshold) continue;
-    if (!form) form = forms_.form(l.content, before);
-    if (form != LineForm::statement) s -= lexicon_.score(l.content);
+    auto score = candidate_score(coarse_score(l), l, before, shape.counts[k], options, lexicon_, forms_, form);
+    if (!score) continue;
     if (options.one_per_template) {
       if (auto it = first.find(k); it != first.end()) {
         ++out[it->second].occurrences;
@@ -168,41 +229,23 @@ std::vector<Finding> FaultExtractor::extract(std::span<const ExtractLine> lines,
     }
     Finding f = describe(l);
     f.index = i;
-    // A line whose description is exception class names labelling only parameters
-    // ("ServiceException ServiceException: exception.id: vdc") states no fault in words: it frames
-    // an error stated elsewhere, as a wrapper does. A bare class name with nothing after it (Python's
-    // "KeyboardInterrupt") is the error itself.
-    // So does a line quoting the message of a recent candidate after words of its own: it wraps it.
-    if (form == LineForm::statement && (labels_only_parameters(f) || recent.quoted_in(l.content))) {
-      form = LineForm::framing;
-      s -= lexicon_.score(l.content);
-    }
-    if (form == LineForm::statement) recent.add(l.content);
-    // A failure value stated as a sentence ("httpCode is 404") weighs as a fault term in the rank.
-    if (form == LineForm::statement &&
-        std::any_of(f.parameters.begin(), f.parameters.end(), [](const auto& p) { return p.states_failure; })) {
-      s += kWeights.statement_weight;
-    }
+    double s = *score + restate_form(l, f, *form, recent, lexicon_);
     // A line printed with no level (a Python exception on stderr) is not known to be below the
     // top level: it can be the first error too.
-    const bool at_top = l.level == top_level || l.level == format::Level::unknown;
+    const bool at_top = l.level == shape.top_level || l.level == format::Level::unknown;
     if (!onset_seen && at_top && form == LineForm::statement) {
       s += options.onset_bonus;
       onset_seen = true;
     }
-    int best_priority = 0;
-    for (const auto& p : f.parameters) {
-      if (p.role != ParameterRole::none && !p.states_failure) best_priority = std::max(best_priority, p.fip_priority);
-    }
-    f.score = s + options.entity_bonus * (f.fip.empty() ? 0.0 : best_priority / 10.0);
+    f.score = s + options.entity_bonus * entity_share(f);
     // The source is an entity named before the message: it beats a candidate, not an entity.
     if (f.fip_role != ParameterRole::entity) {
-      if (auto source = source_entity(l, several_nodes); !source.empty()) {
+      if (auto source = source_entity(l, shape.several_nodes); !source.empty()) {
         f.fip = std::move(source);
         f.fip_role = ParameterRole::entity;
       }
     }
-    if (!options.one_per_template) f.occurrences = counts[k];
+    if (!options.one_per_template) f.occurrences = shape.counts[k];
     out.push_back(std::move(f));
   }
   std::stable_sort(out.begin(), out.end(), [](const Finding& a, const Finding& b) { return a.score > b.score; });
