@@ -15,6 +15,18 @@
 
 namespace l4::extract {
 
+namespace {
+
+// A match before overlap resolution.
+struct Candidate {
+  std::size_t type;
+  std::size_t begin, end;            // whole match (leading delimiter skipped)
+  std::size_t value_begin, value_end;// value group
+  bool generic = false;              // its type's (a generic type yields to any specific one)
+};
+
+}  // namespace
+
 struct ParameterTyper::Impl {
   struct Type {
     std::string name;
@@ -32,16 +44,17 @@ struct ParameterTyper::Impl {
   std::unique_ptr<RE2> field_key_before;  // "{field_key}{field_sep}" anchored at the end
   std::unique_ptr<RE2> context_key;       // keys of request context (trace id): never a FIP
   std::unique_ptr<RE2> statement_sep;     // key and value read as a sentence ("is"), anchored at the end
+
+  // Every match of type `ti` in `text`, appended to `out`.
+  void collect(std::size_t ti, std::string_view text, std::vector<Candidate>& out) const;
+  // Where a field key ends exactly at `pos` (ParameterTyper::field_key_before).
+  [[nodiscard]] std::size_t key_before(std::string_view text, std::size_t pos) const;
+  // The parameter a kept match makes: its value, its shown text (with a field key naming it), its
+  // role (none for a request-context key), whether it states a failure.
+  [[nodiscard]] TypedParameter parameter(const Candidate& c, std::string_view text) const;
 };
 
 namespace {
-
-// A match before overlap resolution.
-struct Candidate {
-  std::size_t type;
-  std::size_t begin, end;            // whole match (leading delimiter skipped)
-  std::size_t value_begin, value_end;// value group
-};
 
 // The integer `value`, or nullopt when it is not one (or out of range).
 std::optional<long long> integer_of(std::string_view value) {
@@ -163,118 +176,125 @@ std::optional<std::string> ParameterTyper::type_of(std::string_view value) const
   return std::nullopt;
 }
 
-std::vector<TypedParameter> ParameterTyper::find(std::string_view text) const {
-  std::vector<Candidate> cands;
+void ParameterTyper::Impl::collect(std::size_t ti, std::string_view text, std::vector<Candidate>& out) const {
   constexpr int kMaxGroups = 4;
   re2::StringPiece groups[kMaxGroups + 1];
   const re2::StringPiece whole(text.data(), text.size());
-  for (std::size_t ti = 0; ti < impl_->types.size(); ++ti) {
-    const auto& t = impl_->types[ti];
-    const int ngroups = std::min(t.groups, kMaxGroups);
-    std::size_t pos = 0;
-    while (pos <= text.size() &&
-           t.re->Match(whole, pos, text.size(), RE2::UNANCHORED, groups, ngroups + 1)) {
-      const std::size_t b = static_cast<std::size_t>(groups[0].data() - text.data());
-      const std::size_t e = b + groups[0].size();
-      // The value is the first non-empty capturing group, else the whole match.
-      std::size_t vb = b, ve = e;
-      for (int g = 1; g <= ngroups; ++g) {
-        if (groups[g].data() != nullptr && !groups[g].empty()) {
-          vb = static_cast<std::size_t>(groups[g].data() - text.data());
-          ve = vb + groups[g].size();
-          break;
-        }
+  const auto& t = types[ti];
+  const int ngroups = std::min(t.groups, kMaxGroups);
+  std::size_t pos = 0;
+  while (pos <= text.size() && t.re->Match(whole, pos, text.size(), RE2::UNANCHORED, groups, ngroups + 1)) {
+    const std::size_t b = static_cast<std::size_t>(groups[0].data() - text.data());
+    const std::size_t e = b + groups[0].size();
+    // The value is the first non-empty capturing group, else the whole match.
+    std::size_t vb = b, ve = e;
+    for (int g = 1; g <= ngroups; ++g) {
+      if (groups[g].data() != nullptr && !groups[g].empty()) {
+        vb = static_cast<std::size_t>(groups[g].data() - text.data());
+        ve = vb + groups[g].size();
+        break;
       }
-      std::size_t mb = b;
-      while (mb < vb && is_leading_delimiter(text[mb])) ++mb;
-      // A full stop that ends the sentence is no part of the value ("url is /x/y. Next").
-      std::size_t me = e;
-      while (ve > vb + 1 && ve == me && text[ve - 1] == '.' && (me == text.size() || is_space(text[me]))) {
-        --ve;
-        --me;
-      }
-      if (ve > vb) cands.push_back(Candidate{ti, mb, me, vb, ve});
-      pos = e > pos ? e : pos + 1;
     }
+    std::size_t mb = b;
+    while (mb < vb && is_leading_delimiter(text[mb])) ++mb;
+    // A full stop that ends the sentence is no part of the value ("url is /x/y. Next").
+    std::size_t me = e;
+    while (ve > vb + 1 && ve == me && text[ve - 1] == '.' && (me == text.size() || is_space(text[me]))) {
+      --ve;
+      --me;
+    }
+    if (ve > vb) out.push_back(Candidate{ti, mb, me, vb, ve, t.generic});
+    pos = e > pos ? e : pos + 1;
   }
-  // A specific type wins over a generic one (PCI:0000:db:00 is a bus id, not a key=value); then
-  // the longer match (a tuple over the UUID inside it); then the earlier type.
-  const auto& types = impl_->types;
-  std::stable_sort(cands.begin(), cands.end(), [&](const Candidate& a, const Candidate& b) {
-    if (types[a.type].generic != types[b.type].generic) return !types[a.type].generic;
+}
+
+namespace {
+
+// The matches that stand, ordered by position. A specific type wins over a generic one
+// (PCI:0000:db:00 is a bus id, not a key=value); then the longer match (a tuple over the UUID
+// inside it); then the earlier type. Two specific types may share words of context as long as
+// their values do not overlap ("Xid (PCI:0000:db:00): 48" is an Xid, 48, and a bus id,
+// 0000:db:00); a generic type yields to anything its match touches.
+std::vector<Candidate> non_overlapping(std::vector<Candidate> cands) {
+  std::stable_sort(cands.begin(), cands.end(), [](const Candidate& a, const Candidate& b) {
+    if (a.generic != b.generic) return !a.generic;
     if ((a.end - a.begin) != (b.end - b.begin)) return (a.end - a.begin) > (b.end - b.begin);
     return a.type < b.type;
   });
-  // Two specific types may share words of context as long as their values do not overlap
-  // ("Xid (PCI:0000:db:00): 48" is an Xid, 48, and a bus id, 0000:db:00); a generic type yields to
-  // anything its match touches.
   std::vector<Candidate> kept;
   for (const auto& c : cands) {
     const bool overlaps = std::any_of(kept.begin(), kept.end(), [&](const Candidate& k) {
-      if (types[c.type].generic || types[k.type].generic) return c.begin < k.end && k.begin < c.end;
+      if (c.generic || k.generic) return c.begin < k.end && k.begin < c.end;
       return c.value_begin < k.value_end && k.value_begin < c.value_end;
     });
     if (!overlaps) kept.push_back(c);
   }
   std::sort(kept.begin(), kept.end(), [](const Candidate& a, const Candidate& b) { return a.begin < b.begin; });
-  std::vector<TypedParameter> out;
-  out.reserve(kept.size());
-  for (const auto& c : kept) {
-    const auto& t = impl_->types[c.type];
-    TypedParameter p;
-    p.type = t.name;
-    p.value = std::string(text.substr(c.value_begin, c.value_end - c.value_begin));
-    p.role = t.role;
-    p.fip_priority = t.fip_priority;
-    p.fip_with_key = t.fip_with_key;
-    p.generic = t.generic;
-    if (t.fip_with_key) {
-      p.begin = c.begin;
-      p.end = c.end;
-    } else {
-      p.begin = c.value_begin;
-      p.end = c.value_end;
-    }
-    // A value a field key names ("url is /path", "targetPath=/x") is shown as the field, key and
-    // all, whether its own match holds a key (a path's match starts at the space before it) or not.
-    if (!t.generic) {
-      if (const auto key = field_key_before(text, c.value_begin); key < p.begin) p.begin = key;
-    }
-    p.text = std::string(text.substr(p.begin, p.end - p.begin));
-    // A value named by a request-context key (traceid is …, x-request-id:…) identifies the
-    // request, not the fault.
-    if (impl_->context_key) {
-      const auto context = [&](std::size_t from, std::size_t to) {
-        return RE2::PartialMatch(re2::StringPiece(text.data() + from, to - from), *impl_->context_key);
-      };
-      const std::size_t key = field_key_before(text, c.begin);
-      if (context(c.begin, c.end) || (key != std::string_view::npos && context(key, c.begin))) {
-        p.role = ParameterRole::none;
-      }
-    }
-    p.states_failure = states_failure(text, c, t.failure_values, impl_->statement_sep.get());
-    p.value_begin = c.value_begin;
-    p.match_begin = c.begin;
-    p.match_end = c.end;
-    out.push_back(std::move(p));
+  return kept;
+}
+
+}  // namespace
+
+TypedParameter ParameterTyper::Impl::parameter(const Candidate& c, std::string_view text) const {
+  const auto& t = types[c.type];
+  TypedParameter p;
+  p.type = t.name;
+  p.value = std::string(text.substr(c.value_begin, c.value_end - c.value_begin));
+  p.role = t.role;
+  p.fip_priority = t.fip_priority;
+  p.fip_with_key = t.fip_with_key;
+  p.generic = t.generic;
+  p.begin = t.fip_with_key ? c.begin : c.value_begin;
+  p.end = t.fip_with_key ? c.end : c.value_end;
+  // A value a field key names ("url is /path", "targetPath=/x") is shown as the field, key and
+  // all, whether its own match holds a key (a path's match starts at the space before it) or not.
+  if (!t.generic) {
+    if (const auto key = key_before(text, c.value_begin); key < p.begin) p.begin = key;
   }
+  p.text = std::string(text.substr(p.begin, p.end - p.begin));
+  // A value named by a request-context key (traceid is …, x-request-id:…) identifies the
+  // request, not the fault.
+  if (context_key) {
+    const auto context = [&](std::size_t from, std::size_t to) {
+      return RE2::PartialMatch(re2::StringPiece(text.data() + from, to - from), *context_key);
+    };
+    const std::size_t key = key_before(text, c.begin);
+    if (context(c.begin, c.end) || (key != std::string_view::npos && context(key, c.begin))) {
+      p.role = ParameterRole::none;
+    }
+  }
+  p.states_failure = states_failure(text, c, t.failure_values, statement_sep.get());
+  p.value_begin = c.value_begin;
+  p.match_begin = c.begin;
+  p.match_end = c.end;
+  return p;
+}
+
+std::vector<TypedParameter> ParameterTyper::find(std::string_view text) const {
+  std::vector<Candidate> cands;
+  for (std::size_t ti = 0; ti < impl_->types.size(); ++ti) impl_->collect(ti, text, cands);
+  std::vector<TypedParameter> out;
+  for (const auto& c : non_overlapping(std::move(cands))) out.push_back(impl_->parameter(c, text));
   return out;
 }
 
-std::size_t ParameterTyper::field_key_before(std::string_view text, std::size_t pos) const {
-  if (!impl_->field_key_before || pos > text.size()) return std::string_view::npos;
+std::size_t ParameterTyper::Impl::key_before(std::string_view text, std::size_t pos) const {
+  if (!field_key_before || pos > text.size()) return std::string_view::npos;
   constexpr std::size_t kWindow = 64;  // keys are short; bound the work on long lines
   const std::size_t from = pos > kWindow ? pos - kWindow : 0;
   re2::StringPiece key;
   const re2::StringPiece window(text.data() + from, pos - from);
-  if (!RE2::PartialMatch(window, *impl_->field_key_before, &key)) return std::string_view::npos;
+  if (!RE2::PartialMatch(window, *field_key_before, &key)) return std::string_view::npos;
   const auto b = static_cast<std::size_t>(key.data() - text.data());
   // The key must start a word: not the tail of a longer token ("x-request-id").
-  if (b > 0 && (text::is_word_char(text[b - 1]) ||
-                text[b - 1] == '-' || text[b - 1] == '.')) {
+  if (b > 0 && (text::is_word_char(text[b - 1]) || text[b - 1] == '-' || text[b - 1] == '.')) {
     return std::string_view::npos;
   }
   return b;
+}
+
+std::size_t ParameterTyper::field_key_before(std::string_view text, std::size_t pos) const {
+  return impl_->key_before(text, pos);
 }
 
 const std::vector<std::string>& ParameterTyper::type_names() const { return impl_->names; }
