@@ -40,6 +40,25 @@ void check_names(const CategoryCatalog& catalog, const Message& m) {
   CHECK(own > generic);
 }
 
+// Stricter than check_names, for the texts of the programs' documented error tables: the line's
+// category survives diagnose's one-statement rule — no other category's match on it is longer,
+// unless that category is an ancestor of it, and none is more specific than it.
+void check_wins(const CategoryCatalog& catalog, const Message& m) {
+  check_names(catalog, m);
+  INFO(m.line);
+  const auto matches = catalog.match(m.line);
+  std::size_t own = 0;
+  for (const auto& s : matches) {
+    if (s.category == m.category) own = std::max(own, s.length);
+  }
+  for (const auto& s : matches) {
+    INFO(s.category);
+    const bool ancestor = m.category.starts_with(s.category + "/");
+    CHECK_FALSE(s.category.starts_with(m.category + "/"));
+    if (s.category != m.category && !ancestor) CHECK(own > s.length);
+  }
+}
+
 }  // namespace
 
 TEST_CASE("real failure messages of the training stacks name their thread's category", "[diagnose][catalog]") {
@@ -135,6 +154,51 @@ TEST_CASE("real failure messages of the training stacks name their thread's cate
        "user/config/gpu-oom"},
   };
   for (const auto& m : messages) check_names(catalog, m);
+}
+
+// The documented error tables of the programs (cudaGetErrorString / cuGetErrorString texts and
+// cudaError_t / CUresult names, the NVIDIA Xid catalogue, ncclGetErrorString, PyTorch's c10d and
+// data loader errors, Python's builtin exceptions, Ascend CANN/HCCL error codes): each message as
+// its program prints it (our own values) lands in the category the documentation gives its cause,
+// also when no public thread has shown it yet.
+TEST_CASE("documented error messages name their category", "[diagnose][catalog]") {
+  const CategoryCatalog catalog;
+  // PyTorch names the CUDA error after its text: "Search for `cudaErrorX' in <docs> for more information."
+  const auto search_for = [](const std::string& name) {
+    return "Search for `" + name + "' in https://docs.nvidia.com/cuda/cuda-runtime-api/group__CUDART__TYPES.html for more information.";
+  };
+  const std::vector<Message> messages = {
+      // CUDA runtime / driver error texts and names.
+      {"RuntimeError: CUDA error: Invalid access of peer GPU memory over nvlink or a hardware error",
+       "hardware/gpu/xid"},
+      {"NVRM: Xid (PCI:0000:3b:00): 119, pid=4242, name=python, Timeout after 6s of waiting for RPC response from GPU3 "
+       "GSP! Expected function 76 (GSP_RM_CONTROL) (0x20801a02 0x4).",
+       "hardware/gpu/xid"},
+      {search_for("cudaErrorNvlinkUncorrectable"), "hardware/gpu/nvlink"},
+      {"cupy_backends.cuda.api.driver.CUDADriverError: CUDA_ERROR_ILLEGAL_ADDRESS: an illegal memory access was "
+       "encountered",
+       "framework/cuda-error"},
+      {search_for("cudaErrorMisalignedAddress"), "framework/cuda-error"},
+      {"RuntimeError: CUDA error: invalid program counter", "framework/cuda-error"},
+      {"RuntimeError: CUDA error: operation not supported on global/shared address space", "framework/cuda-error"},
+      {"RuntimeError: CUDA error: too many blocks in cooperative launch", "framework/cuda-error"},
+      // A CUDA graph capture that a call broke: no permission is missing (POSIX EPERM's words are shorter).
+      {"RuntimeError: CUDA error: operation not permitted when stream is capturing", "framework/cuda-error",
+       "user/config/permission"},
+      {"RuntimeError: CUDA error: operation failed due to a previous error during capture", "framework/cuda-error"},
+      {"RuntimeError: CUDA error: context is destroyed", "framework/cuda-error"},
+      {search_for("cudaErrorAssert"), "user/code/device-assert"},
+      {search_for("cudaErrorNoKernelImageForDevice"), "user/version/cuda"},
+      {"RuntimeError: CUDA error: PTX JIT compiler library not found", "user/version/dependency"},
+      {"RuntimeError: CUDA error: CUDA driver is a stub library", "user/version/dependency"},
+      {"cupy_backends.cuda.api.driver.CUDADriverError: CUDA_ERROR_NO_DEVICE: no CUDA-capable device is detected",
+       "user/config/device"},
+      {"RuntimeError: CUDA error: exclusive-thread device already in use by a different thread",
+       "platform/accelerator/busy"},
+      {"RuntimeError: CUDA error: MPS client failed to connect to the MPS control daemon or the MPS server",
+       "platform/accelerator"},
+  };
+  for (const auto& m : messages) check_wins(catalog, m);
 }
 
 TEST_CASE("lines every healthy job prints name no category", "[diagnose][catalog]") {
