@@ -197,6 +197,25 @@ TEST_CASE("documented error messages name their category", "[diagnose][catalog]"
        "platform/accelerator/busy"},
       {"RuntimeError: CUDA error: MPS client failed to connect to the MPS control daemon or the MPS server",
        "platform/accelerator"},
+      // NCCL result codes and WARN lines (src/init.cc ncclGetErrorString, src/net.cc).
+      {"torch.distributed.DistBackendError: NCCL error in: ../torch/csrc/distributed/c10d/ProcessGroupNCCL.cpp:1970, "
+       "unhandled cuda error (run with NCCL_DEBUG=INFO for details), NCCL version 2.19.3",
+       "framework/cuda-error"},
+      {"ncclUnhandledCudaError: Call to CUDA function failed.", "framework/cuda-error"},
+      {"node1:1234:1300 [0] net.cc:626 NCCL WARN Error: network AWS Libfabric not found.", "hardware/network/setup"},
+      // PyTorch c10d, torch.distributed and the data loader.
+      {"[rank3]:[E1206 10:00:00.123456789 ProcessGroupNCCL.cpp:1709] [PG 0 (default_pg) Rank 3] Timeout at NCCL work: "
+       "1580, last enqueued NCCL work: 1580, last completed NCCL work: 1579.",
+       "platform/hang"},
+      // The loader's own timeout, not a hang of the job's (the word "timed out" alone is the hang's).
+      {"RuntimeError: DataLoader timed out after 120 seconds", "user/data/dataloader", "platform/hang"},
+      {"RuntimeError: received 0 items of ancdata", "user/config"},
+      {"OSError: [Errno 24] Too many open files: '/data/shard-00042.arrow'", "user/config"},
+      {"torch.distributed.DistNetworkError: The client socket cannot be initialized to connect to [10.1.2.3]:29500 "
+       "(errno: 97 - Address family not supported by protocol).",
+       "hardware/network"},
+      // The message's own words are the more specific statement.
+      {"torch.distributed.DistNetworkError: Connection reset by peer", "hardware/network/socket"},
   };
   for (const auto& m : messages) check_wins(catalog, m);
 }
