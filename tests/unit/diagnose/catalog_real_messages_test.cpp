@@ -216,6 +216,26 @@ TEST_CASE("documented error messages name their category", "[diagnose][catalog]"
        "hardware/network"},
       // The message's own words are the more specific statement.
       {"torch.distributed.DistNetworkError: Connection reset by peer", "hardware/network/socket"},
+      // Python builtin exceptions that name a path the job was given (the rest are user code).
+      {"IsADirectoryError: [Errno 21] Is a directory: '/mnt/models/llama-3-8b'", "user/config/path"},
+      {"NotADirectoryError: [Errno 20] Not a directory: '/data/train.jsonl/part-0.jsonl'", "user/config/path"},
+      // Ascend CANN / HCCL error codes: timeouts of the collective library, and the job's own mistakes.
+      {"EI0002: [PID: 4321] 2026-03-24-12:13:53.809.770 The wait execution of the Notify register times out. Reason: "
+       "The Notify register has not received the Notify record from remote rank [3].",
+       "hardware/npu/hccl"},
+      {"[ERROR] HCCL(4321,python):2026-03-24-12:13:53.809.770 [hccl_socket_manager.cc:813] [4400][Wait][LinkEstablish]"
+       "wait socket establish timeout, role[0] rank[0] timeout[120 s]",
+       "hardware/npu/hccl"},
+      {"EI0005: 2026-03-24-12:13:53.809.770 The arguments for collective communication are inconsistent between ranks: "
+       "tag [AllReduce_10.0.0.1%eth0_60000_0_1700000000000], parameter [count], local [16512], remote [8320]",
+       "user/code/collective-mismatch"},
+      {"EI0004: 2026-03-24-12:13:53.809.770 The ranktable or rank is invalid, Reason:[The ip in ranktable is not a valid "
+       "ip address]. Please check the configured ranktable. [The ranktable path configured in the training can be found "
+       "in the plogs.]",
+       "user/config"},
+      {"EI0008: The CANN versions are inconsistent: tag [HcomAllReduce_1234567890_0], local_version [1.83.T10.0.B206], "
+       "remote_version [1.83.T10.0.B207]",
+       "user/version/dependency"},
   };
   for (const auto& m : messages) check_wins(catalog, m);
 }
