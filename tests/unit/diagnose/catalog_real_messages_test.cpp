@@ -175,6 +175,15 @@ TEST_CASE("documented error messages name their category", "[diagnose][catalog]"
        "GSP! Expected function 76 (GSP_RM_CONTROL) (0x20801a02 0x4).",
        "hardware/gpu/xid"},
       {search_for("cudaErrorNvlinkUncorrectable"), "hardware/gpu/nvlink"},
+      {"NVRM: Xid (PCI:0000:2a:00): 140, pid='<unknown>', name=<unknown>, An uncorrectable ECC error detected (possible "
+       "firmware handling failure) DRAM:0, LTC:0, MMU:0, PCIE:0",
+       "hardware/gpu/ecc"},
+      // A GPU too old for the library call: a version error, not a failed kernel.
+      {"RuntimeError: cuDNN error: CUDNN_STATUS_ARCH_MISMATCH", "user/version/cuda"},
+      {"RuntimeError: CUDA error: CUBLAS_STATUS_ARCH_MISMATCH when calling `cublasGemmEx( handle, opa, opb, m, n, k, "
+       "&falpha, a, CUDA_R_16BF, lda, b, CUDA_R_16BF, ldb, &fbeta, c, CUDA_R_16BF, ldc, CUDA_R_32F, "
+       "CUBLAS_GEMM_DEFAULT_TENSOR_OP)`",
+       "user/version/cuda"},
       {"cupy_backends.cuda.api.driver.CUDADriverError: CUDA_ERROR_ILLEGAL_ADDRESS: an illegal memory access was "
        "encountered",
        "framework/cuda-error"},
