@@ -197,6 +197,8 @@ TEST_CASE("documented error messages name their category", "[diagnose][catalog]"
       {"RuntimeError: CUDA error: operation failed due to a previous error during capture", "framework/cuda-error"},
       {"RuntimeError: CUDA error: context is destroyed", "framework/cuda-error"},
       {search_for("cudaErrorAssert"), "user/code/device-assert"},
+      {search_for("cudaErrorNotPermitted"), "user/config/permission"},
+      {search_for("cudaErrorInitializationError"), "framework/cuda-error"},
       {search_for("cudaErrorNoKernelImageForDevice"), "user/version/cuda"},
       {"RuntimeError: CUDA error: PTX JIT compiler library not found", "user/version/dependency"},
       {"RuntimeError: CUDA error: CUDA driver is a stub library", "user/version/dependency"},
@@ -211,6 +213,7 @@ TEST_CASE("documented error messages name their category", "[diagnose][catalog]"
        "unhandled cuda error (run with NCCL_DEBUG=INFO for details), NCCL version 2.19.3",
        "framework/cuda-error"},
       {"ncclUnhandledCudaError: Call to CUDA function failed.", "framework/cuda-error"},
+      {"node1:1234:1300 [3] include/alloc.h:185 NCCL WARN Failed to CUDA calloc 6291456 bytes", "user/config/gpu-oom"},
       {"node1:1234:1300 [0] net.cc:626 NCCL WARN Error: network AWS Libfabric not found.", "hardware/network/setup"},
       // PyTorch c10d, torch.distributed and the data loader.
       {"[rank3]:[E1206 10:00:00.123456789 ProcessGroupNCCL.cpp:1709] [PG 0 (default_pg) Rank 3] Timeout at NCCL work: "
@@ -218,6 +221,7 @@ TEST_CASE("documented error messages name their category", "[diagnose][catalog]"
        "platform/hang"},
       // The loader's own timeout, not a hang of the job's (the word "timed out" alone is the hang's).
       {"RuntimeError: DataLoader timed out after 120 seconds", "user/data/dataloader", "platform/hang"},
+      {"RuntimeError: Pin memory thread exited unexpectedly", "user/data/dataloader"},
       {"RuntimeError: received 0 items of ancdata", "user/config"},
       {"OSError: [Errno 24] Too many open files: '/data/shard-00042.arrow'", "user/config"},
       {"torch.distributed.DistNetworkError: The client socket cannot be initialized to connect to [10.1.2.3]:29500 "
