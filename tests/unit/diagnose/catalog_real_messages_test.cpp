@@ -40,6 +40,25 @@ void check_names(const CategoryCatalog& catalog, const Message& m) {
   CHECK(own > generic);
 }
 
+// Stricter than check_names, for the texts of the programs' documented error tables: the line's
+// category survives diagnose's one-statement rule — no other category's match on it is longer,
+// unless that category is an ancestor of it, and none is more specific than it.
+void check_wins(const CategoryCatalog& catalog, const Message& m) {
+  check_names(catalog, m);
+  INFO(m.line);
+  const auto matches = catalog.match(m.line);
+  std::size_t own = 0;
+  for (const auto& s : matches) {
+    if (s.category == m.category) own = std::max(own, s.length);
+  }
+  for (const auto& s : matches) {
+    INFO(s.category);
+    const bool ancestor = m.category.starts_with(s.category + "/");
+    CHECK_FALSE(s.category.starts_with(m.category + "/"));
+    if (s.category != m.category && !ancestor) CHECK(own > s.length);
+  }
+}
+
 }  // namespace
 
 TEST_CASE("real failure messages of the training stacks name their thread's category", "[diagnose][catalog]") {
@@ -135,6 +154,103 @@ TEST_CASE("real failure messages of the training stacks name their thread's cate
        "user/config/gpu-oom"},
   };
   for (const auto& m : messages) check_names(catalog, m);
+}
+
+// The documented error tables of the programs (cudaGetErrorString / cuGetErrorString texts and
+// cudaError_t / CUresult names, the NVIDIA Xid catalogue, ncclGetErrorString, PyTorch's c10d and
+// data loader errors, Python's builtin exceptions, Ascend CANN/HCCL error codes): each message as
+// its program prints it (our own values) lands in the category the documentation gives its cause,
+// also when no public thread has shown it yet.
+TEST_CASE("documented error messages name their category", "[diagnose][catalog]") {
+  const CategoryCatalog catalog;
+  // PyTorch names the CUDA error after its text: "Search for `cudaErrorX' in <docs> for more information."
+  const auto search_for = [](const std::string& name) {
+    return "Search for `" + name + "' in https://docs.nvidia.com/cuda/cuda-runtime-api/group__CUDART__TYPES.html for more information.";
+  };
+  const std::vector<Message> messages = {
+      // CUDA runtime / driver error texts and names.
+      {"RuntimeError: CUDA error: Invalid access of peer GPU memory over nvlink or a hardware error",
+       "hardware/gpu/xid"},
+      {"NVRM: Xid (PCI:0000:3b:00): 119, pid=4242, name=python, Timeout after 6s of waiting for RPC response from GPU3 "
+       "GSP! Expected function 76 (GSP_RM_CONTROL) (0x20801a02 0x4).",
+       "hardware/gpu/xid"},
+      {search_for("cudaErrorNvlinkUncorrectable"), "hardware/gpu/nvlink"},
+      {"NVRM: Xid (PCI:0000:2a:00): 140, pid='<unknown>', name=<unknown>, An uncorrectable ECC error detected (possible "
+       "firmware handling failure) DRAM:0, LTC:0, MMU:0, PCIE:0",
+       "hardware/gpu/ecc"},
+      // A GPU too old for the library call: a version error, not a failed kernel.
+      {"RuntimeError: cuDNN error: CUDNN_STATUS_ARCH_MISMATCH", "user/version/cuda"},
+      {"RuntimeError: CUDA error: CUBLAS_STATUS_ARCH_MISMATCH when calling `cublasGemmEx( handle, opa, opb, m, n, k, "
+       "&falpha, a, CUDA_R_16BF, lda, b, CUDA_R_16BF, ldb, &fbeta, c, CUDA_R_16BF, ldc, CUDA_R_32F, "
+       "CUBLAS_GEMM_DEFAULT_TENSOR_OP)`",
+       "user/version/cuda"},
+      {"cupy_backends.cuda.api.driver.CUDADriverError: CUDA_ERROR_ILLEGAL_ADDRESS: an illegal memory access was "
+       "encountered",
+       "framework/cuda-error"},
+      {search_for("cudaErrorMisalignedAddress"), "framework/cuda-error"},
+      {"RuntimeError: CUDA error: invalid program counter", "framework/cuda-error"},
+      {"RuntimeError: CUDA error: operation not supported on global/shared address space", "framework/cuda-error"},
+      {"RuntimeError: CUDA error: too many blocks in cooperative launch", "framework/cuda-error"},
+      // A CUDA graph capture that a call broke: no permission is missing (POSIX EPERM's words are shorter).
+      {"RuntimeError: CUDA error: operation not permitted when stream is capturing", "framework/cuda-error",
+       "user/config/permission"},
+      {"RuntimeError: CUDA error: operation failed due to a previous error during capture", "framework/cuda-error"},
+      {"RuntimeError: CUDA error: context is destroyed", "framework/cuda-error"},
+      {search_for("cudaErrorAssert"), "user/code/device-assert"},
+      {search_for("cudaErrorNotPermitted"), "user/config/permission"},
+      {search_for("cudaErrorInitializationError"), "framework/cuda-error"},
+      {search_for("cudaErrorNoKernelImageForDevice"), "user/version/cuda"},
+      {"RuntimeError: CUDA error: PTX JIT compiler library not found", "user/version/dependency"},
+      {"RuntimeError: CUDA error: CUDA driver is a stub library", "user/version/dependency"},
+      {"cupy_backends.cuda.api.driver.CUDADriverError: CUDA_ERROR_NO_DEVICE: no CUDA-capable device is detected",
+       "user/config/device"},
+      {"RuntimeError: CUDA error: exclusive-thread device already in use by a different thread",
+       "platform/accelerator/busy"},
+      {"RuntimeError: CUDA error: MPS client failed to connect to the MPS control daemon or the MPS server",
+       "platform/accelerator"},
+      // NCCL result codes and WARN lines (src/init.cc ncclGetErrorString, src/net.cc).
+      {"torch.distributed.DistBackendError: NCCL error in: ../torch/csrc/distributed/c10d/ProcessGroupNCCL.cpp:1970, "
+       "unhandled cuda error (run with NCCL_DEBUG=INFO for details), NCCL version 2.19.3",
+       "framework/cuda-error"},
+      {"ncclUnhandledCudaError: Call to CUDA function failed.", "framework/cuda-error"},
+      {"node1:1234:1300 [3] include/alloc.h:185 NCCL WARN Failed to CUDA calloc 6291456 bytes", "user/config/gpu-oom"},
+      {"node1:1234:1300 [0] net.cc:626 NCCL WARN Error: network AWS Libfabric not found.", "hardware/network/setup"},
+      // PyTorch c10d, torch.distributed and the data loader.
+      {"[rank3]:[E1206 10:00:00.123456789 ProcessGroupNCCL.cpp:1709] [PG 0 (default_pg) Rank 3] Timeout at NCCL work: "
+       "1580, last enqueued NCCL work: 1580, last completed NCCL work: 1579.",
+       "platform/hang"},
+      // The loader's own timeout, not a hang of the job's (the word "timed out" alone is the hang's).
+      {"RuntimeError: DataLoader timed out after 120 seconds", "user/data/dataloader", "platform/hang"},
+      {"RuntimeError: Pin memory thread exited unexpectedly", "user/data/dataloader"},
+      {"RuntimeError: received 0 items of ancdata", "user/config"},
+      {"OSError: [Errno 24] Too many open files: '/data/shard-00042.arrow'", "user/config"},
+      {"torch.distributed.DistNetworkError: The client socket cannot be initialized to connect to [10.1.2.3]:29500 "
+       "(errno: 97 - Address family not supported by protocol).",
+       "hardware/network"},
+      // The message's own words are the more specific statement.
+      {"torch.distributed.DistNetworkError: Connection reset by peer", "hardware/network/socket"},
+      // Python builtin exceptions that name a path the job was given (the rest are user code).
+      {"IsADirectoryError: [Errno 21] Is a directory: '/mnt/models/llama-3-8b'", "user/config/path"},
+      {"NotADirectoryError: [Errno 20] Not a directory: '/data/train.jsonl/part-0.jsonl'", "user/config/path"},
+      // Ascend CANN / HCCL error codes: timeouts of the collective library, and the job's own mistakes.
+      {"EI0002: [PID: 4321] 2026-03-24-12:13:53.809.770 The wait execution of the Notify register times out. Reason: "
+       "The Notify register has not received the Notify record from remote rank [3].",
+       "hardware/npu/hccl"},
+      {"[ERROR] HCCL(4321,python):2026-03-24-12:13:53.809.770 [hccl_socket_manager.cc:813] [4400][Wait][LinkEstablish]"
+       "wait socket establish timeout, role[0] rank[0] timeout[120 s]",
+       "hardware/npu/hccl"},
+      {"EI0005: 2026-03-24-12:13:53.809.770 The arguments for collective communication are inconsistent between ranks: "
+       "tag [AllReduce_10.0.0.1%eth0_60000_0_1700000000000], parameter [count], local [16512], remote [8320]",
+       "user/code/collective-mismatch"},
+      {"EI0004: 2026-03-24-12:13:53.809.770 The ranktable or rank is invalid, Reason:[The ip in ranktable is not a valid "
+       "ip address]. Please check the configured ranktable. [The ranktable path configured in the training can be found "
+       "in the plogs.]",
+       "user/config"},
+      {"EI0008: The CANN versions are inconsistent: tag [HcomAllReduce_1234567890_0], local_version [1.83.T10.0.B206], "
+       "remote_version [1.83.T10.0.B207]",
+       "user/version/dependency"},
+  };
+  for (const auto& m : messages) check_wins(catalog, m);
 }
 
 TEST_CASE("lines every healthy job prints name no category", "[diagnose][catalog]") {
