@@ -7,7 +7,7 @@
 #   - its own public headers, include/l4/NAME/ (and the entry header include/l4/NAME.hpp),
 #   - its own private headers, src/NAME/ (included as "NAME/x.hpp"),
 #   - and what the layers it DEPENDS on export (their public headers; base also exports the
-#     shared internals src/table/ and src/text/),
+#     shared internals src/table/, src/text/ and src/support/),
 # through include roots of its own under the build tree (symbolic links to the source tree), never
 # through include/ or src/ as a whole. So a lower layer that includes a higher one's header does
 # not compile: `#include "l4/diagnose/diagnoser.hpp"` or `"diagnose/analysis.hpp"` in src/parse/
@@ -58,12 +58,13 @@ function(l4_layer name)
 endfunction()
 
 # base: the error types, the version, the embedded data tables, and the internals every layer
-# shares (src/table: JSON tables validated on load; src/text: character classes).
+# shares (src/table: JSON tables validated on load; src/text: character classes and text scans;
+# src/support: the threads' fork-join).
 set(base_root ${L4_LAYER_ROOT}/base)
 foreach(header error.hpp version.hpp embedded_data.hpp)
   l4_link_into(${base_root}/include/l4/${header} ${PROJECT_SOURCE_DIR}/include/l4/${header})
 endforeach()
-foreach(shared table text)
+foreach(shared table text support)
   l4_link_into(${base_root}/shared/${shared} ${PROJECT_SOURCE_DIR}/src/${shared})
 endforeach()
 file(GLOB base_sources CONFIGURE_DEPENDS ${PROJECT_SOURCE_DIR}/src/table/*.cpp ${PROJECT_SOURCE_DIR}/src/text/*.cpp)

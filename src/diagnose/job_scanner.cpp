@@ -13,6 +13,7 @@
 #include "l4/io/node_identity.hpp"
 #include "l4/parse/template_miner.hpp"
 #include "l4/pipeline/line_source.hpp"
+#include "support/workers.hpp"
 
 namespace l4::diagnose {
 namespace {
@@ -45,21 +46,9 @@ void read_in_parallel(const pipeline::LineSource& source, std::vector<std::uniqu
   const auto& inputs = source.inputs();
   const auto workers = static_cast<unsigned>(pool.size());
   const auto plan = plan_workers(inputs, workers);
-  std::vector<std::thread> threads;
-  std::vector<std::exception_ptr> errors(workers);
-  for (unsigned w = 0; w < workers; ++w) {
-    threads.emplace_back([&, w] {
-      try {
-        for (auto idx : plan[w]) pool[w]->read(inputs[idx], idx);
-      } catch (...) {
-        errors[w] = std::current_exception();
-      }
-    });
-  }
-  for (auto& t : threads) t.join();
-  for (auto& e : errors) {
-    if (e) std::rethrow_exception(e);
-  }
+  support::run_workers(workers, [&](unsigned w) {
+    for (auto idx : plan[w]) pool[w]->read(inputs[idx], idx);
+  });
 }
 
 // The job's node order: the natural order of every worker's node ids.

@@ -1,8 +1,8 @@
 #include "l4/pipeline/line_source.hpp"
 
 #include <algorithm>
-#include <exception>
-#include <thread>
+
+#include "support/workers.hpp"
 
 namespace l4::pipeline {
 
@@ -48,25 +48,7 @@ void LineSource::read_sample(std::uint64_t lines_per_file, unsigned threads, con
       sampler.read_file(inputs_[i], [&](const io::LineRecord& line) { visit(line, headers.split(line.content, hint), worker); });
     }
   };
-  if (threads == 1) {
-    read_share(0);
-    return;
-  }
-  std::vector<std::exception_ptr> errors(threads);
-  std::vector<std::thread> pool;
-  for (unsigned w = 0; w < threads; ++w) {
-    pool.emplace_back([&, w] {
-      try {
-        read_share(w);
-      } catch (...) {
-        errors[w] = std::current_exception();
-      }
-    });
-  }
-  for (auto& t : pool) t.join();
-  for (auto& e : errors) {
-    if (e) std::rethrow_exception(e);
-  }
+  support::run_workers(threads, read_share);
 }
 
 }  // namespace l4::pipeline
