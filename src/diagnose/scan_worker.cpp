@@ -111,7 +111,8 @@ void note_completion(const TemplateStageInfo& info, format::Level level, std::st
 // the stage: a failure's own lines must not relabel the stage it happened in.
 // Returns the iteration the line reports when it moves the stream past the iterations it had
 // reported (an evaluation's "iter 5/10" or a repeated report does not end an iteration).
-std::optional<long> advance(StreamState& st, const TemplateStageInfo& info, format::Level level,
+// `error_line` is is_error_line of the line (taken once per line by the caller).
+std::optional<long> advance(StreamState& st, const TemplateStageInfo& info, format::Level level, bool error_line,
                             std::string_view content, std::span<const std::string_view> parameters,
                             const StageClassifier& stages, NodeStats& node, const Occurrence& at,
                             long& job_iteration, std::vector<StageChange>& changes) {
@@ -122,7 +123,7 @@ std::optional<long> advance(StreamState& st, const TemplateStageInfo& info, form
   // Nor does a line printed with no level that reports an error ("NCCL error in: ..., internal
   // error, NCCL version 2.14.3"): the level it lacks is not below WARN, and the stage words it
   // quotes are the failure's context. An iteration report keeps counting whatever it names.
-  if (level == format::Level::unknown && info.iteration_pattern < 0 && contains_error_word(content)) return std::nullopt;
+  if (level == format::Level::unknown && info.iteration_pattern < 0 && error_line) return std::nullopt;
   // Continuation lines (tracebacks, stack frames, indented blocks) never mark a stage by their
   // words; an indented iteration report (a progress bar: "  1%|  | 42002/42190 [...]") still counts.
   // One leading space is a message's own style (Megatron: " validation loss at iteration ..."),
@@ -262,7 +263,8 @@ void ScanWorker::take(const io::LineRecord& line, FileState& fs, bool counts) {
   if (!ns.first_line.valid()) ns.first_line = at;
   ns.last_line = at;
   if (header.level >= format::Level::warn) ++ns.warn_or_worse;
-  if (is_error_line(header)) {
+  const bool error_line = is_error_line(header);
+  if (error_line) {
     ++ns.errors;
     if (!ns.first_error.valid() || at.before(ns.first_error)) ns.first_error = at;
   }
@@ -271,7 +273,7 @@ void ScanWorker::take(const io::LineRecord& line, FileState& fs, bool counts) {
   if (store_.match(header.content, fs.result, st.last_template)) {
     st.last_template = fs.result.index;
     symbol = static_cast<std::uint32_t>(fs.result.index);
-    reported = advance(st, infos_[fs.result.index], header.level, header.content, fs.result.parameters, stages_, ns,
+    reported = advance(st, infos_[fs.result.index], header.level, error_line, header.content, fs.result.parameters, stages_, ns,
                        at, partial_.last_iteration, partial_.stage_changes);
     note_completion(infos_[fs.result.index], header.level, header.content, fs.result.parameters, stages_, ns, at, line.raw);
     record_event(partial_.events[fs.result.index], at, header.level, line.raw, header.content,
@@ -286,7 +288,7 @@ void ScanWorker::take(const io::LineRecord& line, FileState& fs, bool counts) {
   } else {
     // Unknown template: classify the text itself so stage and iteration still advance.
     const auto info = stages_.classify(header.content);
-    reported = advance(st, info, header.level, header.content, {}, stages_, ns, at, partial_.last_iteration,
+    reported = advance(st, info, header.level, error_line, header.content, {}, stages_, ns, at, partial_.last_iteration,
                        partial_.stage_changes);
     note_completion(info, header.level, header.content, {}, stages_, ns, at, line.raw);
     partial_.pending.push_back(PendingLine{std::string(line.node), at,
