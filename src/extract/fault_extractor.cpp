@@ -62,6 +62,7 @@ class RecentMessages {
   }
   // Remembers `content` when it is long enough to tell a quotation from a shared phrase: two
   // words and twelve characters at least.
+  [[nodiscard]] bool empty() const { return recent_.empty(); }
   void add(std::string_view content) {
     const auto m = trimmed(content);
     const auto words = std::count(m.begin(), m.end(), ' ') + 1;
@@ -173,7 +174,9 @@ std::vector<Finding> FaultExtractor::extract(std::span<const ExtractLine> lines,
     // an error stated elsewhere, as a wrapper does. A bare class name with nothing after it (Python's
     // "KeyboardInterrupt") is the error itself.
     // So does a line quoting the message of a recent candidate after words of its own: it wraps it.
-    if (form == LineForm::statement && (labels_only_parameters(f) || recent.quoted_in(l.content))) {
+    // And a launcher's report that the command it ran failed frames the error printed before it.
+    if (form == LineForm::statement && (labels_only_parameters(f) || recent.quoted_in(l.content) ||
+                                        (!recent.empty() && forms_.command_report(l.content)))) {
       form = LineForm::framing;
       s -= lexicon_.score(l.content);
     }
