@@ -14,13 +14,14 @@ namespace l4::diagnose {
 
 struct EventGrouper::Impl {
   std::vector<std::unique_ptr<RE2>> framing;
+  std::vector<std::unique_ptr<RE2>> command_reports;
   std::unique_ptr<RE2> frame;
   std::uint64_t block_lines = 40;
   std::size_t min_value_chars = 3;
 
   explicit Impl(std::string_view json) {
     table::load(json, "event_grouping.json", [&](const table::Value& doc) {
-      doc.keys({"about", "framing", "traceback_frame", "block_lines", "min_value_chars"});
+      doc.keys({"about", "framing", "command_reports", "traceback_frame", "block_lines", "min_value_chars"});
       RE2::Options options;
       options.set_case_sensitive(false);
       options.set_log_errors(false);
@@ -30,6 +31,13 @@ struct EventGrouper::Impl {
         return re;
       };
       for (const auto& p : doc["framing"].items()) framing.push_back(compile(p));
+      if (auto reports = doc.find("command_reports")) {
+        for (const auto& r : reports->items()) {
+          r.keys({"pattern", "source"});
+          (void)r["source"].text();  // every entry names the program that prints it
+          command_reports.push_back(compile(r["pattern"]));
+        }
+      }
       frame = compile(doc["traceback_frame"]);
       if (auto b = doc.find("block_lines")) block_lines = static_cast<std::uint64_t>(b->integer(1, 100000));
       if (auto m = doc.find("min_value_chars")) min_value_chars = static_cast<std::size_t>(m->integer(1, 1000));
@@ -65,6 +73,11 @@ EventGrouper& EventGrouper::operator=(EventGrouper&&) noexcept = default;
 
 bool EventGrouper::framing(std::string_view content) const {
   return std::any_of(impl_->framing.begin(), impl_->framing.end(),
+                     [&](const auto& re) { return RE2::PartialMatch(piece(content), *re); });
+}
+
+bool EventGrouper::command_report(std::string_view content) const {
+  return std::any_of(impl_->command_reports.begin(), impl_->command_reports.end(),
                      [&](const auto& re) { return RE2::PartialMatch(piece(content), *re); });
 }
 
@@ -107,35 +120,85 @@ const std::vector<std::string>& node_parameters(const EventStats& e, std::uint32
   return node < e.node_first_parameters.size() ? e.node_first_parameters[node] : e.first_parameters;
 }
 
+
+// Where two events of a job meet: the node whose file shows both (the node of a's first
+// occurrence when b is there too), and each one's first line there.
+class Blocks {
+ public:
+  static constexpr std::uint32_t kNoNode = std::numeric_limits<std::uint32_t>::max();
+  explicit Blocks(std::span<const EventStats* const> events) : events_(events) {}
+
+  [[nodiscard]] std::uint32_t node(std::size_t i, std::size_t j) const {
+    const EventStats& a = *events_[i];
+    const EventStats& b = *events_[j];
+    const std::uint32_t home = a.first.node;
+    if (home < b.node_first.size() && b.node_first[home].valid()) return home;
+    for (std::uint32_t k = 0; k < a.node_first.size() && k < b.node_first.size(); ++k) {
+      if (a.node_first[k].valid() && b.node_first[k].valid()) return k;
+    }
+    return kNoNode;
+  }
+  [[nodiscard]] const Occurrence& at(std::size_t i, std::uint32_t node) const {
+    return node < events_[i]->node_first.size() ? events_[i]->node_first[node] : events_[i]->first;
+  }
+  // j's first line in the file where i's is, on the node both show: nullptr when none is.
+  [[nodiscard]] const Occurrence* beside(std::size_t i, std::size_t j, std::uint32_t& node) const {
+    node = this->node(i, j);
+    if (node == kNoNode) return nullptr;
+    const Occurrence& x = at(i, node);
+    const Occurrence& y = at(j, node);
+    return x.valid() && y.valid() && x.file == y.file ? &y : nullptr;
+  }
+
+ private:
+  std::span<const EventStats* const> events_;
+};
+
+std::uint64_t lines_apart(const Occurrence& x, const Occurrence& y) { return x.line > y.line ? x.line - y.line : y.line - x.line; }
+
 }  // namespace
 
-std::vector<std::size_t> EventGrouper::representatives(std::span<const EventStats* const> events) const {
+std::vector<EventGrouper::Kind> EventGrouper::kinds(std::span<const EventStats* const> events) const {
   const std::size_t n = events.size();
-  enum class Kind { statement, framing, code };
   std::vector<Kind> kind(n, Kind::statement);
+  std::vector<bool> report(n, false);
   for (std::size_t i = 0; i < n; ++i) {
     const EventStats& e = *events[i];
     if (e.quoted * 2 > e.count) {
       kind[i] = Kind::code;
     } else if (framing(e.first_content)) {
       kind[i] = Kind::framing;
+    } else {
+      report[i] = command_report(e.first_content);
     }
   }
-  // Two events are of one block where they first occur close together in one file of a node
-  // both show (the node of i's first occurrence when j is there too): the lines apart, or kNone.
-  auto block_node = [&](std::size_t i, std::size_t j) -> std::uint32_t {
-    const EventStats& a = *events[i];
-    const EventStats& b = *events[j];
-    const std::uint32_t home = a.first.node;
-    if (home < b.node_first.size() && b.node_first[home].valid()) return home;
-    for (std::uint32_t k = 0; k < a.node_first.size() && k < b.node_first.size(); ++k) {
-      if (a.node_first[k].valid() && b.node_first[k].valid()) return k;
+  // A launcher's report that its command failed frames the statement its command printed before
+  // it in the block; with none before it, it is the statement of the failure.
+  const Blocks blocks(events);
+  for (std::size_t i = 0; i < n; ++i) {
+    if (!report[i]) continue;
+    for (std::size_t j = 0; j < n && kind[i] == Kind::statement; ++j) {
+      if (j == i || kind[j] != Kind::statement || report[j]) continue;
+      std::uint32_t node = 0;
+      const Occurrence* y = blocks.beside(i, j, node);
+      const Occurrence& x = blocks.at(i, node);
+      if (y != nullptr && y->line < x.line && lines_apart(x, *y) <= impl_->block_lines) kind[i] = Kind::framing;
     }
-    return std::numeric_limits<std::uint32_t>::max();
-  };
-  auto at = [&](std::size_t i, std::uint32_t node) -> const Occurrence& {
-    return node < events[i]->node_first.size() ? events[i]->node_first[node] : events[i]->first;
-  };
+  }
+  return kind;
+}
+
+std::vector<bool> EventGrouper::framing(std::span<const EventStats* const> events) const {
+  const auto kind = kinds(events);
+  std::vector<bool> out(kind.size());
+  for (std::size_t i = 0; i < kind.size(); ++i) out[i] = kind[i] == Kind::framing || framing(events[i]->first_content);
+  return out;
+}
+
+std::vector<std::size_t> EventGrouper::representatives(std::span<const EventStats* const> events) const {
+  const std::size_t n = events.size();
+  const std::vector<Kind> kind = kinds(events);
+  const Blocks blocks(events);
 
   std::vector<std::size_t> parent(n);
   for (std::size_t i = 0; i < n; ++i) {
@@ -143,12 +206,12 @@ std::vector<std::size_t> EventGrouper::representatives(std::span<const EventStat
     std::uint64_t best_distance = kNone;
     for (std::size_t j = 0; j < n; ++j) {
       if (j == i || kind[j] != Kind::statement) continue;
-      const std::uint32_t node = block_node(i, j);
-      if (node == std::numeric_limits<std::uint32_t>::max()) continue;
-      const Occurrence& x = at(i, node);
-      const Occurrence& y = at(j, node);
-      if (!x.valid() || !y.valid() || x.file != y.file) continue;
-      const std::uint64_t d = x.line > y.line ? x.line - y.line : y.line - x.line;
+      std::uint32_t node = 0;
+      const Occurrence* near = blocks.beside(i, j, node);
+      if (near == nullptr) continue;
+      const Occurrence& x = blocks.at(i, node);
+      const Occurrence& y = *near;
+      const std::uint64_t d = lines_apart(x, y);
       if (d > impl_->block_lines || d >= best_distance) continue;
       bool joins = kind[i] != Kind::statement;
       // A line that quotes another line of its block whole restates it ("what(): <the message>").

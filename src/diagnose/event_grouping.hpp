@@ -30,6 +30,13 @@ class EventGrouper {
 
   // The line only frames an error stated on another line (a wrapper, a stack-trace header, advice).
   [[nodiscard]] bool framing(std::string_view content) const;
+  // The line is a launcher's report that a command it ran failed, naming the command ("Error:
+  // failed to run torchrun ... on host, ..., exception: ..."): it frames the error its command
+  // printed before it, and is the only statement of the failure when nothing did.
+  [[nodiscard]] bool command_report(std::string_view content) const;
+  // For each event, whether it only frames another: a framing line, or a command report with a
+  // statement before it in its block (the error the command printed).
+  [[nodiscard]] std::vector<bool> framing(std::span<const EventStats* const> events) const;
   // A traceback's frame line ('  File "x.py", line 3, in f'): the next line of its stream quotes
   // source code. Returns the frame's function ("f"; "" when the line names none), nullopt for a
   // line that is no frame.
@@ -43,6 +50,10 @@ class EventGrouper {
   [[nodiscard]] std::vector<std::size_t> representatives(std::span<const EventStats* const> events) const;
 
  private:
+  // What an event's line is to its block: a statement, a line framing another, quoted source code.
+  enum class Kind : unsigned char { statement, framing, code };
+  [[nodiscard]] std::vector<Kind> kinds(std::span<const EventStats* const> events) const;
+
   struct Impl;
   std::unique_ptr<Impl> impl_;
 };

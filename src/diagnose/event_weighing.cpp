@@ -238,15 +238,20 @@ void weigh_events(Analysis& a) {
     c.first_outlived = c.terminal == 1.0 && e.count > 1 && followed_by_progress(e.first, e, scan, a.progress_time, a.margin);
     c.spread = node_count == 0 ? 0 : static_cast<double>(e.node_spread()) / static_cast<double>(node_count);
     c.score = c.novelty * c.fault * c.terminal;
-    c.framing = grouper.framing(e.first_content);
-    spdlog::trace("event {} novelty {:.2f} fault {:.2f} terminal {:.2f} spread {:.2f}{}: '{}'", parse::to_hex(e.id),
-                  c.novelty, c.fault, c.terminal, c.spread, c.framing ? " framing" : "", io::utf8_prefix(e.text, 100));
+    spdlog::trace("event {} novelty {:.2f} fault {:.2f} terminal {:.2f} spread {:.2f}: '{}'", parse::to_hex(e.id),
+                  c.novelty, c.fault, c.terminal, c.spread, io::utf8_prefix(e.text, 100));
     if (c.fault < opt.keep_fault || c.score < opt.keep_score) continue;
     for (std::size_t n = 0; n < node_count && !c.about_peer; ++n) {
       c.about_peer = n != e.first.node && names_node(e.first_content, scan.nodes[n].id);
     }
     a.candidates.push_back(std::move(c));
   }
+  // Framing is a line's relation to the others of its block (a launcher's report of its
+  // command's failure frames the error printed before it).
+  std::vector<const EventStats*> events;
+  for (const auto& c : a.candidates) events.push_back(c.event);
+  const auto framing = grouper.framing(events);
+  for (std::size_t i = 0; i < a.candidates.size(); ++i) a.candidates[i].framing = framing[i];
 }
 
 }  // namespace l4::diagnose

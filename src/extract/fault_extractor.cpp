@@ -62,6 +62,7 @@ class RecentMessages {
   }
   // Remembers `content` when it is long enough to tell a quotation from a shared phrase: two
   // words and twelve characters at least.
+  [[nodiscard]] bool empty() const { return recent_.empty(); }
   void add(std::string_view content) {
     const auto m = trimmed(content);
     const auto words = std::count(m.begin(), m.end(), ' ') + 1;
@@ -183,14 +184,16 @@ std::optional<double> candidate_score(double coarse, const ExtractLine& l, const
 // Stage 2's second look at a candidate's form, with its description known: what it changes in
 // the score.
 double restate_form(const ExtractLine& l, const Finding& f, LineForm& form, RecentMessages& recent,
-                    const FaultLexicon& lexicon) {
+                    const FaultLexicon& lexicon, const LineForms& forms) {
   double delta = 0;
   // A line whose description is exception class names labelling only parameters
   // ("ServiceException ServiceException: exception.id: vdc") states no fault in words: it frames
   // an error stated elsewhere, as a wrapper does. A bare class name with nothing after it (Python's
   // "KeyboardInterrupt") is the error itself.
   // So does a line quoting the message of a recent candidate after words of its own: it wraps it.
-  if (form == LineForm::statement && (labels_only_parameters(f) || recent.quoted_in(l.content))) {
+  // And a launcher's report that the command it ran failed frames the error printed before it.
+  if (form == LineForm::statement && (labels_only_parameters(f) || recent.quoted_in(l.content) ||
+                                      (!recent.empty() && forms.command_report(l.content)))) {
     form = LineForm::framing;
     delta -= lexicon.score(l.content);
   }
@@ -229,7 +232,7 @@ std::vector<Finding> FaultExtractor::extract(std::span<const ExtractLine> lines,
     }
     Finding f = describe(l);
     f.index = i;
-    double s = *score + restate_form(l, f, *form, recent, lexicon_);
+    double s = *score + restate_form(l, f, *form, recent, lexicon_, forms_);
     // A line printed with no level (a Python exception on stderr) is not known to be below the
     // top level: it can be the first error too.
     const bool at_top = l.level == shape.top_level || l.level == format::Level::unknown;

@@ -14,6 +14,7 @@ namespace l4::extract {
 
 struct LineForms::Impl {
   std::unique_ptr<RE2> framing;  // every framing pattern in one alternation: one pass per line
+  std::unique_ptr<RE2> command_report;  // every command_reports pattern in one alternation
   std::unique_ptr<RE2> frame;
 
   explicit Impl(std::string_view json) {
@@ -35,6 +36,15 @@ struct LineForms::Impl {
         any += (any.empty() ? "(?:" : "|(?:") + p + ")";
       }
       framing = compile(any.empty() ? "[^\\s\\S]" : any, "framing");  // none: matches nothing
+      std::string reports;
+      if (const auto it = doc.find("command_reports"); it != doc.end()) {
+        for (std::size_t i = 0; i < it->size(); ++i) {
+          const auto p = it->at(i).at("pattern").get<std::string>();
+          compile(p, "command_reports[" + std::to_string(i) + "]");
+          reports += (reports.empty() ? "(?:" : "|(?:") + p + ")";
+        }
+      }
+      command_report = compile(reports.empty() ? "[^\\s\\S]" : reports, "command_reports");
       frame = compile(doc.at("traceback_frame").get<std::string>(), "traceback_frame");
     } catch (const nlohmann::json::exception& e) {
       throw InputError(std::string("line forms: malformed grouping table: ") + e.what());
@@ -73,6 +83,10 @@ bool LineForms::header(std::string_view content) {
   }
   return content.size() > 1 && content.back() == ':' && is_alnum(content[content.size() - 2]) &&
          content.find(':') == content.size() - 1;
+}
+
+bool LineForms::command_report(std::string_view content) const {
+  return RE2::PartialMatch(piece(content), *impl_->command_report);
 }
 
 LineForm LineForms::form(std::string_view content, const std::string_view* previous) const {

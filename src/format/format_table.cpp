@@ -21,7 +21,7 @@ namespace {
 using nlohmann::json;
 
 constexpr std::array<std::string_view, 2> kTableKeys{"about", "formats"};
-constexpr std::array<std::string_view, 4> kFormatKeys{"name", "description", "regex", "samples"};
+constexpr std::array<std::string_view, 5> kFormatKeys{"name", "description", "regex", "default_level", "samples"};
 // The parts a sample may state, in KnownFormat::Sample order after `line`.
 constexpr std::array<std::string_view, 4> kParts{"timestamp", "level", "component", "content"};
 
@@ -107,6 +107,12 @@ class TableReader {
     f.regex = std::move(*regex);
     f.description = string_at(entry, "description", path, false).value_or("");
     f.source = std::string(source);
+    f.default_level = string_at(entry, "default_level", path, false).value_or("");
+    if (!f.default_level.empty() && parse_level(f.default_level) == Level::unknown) {
+      problem(path + ".default_level", fmt::format("{} is not a level l4 knows (such as ERROR, WARN, INFO)",
+                                                   json_quoted(f.default_level)));
+      f.default_level.clear();
+    }
     table.stated.emplace_back();
     read_samples(entry, path, f, table.stated.back());
     table.samples += f.samples.size();
@@ -127,7 +133,7 @@ class TableReader {
         problem(sample_path, "a sample is an object with a line and the parts it should split into");
         continue;
       }
-      std::array<std::string_view, 5> keys{"line", kParts[0], kParts[1], kParts[2], kParts[3]};
+      std::array<std::string_view, 6> keys{"line", kParts[0], kParts[1], kParts[2], kParts[3], "severity"};
       unknown_keys(s, keys, sample_path);
       auto line = string_at(s, "line", sample_path, true);
       if (!line) continue;
@@ -141,6 +147,7 @@ class TableReader {
           has[p] = true;
         }
       }
+      sample.severity = string_at(s, "severity", sample_path, false).value_or("");
       f.samples.push_back(std::move(sample));
       stated.push_back(has);
     }
@@ -163,7 +170,8 @@ std::vector<std::optional<LogFormat>> compile(const ReadTable& table, std::vecto
   std::vector<std::optional<LogFormat>> compiled;
   for (std::size_t i = 0; i < table.formats.size(); ++i) {
     try {
-      compiled.emplace_back(LogFormat::from_regex(table.formats[i].name, table.formats[i].regex));
+      compiled.emplace_back(LogFormat::from_regex(table.formats[i].name, table.formats[i].regex,
+                                                  parse_level(table.formats[i].default_level)));
     } catch (const Error& e) {
       problems.push_back({fmt::format("formats[{}].regex", table.entry[i]), e.what()});
       compiled.emplace_back(std::nullopt);
@@ -197,6 +205,11 @@ void check_sample(const ReadTable& table, const std::vector<std::optional<LogFor
       problems.push_back({fmt::format("{}.{}", path, kParts[p]),
                           fmt::format("expected {}, got {}", json_quoted(*expected[p]), json_quoted(part_of(h, p)))});
     }
+  }
+  // The level the line gets (its own, or the format's default_level), where the sample states it.
+  if (!sample.severity.empty() && parse_level(sample.severity) != h.level) {
+    problems.push_back({path + ".severity", fmt::format("expected {}, got {}", json_quoted(sample.severity),
+                                                        json_quoted(to_string(h.level)))});
   }
   if (!h.level_text.empty() && h.level == Level::unknown) {
     problems.push_back({path + ".level", fmt::format("{} is not a level l4 knows (such as E, ERROR, WARN, info, err)",

@@ -16,7 +16,9 @@ HeaderParser::HeaderParser(const FormatOptions& options) {
 }
 
 void HeaderParser::add(const std::vector<KnownFormat>& formats) {
-  for (const auto& known : formats) formats_.push_back(LogFormat::from_regex(known.name, known.regex));
+  for (const auto& known : formats) {
+    formats_.push_back(LogFormat::from_regex(known.name, known.regex, parse_level(known.default_level)));
+  }
 }
 
 Header HeaderParser::split(std::string_view line) const {

@@ -76,6 +76,7 @@ struct LogFormat::Impl {
   bool plain = false;
   std::vector<std::string> literals;
   int timestamp_first = -1, timestamp_last = -1, level = -1, component = -1, content = -1;
+  Level unstated = Level::unknown;  // the level of a line that states none
   // The pattern ended in "(?P<content>.*)": the regex matches only the header and the content is
   // the rest of the line, so submatch extraction never walks the message.
   bool content_is_rest = false;
@@ -263,9 +264,10 @@ LogFormat LogFormat::from_loghub(std::string_view format_string) {
   return LogFormat(std::move(impl));
 }
 
-LogFormat LogFormat::from_regex(std::string name, std::string_view pattern) {
+LogFormat LogFormat::from_regex(std::string name, std::string_view pattern, Level unstated) {
   auto impl = std::make_unique<Impl>();
   impl->name = std::move(name);
+  impl->unstated = unstated;
   constexpr std::string_view kRestIsContent = "(?P<content>.*)";
   if (pattern.ends_with(kRestIsContent)) {
     pattern.remove_suffix(kRestIsContent.size());
@@ -315,6 +317,7 @@ bool LogFormat::split(std::string_view line, Header& out) const {
     h.level_text = values[static_cast<std::size_t>(im.level)];
     h.level = parse_level(h.level_text);
   }
+  if (h.level_text.empty()) h.level = im.unstated;
   if (im.component >= 0) h.component = values[static_cast<std::size_t>(im.component)];
   h.content = values[static_cast<std::size_t>(im.content)];
   h.format = im.name;

@@ -16,12 +16,14 @@ Json formats_json(std::span<const format::KnownFormat> formats) {
                          {"timestamp", s.timestamp},
                          {"level", s.level},
                          {"component", s.component},
-                         {"content", s.content}});
+                         {"content", s.content},
+                         {"severity", s.severity}});
     }
     list.push_back({{"name", f.name},
                     {"source", f.source},
                     {"description", f.description},
                     {"regex", f.regex},
+                    {"default_level", f.default_level},
                     {"samples", std::move(samples)}});
   }
   return {{"formats", std::move(list)}};
@@ -34,6 +36,7 @@ std::string formats_text(std::span<const format::KnownFormat> formats) {
     fmt::format_to(it, "{} ({})\n", f.name, f.source);
     if (!f.description.empty()) fmt::format_to(it, "  {}\n", f.description);
     fmt::format_to(it, "  regex: {}\n", f.regex);
+    if (!f.default_level.empty()) fmt::format_to(it, "  level of a line that states none: {}\n", f.default_level);
     for (const auto& s : f.samples) {
       fmt::format_to(it, "  sample: {}\n", s.line);
       fmt::format_to(it, "          timestamp {:?}  level {:?}  component {:?}\n", s.timestamp, s.level, s.component);

@@ -378,3 +378,22 @@ TEST_CASE("a launcher that was sent SIGTERM is no uncaught exception of the job'
       "torch.distributed.elastic.multiprocessing.api.SignalException: Process 1200 got signal: 15\n");
   CHECK(j["verdict"]["category"] == "unknown");
 }
+
+TEST_CASE("a shell's error is the root; the launcher's report that its command failed frames it", "[e2e][diagnose]") {
+  // colossalai run exports the environment in the shell it starts torchrun from; the shell rejects
+  // a variable, and the launcher reports that its command failed (data/formats.json 'shell',
+  // data/event_grouping.json 'command_reports').
+  const auto j = diagnose_one_log(
+      "bash: UID: readonly variable\n"
+      "Error: failed to run torchrun --nproc_per_node=8 --nnodes=2 --node_rank=0 --master_addr=10.0.0.12 "
+      "--master_port=29500 train.py on 10.0.0.12, is localhost: False, exception: Encountered a bad command exit "
+      "code!\n");
+  REQUIRE_FALSE(j["events"].empty());
+  const auto& root = j["events"][0];
+  CHECK(root["role"] == "root");
+  CHECK(root["first"]["text"] == "bash: UID: readonly variable");
+  REQUIRE(root["related"].size() == 1);
+  REQUIRE(j["related_events"].size() == 1);
+  CHECK(j["related_events"][0]["event_id"] == root["related"][0]);
+  CHECK(j["related_events"][0]["first"]["text"].get<std::string>().rfind("Error: failed to run torchrun", 0) == 0);
+}

@@ -94,3 +94,15 @@ TEST_CASE("l4 extract: nothing fault-indicating exits 1, a bad path exits 2", "[
   CHECK(bad.err.find("/no/such/job.log") != std::string::npos);
   CHECK(bad.out.empty());
 }
+
+TEST_CASE("l4 extract takes a shell's report under its own name as an error", "[e2e][extract]") {
+  // The shell's line states no level and no error word; its form says what it is (data/formats.json
+  // 'shell'): an error, found as one.
+  const auto r = run_l4({"extract", "-"}, "Now CUDA_VISIBLE_DEVICES is set to:\n"
+                                          "/bin/bash: line 1: export: `=/opt/agent': not a valid identifier\n");
+  REQUIRE(r.exit_code == 0);
+  const auto f = json::parse(r.out)["findings"].at(0);
+  CHECK(f["line"] == 2);
+  CHECK(f["level"] == "ERROR");
+  CHECK(f["template"] == "export: `=<*>': not a valid identifier");
+}

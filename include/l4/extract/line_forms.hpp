@@ -7,7 +7,8 @@
 //    wrapper, a stack-trace header, a chained-exception separator, advice, a C++ frame);
 //  - header: one label ending in a colon ("Last error:", "Uncaught exception:"): what it announces
 //    is the next line of its stream, which inherits its fault words.
-// The patterns are "traceback_frame" and "framing" of data/event_grouping.json: l4 diagnose groups
+// A launcher's report that its command failed frames the statement before it (command_report).
+// The patterns are "traceback_frame", "framing" and "command_reports" of data/event_grouping.json: l4 diagnose groups
 // events with the same vocabulary, so both commands agree on what a framing line is.
 //
 //   l4::extract::LineForms forms;                          // embedded data/event_grouping.json
@@ -34,6 +35,10 @@ class LineForms {
 
   // The form of a line given the line before it in its stream (`previous` null at a stream's start).
   [[nodiscard]] LineForm form(std::string_view content, const std::string_view* previous) const;
+  // True for a launcher's report that a command it ran failed, naming the command ("Error: failed
+  // to run torchrun ... on host, ..."; "command_reports" of data/event_grouping.json): it frames the
+  // error its command printed before it, and states the failure when nothing did.
+  [[nodiscard]] bool command_report(std::string_view content) const;
   // True for a traceback frame line. Cheap when the line cannot be one.
   [[nodiscard]] bool frame(std::string_view content) const;
   // True for a single label ending in a colon ("Last error:"): one colon, last, after a letter or digit.

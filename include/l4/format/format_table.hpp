@@ -18,8 +18,13 @@ struct KnownFormat {
   std::string description;
   std::string regex;
   std::string source;  // "built-in", or the file it was loaded from
+  // The level of a line this format splits that states none ("" for unknown): a program whose
+  // every line in this form is a report of one severity (a shell prints only errors under its own
+  // name) says so by the form alone.
+  std::string default_level;
   struct Sample {
     std::string line, timestamp, level, component, content;
+    std::string severity;  // the level l4 gives the line ("ERROR", "WARN"), checked when not empty
   };
   std::vector<Sample> samples;
 };
@@ -42,7 +47,8 @@ struct FormatTableCheck {
 // unknown keys reported (a misspelt "levle" would leave a field unchecked); unique names; each
 // regex compiles and has a content group; each format has samples; each sample line is split by
 // its own format — not by an earlier one in the table, which would take it first — into the
-// timestamp, level, component and content the sample states, and a stated level is one l4 knows.
+// timestamp, level, component and content the sample states, and a stated level is one l4 knows;
+// a default_level is a level l4 knows, and a sample's severity is the level the line gets.
 // Never throws for the table's content.
 FormatTableCheck check_format_table(std::string_view json, std::string_view source);
 

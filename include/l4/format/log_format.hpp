@@ -20,8 +20,9 @@ class LogFormat {
   // Compiles a Loghub-style format string. Throws l4::InputError when it has no <Content> field
   // or does not compile.
   static LogFormat from_loghub(std::string_view format_string);
-  // Compiles an RE2 pattern with named groups (timestamp, level, component, content).
-  static LogFormat from_regex(std::string name, std::string_view pattern);
+  // Compiles an RE2 pattern with named groups (timestamp, level, component, content). A line it
+  // splits with no level text gets `unstated` (KnownFormat::default_level).
+  static LogFormat from_regex(std::string name, std::string_view pattern, Level unstated = Level::unknown);
 
   LogFormat(LogFormat&&) noexcept;
   LogFormat& operator=(LogFormat&&) noexcept;

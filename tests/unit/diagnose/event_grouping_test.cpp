@@ -124,3 +124,43 @@ TEST_CASE("lines of one block with facts of their own stay separate events", "[d
   std::vector<EventStats> code{events.back()};
   CHECK(reps(code)[0] == EventGrouper::kNone);
 }
+
+TEST_CASE("a launcher's report that its command failed frames the error printed before it, else states the failure",
+          "[diagnose][grouping]") {
+  const auto& g = EventGrouper::embedded();
+  const std::string report =
+      "Error: failed to run torchrun --nproc_per_node=2 --nnodes=1 --node_rank=0 train.py on 127.0.0.1, is localhost: "
+      "True, exception: Encountered a bad command exit code!";
+  CHECK(g.command_report(report));
+  CHECK_FALSE(g.framing(report));  // alone, a line of its own
+  CHECK_FALSE(g.command_report("bash: UID: readonly variable"));
+
+  const auto framing_of = [&](const std::vector<EventStats>& events) {
+    std::vector<const EventStats*> ptrs;
+    for (const auto& e : events) ptrs.push_back(&e);
+    return g.framing(ptrs);
+  };
+  const auto launcher = [&](std::uint64_t line) {
+    return event(line, "Error: failed to run torchrun <*> on <*>, is localhost: <*>, exception: Encountered a bad "
+                       "command exit code!", report);
+  };
+  SECTION("the shell's error before it: the report frames it and joins it") {
+    std::vector<EventStats> events;
+    events.push_back(event(8, "UID: readonly variable", "UID: readonly variable"));
+    events.push_back(launcher(9));
+    CHECK(framing_of(events) == std::vector<bool>{false, true});
+    CHECK(reps(events) == std::vector<std::size_t>{0, 0});
+  }
+  SECTION("nothing before it in its block: the report is the statement; a later error does not make it framing") {
+    const std::uint64_t at = 100 + g.block_lines();
+    std::vector<EventStats> events;
+    events.push_back(launcher(at));
+    events.push_back(event(at + 3, "RuntimeError: Stop_waiting response is expected",
+                           "RuntimeError: Stop_waiting response is expected"));
+    CHECK(framing_of(events) == std::vector<bool>{false, false});
+    events[1].first.line = events[1].node_first[0].line = at - 3;  // printed before the report: framed
+    CHECK(framing_of(events) == std::vector<bool>{true, false});
+    events[1].first.line = events[1].node_first[0].line = at - g.block_lines() - 1;  // another block
+    CHECK(framing_of(events) == std::vector<bool>{false, false});
+  }
+}

@@ -405,3 +405,19 @@ TEST_CASE("a failure value stated as a sentence weighs as a fault term in the ra
   const double fine = score_of_first("ResponseEntity return httpCode is 204. requestEntity's url is /path.");
   CHECK(failed == Approx(fine + 2.5));  // description::Weights::statement_weight
 }
+
+TEST_CASE("a launcher's report that its command failed frames the error printed before it", "[extract]") {
+  const Line shell{"UID: readonly variable", "", Level::error};  // what the 'shell' format leaves of it
+  const Line report{"Error: failed to run torchrun --nproc_per_node=8 --nnodes=2 --node_rank=0 benchmark.py on "
+                    "10.0.0.12, is localhost: False, exception: Encountered a bad command exit code!",
+                    "", Level::unknown};
+  ExtractOptions no_onset;
+  no_onset.onset_bonus = 0;  // the order from the lines' words and forms alone
+  const auto ranked = extractor().extract(build({shell, report}), no_onset);
+  REQUIRE(ranked.size() >= 1);
+  CHECK(ranked[0].line_no == 1);
+  // Alone, the report is the statement of the failure.
+  const auto alone = extractor().extract(build({report}), no_onset);
+  REQUIRE(alone.size() == 1);
+  CHECK(alone[0].line_no == 1);
+}

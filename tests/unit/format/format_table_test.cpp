@@ -101,3 +101,40 @@ TEST_CASE("a key that starts like a format's path is reported, not taken for an 
   for (const auto& p : check.problems) named = named || p.path.find("formats[sam1ples") != std::string::npos;
   CHECK(named);
 }
+
+TEST_CASE("a format's default_level is the level of its lines that state none, and samples check it",
+          "[format][formats]") {
+  // A shell's own report: "<name>: <message>" is an error, "<name>: warning: <message>" a warning.
+  const std::string format = R"j({"formats": [{"name": "sh", "default_level": "ERROR",
+      "regex": "(?P<component>sh): (?:(?P<level>warning): )?(?P<content>.*)", "samples": [)j";
+  SECTION("the line states no level: the default; it states one: its own") {
+    const auto check = check_format_table(format + R"j({"line": "sh: foo: not found", "severity": "ERROR"},
+        {"line": "sh: warning: x", "level": "warning", "severity": "WARN"}]}]})j", "t");
+    for (const auto& p : check.problems) FAIL_CHECK(p.path << ": " << p.message);
+    REQUIRE(check.ok());
+    REQUIRE(check.formats[0].default_level == "ERROR");
+    const HeaderParser parser(FormatOptions{std::nullopt, check.formats});
+    CHECK(parser.split("sh: foo: not found").level == Level::error);
+    CHECK(parser.split("sh: warning: x").level == Level::warn);
+    CHECK(parser.split("sh: warning: x").content == "x");
+  }
+  SECTION("a sample whose line gets another level than it says") {
+    const auto check = check_format_table(format + R"j({"line": "sh: warning: x", "severity": "ERROR"}]}]})j", "t");
+    REQUIRE(check.problems.size() == 1);
+    CHECK(check.problems[0].path == "formats[0].samples[0].severity");
+    CHECK(check.problems[0].message == "expected \"ERROR\", got \"WARN\"");
+  }
+  SECTION("a default_level that is no level") {
+    const auto check = check_format_table(
+        R"j({"formats": [{"name": "sh", "default_level": "loud", "regex": "sh: (?P<content>.*)",
+            "samples": [{"line": "sh: x"}]}]})j", "t");
+    REQUIRE(check.problems.size() == 1);
+    CHECK(check.problems[0].path == "formats[0].default_level");
+  }
+  SECTION("without one, a line that states no level has none") {
+    const auto check = check_format_table(R"j({"formats": [{"name": "sh", "regex": "sh: (?P<content>.*)",
+        "samples": [{"line": "sh: x", "severity": "ERROR"}]}]})j", "t");
+    REQUIRE(check.problems.size() == 1);
+    CHECK(check.problems[0].message == "expected \"ERROR\", got \"\"");
+  }
+}

@@ -19,8 +19,24 @@ TEST_CASE("every sample line in data/formats.json splits as documented", "[forma
       CHECK(h.level_text == sample.level);
       CHECK(h.component == sample.component);
       CHECK(h.content == sample.content);
+      if (!sample.severity.empty()) CHECK(h.level == parse_level(sample.severity));
     }
   }
+}
+
+TEST_CASE("a shell's report under its own name is an error, a warning when it says so", "[format]") {
+  HeaderParser parser;
+  // bash error.c (error_prolog, internal_warning), builtins' builtin_error; dash error.c exvwarning2.
+  for (const auto* line : {"/bin/bash: line 1: export: `=x': not a valid identifier", "bash: UID: readonly variable",
+                           "/bin/sh: 1: torchrun: not found", "sh: 3: cd: can't cd to /data",
+                           "./launch.sh: line 9: 4411 Killed                  python train.py"}) {
+    INFO(line);
+    CHECK(parser.split(line).level == Level::error);
+  }
+  CHECK(parser.split("bash: warning: setlocale: LC_ALL: cannot change locale (C.UTF-8)").level == Level::warn);
+  // Not a shell's name, or a script name without the line number a non-interactive shell prints.
+  CHECK(parser.split("ssh: connect to host gpu-a01 port 22: Connection refused").level == Level::unknown);
+  CHECK(parser.split("train.sh: starting").level == Level::unknown);
 }
 
 TEST_CASE("levels are normalised across stacks", "[format]") {
