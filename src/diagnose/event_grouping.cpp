@@ -1,48 +1,19 @@
 #include "diagnose/event_grouping.hpp"
 
-#include <re2/re2.h>
-
 #include <algorithm>
 #include <set>
 #include <string>
 
 #include "l4/embedded_data.hpp"
-#include "l4/error.hpp"
-#include "table/json_table.hpp"
+#include "l4/extract/line_forms.hpp"
 
 namespace l4::diagnose {
 
+// The vocabulary and the constants are data/event_grouping.json's, read and validated once by
+// extract::LineForms (l4 extract ranks lines with the same forms).
 struct EventGrouper::Impl {
-  std::vector<std::unique_ptr<RE2>> framing;
-  std::vector<std::unique_ptr<RE2>> command_reports;
-  std::unique_ptr<RE2> frame;
-  std::uint64_t block_lines = 40;
-  std::size_t min_value_chars = 3;
-
-  explicit Impl(std::string_view json) {
-    table::load(json, "event_grouping.json", [&](const table::Value& doc) {
-      doc.keys({"about", "framing", "command_reports", "traceback_frame", "block_lines", "min_value_chars"});
-      RE2::Options options;
-      options.set_case_sensitive(false);
-      options.set_log_errors(false);
-      auto compile = [&](const table::Value& p) {
-        auto re = std::make_unique<RE2>(p.pattern(false, "(?i){}"), options);
-        if (!re->ok()) p.fail("pattern does not compile: " + re->error());
-        return re;
-      };
-      for (const auto& p : doc["framing"].items()) framing.push_back(compile(p));
-      if (auto reports = doc.find("command_reports")) {
-        for (const auto& r : reports->items()) {
-          r.keys({"pattern", "source"});
-          (void)r["source"].text();  // every entry names the program that prints it
-          command_reports.push_back(compile(r["pattern"]));
-        }
-      }
-      frame = compile(doc["traceback_frame"]);
-      if (auto b = doc.find("block_lines")) block_lines = static_cast<std::uint64_t>(b->integer(1, 100000));
-      if (auto m = doc.find("min_value_chars")) min_value_chars = static_cast<std::size_t>(m->integer(1, 1000));
-    });
-  }
+  extract::LineForms forms;
+  explicit Impl(std::string_view json) : forms(json) {}
 };
 
 namespace {
@@ -50,7 +21,6 @@ namespace {
 // Template characters a quoted line must have to be recognised inside another.
 constexpr std::size_t kMinQuoted = 24;
 
-re2::StringPiece piece(std::string_view s) { return {s.data(), s.size()}; }
 
 // A parameter value as a fact: signs aside ("exitcode: -6" and "Signal 6" state one number).
 std::string fact(std::string_view v) {
@@ -71,25 +41,17 @@ EventGrouper::~EventGrouper() = default;
 EventGrouper::EventGrouper(EventGrouper&&) noexcept = default;
 EventGrouper& EventGrouper::operator=(EventGrouper&&) noexcept = default;
 
-bool EventGrouper::framing(std::string_view content) const {
-  return std::any_of(impl_->framing.begin(), impl_->framing.end(),
-                     [&](const auto& re) { return RE2::PartialMatch(piece(content), *re); });
-}
+bool EventGrouper::framing(std::string_view content) const { return impl_->forms.framing(content); }
 
-bool EventGrouper::command_report(std::string_view content) const {
-  return std::any_of(impl_->command_reports.begin(), impl_->command_reports.end(),
-                     [&](const auto& re) { return RE2::PartialMatch(piece(content), *re); });
-}
+bool EventGrouper::command_report(std::string_view content) const { return impl_->forms.command_report(content); }
 
 std::optional<std::string_view> EventGrouper::traceback_frame(std::string_view content) const {
   // Frames are indented under their traceback's header.
   if (content.empty() || (content.front() != ' ' && content.front() != '\t')) return std::nullopt;
-  re2::StringPiece function;
-  if (!RE2::PartialMatch(piece(content), *impl_->frame, &function)) return std::nullopt;
-  return std::string_view(function.data() == nullptr ? "" : function.data(), function.size());
+  return impl_->forms.frame_function(content);
 }
 
-std::size_t EventGrouper::block_lines() const { return impl_->block_lines; }
+std::size_t EventGrouper::block_lines() const { return impl_->forms.block_lines(); }
 
 const EventGrouper& EventGrouper::embedded() {
   static const EventGrouper grouper;
@@ -182,7 +144,7 @@ std::vector<EventGrouper::Kind> EventGrouper::kinds(std::span<const EventStats* 
       std::uint32_t node = 0;
       const Occurrence* y = blocks.beside(i, j, node);
       const Occurrence& x = blocks.at(i, node);
-      if (y != nullptr && y->line < x.line && lines_apart(x, *y) <= impl_->block_lines) kind[i] = Kind::framing;
+      if (y != nullptr && y->line < x.line && lines_apart(x, *y) <= block_lines()) kind[i] = Kind::framing;
     }
   }
   return kind;
@@ -212,13 +174,13 @@ std::vector<std::size_t> EventGrouper::representatives(std::span<const EventStat
       const Occurrence& x = blocks.at(i, node);
       const Occurrence& y = *near;
       const std::uint64_t d = lines_apart(x, y);
-      if (d > impl_->block_lines || d >= best_distance) continue;
+      if (d > block_lines() || d >= best_distance) continue;
       bool joins = kind[i] != Kind::statement;
       // A line that quotes another line of its block whole restates it ("what(): <the message>").
       if (!joins && quotes(events[i]->text, events[j]->text)) joins = true;
       if (!joins) {
-        const Facts fi = facts_of(node_parameters(*events[i], node), impl_->min_value_chars);
-        const Facts fj = facts_of(node_parameters(*events[j], node), impl_->min_value_chars);
+        const Facts fi = facts_of(node_parameters(*events[i], node), impl_->forms.min_value_chars());
+        const Facts fj = facts_of(node_parameters(*events[j], node), impl_->forms.min_value_chars());
         if (fj.distinctive && std::includes(fi.values.begin(), fi.values.end(), fj.values.begin(), fj.values.end())) {
           // Every fact of j is one of i's: i restates j (with more context), or — the same facts —
           // the later of the two restates the earlier.

@@ -1,6 +1,5 @@
 #include "l4/extract/line_forms.hpp"
 
-#include <nlohmann/json.hpp>
 #include <re2/re2.h>
 
 #include <string>
@@ -8,47 +7,51 @@
 
 #include "l4/embedded_data.hpp"
 #include "l4/error.hpp"
+#include "table/json_table.hpp"
 #include "text/chars.hpp"
 
 namespace l4::extract {
 
 struct LineForms::Impl {
-  std::unique_ptr<RE2> framing;  // every framing pattern in one alternation: one pass per line
+  std::unique_ptr<RE2> framing;         // every framing pattern in one alternation: one pass per line
   std::unique_ptr<RE2> command_report;  // every command_reports pattern in one alternation
   std::unique_ptr<RE2> frame;
+  std::size_t block_lines = 40;
+  std::size_t min_value_chars = 3;
 
   explicit Impl(std::string_view json) {
-    try {
-      const auto doc = nlohmann::json::parse(json);
-      RE2::Options options;
-      options.set_case_sensitive(false);
-      options.set_log_errors(false);
-      auto compile = [&](const std::string& p, const std::string& where) {
-        auto re = std::make_unique<RE2>(p, options);
-        if (!re->ok()) throw InputError("line forms: " + where + " does not compile: " + re->error());
-        return re;
-      };
-      const auto& patterns = doc.at("framing");
-      std::string any;
-      for (std::size_t i = 0; i < patterns.size(); ++i) {
-        const auto p = patterns.at(i).get<std::string>();
-        compile(p, "framing[" + std::to_string(i) + "]");  // each one valid on its own
-        any += (any.empty() ? "(?:" : "|(?:") + p + ")";
-      }
-      framing = compile(any.empty() ? "[^\\s\\S]" : any, "framing");  // none: matches nothing
-      std::string reports;
-      if (const auto it = doc.find("command_reports"); it != doc.end()) {
-        for (std::size_t i = 0; i < it->size(); ++i) {
-          const auto p = it->at(i).at("pattern").get<std::string>();
-          compile(p, "command_reports[" + std::to_string(i) + "]");
-          reports += (reports.empty() ? "(?:" : "|(?:") + p + ")";
+    table::load(json, "event_grouping.json", [&](const table::Value& doc) {
+      doc.keys({"about", "framing", "command_reports", "traceback_frame", "block_lines", "min_value_chars"});
+      std::vector<std::string> framings;
+      for (const auto& p : doc["framing"].items()) framings.push_back(p.pattern(false, "(?i){}"));
+      framing = alternation(framings);
+      std::vector<std::string> reports;
+      if (auto list = doc.find("command_reports")) {
+        for (const auto& r : list->items()) {
+          r.keys({"pattern", "source"});
+          (void)r["source"].text();  // every entry names the program that prints it
+          reports.push_back(r["pattern"].pattern(false, "(?i){}"));
         }
       }
-      command_report = compile(reports.empty() ? "[^\\s\\S]" : reports, "command_reports");
-      frame = compile(doc.at("traceback_frame").get<std::string>(), "traceback_frame");
-    } catch (const nlohmann::json::exception& e) {
-      throw InputError(std::string("line forms: malformed grouping table: ") + e.what());
-    }
+      command_report = alternation(reports);
+      frame = compile(doc["traceback_frame"].pattern(false, "(?i){}"));
+      if (auto b = doc.find("block_lines")) block_lines = static_cast<std::size_t>(b->integer(1, 100000));
+      if (auto m = doc.find("min_value_chars")) min_value_chars = static_cast<std::size_t>(m->integer(1, 1000));
+    });
+  }
+
+  // Patterns each validated on its own by the table (they compile and match something).
+  static std::unique_ptr<RE2> compile(const std::string& pattern) {
+    RE2::Options options;
+    options.set_case_sensitive(false);
+    options.set_log_errors(false);
+    return std::make_unique<RE2>(pattern, options);
+  }
+  // One pattern matching where any of `patterns` does; none: a pattern that matches nothing.
+  static std::unique_ptr<RE2> alternation(const std::vector<std::string>& patterns) {
+    std::string any;
+    for (const auto& p : patterns) any += (any.empty() ? "(?:" : "|(?:") + p + ")";
+    return compile(any.empty() ? "[^\\s\\S]" : any);
   }
 };
 
@@ -85,6 +88,18 @@ bool LineForms::header(std::string_view content) {
          content.find(':') == content.size() - 1;
 }
 
+bool LineForms::framing(std::string_view content) const { return RE2::PartialMatch(piece(content), *impl_->framing); }
+
+std::optional<std::string_view> LineForms::frame_function(std::string_view content) const {
+  if (content.find('"') == std::string_view::npos) return std::nullopt;  // every frame names its file in quotes
+  re2::StringPiece function;
+  if (!RE2::PartialMatch(piece(content), *impl_->frame, &function)) return std::nullopt;
+  return std::string_view(function.data() == nullptr ? "" : function.data(), function.size());
+}
+
+std::size_t LineForms::block_lines() const { return impl_->block_lines; }
+std::size_t LineForms::min_value_chars() const { return impl_->min_value_chars; }
+
 bool LineForms::command_report(std::string_view content) const {
   return RE2::PartialMatch(piece(content), *impl_->command_report);
 }
@@ -94,7 +109,7 @@ LineForm LineForms::form(std::string_view content, const std::string_view* previ
   // The source line a frame quotes sits under it, indented deeper.
   if (previous != nullptr && indent(content) > indent(*previous) && frame(*previous)) return LineForm::code;
   if (header(content)) return LineForm::header;
-  return RE2::PartialMatch(piece(content), *impl_->framing) ? LineForm::framing : LineForm::statement;
+  return framing(content) ? LineForm::framing : LineForm::statement;
 }
 
 }  // namespace l4::extract

@@ -8,12 +8,15 @@
 //  - header: one label ending in a colon ("Last error:", "Uncaught exception:"): what it announces
 //    is the next line of its stream, which inherits its fault words.
 // A launcher's report that its command failed frames the statement before it (command_report).
-// The patterns are "traceback_frame", "framing" and "command_reports" of data/event_grouping.json: l4 diagnose groups
-// events with the same vocabulary, so both commands agree on what a framing line is.
+// The patterns are "traceback_frame", "framing" and "command_reports" of data/event_grouping.json,
+// read and validated here only: l4 diagnose's event grouping holds a LineForms (and reads the
+// table's grouping constants from it), so both commands agree on what a framing line is.
 //
 //   l4::extract::LineForms forms;                          // embedded data/event_grouping.json
 //   forms.form("  File \"train.py\", line 3, in main", nullptr);   // LineForm::code
+#include <cstddef>
 #include <memory>
+#include <optional>
 #include <string_view>
 
 namespace l4::extract {
@@ -28,7 +31,9 @@ enum class LineForm {
 class LineForms {
  public:
   LineForms();                               // the embedded data/event_grouping.json
-  explicit LineForms(std::string_view json); // a grouping table; throws l4::InputError when malformed
+  // A grouping table; throws l4::InputError naming the JSON path when malformed (unknown keys,
+  // patterns that do not compile or match the empty string, constants out of range).
+  explicit LineForms(std::string_view json);
   ~LineForms();
   LineForms(LineForms&&) noexcept;
   LineForms& operator=(LineForms&&) noexcept;
@@ -39,10 +44,21 @@ class LineForms {
   // to run torchrun ... on host, ..."; "command_reports" of data/event_grouping.json): it frames the
   // error its command printed before it, and states the failure when nothing did.
   [[nodiscard]] bool command_report(std::string_view content) const;
+  // True for a line that only frames an error stated on another line ("framing").
+  [[nodiscard]] bool framing(std::string_view content) const;
   // True for a traceback frame line. Cheap when the line cannot be one.
   [[nodiscard]] bool frame(std::string_view content) const;
+  // A traceback frame's function ("f" of '  File "x.py", line 3, in f'; "" when the frame names
+  // none); nullopt for a line that is no frame.
+  [[nodiscard]] std::optional<std::string_view> frame_function(std::string_view content) const;
   // True for a single label ending in a colon ("Last error:"): one colon, last, after a letter or digit.
   [[nodiscard]] static bool header(std::string_view content);
+
+  // The table's grouping constants (l4 diagnose's EventGrouper): how many lines apart in one file
+  // two lines may be to belong to one block ("block_lines"), and how long a parameter value must be
+  // to identify something when two lines restate each other ("min_value_chars").
+  [[nodiscard]] std::size_t block_lines() const;
+  [[nodiscard]] std::size_t min_value_chars() const;
 
  private:
   struct Impl;

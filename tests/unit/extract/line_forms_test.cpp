@@ -3,6 +3,7 @@
 #include <catch2/catch.hpp>
 
 #include <string>
+#include <optional>
 #include <string_view>
 
 #include "l4/error.hpp"
@@ -49,8 +50,37 @@ TEST_CASE("a grouping table without its keys or with a bad pattern is rejected",
     LineForms bad(R"({"framing": ["ok", "(unclosed"], "traceback_frame": "x"})");
     FAIL("accepted a bad pattern");
   } catch (const l4::InputError& e) {
-    CHECK(std::string(e.what()).find("framing[1]") != std::string::npos);
+    CHECK(std::string(e.what()).find("/framing/1: pattern does not compile") != std::string::npos);
   }
   const LineForms none(R"({"framing": [], "traceback_frame": "^never$"})");
   CHECK(none.form("Traceback (most recent call last):", nullptr) == LineForm::statement);
+}
+
+TEST_CASE("the grouping table is validated on load, errors naming the JSON path", "[extract][forms]") {
+  auto error = [](std::string_view json) {
+    try {
+      LineForms forms(json);
+    } catch (const l4::InputError& e) {
+      return std::string(e.what());
+    }
+    return std::string("accepted");
+  };
+  CHECK(error(R"({"framing": [], "traceback_frame": "x", "colour": 1})").find("/colour: unknown key") != std::string::npos);
+  CHECK(error(R"({"framing": ["a|"], "traceback_frame": "x"})").find("/framing/0: pattern matches the empty string") !=
+        std::string::npos);
+  CHECK(error(R"({"framing": [], "traceback_frame": "x", "command_reports": [{"pattern": "failed to run"}]})")
+            .find("/command_reports/0/source") != std::string::npos);
+  CHECK(error(R"({"framing": [], "traceback_frame": "x", "min_value_chars": 0})").find("/min_value_chars") !=
+        std::string::npos);
+}
+
+TEST_CASE("a frame's function and the grouping constants come from the table", "[extract][forms]") {
+  CHECK(forms().frame_function(R"(  File "train.py", line 3, in main)") == std::optional<std::string_view>("main"));
+  CHECK(forms().frame_function(R"(  File "train.py", line 3)") == std::optional<std::string_view>(""));
+  CHECK_FALSE(forms().frame_function("RuntimeError: in main").has_value());
+  CHECK(forms().block_lines() == 40);  // data/event_grouping.json
+  const LineForms custom(R"j({"framing": [], "traceback_frame": "^at (\\w+)", "block_lines": 7, "min_value_chars": 5})j");
+  CHECK(custom.block_lines() == 7);
+  CHECK(custom.min_value_chars() == 5);
+  CHECK(custom.frame_function("at main \"x\"") == std::optional<std::string_view>("main"));
 }
