@@ -65,6 +65,9 @@ struct Features {
 struct Completion {
   bool completed = false;
   std::vector<Citation> markers;        // the lines that say so, latest first
+  // The first line of a process dying in teardown after the job said it completed (a fatal signal
+  // or a non-zero exit in unmarked teardown): noted, not a failure.
+  std::optional<Citation> teardown_death;
 };
 
 struct Analysis {

@@ -3,8 +3,11 @@
 // successfully finished"), or a progress report that reached the total the run counts to
 // ("iteration 3000/ 3000") — and everything before that the job outlived. What it prints after
 // the last marker is teardown (peers closing connections, communicators aborted, rendezvous
-// shutting down), unless a process dies there: an uncaught exception, a fatal signal or a
-// non-zero exit after the job said it finished is a failure of its own (a final save that broke).
+// shutting down), unless a process dies there doing work: an uncaught exception the job's code
+// raised, or a death a stage marker places (a final save, a test run, after "Training
+// completed"), is a failure of its own. A fatal signal or a non-zero exit in unmarked teardown
+// (an abort while threads and communicators are destroyed) does not undo the work the job said
+// it completed: the job completed, and the report notes the teardown crash.
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
@@ -28,6 +31,17 @@ std::vector<std::pair<Occurrence, const std::string*>> completion_markers(const 
   return out;
 }
 
+// The death undoes the completion: the process was doing work when it died (a stage marker placed
+// the line: the stream's stage after the completion marker is unmarked until one does), or the
+// job's code raised an uncaught exception (a launcher's summary of the exit frames, it raises
+// nothing of the job's).
+bool died_working(const Candidate& c) {
+  if (!c.process_died) return false;
+  const EventStats& e = *c.event;
+  if (e.last.stage) return true;
+  return !c.framing && (e.raised > 0 || e.stage_info.process_end == ProcessEnd::exception);
+}
+
 }  // namespace
 
 void recognise_completion(Analysis& a) {
@@ -35,14 +49,20 @@ void recognise_completion(Analysis& a) {
   auto markers = completion_markers(a.scan);
   if (markers.empty()) return;
   const Occurrence& latest = markers.front().first;
-  const auto died_after = std::find_if(a.candidates.begin(), a.candidates.end(), [&](const Candidate& c) {
-    return c.process_died && latest.before(c.event->last);
-  });
-  if (died_after != a.candidates.end()) {
-    spdlog::debug("the job said it finished, but a process died after that: '{}'", io::utf8_prefix(died_after->event->text, 100));
-    return;
+  const Candidate* teardown_death = nullptr;
+  for (const auto& c : a.candidates) {
+    if (!c.process_died || !latest.before(c.event->last)) continue;
+    if (died_working(c)) {
+      spdlog::debug("the job said it finished, but a process died after that: '{}'", io::utf8_prefix(c.event->text, 100));
+      return;
+    }
+    if (teardown_death == nullptr || c.event->last.before(teardown_death->event->last)) teardown_death = &c;
   }
   a.completion.completed = true;
+  if (teardown_death != nullptr) {
+    const EventStats& e = *teardown_death->event;
+    a.completion.teardown_death = latest.before(e.first) ? cite(e.first, e.first_content, a.scan) : cite(e.last, e.text, a.scan);
+  }
   for (std::size_t i = 0; i < std::min<std::size_t>(3, markers.size()); ++i) {
     a.completion.markers.push_back(cite(markers[i].first, *markers[i].second, a.scan));
   }

@@ -1,5 +1,7 @@
 #include "l4/diagnose/diagnoser.hpp"
 
+#include <fmt/format.h>
+
 #include <algorithm>
 
 #include "diagnose/analysis.hpp"
@@ -37,6 +39,11 @@ void no_failure(const Analysis& a, Diagnosis& d) {
   d.failure_found = false;
   d.verdict.category = "none";
   d.completion = a.completion.markers;
+  if (const auto& death = a.completion.teardown_death) {
+    d.notes.push_back(fmt::format("a process died in teardown after the job said it completed ({}:{} on {}: \"{}\"); "
+                                  "nothing marked new work after the completion, so the work it reported stands",
+                                  death->file, death->line, death->node, io::utf8_prefix(death->text, 120)));
+  }
   describe_course(a, d);
 }
 

@@ -198,7 +198,8 @@ TEST_CASE("stall: every node stopping at one iteration speaks for a hang", "[dia
 }
 
 TEST_CASE("success: a job that says it finished is not failed, and its teardown is no evidence", "[diagnose][analysis]") {
-  const auto build = [](bool died_after) {
+  enum class After { nothing, teardown_crash, crash_while_saving, exception };
+  const auto build = [](After after) {
     JobBuilder job({"node-1", "node-2"});
     job.iterations(100, 0);
     for (std::uint32_t n = 0; n < 2; ++n) {
@@ -206,19 +207,33 @@ TEST_CASE("success: a job that says it finished is not failed, and its teardown 
       job.scan().nodes[n].completed_text = "Training completed. Do not forget to share your model";
     }
     job.event("NCCL WARN [Service thread] Connection closed by localRank 0", L::warn, {0, 1}, 210, 160);
-    if (died_after) job.event("Segmentation fault (core dumped)", L::unknown, {1}, 220, 170);
+    if (after == After::teardown_crash || after == After::crash_while_saving) {
+      auto& e = job.event("Segmentation fault (core dumped)", L::unknown, {1}, 220, 170);
+      // A stage marker after the completion ("Saving model checkpoint to ...") placed the line.
+      if (after == After::crash_while_saving) e.last.stage = e.first.stage = Stage::checkpoint;
+    }
+    if (after == After::exception) job.event("ValueError: No test dataloader defined", L::unknown, {1}, 220, 170);
     return job.scan();
   };
-  const auto d = analyze(build(false));
+  const auto d = analyze(build(After::nothing));
   CHECK_FALSE(d.failure_found);
   CHECK(d.verdict.category == "none");
   REQUIRE_FALSE(d.completion.empty());
   CHECK(d.completion.front().line == 200);
-  // A process that dies after the job said it finished is a failure of its own.
-  CHECK(analyze(build(true)).failure_found);
+  // A process that dies after the job said it finished, doing work (a final save) or of an
+  // exception the job's code raised, is a failure of its own.
+  CHECK(analyze(build(After::crash_while_saving)).failure_found);
+  CHECK(analyze(build(After::exception)).failure_found);
+  // A fatal signal in unmarked teardown does not undo the work: completed, and noted.
+  const auto teardown = analyze(build(After::teardown_crash));
+  CHECK_FALSE(teardown.failure_found);
+  const auto noted = std::find_if(teardown.notes.begin(), teardown.notes.end(),
+                                  [](const std::string& n) { return n.find("died in teardown") != std::string::npos; });
+  REQUIRE(noted != teardown.notes.end());
+  CHECK(noted->find("node-2.log:220") != std::string::npos);
   AnalysisOptions off;
   off.recognise_success = false;
-  CHECK(analyze(build(false), off).failure_found);
+  CHECK(analyze(build(After::nothing), off).failure_found);
 }
 
 TEST_CASE("abstention: evidence split between unrelated categories gives unknown, not a guess", "[diagnose][analysis]") {
