@@ -86,6 +86,7 @@ struct CategoryCatalog::Impl {
   struct Signature {
     std::unique_ptr<RE2> re;
     std::string source;
+    std::optional<Stage> stage;  // where the program prints it, when its source says so
   };
   struct Entry {
     std::string category;
@@ -166,13 +167,18 @@ struct CategoryCatalog::Impl {
     options.set_log_errors(false);
     for (std::size_t i = 0; i < list.size(); ++i) {
       const std::string at = fmt::format("{}/{}", path, i);
-      require_keys(list[i], at, {"pattern", "source"});
+      require_keys(list[i], at, {"pattern", "source", "stage"});
       const std::string pattern = string_at(list[i], "pattern", at, true);
       auto re = std::make_unique<RE2>(pattern, options);
       if (!re->ok()) throw TableError{at + "/pattern", "bad pattern '" + pattern + "': " + re->error()};
       // A signature that matches the empty string would match every event.
       if (RE2::PartialMatch("", *re)) throw TableError{at + "/pattern", "pattern '" + pattern + "' matches empty text"};
-      e.signatures.push_back(Signature{std::move(re), string_at(list[i], "source", at, true)});
+      std::optional<Stage> stage;
+      if (list[i].contains("stage")) {
+        stage = parse_stage(string_at(list[i], "stage", at, false));
+        if (!stage) throw TableError{at + "/stage", "unknown stage"};
+      }
+      e.signatures.push_back(Signature{std::move(re), string_at(list[i], "source", at, true), stage});
     }
   }
 
@@ -237,7 +243,7 @@ std::vector<SignatureMatch> CategoryCatalog::match(std::string_view text) const 
         best_length = m.size();
       }
     }
-    if (best != nullptr) out.push_back(SignatureMatch{e.category, e.weight, best->re->pattern(), best->source, best_length});
+    if (best != nullptr) out.push_back(SignatureMatch{e.category, e.weight, best->re->pattern(), best->source, best_length, best->stage});
   }
   return out;
 }

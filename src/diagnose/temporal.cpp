@@ -101,9 +101,30 @@ void locate_in_time(const Analysis& a, Diagnosis& d) {
   }
 }
 
+namespace {
+
+// The stage the root evidence's own message places the failure in: a signature of the verdict's
+// category (or one under it) whose source says where the program prints it.
+std::optional<Stage> stage_of_message(const Analysis& a, const Diagnosis& d) {
+  const std::string& verdict = d.verdict.category;
+  for (const auto& c : a.candidates) {
+    if (c.role != EventRole::root || c.framing) continue;
+    for (const auto& m : c.signatures) {
+      const bool of_verdict = m.category == verdict || m.category.starts_with(verdict + "/");
+      if (m.stage && of_verdict) return m.stage;
+    }
+  }
+  return std::nullopt;
+}
+
+}  // namespace
+
 void stage_from_kind(const Analysis& a, Diagnosis& d) {
-  // Nothing in the logs marks the stage, but the kind of failure does (a rendezvous fails in init).
-  if (!d.stage && d.failure_found) d.stage = a.catalog.stage(d.verdict.category);
+  // Nothing in the logs marks the stage, but the failure's message does (DeepSpeed checks its
+  // batch settings while the engine is initialised), or its kind (a rendezvous fails in init).
+  if (d.stage || !d.failure_found) return;
+  d.stage = stage_of_message(a, d);
+  if (!d.stage) d.stage = a.catalog.stage(d.verdict.category);
 }
 
 void explain_slowdown(const Analysis& a, Diagnosis& d) {

@@ -38,6 +38,9 @@ struct SignatureMatch {
   std::string pattern;
   std::string source;
   std::size_t length = 0;  // characters of text the signature matched: the longer, the more specific
+  // The stage the program prints this message in, when its source places it (DeepSpeed's batch
+  // assertion runs while the engine is initialised): the stage of a failure nothing else places.
+  std::optional<Stage> stage;
 };
 
 class CategoryCatalog {

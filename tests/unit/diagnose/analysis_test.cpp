@@ -294,3 +294,19 @@ TEST_CASE("a timeout while the job was loading is a timeout set too short, not a
   CHECK(d.stage == Stage::loading);
   CHECK(d.verdict.category == "user/config/timeout");
 }
+
+TEST_CASE("stage: a failure nothing marks takes the stage its message's source places it in", "[diagnose][analysis]") {
+  JobBuilder job({"train"});
+  job.event("AssertionError: Check batch related parameters. train_batch_size is not equal to micro_batch_per_gpu * "
+            "gradient_acc_step * world_size 8 != 2 * 1 * 1",
+            L::error, {0}, 5, kNoTime);
+  const auto d = analyze(job.scan());
+  CHECK(d.verdict.category == "user/config/parallelism");
+  CHECK(d.stage == Stage::init);  // DeepSpeed checks its batch settings while the engine is initialised
+  // The same category from a message printed anywhere says nothing of the stage.
+  JobBuilder other({"train"});
+  other.event("ValueError: hidden size 4000 is not divisible by the number of attention heads 48", L::error, {0}, 5, kNoTime);
+  const auto unplaced = analyze(other.scan());
+  CHECK(unplaced.verdict.category == "user/config/parallelism");
+  CHECK_FALSE(unplaced.stage.has_value());
+}

@@ -80,4 +80,27 @@ TEST_CASE("a malformed catalogue fails at load, naming the JSON path", "[diagnos
   CHECK_THROWS_WITH(load(R"({"categories": [{"category": "user", "signatures": [{"pattern": "abc"}]}]})"),
                     Contains("/categories/0/signatures/0/source"));
   CHECK_NOTHROW(load(R"({"categories": [{"category": "user", "signatures": [{"pattern": "abc", "source": "me"}]}]})"));
+  CHECK_THROWS_WITH(load(R"({"categories": [{"category": "user", "signatures": [{"pattern": "abc", "source": "me", "stage": "warmup"}]}]})"),
+                    Contains("/categories/0/signatures/0/stage") && Contains("unknown stage"));
+}
+
+TEST_CASE("a signature whose source places its message carries that stage", "[diagnose][catalog]") {
+  const auto catalog = CategoryCatalog::from_json(
+      R"({"categories": [{"category": "user", "signatures": [{"pattern": "Check batch related parameters", "source": "s", "stage": "init"},
+                                                             {"pattern": "batch", "source": "s"}]}]})",
+      "x.json");
+  const auto staged = catalog.match("AssertionError: Check batch related parameters. train_batch_size is not equal");
+  REQUIRE(staged.size() == 1);  // the longest match of the category speaks for it
+  CHECK(staged.front().stage == l4::diagnose::Stage::init);
+  const auto plain = catalog.match("batch 3 of 10");
+  REQUIRE(plain.size() == 1);
+  CHECK_FALSE(plain.front().stage.has_value());
+  // The embedded catalogue: DeepSpeed's batch assertion runs while the engine is initialised.
+  const CategoryCatalog embedded;
+  bool found = false;
+  for (const auto& m : embedded.match("AssertionError: Check batch related parameters. train_batch_size is not equal to "
+                                      "micro_batch_per_gpu * gradient_acc_step * world_size 8 != 2 * 1 * 1")) {
+    if (m.category == "user/config/parallelism") found = m.stage == l4::diagnose::Stage::init;
+  }
+  CHECK(found);
 }
