@@ -310,3 +310,23 @@ TEST_CASE("stage: a failure nothing marks takes the stage its message's source p
   CHECK(unplaced.verdict.category == "user/config/parallelism");
   CHECK_FALSE(unplaced.stage.has_value());
 }
+
+TEST_CASE("no failure and no completion: the report says where the logs end, not why", "[diagnose][analysis]") {
+  JobBuilder job({"node-1", "node-2"});
+  job.iterations(40, 0);
+  for (std::uint32_t n = 0; n < 2; ++n) {
+    job.scan().nodes[n].last_line = JobBuilder::at(n, 41, 41);
+    job.scan().nodes[n].last_line.stage = Stage::training;
+  }
+  const auto d = analyze(job.scan());
+  REQUIRE_FALSE(d.failure_found);
+  const auto says = [&](const Diagnosis& x, const std::string& text) {
+    return std::any_of(x.notes.begin(), x.notes.end(), [&](const std::string& n) { return n.find(text) != std::string::npos; });
+  };
+  CHECK(says(d, "the logs do not say the job completed: they end during training after iteration 40"));
+  for (std::uint32_t n = 0; n < 2; ++n) {
+    job.scan().nodes[n].completed = JobBuilder::at(n, 42, 42);
+    job.scan().nodes[n].completed_text = "Training completed.";
+  }
+  CHECK_FALSE(says(analyze(job.scan()), "do not say the job completed"));
+}
