@@ -51,6 +51,8 @@ std::optional<std::string_view> EventGrouper::traceback_frame(std::string_view c
   return impl_->forms.frame_function(content);
 }
 
+std::string_view EventGrouper::before_hedge(std::string_view content) const { return impl_->forms.before_hedge(content); }
+
 std::size_t EventGrouper::block_lines() const { return impl_->forms.block_lines(); }
 
 const EventGrouper& EventGrouper::embedded() {

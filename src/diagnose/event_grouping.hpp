@@ -42,6 +42,8 @@ class EventGrouper {
   // line that is no frame.
   [[nodiscard]] std::optional<std::string_view> traceback_frame(std::string_view content) const;
 
+  // The line up to where it opens a list of possible causes (data/event_grouping.json "hedges").
+  [[nodiscard]] std::string_view before_hedge(std::string_view content) const;
   // How many lines apart (in one file) two lines may be to belong to one block (one incident).
   [[nodiscard]] std::size_t block_lines() const;
   // For each event, the index of the event whose statement it belongs to: itself when it states

@@ -166,8 +166,10 @@ bool reports_clean_exit(const EventStats& e) {
 struct EventMatches {
   std::vector<SignatureMatch> in_template, in_line;
 
-  EventMatches(const CategoryCatalog& catalog, const EventStats& e)
-      : in_template(catalog.match(e.text)), in_line(catalog.match(e.first_content)) {}
+  // A list of possible causes on the line ("There are some potential root causes. (1) ...") names
+  // hypotheses: signatures are matched on the text before it.
+  EventMatches(const CategoryCatalog& catalog, const EventStats& e, const EventGrouper& grouper)
+      : in_template(catalog.match(grouper.before_hedge(e.text))), in_line(catalog.match(grouper.before_hedge(e.first_content))) {}
 
   // A signature matches the line but not its template: the line's values carry it.
   [[nodiscard]] bool values_carry_signature() const {
@@ -201,7 +203,7 @@ void weigh_events(Analysis& a) {
   for (const auto& e : scan.events) {
     Candidate c;
     c.event = &e;
-    EventMatches matches(a.catalog, e);
+    EventMatches matches(a.catalog, e, grouper);
     if (a.use_history) {
       const double frac = a.history->job_fraction(e.id);
       // Normal jobs have the template: not failure-indicating — unless the fault is in the values

@@ -16,12 +16,13 @@ struct LineForms::Impl {
   std::unique_ptr<RE2> framing;         // every framing pattern in one alternation: one pass per line
   std::unique_ptr<RE2> command_report;  // every command_reports pattern in one alternation
   std::unique_ptr<RE2> frame;
+  std::unique_ptr<RE2> hedge;           // every hedges pattern in one alternation
   std::size_t block_lines = 40;
   std::size_t min_value_chars = 3;
 
   explicit Impl(std::string_view json) {
     table::load(json, "event_grouping.json", [&](const table::Value& doc) {
-      doc.keys({"about", "framing", "command_reports", "traceback_frame", "block_lines", "min_value_chars"});
+      doc.keys({"about", "framing", "command_reports", "hedges", "traceback_frame", "block_lines", "min_value_chars"});
       std::vector<std::string> framings;
       for (const auto& p : doc["framing"].items()) framings.push_back(p.pattern(false, "(?i){}"));
       framing = alternation(framings);
@@ -34,6 +35,15 @@ struct LineForms::Impl {
         }
       }
       command_report = alternation(reports);
+      std::vector<std::string> hedges;
+      if (auto list = doc.find("hedges")) {
+        for (const auto& h : list->items()) {
+          h.keys({"pattern", "source"});
+          (void)h["source"].text();
+          hedges.push_back(h["pattern"].pattern(false, "(?i){}"));
+        }
+      }
+      hedge = alternation(hedges);
       frame = compile(doc["traceback_frame"].pattern(false, "(?i){}"));
       if (auto b = doc.find("block_lines")) block_lines = static_cast<std::size_t>(b->integer(1, 100000));
       if (auto m = doc.find("min_value_chars")) min_value_chars = static_cast<std::size_t>(m->integer(1, 1000));
@@ -95,6 +105,12 @@ std::optional<std::string_view> LineForms::frame_function(std::string_view conte
   re2::StringPiece function;
   if (!RE2::PartialMatch(piece(content), *impl_->frame, &function)) return std::nullopt;
   return std::string_view(function.data() == nullptr ? "" : function.data(), function.size());
+}
+
+std::string_view LineForms::before_hedge(std::string_view content) const {
+  re2::StringPiece at;
+  if (!impl_->hedge->Match(piece(content), 0, content.size(), RE2::UNANCHORED, &at, 1)) return content;
+  return content.substr(0, static_cast<std::size_t>(at.data() - content.data()));
 }
 
 std::size_t LineForms::block_lines() const { return impl_->block_lines; }

@@ -51,6 +51,10 @@ class LineForms {
   // A traceback frame's function ("f" of '  File "x.py", line 3, in f'; "" when the frame names
   // none); nullopt for a line that is no frame.
   [[nodiscard]] std::optional<std::string_view> frame_function(std::string_view content) const;
+  // The line up to where it opens a list of possible causes ("hedges": "There are some potential
+  // root causes. (1) ..."): what follows names hypotheses, not the failure. The whole line when
+  // it opens none.
+  [[nodiscard]] std::string_view before_hedge(std::string_view content) const;
   // True for a single label ending in a colon ("Last error:"): one colon, last, after a letter or digit.
   [[nodiscard]] static bool header(std::string_view content);
 

@@ -330,3 +330,17 @@ TEST_CASE("no failure and no completion: the report says where the logs end, not
   }
   CHECK_FALSE(says(analyze(job.scan()), "do not say the job completed"));
 }
+
+TEST_CASE("signatures inside a list of possible causes are no evidence", "[diagnose][analysis]") {
+  const auto verdict = [](const std::string& line) {
+    JobBuilder job({"train"});
+    job.event(line, L::error, {0}, 5, kNoTime);
+    return analyze(job.scan()).verdict.category;
+  };
+  // Ray lists an OOM kill and a SIGSEGV as hypotheses: neither is what happened.
+  CHECK(verdict("The actor is dead because its worker process has died. Worker exit type: SYSTEM_ERROR. There are some "
+                "potential root causes. (1) The process is killed by SIGKILL by OOM killer due to high memory usage. "
+                "(3) The worker is crashed unexpectedly due to SIGSEGV or other unexpected errors.") != "framework/segfault");
+  // Stated, the same words are evidence.
+  CHECK(verdict("Fatal Python error: Segmentation fault") == "framework/segfault");
+}

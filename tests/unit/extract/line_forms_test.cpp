@@ -84,3 +84,17 @@ TEST_CASE("a frame's function and the grouping constants come from the table", "
   CHECK(custom.min_value_chars() == 5);
   CHECK(custom.frame_function("at main \"x\"") == std::optional<std::string_view>("main"));
 }
+
+TEST_CASE("a list of possible causes names hypotheses: the line up to it is what it states", "[extract][forms]") {
+  const std::string_view ray =
+      "Worker exit detail: Worker unexpectedly exits with a connection error code 2. End of file. There are some potential "
+      "root causes. (1) The process is killed by SIGKILL by OOM killer due to high memory usage. (3) The worker is crashed "
+      "unexpectedly due to SIGSEGV or other unexpected errors.";
+  const auto stated = forms().before_hedge(ray);
+  CHECK(stated == "Worker exit detail: Worker unexpectedly exits with a connection error code 2. End of file. There are some ");
+  CHECK(forms().before_hedge("        Possible Cause: 1. The timeout interval may be improperly set.") == "        ");
+  const std::string_view plain = "RuntimeError: CUDA error: out of memory";
+  CHECK(forms().before_hedge(plain) == plain);
+  const LineForms none(R"({"framing": [], "traceback_frame": "x"})");
+  CHECK(none.before_hedge(ray) == ray);
+}
