@@ -249,6 +249,17 @@ TEST_CASE("documented error messages name their category", "[diagnose][catalog]"
       {"EI0008: The CANN versions are inconsistent: tag [HcomAllReduce_1234567890_0], local_version [1.83.T10.0.B206], "
        "remote_version [1.83.T10.0.B207]",
        "user/version/dependency"},
+      // PyTorch 2.4+ watchdog, Ascend RTS, Open MPI, Rust's allocator.
+      {"[rank1]:[E314 12:41:27.597130947 ProcessGroupNCCL.cpp:1746] [PG ID 0 PG GUID 0(default_pg) Rank 1] Received a dump "
+       "signal due to a collective timeout from this local rank and we will try our best to dump the debug info. Last "
+       "enqueued NCCL work: 20589, last completed NCCL work: 20584.",
+       "platform/hang"},
+      {"EE1002: 2026-07-08-10:52:13.565.510 Stream synchronize timeout. rtDeviceSynchronize execute failed, reason=[stream "
+       "sync timeout]",
+       "platform/hang"},
+      {"A process or daemon was unable to complete a TCP connection", "hardware/network"},
+      {"ORTE was unable to reliably start one or more daemons.", "platform/launcher"},
+      {"memory allocation of 34359738368 bytes failed", "user/config/host-oom"},
   };
   for (const auto& m : messages) check_wins(catalog, m);
 }

@@ -116,3 +116,14 @@ TEST_CASE("a collective's sequence number is read from the template's parameter,
                                "past_setup": 0, "source": "test"}})J";
   CHECK_THROWS_WITH(StageClassifier(zero), Catch::Contains("/collectives/past_setup"));
 }
+
+TEST_CASE("a completion line says the job finished its work (data/outcomes.json completion)", "[diagnose][stage]") {
+  const l4::diagnose::StageClassifier c;
+  CHECK(c.classify("Training completed. Do not forget to share your model on huggingface.co/models =)").completes);
+  CHECK(c.classify("[<*>] [INFO] [launch.py:<*>:main] Process <*> exits successfully.").completes);
+  // nccl-tests' closing summary (src/common.cu), as printed and as a template
+  CHECK(c.classify("# Avg bus bandwidth    : <*>").completes);
+  CHECK(c.classify("# Collective test concluded: all_reduce_perf").completes);
+  CHECK_FALSE(c.classify("#  size  count  type  redop  root  time  algbw  busbw  #wrong").completes);
+  CHECK_FALSE(c.classify("RuntimeError: NCCL error in: ProcessGroupNCCL.cpp:<*>, unhandled system error").completes);
+}
