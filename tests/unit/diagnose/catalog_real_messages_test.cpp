@@ -264,6 +264,91 @@ TEST_CASE("documented error messages name their category", "[diagnose][catalog]"
   for (const auto& m : messages) check_wins(catalog, m);
 }
 
+// The layers under and around the training job, as they print their documented messages (our own
+// values): the Linux kernel (dmesg/journal), Slurm and Open MPI at launch, Kubernetes container and
+// eviction reasons, Ray, NVIDIA DCGM / NVML / Fabric Manager / the NVSwitch driver. Each lands in the
+// category its source gives the cause, and no other category's match on the line outweighs it.
+TEST_CASE("documented messages of the platform under the job name their category", "[diagnose][catalog]") {
+  const CategoryCatalog catalog;
+  const std::vector<Message> messages = {
+      // Linux kernel: host hardware and lockups, hung tasks, filesystems and block devices, NICs.
+      {"[ 8123.441277] Kernel panic - not syncing: Fatal machine check on current CPU", "hardware/node/host-error"},
+      {"[ 5120.002113] EDAC MC1: 1 UE memory read error on CPU_SrcID#1_MC#0_Chan#2_DIMM#0 (channel:2 slot:0 "
+       "page:0x3f1a2c offset:0x0 grain:32 - err_code:0x0000:0x0090)",
+       "hardware/node/host-error"},
+      {"[ 9922.310044] watchdog: BUG: soft lockup - CPU#42 stuck for 23s! [pt_main_thread:51234]",
+       "hardware/node/host-error"},
+      {"[ 9930.100045] NMI watchdog: Watchdog detected hard LOCKUP on cpu 7", "hardware/node/host-error"},
+      {"[ 7262.551026] INFO: task pt_main_thread:40411 blocked for more than 122 seconds.", "platform/hang"},
+      {"[ 3310.120441] EXT4-fs error (device nvme0n1p2): ext4_find_entry:1455: inode #2: comm python: reading "
+       "directory lblock 0",
+       "hardware/storage/filesystem"},
+      {"[ 3310.120502] Aborting journal on device nvme0n1p2-8.", "hardware/storage/filesystem"},
+      {"[ 3310.121910] XFS (md127): Log I/O Error (0x2) detected at xlog_ioend_work+0x6e/0x70 [xfs] "
+       "(fs/xfs/xfs_log.c:1378).  Shutting down filesystem.",
+       "hardware/storage/filesystem"},
+      {"[ 3310.101733] I/O error, dev nvme1n1, sector 73400320 op 0x1:(WRITE) flags 0x800 phys_seg 32 prio class 2",
+       "hardware/storage/filesystem"},
+      {"[ 6002.993311] nfs: server storage-07 not responding, still trying", "hardware/storage/filesystem"},
+      // Lustre's eviction is not a scheduler's (the word "evicted" alone is).
+      {"LustreError: 167-0: scratch-OST0004-osc-ffff8f2c1b7a9000: This client was evicted by scratch-OST0004; in "
+       "progress operations using this service will fail.",
+       "hardware/storage/filesystem", "platform/scheduler/preempted"},
+      {"[  412.338901] mlx5_core 0000:c1:00.0: port_module:251:(pid 0): Port module event[error]: module 0, Cable error, "
+       "Bad or shorted cable/module",
+       "hardware/network"},
+      // Slurm and Open MPI: the MPI library cannot wire up under srun.
+      {"The application appears to have been direct launched using \"srun\", but OMPI was not built with SLURM's PMI "
+       "support and therefore cannot execute.",
+       "platform/launcher"},
+      {"srun: error: Couldn't find the specified plugin name for mpi/pmix_v5 looking at all files",
+       "platform/launcher"},
+      // Kubernetes: the container never ran; the kubelet evicted the pod; the pod filled its local disk.
+      {"Warning  Failed     12s (x3 over 55s)  kubelet  Error: ImagePullBackOff", "platform/launcher/container"},
+      {"  Reason:       ContainerCannotRun", "platform/launcher/container"},
+      {"Message: The node was low on resource: memory. Threshold quantity: 100Mi, available: 91232Ki.",
+       "platform/scheduler/preempted"},
+      {"Message: Pod ephemeral local storage usage exceeds the total limit of containers 20Gi.",
+       "hardware/storage/disk-full"},
+      // Ray: a node declared dead (its message names preemption among possible causes), host memory.
+      {"2026-03-02 10:11:12,345 WARNING worker.py:2058 -- The node with node id: 5be1c0ffee and address: 10.0.3.17 "
+       "and node name: 10.0.3.17 has been marked dead because the detector has missed too many heartbeats from it. "
+       "This can happen when a \t(1) raylet crashes unexpectedly (OOM, preempted node, etc.)",
+       "hardware/node/lost", "platform/scheduler/preempted"},
+      {"ray.exceptions.LocalRayletDiedError: The task's local raylet died. Check raylet.out for more information.",
+       "hardware/node/lost"},
+      {"ray.exceptions.ObjectStoreFullError: Failed to put object 00ffff in object store because it is full. The local "
+       "object store is full of objects that are still in scope and cannot be evicted.",
+       "user/config/host-oom", "platform/scheduler/preempted"},
+      {"ray.memory_monitor.RayOutOfMemoryError: More than 95% of the memory on node gpu-17 is used (480.2 / 503.5 GB).",
+       "user/config/host-oom"},
+      // NVIDIA DCGM health, NVSwitch, NVML / nvidia-smi, Fabric Manager.
+      {"DCGM health: Detected 2 volatile double-bit ECC error(s) in GPU 5.", "hardware/gpu/ecc"},
+      {"GPU 3 had uncorrectable memory errors and row remapping failed.", "hardware/gpu/ecc"},
+      {"Detected fatal errors on NvSwitch 2 link 17", "hardware/gpu/nvlink"},
+      {"[ 1822.101345] nvidia-nvswitch1: SXid (PCI:0000:86:00.0): 24007, Fatal, Link 12 sourcetrack TCEN0 crumbstore "
+       "ECC DBE Error",
+       "hardware/gpu/nvlink"},
+      {"pynvml.NVMLError_CorruptedInforom: Corrupted infoROM", "hardware/gpu"},
+      {"RuntimeError: CUDA error: system not yet initialized", "platform/accelerator"},
+      {"NVIDIA-SMI has failed because it couldn't communicate with the NVIDIA driver. Make sure that the latest NVIDIA "
+       "driver is installed and running.",
+       "platform/accelerator"},
+      {"Failed to initialize NVML: Driver/library version mismatch", "user/version/cuda"},
+  };
+  for (const auto& m : messages) check_wins(catalog, m);
+  // Corrected errors are logged, not failures: the kernel's note after a corrected machine check, an
+  // EDAC CE line and a non-fatal NVSwitch SXid name no category.
+  for (const std::string line : {"[  333.236610] mce: [Hardware Error]: Machine check events logged",
+                                 "[ 5120.002113] EDAC MC0: 1 CE memory read error on CPU_SrcID#0_MC#0_Chan#1_DIMM#0 "
+                                 "(channel:1 slot:0 page:0x1f2e3 offset:0x0 grain:32)",
+                                 "nvidia-nvswitch3: SXid (PCI:0000:05:00.0): 12028, Non-fatal, Link 32 egress "
+                                 "non-posted PRIV error (First)"}) {
+    INFO(line);
+    CHECK(catalog.match(line).empty());
+  }
+}
+
 TEST_CASE("lines every healthy job prints name no category", "[diagnose][catalog]") {
   const CategoryCatalog catalog;
   const std::vector<std::string> healthy = {
