@@ -87,6 +87,7 @@ struct CategoryCatalog::Impl {
     std::unique_ptr<RE2> re;
     std::string source;
     std::optional<Stage> stage;  // where the program prints it, when its source says so
+    bool generic = false;        // text many programs print in many contexts (strerror, a signal name)
   };
   struct Entry {
     std::string category;
@@ -167,7 +168,7 @@ struct CategoryCatalog::Impl {
     options.set_log_errors(false);
     for (std::size_t i = 0; i < list.size(); ++i) {
       const std::string at = fmt::format("{}/{}", path, i);
-      require_keys(list[i], at, {"pattern", "source", "stage"});
+      require_keys(list[i], at, {"pattern", "source", "stage", "generic"});
       const std::string pattern = string_at(list[i], "pattern", at, true);
       auto re = std::make_unique<RE2>(pattern, options);
       if (!re->ok()) throw TableError{at + "/pattern", "bad pattern '" + pattern + "': " + re->error()};
@@ -178,7 +179,12 @@ struct CategoryCatalog::Impl {
         stage = parse_stage(string_at(list[i], "stage", at, false));
         if (!stage) throw TableError{at + "/stage", "unknown stage"};
       }
-      e.signatures.push_back(Signature{std::move(re), string_at(list[i], "source", at, true), stage});
+      bool generic = false;
+      if (list[i].contains("generic")) {
+        if (!list[i].at("generic").is_boolean()) throw TableError{at + "/generic", "expected true or false"};
+        generic = list[i].at("generic").get<bool>();
+      }
+      e.signatures.push_back(Signature{std::move(re), string_at(list[i], "source", at, true), stage, generic});
     }
   }
 
@@ -243,7 +249,7 @@ std::vector<SignatureMatch> CategoryCatalog::match(std::string_view text) const 
         best_length = m.size();
       }
     }
-    if (best != nullptr) out.push_back(SignatureMatch{e.category, e.weight, best->re->pattern(), best->source, best_length, best->stage});
+    if (best != nullptr) out.push_back(SignatureMatch{e.category, e.weight, best->re->pattern(), best->source, best_length, best->stage, best->generic});
   }
   return out;
 }

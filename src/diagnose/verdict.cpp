@@ -247,7 +247,7 @@ std::string basis_of(const Analysis& a, const Tally& t, const std::string& answe
   // job stopped, not why: a basis of their own.
   std::set<std::string> timeouts;
   for (const auto& [category, weight] : a.catalog.feature(JobFeature::no_root_text)) timeouts.insert(category);
-  bool exit = false, timeout = false;
+  bool exit = false, timeout = false, generic = false;
   for (const auto& c : a.candidates) {
     if (c.framing || c.role != EventRole::root) continue;
     for (const auto& m : c.signatures) {
@@ -256,11 +256,14 @@ std::string basis_of(const Analysis& a, const Tally& t, const std::string& answe
         exit = true;
       } else if (timeouts.contains(m.category)) {
         timeout = true;
+      } else if (m.generic) {
+        generic = true;  // "Connection reset by peer" says what happened, often not why
       } else {
         return "signature";
       }
     }
   }
+  if (generic) return "generic";
   if (timeout) return "timeout";
   if (exit) return "exit";
   if (!t.exception.empty() && in_subtree("user/code/exception", answer)) return "exception";
@@ -300,7 +303,7 @@ void decide_verdict(const Analysis& a, Diagnosis& d) {
   d.verdict.strength = answer.lead * std::min(1.0, answer.total / a.options.strong_evidence);
   // A signature verdict is as specific as the longest text its signatures matched on root lines:
   // "Xid" or "timed out" say less than "CUDA out of memory. Tried to allocate".
-  if (d.verdict.basis == "signature") {
+  if (d.verdict.basis == "signature" || d.verdict.basis == "generic") {
     d.verdict.strength *= std::min(1.0, static_cast<double>(specific_text(a, answer.category)) / a.options.specific_match);
   }
   d.verdict.confidence =

@@ -41,6 +41,9 @@ struct SignatureMatch {
   // The stage the program prints this message in, when its source places it (DeepSpeed's batch
   // assertion runs while the engine is initialised): the stage of a failure nothing else places.
   std::optional<Stage> stage;
+  // The text is one many programs print in many contexts (an OS error string, a signal name, a
+  // general phrase), not one program's own message: it says what happened, less often why.
+  bool generic = false;
 };
 
 class CategoryCatalog {

@@ -344,3 +344,21 @@ TEST_CASE("signatures inside a list of possible causes are no evidence", "[diagn
   // Stated, the same words are evidence.
   CHECK(verdict("Fatal Python error: Segmentation fault") == "framework/segfault");
 }
+
+TEST_CASE("basis: a verdict resting only on generic text has a basis of its own", "[diagnose][analysis]") {
+  const auto verdict_of = [](const std::string& line) {
+    JobBuilder job({"train"});
+    job.event(line, L::error, {0}, 5, kNoTime);
+    return analyze(job.scan()).verdict;
+  };
+  // An OS error string says what happened, often not why (a peer that died resets its sockets).
+  const auto reset = verdict_of("ConnectionResetError: [Errno 104] Connection reset by peer");
+  CHECK(reset.category == "hardware/network/socket");
+  CHECK(reset.basis == "generic");
+  // A program's own message: a signature.
+  const auto oom = verdict_of("torch.OutOfMemoryError: CUDA out of memory. Tried to allocate 2.00 GiB");
+  CHECK(oom.basis == "signature");
+  // Calibrated apart: generic text was right less often on the tune part.
+  CHECK(reset.confidence < oom.confidence);
+}
+

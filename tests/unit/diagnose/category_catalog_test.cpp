@@ -1,5 +1,7 @@
 #include <catch2/catch.hpp>
 
+#include <optional>
+
 #include <algorithm>
 
 #include "l4/diagnose/category_catalog.hpp"
@@ -82,6 +84,22 @@ TEST_CASE("a malformed catalogue fails at load, naming the JSON path", "[diagnos
   CHECK_NOTHROW(load(R"({"categories": [{"category": "user", "signatures": [{"pattern": "abc", "source": "me"}]}]})"));
   CHECK_THROWS_WITH(load(R"({"categories": [{"category": "user", "signatures": [{"pattern": "abc", "source": "me", "stage": "warmup"}]}]})"),
                     Contains("/categories/0/signatures/0/stage") && Contains("unknown stage"));
+  CHECK_THROWS_WITH(load(R"({"categories": [{"category": "user", "signatures": [{"pattern": "abc", "source": "me", "generic": 1}]}]})"),
+                    Contains("/categories/0/signatures/0/generic") && Contains("true or false"));
+}
+
+TEST_CASE("generic text is marked: OS error strings and signal names, not one program's messages", "[diagnose][catalog]") {
+  const CategoryCatalog catalog;
+  const auto generic_of = [&](const std::string& line, const std::string& category) {
+    for (const auto& m : catalog.match(line)) {
+      if (m.category == category) return std::optional<bool>(m.generic);
+    }
+    return std::optional<bool>();
+  };
+  CHECK(generic_of("ConnectionResetError: [Errno 104] Connection reset by peer", "hardware/network/socket") == true);
+  CHECK(generic_of("OSError: [Errno 28] No space left on device", "hardware/storage/disk-full") == true);
+  CHECK(generic_of("torch.OutOfMemoryError: CUDA out of memory. Tried to allocate 2.00 GiB", "user/config/gpu-oom") == false);
+  CHECK(generic_of("NCCL WARN NET/IB : Got completion from peer 10.0.0.2 with error 12", "hardware/network/ib") == false);
 }
 
 TEST_CASE("a signature whose source places its message carries that stage", "[diagnose][catalog]") {
