@@ -259,6 +259,7 @@ TEST_CASE("documented error messages name their category", "[diagnose][catalog]"
        "platform/hang"},
       {"A process or daemon was unable to complete a TCP connection", "hardware/network"},
       {"ORTE was unable to reliably start one or more daemons.", "platform/launcher"},
+      {"ssh: connect to host 10.1.2.3 port 22: Connection refused", "platform/launcher", "hardware/network/socket"},
       {"memory allocation of 34359738368 bytes failed", "user/config/host-oom"},
   };
   for (const auto& m : messages) check_wins(catalog, m);
