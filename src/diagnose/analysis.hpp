@@ -110,6 +110,9 @@ Citation cite(const Occurrence& o, const std::string& text, const JobScan& scan)
 
 void weigh_events(Analysis& a);
 void recognise_completion(Analysis& a);
+// Notes on how a job that did not fail ended: where its logs end when nothing says it completed, a
+// process that died in teardown after it did (completion.cpp).
+void note_outcome(const Analysis& a, std::vector<std::string>& notes);
 void detect_features(Analysis& a);
 void find_onset(Analysis& a);
 void rank_nodes(Analysis& a, NodeRanking ranking);

@@ -8,6 +8,7 @@
 // completed"), is a failure of its own. A fatal signal or a non-zero exit in unmarked teardown
 // (an abort while threads and communicators are destroyed) does not undo the work the job said
 // it completed: the job completed, and the report notes the teardown crash.
+#include <fmt/format.h>
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
@@ -65,6 +66,32 @@ void recognise_completion(Analysis& a) {
   }
   for (std::size_t i = 0; i < std::min<std::size_t>(3, markers.size()); ++i) {
     a.completion.markers.push_back(cite(markers[i].first, *markers[i].second, a.scan));
+  }
+}
+
+namespace {
+
+// Neither completed nor failed by what the logs say: a job that is still running, or one that
+// stopped without a word (killed, hung). Where its logs end, not a guess at why.
+std::string where_logs_end(const JobScan& scan) {
+  const NodeStats* latest = nullptr;
+  for (const auto& n : scan.nodes) {
+    if (n.last_line.valid() && (latest == nullptr || latest->last_line.before(n.last_line))) latest = &n;
+  }
+  std::string where;
+  if (latest != nullptr && latest->last_line.stage) where = fmt::format(" during {}", to_string(*latest->last_line.stage));
+  if (scan.last_iteration >= 0) where += fmt::format(" after iteration {}", scan.last_iteration);
+  return "the logs do not say the job completed" + (where.empty() ? std::string() : ": they end" + where);
+}
+
+}  // namespace
+
+void note_outcome(const Analysis& a, std::vector<std::string>& notes) {
+  if (a.completion.markers.empty() && !a.scan.nodes.empty()) notes.push_back(where_logs_end(a.scan));
+  if (const auto& death = a.completion.teardown_death) {
+    notes.push_back(fmt::format("a process died in teardown after the job said it completed ({}:{} on {}: \"{}\"); "
+                                "nothing marked new work after the completion, so the work it reported stands",
+                                death->file, death->line, death->node, io::utf8_prefix(death->text, 120)));
   }
 }
 

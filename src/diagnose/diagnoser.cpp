@@ -1,7 +1,5 @@
 #include "l4/diagnose/diagnoser.hpp"
 
-#include <fmt/format.h>
-
 #include <algorithm>
 
 #include "diagnose/analysis.hpp"
@@ -39,23 +37,7 @@ void no_failure(const Analysis& a, Diagnosis& d) {
   d.failure_found = false;
   d.verdict.category = "none";
   d.completion = a.completion.markers;
-  if (a.completion.markers.empty() && !a.scan.nodes.empty()) {
-    // Neither completed nor failed by what the logs say: a job that is still running, or one that
-    // stopped without a word (killed, hung). Say where its logs end, not a guess at why.
-    const NodeStats* latest = nullptr;
-    for (const auto& n : a.scan.nodes) {
-      if (n.last_line.valid() && (latest == nullptr || latest->last_line.before(n.last_line))) latest = &n;
-    }
-    std::string where;
-    if (latest != nullptr && latest->last_line.stage) where = fmt::format(" during {}", to_string(*latest->last_line.stage));
-    if (a.scan.last_iteration >= 0) where += fmt::format(" after iteration {}", a.scan.last_iteration);
-    d.notes.push_back("the logs do not say the job completed" + (where.empty() ? std::string() : ": they end" + where));
-  }
-  if (const auto& death = a.completion.teardown_death) {
-    d.notes.push_back(fmt::format("a process died in teardown after the job said it completed ({}:{} on {}: \"{}\"); "
-                                  "nothing marked new work after the completion, so the work it reported stands",
-                                  death->file, death->line, death->node, io::utf8_prefix(death->text, 120)));
-  }
+  note_outcome(a, d.notes);
   describe_course(a, d);
 }
 
