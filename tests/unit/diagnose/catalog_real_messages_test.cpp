@@ -350,6 +350,110 @@ TEST_CASE("documented messages of the platform under the job name their category
   }
 }
 
+// The training stacks' own raise/assert texts (DeepSpeed, Megatron-LM / Megatron-Core, NeMo,
+// transformers / accelerate / PEFT, Lightning, vLLM, torch.distributed elastic and checkpoint), as
+// they print them with our own values: each lands in the category its source gives the cause, and
+// no other category's match on the line outweighs it.
+TEST_CASE("documented messages of the training stacks name their category", "[diagnose][catalog]") {
+  const CategoryCatalog catalog;
+  const std::vector<Message> messages = {
+      // DeepSpeed: ZeRO state of another data-parallel size, op builder, launcher, config.
+      {"deepspeed.runtime.zero.utils.ZeRORuntimeException: The checkpoint being loaded used a DP world size of 16 but "
+       "the current world size is 8. Automatic adjustment of ZeRO's optimizer state partitioning with a new world size "
+       "is not currently supported.",
+       "user/config/checkpoint-mismatch"},
+      {"deepspeed.ops.op_builder.builder.CUDAMismatchException: >- DeepSpeed Op Builder: Installed CUDA version 11.8 "
+       "does not match the version torch was compiled with 12.4, unable to compile cuda/cpp extensions without a "
+       "matching cuda version.",
+       "user/version/cuda"},
+      {"RuntimeError: Unable to proceed, no GPU resources available", "user/config/device"},
+      {"ValueError: Num nodes is >1 but no extra nodes available via hostfile", "user/config/arguments"},
+      {"RuntimeError: launcher 'pdsh' not installed.", "user/version/dependency"},
+      {"AssertionError: bfloat16 and fp16 modes cannot be simultaneously enabled", "user/config/arguments"},
+      // Megatron-LM / Megatron-Core / NeMo: checkpoints that do not fit the run, data, exp_manager.
+      {"Unable to load optimizer from checkpoint /ckpt/gpt-7b/iter_0002000/mp_rank_00/model_optim_rng.pt. Specify "
+       "--no-load-optim or --finetune to prevent attempting to load the optimizer state, exiting ...",
+       "user/config/checkpoint-mismatch"},
+      {"AssertionError: num_attention_heads value from checkpoint (32) is not equal to the input argument value (40).",
+       "user/config/checkpoint-mismatch"},
+      {"megatron.core.dist_checkpointing.core.CheckpointingException: Global shape mismatch for loaded "
+       "(torch.Size([50304, 4096])) and expected ((50432, 4096)) tensor for key embedding.word_embeddings.weight",
+       "user/config/checkpoint-mismatch"},
+      {"AssertionError: Index file doesn't match expected format. Make sure that --dataset-impl is configured properly.",
+       "user/data/invalid"},
+      {"nemo.utils.exp_manager.NotFoundError: There were no checkpoints found in checkpoint_dir or no checkpoint folder "
+       "at checkpoint_dir :/results/llama/checkpoints. Cannot resume.",
+       "user/config/path"},
+      {"nemo.utils.exp_manager.CheckpointMisconfigurationError: The pytorch lightning trainer that was passed to "
+       "exp_manager contained a ModelCheckpoint and create_checkpoint_callback was set to True.",
+       "user/config/arguments"},
+      // transformers Trainer / accelerate / PEFT / PyTorch AMP.
+      {"ValueError: Can't find a valid checkpoint at /output/run-3/checkpoint-1500", "user/config/path"},
+      {"ValueError: No valid checkpoint found in output directory (/output/run-3)", "user/config/path"},
+      {"ValueError: Can't find 'adapter_config.json' at '/output/lora-run/checkpoint-900'", "user/config/path"},
+      {"ValueError: Attempting to unscale FP16 gradients.", "user/config/arguments"},
+      {"ValueError: Your setup doesn't support bf16/gpu.", "user/version/cuda"},
+      {"ValueError: Asking to pad but the tokenizer does not have a padding token. Please select a token to use as "
+       "`pad_token` `(tokenizer.pad_token = tokenizer.eos_token e.g.)`",
+       "user/config/arguments"},
+      {"ValueError: Please correct the following DeepSpeed config values that mismatch TrainingArguments values:",
+       "user/config/arguments"},
+      {"ValueError: When using DeepSpeed, `accelerate.prepare()` requires you to pass at least one of training or "
+       "evaluation dataloaders with `batch_size` attribute returning an integer value",
+       "user/config/arguments"},
+      {"ValueError: You can't train a model that has been loaded in 8-bit precision on a different device than the one "
+       "you're training on.",
+       "user/config/arguments"},
+      // Lightning.
+      {"KeyError: 'Trying to restore optimizer state but checkpoint contains only the model. This is probably due to "
+       "`ModelCheckpoint.save_weights_only` being set to `True`.'",
+       "user/config/checkpoint-mismatch"},
+      {"FileNotFoundError: Checkpoint at /runs/exp7/last.ckpt not found. Aborting training.", "user/config/path"},
+      {"ValueError: You set `devices=8` in Lightning, but the number of tasks per node configured in SLURM "
+       "`--ntasks-per-node=1` does not match. HINT: Set `devices=1`.",
+       "user/config/arguments"},
+      {"RuntimeError: You set `--ntasks=16` in your SLURM bash script, but this variable is not supported. HINT: Use "
+       "`--ntasks-per-node=16` instead.",
+       "user/config/arguments"},
+      // vLLM (as verl / OpenRLHF rollouts start it).
+      {"ValueError: Free memory on device cuda:0 (21.40/79.11 GiB) on startup is less than desired GPU memory "
+       "utilization (0.6, 47.47 GiB). Decrease GPU memory utilization or reduce GPU memory used by other processes.",
+       "user/config/gpu-oom"},
+      {"ValueError: To serve at least one request with the models's max seq len (65536), (8.00 GiB KV cache is needed, "
+       "which is larger than the available KV cache memory (3.21 GiB).",
+       "user/config/gpu-oom"},
+      {"ValueError: The number of required GPUs exceeds the total number of available GPUs in the placement group.",
+       "user/config/device"},
+      {"ValueError: Model architectures ['FooForCausalLM'] are not supported for now. Supported architectures: "
+       "dict_keys(['LlamaForCausalLM'])",
+       "user/version/dependency"},
+      {"ValueError: User-specified max_model_len (65536) is greater than the derived max_model_len "
+       "(max_position_embeddings=32768 or model_max_length=None in model's config.json).",
+       "user/config/arguments"},
+      {"RuntimeError: Failed to infer device type", "user/config/device"},
+      // torch.distributed: DCP load planner, elastic rendezvous registry, env:// init without a launcher.
+      {"ValueError: Size mismatch between saved torch.Size([32000, 4096]) and current: torch.Size([32064, 4096]) for "
+       "model.embed_tokens.weight",
+       "user/config/checkpoint-mismatch"},
+      {"ValueError: The rendezvous backend 'c10dd' is not registered. Did you forget to call `register`?",
+       "user/config/arguments"},
+      {"ValueError: Error initializing torch.distributed using env:// rendezvous: environment variable MASTER_ADDR "
+       "expected, but not set",
+       "platform/launcher"},
+  };
+  for (const auto& m : messages) check_wins(catalog, m);
+  // The same programs' notices of what they accepted or skipped are no failure: DeepSpeed's accepted
+  // CUDA minor mismatch, NeMo's resume_ignore_no_checkpoint warning.
+  for (const std::string line :
+       {"Installed CUDA version 12.6 does not match the version torch was compiled with 12.4 but since the APIs are "
+        "compatible, accepting this combination",
+        "[NeMo W 2026-03-02 10:11:12 exp_manager:601] There were no checkpoints found in checkpoint_dir or no "
+        "checkpoint folder at checkpoint_dir :/results/llama/checkpoints. Training from scratch."}) {
+    INFO(line);
+    CHECK(catalog.match(line).empty());
+  }
+}
+
 TEST_CASE("lines every healthy job prints name no category", "[diagnose][catalog]") {
   const CategoryCatalog catalog;
   const std::vector<std::string> healthy = {
