@@ -261,6 +261,10 @@ TEST_CASE("documented error messages name their category", "[diagnose][catalog]"
       {"ORTE was unable to reliably start one or more daemons.", "platform/launcher"},
       {"ssh: connect to host 10.1.2.3 port 22: Connection refused", "platform/launcher", "hardware/network/socket"},
       {"memory allocation of 34359738368 bytes failed", "user/config/host-oom"},
+      // CUDA's device-side assert from a lambda kernel: __func__ names it operator().
+      {"../aten/src/ATen/native/cuda/IndexKernel.cu:92: operator(): block: [22,0,0], thread: [64,0,0] Assertion "
+       "`-sizes[i] <= index && index < sizes[i] && \"index out of bounds\"` failed.",
+       "user/code/device-assert"},
   };
   for (const auto& m : messages) check_wins(catalog, m);
 }
@@ -462,6 +466,9 @@ TEST_CASE("lines every healthy job prints name no category", "[diagnose][catalog
       "node1:1234:1234 [0] NCCL INFO comm 0x55d0c1e0 rank 0 nranks 16 cudaDev 0 busId 3b000 - Destroy COMPLETE",
       "INFO 01-01 10:00:00 worker.py:200] # GPU blocks: 2290, # CPU blocks: 512",
       "[INFO|trainer.py:2100] >> ***** Running training *****",
+      // Megatron-LM's argument dump at start: a setting's name is no error.
+      "  transformer_pipeline_model_parallel_size ........ 2",
+      "  tensor_model_parallel_size ...................... 8",
   };
   // srun reports every task it kills as Killed (after a node failure, at the end of a step): no host OOM.
   CHECK(catalog.match("srun: error: gpu-node-07: task 7: Killed").empty());
