@@ -261,6 +261,9 @@ TEST_CASE("documented error messages name their category", "[diagnose][catalog]"
       {"ORTE was unable to reliably start one or more daemons.", "platform/launcher"},
       {"ssh: connect to host 10.1.2.3 port 22: Connection refused", "platform/launcher", "hardware/network/socket"},
       {"memory allocation of 34359738368 bytes failed", "user/config/host-oom"},
+      {"RuntimeError: Rank 3, node gpu-07, device 3, iteration 1200: Unexpected result nan (message='found NaN in "
+       "local grad norm for bucket #0 in backward pass before data-parallel communication collective')",
+       "framework/numerics"},
       // CUDA's device-side assert from a lambda kernel: __func__ names it operator().
       {"../aten/src/ATen/native/cuda/IndexKernel.cu:92: operator(): block: [22,0,0], thread: [64,0,0] Assertion "
        "`-sizes[i] <= index && index < sizes[i] && \"index out of bounds\"` failed.",
