@@ -323,4 +323,8 @@ std::string_view CategoryCatalog::parent(std::string_view category) {
   return slash == std::string_view::npos ? std::string_view{} : category.substr(0, slash);
 }
 
+bool CategoryCatalog::within(std::string_view category, std::string_view root) {
+  return category.starts_with(root) && (category.size() == root.size() || category[root.size()] == '/');
+}
+
 }  // namespace l4::diagnose

@@ -110,8 +110,7 @@ std::optional<Stage> stage_of_message(const Analysis& a, const Diagnosis& d) {
   for (const auto& c : a.candidates) {
     if (c.role != EventRole::root || c.framing) continue;
     for (const auto& m : c.signatures) {
-      const bool of_verdict = m.category == verdict || m.category.starts_with(verdict + "/");
-      if (m.stage && of_verdict) return m.stage;
+      if (m.stage && CategoryCatalog::within(m.category, verdict)) return m.stage;
     }
   }
   return std::nullopt;

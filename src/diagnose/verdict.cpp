@@ -33,10 +33,6 @@ struct Tally {
   std::string exception;  // class of the uncaught exception the root evidence is, if any
 };
 
-bool in_subtree(const std::string& category, const std::string& root) {
-  return category == root || category.starts_with(root + "/");
-}
-
 // A cause with evidence of its own takes over the evidence of its consequences: the CUDA error of
 // a process whose GPU reported an Xid is the Xid's doing (catalogue 'explains').
 void explain_consequences(const CategoryCatalog& catalog, Tally& t) {
@@ -44,14 +40,14 @@ void explain_consequences(const CategoryCatalog& catalog, Tally& t) {
     std::string strongest;
     double best = 0;
     for (const auto& [category, score] : t.score) {
-      if (in_subtree(category, cause) && score > best && (t.rooted.contains(category) || t.featured.contains(category))) {
+      if (CategoryCatalog::within(category, cause) && score > best && (t.rooted.contains(category) || t.featured.contains(category))) {
         strongest = category;
         best = score;
       }
     }
     if (strongest.empty()) continue;
     for (auto& [category, score] : t.score) {
-      if (!in_subtree(category, consequence) || score <= 0 || in_subtree(category, cause)) continue;
+      if (!CategoryCatalog::within(category, consequence) || score <= 0 || CategoryCatalog::within(category, cause)) continue;
       t.score[strongest] += score;
       t.evidence[strongest].push_back(fmt::format("{} evidence explained by {}", category, strongest));
       score = 0;
@@ -234,7 +230,7 @@ std::size_t specific_text(const Analysis& a, const std::string& answer) {
   for (const auto& c : a.candidates) {
     if (c.framing || c.role != EventRole::root) continue;
     for (const auto& m : c.signatures) {
-      if (in_subtree(m.category, answer)) longest = std::max(longest, m.length);
+      if (CategoryCatalog::within(m.category, answer)) longest = std::max(longest, m.length);
     }
   }
   return longest;
@@ -251,7 +247,7 @@ std::string basis_of(const Analysis& a, const Tally& t, const std::string& answe
   for (const auto& c : a.candidates) {
     if (c.framing || c.role != EventRole::root) continue;
     for (const auto& m : c.signatures) {
-      if (!in_subtree(m.category, answer)) continue;
+      if (!CategoryCatalog::within(m.category, answer)) continue;
       if (c.event->stage_info.process_end == ProcessEnd::exit_report) {
         exit = true;
       } else if (timeouts.contains(m.category)) {
@@ -266,13 +262,13 @@ std::string basis_of(const Analysis& a, const Tally& t, const std::string& answe
   if (generic) return "generic";
   if (timeout) return "timeout";
   if (exit) return "exit";
-  if (!t.exception.empty() && in_subtree("user/code/exception", answer)) return "exception";
+  if (!t.exception.empty() && CategoryCatalog::within("user/code/exception", answer)) return "exception";
   return "feature";
 }
 
 bool subtree_evidenced(const Tally& t, const std::string& category) {
   return std::any_of(t.evidenced.begin(), t.evidenced.end(), [&](const std::string& c) {
-    return c == category || c.starts_with(category + "/");
+    return CategoryCatalog::within(c, category);
   });
 }
 
@@ -309,7 +305,7 @@ void decide_verdict(const Analysis& a, Diagnosis& d) {
   d.verdict.confidence =
       a.options.calibrated ? a.calibration.confidence(d.verdict.basis, d.verdict.strength) : d.verdict.strength;
   for (const auto& [category, ev] : t.evidence) {
-    if (category != answer.category && !category.starts_with(answer.category + "/")) continue;
+    if (!CategoryCatalog::within(category, answer.category)) continue;
     for (const auto& e : ev) {
       if (d.verdict.evidence.size() < 4) d.verdict.evidence.push_back(e);
     }

@@ -88,6 +88,9 @@ class CategoryCatalog {
   [[nodiscard]] std::string about(std::string_view category) const;
   // The parent path ("hardware/gpu" for "hardware/gpu/ecc"; "" for a root).
   static std::string_view parent(std::string_view category);
+  // True when `category` is `root` or a category under it ("hardware/gpu/ecc" is within
+  // "hardware/gpu" and within itself, not within "hardware/g").
+  static bool within(std::string_view category, std::string_view root);
 
  private:
   struct Impl;

@@ -122,3 +122,12 @@ TEST_CASE("a signature whose source places its message carries that stage", "[di
   }
   CHECK(found);
 }
+
+TEST_CASE("a category is within itself and its ancestors, by whole path components", "[diagnose][catalog]") {
+  CHECK(CategoryCatalog::within("hardware/gpu/ecc", "hardware/gpu"));
+  CHECK(CategoryCatalog::within("hardware/gpu/ecc", "hardware"));
+  CHECK(CategoryCatalog::within("hardware/gpu", "hardware/gpu"));
+  CHECK_FALSE(CategoryCatalog::within("hardware/gpu/ecc", "hardware/g"));
+  CHECK_FALSE(CategoryCatalog::within("hardware", "hardware/gpu"));
+  CHECK_FALSE(CategoryCatalog::within("user/config", "hardware"));
+}
