@@ -26,28 +26,26 @@ struct LineForms::Impl {
       std::vector<std::string> framings;
       for (const auto& p : doc["framing"].items()) framings.push_back(p.pattern(false, "(?i){}"));
       framing = alternation(framings);
-      std::vector<std::string> reports;
-      if (auto list = doc.find("command_reports")) {
-        for (const auto& r : list->items()) {
-          r.keys({"pattern", "source"});
-          (void)r["source"].text();  // every entry names the program that prints it
-          reports.push_back(r["pattern"].pattern(false, "(?i){}"));
-        }
-      }
-      command_report = alternation(reports);
-      std::vector<std::string> hedges;
-      if (auto list = doc.find("hedges")) {
-        for (const auto& h : list->items()) {
-          h.keys({"pattern", "source"});
-          (void)h["source"].text();
-          hedges.push_back(h["pattern"].pattern(false, "(?i){}"));
-        }
-      }
-      hedge = alternation(hedges);
+      command_report = alternation(sourced_patterns(doc, "command_reports"));
+      hedge = alternation(sourced_patterns(doc, "hedges"));
       frame = compile(doc["traceback_frame"].pattern(false, "(?i){}"));
       if (auto b = doc.find("block_lines")) block_lines = static_cast<std::size_t>(b->integer(1, 100000));
       if (auto m = doc.find("min_value_chars")) min_value_chars = static_cast<std::size_t>(m->integer(1, 1000));
     });
+  }
+
+  // The patterns of an optional list of {pattern, source} entries: every entry names the program
+  // (or the grammar) its text comes from.
+  static std::vector<std::string> sourced_patterns(const table::Value& doc, std::string_view key) {
+    std::vector<std::string> out;
+    if (auto list = doc.find(key)) {
+      for (const auto& entry : list->items()) {
+        entry.keys({"pattern", "source"});
+        (void)entry["source"].text();
+        out.push_back(entry["pattern"].pattern(false, "(?i){}"));
+      }
+    }
+    return out;
   }
 
   // Patterns each validated on its own by the table (they compile and match something).

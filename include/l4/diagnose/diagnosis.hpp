@@ -93,8 +93,9 @@ struct Verdict {
   double strength = 0;   // the raw strength of the evidence (0..1) the confidence is calibrated from
   // What the category rests on: "signature" (a catalogue signature on the failure's own root
   // lines), "generic" (only signatures of generic text on them: an OS error string such as
-  // "Connection reset by peer", a signal name, a general phrase), "timeout" (only timeouts: the job stopped, the text does not say why), "exit" (only
-  // the exit code or signal a launcher reported), "exception" (an uncaught
+  // "Connection reset by peer", a signal name, a general phrase), "timeout" (only timeouts: the
+  // job stopped, the text does not say why), "exit" (only the exit code or signal a launcher
+  // reported), "exception" (an uncaught
   // exception of that class, nothing more specific), "feature" (a pattern of the job without
   // text: a stall, a slowdown, a silent node, a timeout outside training); "" for unknown/none.
   std::string basis;
