@@ -6,7 +6,6 @@
 #include <vector>
 
 #include "l4/embedded_data.hpp"
-#include "l4/error.hpp"
 #include "table/json_table.hpp"
 #include "text/chars.hpp"
 
