@@ -87,6 +87,15 @@ TEST_CASE("a marker written against a line's text still marks the template that 
   CHECK_FALSE(c.classify("Epoch start time: <*>, epoch end time: <*>").marks.has_value());
 }
 
+TEST_CASE("a progress bar counting examples is data preparation, one counting iterations is not", "[diagnose][stage]") {
+  StageClassifier c;
+  // Hugging Face datasets' map/filter counts ' examples' whatever the script names the work.
+  CHECK(c.classify("Grouping texts in chunks of 2049:   8%|8         | 726000/9672101 [02:32<30:38, 4866.01 examples/s]")
+            .marks == Stage::loading);
+  CHECK_FALSE(c.classify("Grouping texts in chunks of 2049:   8%|8         | 726000/9672101 [02:32<30:38, 4866.01 it/s]")
+                  .marks.has_value());
+}
+
 TEST_CASE("a frame names a stage by a function of several words inside a longer name, by one word only exactly",
           "[diagnose][stage]") {
   StageClassifier c;
