@@ -121,6 +121,18 @@ TEST_CASE("a signature whose source places its message carries that stage", "[di
     if (m.category == "user/config/parallelism") found = m.stage == l4::diagnose::Stage::init;
   }
   CHECK(found);
+  // NCCL creates its /dev/shm segments while it connects ranks (set-up); a data loader worker's
+  // shared memory fills up in any stage, so that message places nothing.
+  const auto stage_of = [&](const char* line) -> std::optional<l4::diagnose::Stage> {
+    for (const auto& m : embedded.match(line)) {
+      if (m.category == "user/config/shm") return m.stage;
+    }
+    return l4::diagnose::Stage::evaluation;  // no user/config/shm match: fails both checks below
+  };
+  CHECK(stage_of("include/shm.h:48 NCCL WARN Error while creating shared memory segment nccl-shm-recv-1a2b-0-1-3 (size 9637888)") ==
+        l4::diagnose::Stage::init);
+  CHECK(stage_of("RuntimeError: DataLoader worker (pid 4242) is killed by signal: Bus error. It is possible that dataloader's "
+                 "workers are out of shared memory. Please try to raise your shared memory limit.") == std::nullopt);
 }
 
 TEST_CASE("a category is within itself and its ancestors, by whole path components", "[diagnose][catalog]") {
