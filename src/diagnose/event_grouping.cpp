@@ -51,6 +51,15 @@ std::optional<std::string_view> EventGrouper::traceback_frame(std::string_view c
   return impl_->forms.frame_function(content);
 }
 
+std::size_t EventGrouper::frame_prefix(std::string_view content) const {
+  const auto file = content.find("File \"");
+  if (file == std::string_view::npos) return 0;
+  auto indent = file;
+  while (indent > 0 && (content[indent - 1] == ' ' || content[indent - 1] == '\t')) --indent;
+  if (indent == 0 || indent == file) return 0;  // no prefix, or "File" not indented after it
+  return traceback_frame(content.substr(indent)) ? indent : 0;
+}
+
 std::string_view EventGrouper::before_hedge(std::string_view content) const { return impl_->forms.before_hedge(content); }
 
 std::size_t EventGrouper::block_lines() const { return impl_->forms.block_lines(); }

@@ -41,6 +41,11 @@ class EventGrouper {
   // source code. Returns the frame's function ("f"; "" when the line names none), nullopt for a
   // line that is no frame.
   [[nodiscard]] std::optional<std::string_view> traceback_frame(std::string_view content) const;
+  // A launcher or logger may print its own text before every line it relays ("[default0]:",
+  // "node-3: ", "[pid 42] "), so a traceback's indentation follows that prefix. For a frame line
+  // with such a prefix ('[pid 42]   File "x.py", line 3, in f'), the prefix's length; 0 for a line
+  // that is no frame or has none.
+  [[nodiscard]] std::size_t frame_prefix(std::string_view content) const;
 
   // The line up to where it opens a list of possible causes (data/event_grouping.json "hedges").
   [[nodiscard]] std::string_view before_hedge(std::string_view content) const;

@@ -32,6 +32,9 @@ struct StreamState {
   // Inside a traceback's frames, and their indentation.
   bool in_traceback = false;
   int traceback_indent = 0;
+  // The prefix a launcher or logger printed before the last traceback frame (EventGrouper::
+  // frame_prefix): lines that carry it are indented after it.
+  std::string traceback_prefix;
   // The template of the stream's previous matched line, tried first for the next (TemplateStore::match).
   std::size_t last_template = static_cast<std::size_t>(-1);
 };
@@ -251,9 +254,11 @@ void ScanWorker::take(const io::LineRecord& line, FileState& fs, bool counts) {
       st.unstamped_events.clear();
     }
   }
-  const int indent = static_cast<int>(std::min(header.content.find_first_not_of(" \t"), header.content.size()));
-  const bool quoted = st.frame_indent >= 0 && indent > st.frame_indent;
-  const Traceback tb = follow_traceback(st, header.content, indent);
+  const auto body = traceback_body(st, header.content);
+  const std::string_view text = body.value_or(header.content);
+  const int indent = static_cast<int>(std::min(text.find_first_not_of(" \t"), text.size()));
+  const bool quoted = body && st.frame_indent >= 0 && indent > st.frame_indent;
+  const Traceback tb = body ? follow_traceback(st, *body, indent) : Traceback{};
   if (tb.frame_stage && partial_.frame_stages.size() < kMaxFrameStages) {
     partial_.frame_stages.push_back(FrameStage{fs.file, line.line_no, *tb.frame_stage});
   }
@@ -303,6 +308,23 @@ void ScanWorker::take(const io::LineRecord& line, FileState& fs, bool counts) {
     st.sequence.add(symbol);
   }
   if (ns.last_progress.file == fs.file && ns.last_progress.line == line.line_no) fs.last_progress_line = line.line_no;
+}
+
+std::optional<std::string_view> ScanWorker::traceback_body(StreamState& st, std::string_view content) const {
+  if (!st.traceback_prefix.empty() && content.starts_with(st.traceback_prefix)) {
+    return content.substr(st.traceback_prefix.size());
+  }
+  if (const auto prefix = grouper_.frame_prefix(content)) {
+    st.traceback_prefix.assign(content.substr(0, prefix));
+    return content.substr(prefix);
+  }
+  if (!st.traceback_prefix.empty() && st.in_traceback) {
+    // Amid a relayed traceback, a line without its prefix is another process's ("stdout: n1:"
+    // between "stderr: n1:" frames), or a new traceback printed without one.
+    if (!grouper_.traceback_frame(content)) return std::nullopt;
+    st.traceback_prefix.clear();
+  }
+  return content;
 }
 
 ScanWorker::Traceback ScanWorker::follow_traceback(StreamState& st, std::string_view content, int indent) const {

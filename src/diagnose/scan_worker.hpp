@@ -74,6 +74,9 @@ class ScanWorker {
   struct Traceback;
   void take(const io::LineRecord& line, FileState& fs, bool counts);
   Traceback follow_traceback(StreamState& st, std::string_view content, int indent) const;
+  // The line's content after the prefix its stream's traceback lines carry (EventGrouper::frame_prefix);
+  // nullopt for a line amid such a traceback that does not carry it (another process's line).
+  std::optional<std::string_view> traceback_body(StreamState& st, std::string_view content) const;
   void close_iteration(StreamState& st, std::uint32_t node, std::uint32_t file, long iteration, bool unfinished);
 
   const pipeline::LineSource& source_;

@@ -66,3 +66,27 @@ TEST_CASE("an unlevelled error line marks no progress", "[diagnose][scanner][pro
   REQUIRE(scan.file_last_progress.size() == 1);
   CHECK(scan.file_last_progress[0] == 1);
 }
+
+TEST_CASE("a traceback relayed behind a prefix still names its stage and its exception", "[diagnose][scanner][traceback]") {
+  // A logger's or launcher's prefix before every line ("[pid 28936] ") puts the frames'
+  // indentation after it; a line of another stream in between ("stdout: ...") is not the raise.
+  l4::test::TempDir dir;
+  dir.write("job/node.log",
+            "[pid 28936] ERROR main failed\n"
+            "[pid 28936] Traceback (most recent call last):\n"
+            "[pid 28936]   File \"/opt/conda/lib/python3.10/site-packages/torch/serialization.py\", line 379, in save\n"
+            "[pid 28936]     _save(obj, opened_zipfile, pickle_module, pickle_protocol)\n"
+            "stdout: INFO still running\n"
+            "[pid 28936] OSError: [Errno 28] No space left on device\n");
+  const std::vector<std::string> paths{(dir.path() / "job").string()};
+  const JobScan scan = scan_with(1, paths);
+  REQUIRE(scan.frame_stages.size() == 1);
+  CHECK(scan.frame_stages[0].line == 3);
+  CHECK(scan.frame_stages[0].stage == l4::diagnose::Stage::checkpoint);
+  std::vector<std::string> raised;
+  for (const auto& e : scan.events) {
+    if (e.raised > 0) raised.push_back(e.first_content);
+  }
+  REQUIRE(raised.size() == 1);
+  CHECK(raised[0] == "[pid 28936] OSError: [Errno 28] No space left on device");
+}
