@@ -362,3 +362,15 @@ TEST_CASE("basis: a verdict resting only on generic text has a basis of its own"
   CHECK(reset.confidence < oom.confidence);
 }
 
+
+TEST_CASE("verdict: a program's own message on a line outranks the generic OS text it quotes", "[diagnose][analysis]") {
+  // ssh's own words say the launcher could not reach a host; "Name or service not known" (glibc's
+  // gai_strerror, printed by many programs, also a rendezvous signature) only says why.
+  JobBuilder job({"launcher"});
+  job.event("ssh: Could not resolve hostname worker-7: Name or service not known", L::error, {0}, 5, kNoTime);
+  CHECK(analyze(job.scan()).verdict.category == "platform/launcher");
+  // The generic text alone still speaks for its category.
+  JobBuilder other({"launcher"});
+  other.event("getaddrinfo failed: Name or service not known", L::error, {0}, 5, kNoTime);
+  CHECK(analyze(other.scan()).verdict.category == "platform/launcher/rendezvous");
+}
