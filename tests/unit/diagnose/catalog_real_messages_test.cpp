@@ -41,18 +41,22 @@ void check_names(const CategoryCatalog& catalog, const Message& m) {
 }
 
 // Stricter than check_names, for the texts of the programs' documented error tables: the line's
-// category survives diagnose's one-statement rule — no other category's match on it is longer,
-// unless that category is an ancestor of it, and none is more specific than it.
+// category survives diagnose's one-statement rule — generic text yields to a program's own message,
+// then no other category's match on it is longer, unless that category is an ancestor of it, and
+// none is more specific than it.
 void check_wins(const CategoryCatalog& catalog, const Message& m) {
   check_names(catalog, m);
   INFO(m.line);
   const auto matches = catalog.match(m.line);
   std::size_t own = 0;
+  bool program_own = false;
   for (const auto& s : matches) {
     if (s.category == m.category) own = std::max(own, s.length);
+    program_own = program_own || !s.generic;
   }
   for (const auto& s : matches) {
     INFO(s.category);
+    if (s.generic && program_own) continue;
     const bool ancestor = m.category.starts_with(s.category + "/");
     CHECK_FALSE(s.category.starts_with(m.category + "/"));
     if (s.category != m.category && !ancestor) CHECK(own > s.length);
@@ -259,6 +263,14 @@ TEST_CASE("documented error messages name their category", "[diagnose][catalog]"
        "platform/hang"},
       {"A process or daemon was unable to complete a TCP connection", "hardware/network"},
       {"ORTE was unable to reliably start one or more daemons.", "platform/launcher"},
+      {"ORTE has lost communication with a remote daemon.", "hardware/node/lost"},
+      {"RuntimeError: Using hostfile at /etc/ds/hostfile but host=gpu-v100-0042 was not reachable via ssh. If you are "
+       "running with a single node please remove /etc/ds/hostfile or setup passwordless ssh.",
+       "platform/launcher"},
+      {"trn-node07:922:1149 [3] misc/socket.cc:49 NCCL WARN socketProgress: Connection closed by remote peer "
+       "trn-node08<53735>",
+       "hardware/network"},
+      {"ssh: Could not resolve hostname worker-7: Name or service not known", "platform/launcher"},
       {"ssh: connect to host 10.1.2.3 port 22: Connection refused", "platform/launcher", "hardware/network/socket"},
       {"memory allocation of 34359738368 bytes failed", "user/config/host-oom"},
       {"RuntimeError: Rank 3, node gpu-07, device 3, iteration 1200: Unexpected result nan (message='found NaN in "
