@@ -20,26 +20,36 @@ namespace l4::diagnose {
 
 namespace {
 
-std::vector<std::pair<Occurrence, const std::string*>> completion_markers(const JobScan& scan) {
-  std::vector<std::pair<Occurrence, const std::string*>> out;
+// A line that says the job completed: a completion marker, or progress at the run's total.
+struct Marker {
+  Occurrence at;
+  const std::string* text;
+  bool progress_total;  // training counted to its end; the stream's stage still reads training
+};
+
+std::vector<Marker> completion_markers(const JobScan& scan) {
+  std::vector<Marker> out;
   for (const auto& n : scan.nodes) {
-    if (n.completed.valid()) out.emplace_back(n.completed, &n.completed_text);
+    if (n.completed.valid()) out.push_back({n.completed, &n.completed_text, false});
     // Progress at its total completes the run only when that total is the run's length (the
     // largest any report counts to), not an evaluation loop's.
-    if (n.reached_total.valid() && n.reached_total_of == scan.progress_total) out.emplace_back(n.reached_total, &n.reached_total_text);
+    if (n.reached_total.valid() && n.reached_total_of == scan.progress_total) {
+      out.push_back({n.reached_total, &n.reached_total_text, true});
+    }
   }
-  std::sort(out.begin(), out.end(), [](const auto& a, const auto& b) { return b.first.before(a.first); });
+  std::sort(out.begin(), out.end(), [](const Marker& a, const Marker& b) { return b.at.before(a.at); });
   return out;
 }
 
 // The death undoes the completion: the process was doing work when it died (a stage marker placed
-// the line: the stream's stage after the completion marker is unmarked until one does), or the
+// the line: the stream's stage after the completion marker is unmarked until one does — after
+// progress at its total the stage still reads training, which that progress finished), or the
 // job's code raised an uncaught exception (a launcher's summary of the exit frames, it raises
 // nothing of the job's).
-bool died_working(const Candidate& c) {
+bool died_working(const Candidate& c, bool training_finished) {
   if (!c.process_died) return false;
   const EventStats& e = *c.event;
-  if (e.last.stage) return true;
+  if (e.last.stage && !(training_finished && *e.last.stage == Stage::training)) return true;
   return !c.framing && (e.raised > 0 || e.stage_info.process_end == ProcessEnd::exception);
 }
 
@@ -49,11 +59,11 @@ void recognise_completion(Analysis& a) {
   if (!a.options.recognise_success) return;
   auto markers = completion_markers(a.scan);
   if (markers.empty()) return;
-  const Occurrence& latest = markers.front().first;
+  const Occurrence& latest = markers.front().at;
   const Candidate* teardown_death = nullptr;
   for (const auto& c : a.candidates) {
     if (!c.process_died || !latest.before(c.event->last)) continue;
-    if (died_working(c)) {
+    if (died_working(c, markers.front().progress_total)) {
       spdlog::debug("the job said it finished, but a process died after that: '{}'", io::utf8_prefix(c.event->text, 100));
       return;
     }
@@ -65,7 +75,7 @@ void recognise_completion(Analysis& a) {
     a.completion.teardown_death = latest.before(e.first) ? cite(e.first, e.first_content, a.scan) : cite(e.last, e.text, a.scan);
   }
   for (std::size_t i = 0; i < std::min<std::size_t>(3, markers.size()); ++i) {
-    a.completion.markers.push_back(cite(markers[i].first, *markers[i].second, a.scan));
+    a.completion.markers.push_back(cite(markers[i].at, *markers[i].text, a.scan));
   }
 }
 

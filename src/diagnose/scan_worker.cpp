@@ -35,6 +35,8 @@ struct StreamState {
   // The prefix a launcher or logger printed before the last traceback frame (EventGrouper::
   // frame_prefix): lines that carry it are indented after it.
   std::string traceback_prefix;
+  // The stream said its work is done (a completion line ended training): see advance().
+  bool work_done = false;
   // The template of the stream's previous matched line, tried first for the next (TemplateStore::match).
   std::size_t last_template = static_cast<std::size_t>(-1);
 };
@@ -142,9 +144,19 @@ std::optional<long> advance(StreamState& st, const TemplateStageInfo& info, form
   if (marks && (*marks == Stage::init || *marks == Stage::loading) && past_setup(st.stage)) marks.reset();
   // The work is done ("`Trainer.fit` stopped", "Training completed."): what the stream does next
   // (a test run, a final save) is no longer training, and nothing says what it is until a marker does.
-  if (info.completes && !marks && st.stage == Stage::training) {
-    st.stage.reset();
-    st.resumes.reset();
+  if (info.completes && !marks) {
+    if (st.stage == Stage::training) {
+      st.stage.reset();
+      st.resumes.reset();
+    }
+    st.work_done = true;
+  }
+  // After that, a progress report is the finished run's own (tqdm redraws its bar when it closes,
+  // after the trainer's summary): it counts, but it starts no new training. A stage marker does.
+  if (st.work_done && info.iteration_pattern >= 0 && marks == Stage::training) {
+    marks.reset();
+  } else if (marks) {
+    st.work_done = false;
   }
   const std::optional<long> iteration =
       info.iteration_pattern >= 0 ? stages.iteration(info, content, parameters) : std::nullopt;

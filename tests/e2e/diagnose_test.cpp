@@ -397,3 +397,31 @@ TEST_CASE("a shell's error is the root; the launcher's report that its command f
   CHECK(j["related_events"][0]["event_id"] == root["related"][0]);
   CHECK(j["related_events"][0]["first"]["text"].get<std::string>().rfind("Error: failed to run torchrun", 0) == 0);
 }
+
+TEST_CASE("a run whose training bar reached its total, or that printed its summary, outlives a teardown abort",
+          "[e2e][diagnose][success]") {
+  // ms-swift's Trainer draws "Train: 100%| N/N"; tqdm redraws the bar when it closes, after the
+  // trainer's summary; a C++ abort while the allocator is torn down follows (data/stages.json
+  // 'iteration', src/diagnose/completion.cpp).
+  const std::string abort =
+      "terminate called after throwing an instance of 'c10::Error'\n"
+      "  what():  Trying to free a pointer not allocated here\n"
+      "Exception raised from raw_delete at /pytorch/torch/csrc/cuda/CUDAPluggableAllocator.cpp:151 (most recent call "
+      "first):\n";
+  const auto completed = [](const std::string& text) {
+    l4::test::TempDir dir;
+    dir.write("job/node-01.log", text);
+    const auto r = run_l4({"diagnose", "--no-history", (dir.path() / "job").string()});
+    const auto j = json::parse(r.out);
+    INFO(r.out);
+    CHECK_FALSE(j["failure_found"].get<bool>());
+    return j["completion"].is_array() && !j["completion"].empty();  // the lines that say it completed
+  };
+  CHECK(completed("Train:  50%|#####     | 371/742 [55:00<55:00, 8.90s/it]\n"
+                  "Train: 100%|##########| 742/742 [1:50:01<00:00, 8.90s/it]\n"
+                  "[INFO:swift] last_model_checkpoint: /runs/v0/last\n" + abort));
+  CHECK(completed("{'train_runtime': 1573.86, 'train_samples_per_second': 0.017, 'train_steps_per_second': 0.002, "
+                  "'train_loss': 0.0149, 'epoch': 0.99}\n"
+                  "Train:  99%|#########9| 246/248 [43:41<21:19, 639.50s/it]\n"
+                  "[INFO:swift] last_model_checkpoint: /runs/v1/checkpoint-200\n" + abort));
+}
