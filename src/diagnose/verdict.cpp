@@ -224,13 +224,23 @@ Answer descend(const Tally& t, double descend_share) {
   return answer;
 }
 
-// The longest text a signature of the answer's subtree matched on a root line.
+// The longest text a signature of the answer's subtree matched on a root line — or of a category
+// the answer refines, whose evidence it took over (a RoCE fault's "GID table change" beside NCCL's
+// IB-verbs completion error, which is the RoCE fault's too).
 std::size_t specific_text(const Analysis& a, const std::string& answer) {
+  std::vector<std::string> speaks_for{answer};
+  if (a.options.refine) {
+    for (const auto& [specific, general] : a.catalog.refinements()) {
+      if (specific == answer) speaks_for.push_back(general);
+    }
+  }
   std::size_t longest = 0;
   for (const auto& c : a.candidates) {
     if (c.framing || c.role != EventRole::root) continue;
     for (const auto& m : c.signatures) {
-      if (CategoryCatalog::within(m.category, answer)) longest = std::max(longest, m.length);
+      const bool counts = std::any_of(speaks_for.begin(), speaks_for.end(),
+                                      [&](const std::string& s) { return CategoryCatalog::within(m.category, s); });
+      if (counts) longest = std::max(longest, m.length);
     }
   }
   return longest;

@@ -163,6 +163,15 @@ TEST_CASE("refinement: RoCE's own signs make it inherit the IB evidence it also 
   AnalysisOptions off;
   off.refine = false;
   CHECK(analyze(build(), off).verdict.category != "hardware/network/roce");
+  // The inherited evidence's text counts for how specific the verdict is: a short RoCE sign ("GID")
+  // beside NCCL's long IB-verbs line is not a vague verdict.
+  JobBuilder gid({"host-a"});
+  gid.event("transport/net_ib.cc:816 NCCL WARN NET/IB : Got completion with error 12, opcode 0, len 32633, vendor err 129",
+            L::warn, {0}, 10, 100);
+  gid.event("transport/net_ib.cc:73 NCCL WARN NET/IB : Got async event : GID table change", L::warn, {0}, 11, 101);
+  const auto d = analyze(gid.scan());
+  CHECK(d.verdict.category == "hardware/network/roce");
+  CHECK(d.verdict.strength > 0.9);
 }
 
 TEST_CASE("explanation: a GPU's Xid takes over the CUDA error of the process using it", "[diagnose][analysis]") {
