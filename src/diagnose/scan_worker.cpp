@@ -37,6 +37,8 @@ struct StreamState {
   std::string traceback_prefix;
   // The stream said its work is done (a completion line ended training): see advance().
   bool work_done = false;
+  // Between Python's "During handling of the above exception" and the exception the chain ends with.
+  bool in_chain = false;
   // The template of the stream's previous matched line, tried first for the next (TemplateStore::match).
   std::size_t last_template = static_cast<std::size_t>(-1);
 };
@@ -82,6 +84,13 @@ std::optional<Glued> glued_record(std::string_view content) {
     by_default = Glued{p, *prefix};
   }
   return by_default;
+}
+
+// Python's separators between the exceptions of one chain (the traceback module's wording): what
+// follows, up to the exception the chain ends with, reports the same failure.
+bool chains_exceptions(std::string_view text) {
+  return text.starts_with("During handling of the above exception") ||
+         text.starts_with("The above exception was the direct cause");
 }
 
 bool is_error_line(const format::Header& h) {
@@ -271,6 +280,11 @@ void ScanWorker::take(const io::LineRecord& line, FileState& fs, bool counts) {
   const int indent = static_cast<int>(std::min(text.find_first_not_of(" \t"), text.size()));
   const bool quoted = body && st.frame_indent >= 0 && indent > st.frame_indent;
   const Traceback tb = body ? follow_traceback(st, *body, indent) : Traceback{};
+  // A chained exception's report is no progress, whatever stage its lines name ("ray::Worker
+  // .save_checkpoint() (pid=...)" opening the remote traceback after "During handling of ...").
+  if (chains_exceptions(text)) st.in_chain = true;
+  const bool in_chain = st.in_chain;
+  if (!tb.raised.empty() || stamped) st.in_chain = false;
   if (tb.frame_stage && partial_.frame_stages.size() < kMaxFrameStages) {
     partial_.frame_stages.push_back(FrameStage{fs.file, line.line_no, *tb.frame_stage});
   }
@@ -290,8 +304,10 @@ void ScanWorker::take(const io::LineRecord& line, FileState& fs, bool counts) {
   if (store_.match(header.content, fs.result, st.last_template)) {
     st.last_template = fs.result.index;
     symbol = static_cast<std::uint32_t>(fs.result.index);
-    reported = advance(st, infos_[fs.result.index], header.level, error_line, header.content, fs.result.parameters, stages_, ns,
-                       at, partial_.last_iteration, partial_.stage_changes);
+    if (!in_chain) {
+      reported = advance(st, infos_[fs.result.index], header.level, error_line, header.content, fs.result.parameters, stages_,
+                         ns, at, partial_.last_iteration, partial_.stage_changes);
+    }
     note_completion(infos_[fs.result.index], header.level, header.content, fs.result.parameters, stages_, ns, at, line.raw);
     record_event(partial_.events[fs.result.index], at, header.level, line.raw, header.content,
                  fs.result.parameters, quoted);
@@ -305,8 +321,10 @@ void ScanWorker::take(const io::LineRecord& line, FileState& fs, bool counts) {
   } else {
     // Unknown template: classify the text itself so stage and iteration still advance.
     const auto info = stages_.classify(header.content);
-    reported = advance(st, info, header.level, error_line, header.content, {}, stages_, ns, at, partial_.last_iteration,
-                       partial_.stage_changes);
+    if (!in_chain) {
+      reported = advance(st, info, header.level, error_line, header.content, {}, stages_, ns, at, partial_.last_iteration,
+                         partial_.stage_changes);
+    }
     note_completion(info, header.level, header.content, {}, stages_, ns, at, line.raw);
     partial_.pending.push_back(PendingLine{std::string(line.node), at,
                                            std::string(io::utf8_prefix(line.raw, kMaxTextBytes)),

@@ -90,3 +90,21 @@ TEST_CASE("a traceback relayed behind a prefix still names its stage and its exc
   REQUIRE(raised.size() == 1);
   CHECK(raised[0] == "[pid 28936] OSError: [Errno 28] No space left on device");
 }
+
+TEST_CASE("a chained exception's report is no progress, whatever stage its lines name", "[diagnose][scanner][traceback]") {
+  l4::test::TempDir dir;
+  dir.write("job/node.log",
+            "saving checkpoint at iteration 200 to /ckpt\n"
+            "Traceback (most recent call last):\n"
+            "  File \"/usr/lib/python3/dist-packages/torch/serialization.py\", line 1266, in _save\n"
+            "RuntimeError: [enforce fail at inline_container.cc:857] . PytorchStreamWriter failed writing file data/37\n"
+            "\n"
+            "During handling of the above exception, another exception occurred:\n"
+            "\n"
+            "ray::WorkerDict.actor_rollout_save_checkpoint() (pid=30517, ip=10.0.0.2)\n");
+  const std::vector<std::string> paths{(dir.path() / "job").string()};
+  const JobScan scan = scan_with(1, paths);
+  REQUIRE(scan.nodes.size() == 1);
+  REQUIRE(scan.nodes[0].last_progress.valid());
+  CHECK(scan.nodes[0].last_progress.line == 1);  // the save marker, not the chained report's line 8
+}
