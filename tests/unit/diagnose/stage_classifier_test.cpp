@@ -87,6 +87,15 @@ TEST_CASE("a marker written against a line's text still marks the template that 
   CHECK_FALSE(c.classify("Epoch start time: <*>, epoch end time: <*>").marks.has_value());
 }
 
+TEST_CASE("a line reporting a loss value is training; an evaluation's loss ends evaluation", "[diagnose][stage]") {
+  StageClassifier c;
+  CHECK(c.classify("iter <*>: loss <*>, time: <*>ms").marks == Stage::training);
+  CHECK(c.classify("ep 1 train, step 98, acc 0.007, loss 9.071, loss_att 9.377, total 9.071").marks == Stage::training);
+  CHECK(c.classify("validation loss at iteration <*> | lm loss value: <*> |").ends == Stage::evaluation);
+  CHECK_FALSE(c.classify("using loss scaling for fp16").marks.has_value());
+  CHECK_FALSE(c.classify("no loss of data expected").marks.has_value());
+}
+
 TEST_CASE("a progress bar counting examples is data preparation, one counting iterations is not", "[diagnose][stage]") {
   StageClassifier c;
   // Hugging Face datasets' map/filter counts ' examples' whatever the script names the work.
