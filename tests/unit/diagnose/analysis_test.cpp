@@ -383,3 +383,16 @@ TEST_CASE("verdict: a program's own message on a line outranks the generic OS te
   other.event("getaddrinfo failed: Name or service not known", L::error, {0}, 5, kNoTime);
   CHECK(analyze(other.scan()).verdict.category == "platform/launcher/rendezvous");
 }
+
+TEST_CASE("explanation: what a data loader worker hit explains the loader's failure", "[diagnose][analysis]") {
+  // PyTorch wraps a worker's exception ("Caught X in DataLoader worker process N") and prints the
+  // original after it; where the original names its cause, that cause is the verdict.
+  JobBuilder job({"train"});
+  job.event("UnidentifiedImageError: Caught UnidentifiedImageError in DataLoader worker process 0.", L::error, {0}, 5, kNoTime);
+  job.event("PIL.UnidentifiedImageError: cannot identify image file <_io.BytesIO object at 0x7fe11bd4ddb0>", L::error, {0},
+            30, kNoTime);
+  CHECK(analyze(job.scan()).verdict.category == "user/data/invalid");
+  JobBuilder wrapper_only({"train"});
+  wrapper_only.event("OSError: Caught OSError in DataLoader worker process 3.", L::error, {0}, 5, kNoTime);
+  CHECK(analyze(wrapper_only.scan()).verdict.category == "user/data/dataloader");
+}
