@@ -144,4 +144,9 @@ TEST_CASE("a completion line says the job finished its work (data/outcomes.json 
   CHECK(c.classify("# Collective test concluded: all_reduce_perf").completes);
   CHECK_FALSE(c.classify("#  size  count  type  redop  root  time  algbw  busbw  #wrong").completes);
   CHECK_FALSE(c.classify("RuntimeError: NCCL error in: ProcessGroupNCCL.cpp:<*>, unhandled system error").completes);
+  // ms-swift after trainer.train() returned; the HF scripts' metrics block after training
+  CHECK(c.classify("[INFO:swift] last_model_checkpoint: <*>").completes);
+  CHECK(c.classify("***** train metrics *****").completes);
+  CHECK_FALSE(c.classify("***** Running training *****").completes);
+  CHECK_FALSE(c.classify("loading last_model_checkpoint from <*>").completes);
 }
