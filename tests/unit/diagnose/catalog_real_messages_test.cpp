@@ -264,6 +264,9 @@ TEST_CASE("documented error messages name their category", "[diagnose][catalog]"
       {"A process or daemon was unable to complete a TCP connection", "hardware/network"},
       {"ORTE was unable to reliably start one or more daemons.", "platform/launcher"},
       {"ORTE has lost communication with a remote daemon.", "hardware/node/lost"},
+      {"RuntimeError: stack expects each tensor to be equal size, but got [3, 224, 224] at entry 0 and [1, 224, 224] at "
+       "entry 5",
+       "user/code/shape-mismatch"},
       {"NotImplementedError: Loading a dataset cached in a LocalFileSystem is not supported.", "user/version/dependency"},
       {"ValueError: Please specify `target_modules` in `peft_config`", "user/config/arguments"},
       {"PIL.UnidentifiedImageError: cannot identify image file <_io.BytesIO object at 0x7f11aa7f1900>", "user/data/invalid"},
