@@ -103,11 +103,12 @@ bool informational(format::Level level) {
 }
 
 // One line, one statement: when signatures of several categories match it, a program's own
-// message wins over generic text, then the most specific — a category under another, or one that refines another, rather than that other ("NVRM:
-// ... fallen off the bus" is the GPU falling off, not just the GPU driver speaking; an IB-verbs
-// error naming a GID is RoCE's), then the more diagnostic category (its
-// catalogue weight: "DataLoader worker (pid 7) is killed by signal: Bus error" is shared memory
-// running out, not just a data loader failing), then the signature that matched the most text.
+// message wins over generic text, then the most specific — a category under another, or one that
+// refines another, rather than that other ("NVRM: ... fallen off the bus" is the GPU falling off,
+// not just the GPU driver speaking; an IB-verbs error naming a GID is RoCE's), then the more
+// diagnostic category (its catalogue weight: "DataLoader worker (pid 7) is killed by signal: Bus
+// error" is shared memory running out, not just a data loader failing), then the signature that
+// matched the most text.
 void keep_most_specific(std::vector<SignatureMatch>& matches, const CategoryCatalog& catalog) {
   // A program's own message says what failed; a text many programs print (an OS error string it
   // quotes: "ssh: Could not resolve hostname n7: Name or service not known") only why, below it.

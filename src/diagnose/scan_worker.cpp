@@ -121,6 +121,26 @@ void note_completion(const TemplateStageInfo& info, format::Level level, std::st
   }
 }
 
+// The work is done ("`Trainer.fit` stopped", "Training completed."): what the stream does next
+// (a test run, a final save) is no longer training, and nothing says what it is until a marker
+// does. After that, a progress report is the finished run's own (tqdm redraws its bar when it
+// closes, after the trainer's summary): it counts, but it starts no new training; `marks` is the
+// line's stage marker, cleared for such a report.
+void follow_end_of_work(StreamState& st, const TemplateStageInfo& info, std::optional<Stage>& marks) {
+  if (info.completes && !marks) {
+    if (st.stage == Stage::training) {
+      st.stage.reset();
+      st.resumes.reset();
+    }
+    st.work_done = true;
+  }
+  if (st.work_done && info.iteration_pattern >= 0 && marks == Stage::training) {
+    marks.reset();
+  } else if (marks) {
+    st.work_done = false;
+  }
+}
+
 // Moves a stream's stage/iteration on, given what one line says. Warnings and errors never move
 // the stage: a failure's own lines must not relabel the stage it happened in.
 // Returns the iteration the line reports when it moves the stream past the iterations it had
@@ -151,22 +171,7 @@ std::optional<long> advance(StreamState& st, const TemplateStageInfo& info, form
     return s && (*s == Stage::training || *s == Stage::checkpoint || *s == Stage::evaluation);
   };
   if (marks && (*marks == Stage::init || *marks == Stage::loading) && past_setup(st.stage)) marks.reset();
-  // The work is done ("`Trainer.fit` stopped", "Training completed."): what the stream does next
-  // (a test run, a final save) is no longer training, and nothing says what it is until a marker does.
-  if (info.completes && !marks) {
-    if (st.stage == Stage::training) {
-      st.stage.reset();
-      st.resumes.reset();
-    }
-    st.work_done = true;
-  }
-  // After that, a progress report is the finished run's own (tqdm redraws its bar when it closes,
-  // after the trainer's summary): it counts, but it starts no new training. A stage marker does.
-  if (st.work_done && info.iteration_pattern >= 0 && marks == Stage::training) {
-    marks.reset();
-  } else if (marks) {
-    st.work_done = false;
-  }
+  follow_end_of_work(st, info, marks);
   const std::optional<long> iteration =
       info.iteration_pattern >= 0 ? stages.iteration(info, content, parameters) : std::nullopt;
   // A checkpoint being loaded says where the job resumes; reporting that iteration (or 0, from
@@ -221,6 +226,8 @@ struct ScanWorker::FileState {
 struct ScanWorker::Traceback {
   std::optional<Stage> frame_stage;  // a frame line: the stage its function names
   std::string raised;  // the line that ends a traceback: the exception class it names ("" when not that shape)
+  bool quoted = false;    // the source code a frame line quotes (indented deeper than the frame)
+  bool in_chain = false;  // part of a chained exception's report: no progress, whatever it names
 };
 
 ScanWorker::ScanWorker(const pipeline::LineSource& source, const StageClassifier& stages,
@@ -275,16 +282,9 @@ void ScanWorker::take(const io::LineRecord& line, FileState& fs, bool counts) {
       st.unstamped_events.clear();
     }
   }
-  const auto body = traceback_body(st, header.content);
-  const std::string_view text = body.value_or(header.content);
-  const int indent = static_cast<int>(std::min(text.find_first_not_of(" \t"), text.size()));
-  const bool quoted = body && st.frame_indent >= 0 && indent > st.frame_indent;
-  const Traceback tb = body ? follow_traceback(st, *body, indent) : Traceback{};
-  // A chained exception's report is no progress, whatever stage its lines name ("ray::Worker
-  // .save_checkpoint() (pid=...)" opening the remote traceback after "During handling of ...").
-  if (chains_exceptions(text)) st.in_chain = true;
-  const bool in_chain = st.in_chain;
-  if (!tb.raised.empty() || stamped) st.in_chain = false;
+  const Traceback tb = read_traceback(st, header.content, stamped);
+  const bool quoted = tb.quoted;
+  const bool in_chain = tb.in_chain;
   if (tb.frame_stage && partial_.frame_stages.size() < kMaxFrameStages) {
     partial_.frame_stages.push_back(FrameStage{fs.file, line.line_no, *tb.frame_stage});
   }
@@ -338,6 +338,24 @@ void ScanWorker::take(const io::LineRecord& line, FileState& fs, bool counts) {
     st.sequence.add(symbol);
   }
   if (ns.last_progress.file == fs.file && ns.last_progress.line == line.line_no) fs.last_progress_line = line.line_no;
+}
+
+ScanWorker::Traceback ScanWorker::read_traceback(StreamState& st, std::string_view content, bool stamped) const {
+  const auto body = traceback_body(st, content);
+  const std::string_view text = body.value_or(content);
+  const int indent = static_cast<int>(std::min(text.find_first_not_of(" \t"), text.size()));
+  Traceback tb;
+  if (body) {
+    const bool quoted = st.frame_indent >= 0 && indent > st.frame_indent;
+    tb = follow_traceback(st, *body, indent);
+    tb.quoted = quoted;
+  }
+  // A chained exception's report is no progress, whatever stage its lines name ("ray::Worker
+  // .save_checkpoint() (pid=...)" opening the remote traceback after "During handling of ...").
+  if (chains_exceptions(text)) st.in_chain = true;
+  tb.in_chain = st.in_chain;
+  if (!tb.raised.empty() || stamped) st.in_chain = false;
+  return tb;
 }
 
 std::optional<std::string_view> ScanWorker::traceback_body(StreamState& st, std::string_view content) const {
