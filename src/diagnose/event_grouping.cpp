@@ -43,6 +43,10 @@ EventGrouper& EventGrouper::operator=(EventGrouper&&) noexcept = default;
 
 bool EventGrouper::framing(std::string_view content) const { return impl_->forms.framing(content); }
 
+bool EventGrouper::chain_separator(std::string_view content) const {
+  return impl_->forms.chain_separator(content);
+}
+
 bool EventGrouper::command_report(std::string_view content) const { return impl_->forms.command_report(content); }
 
 std::optional<std::string_view> EventGrouper::traceback_frame(std::string_view content) const {

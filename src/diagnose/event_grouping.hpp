@@ -47,6 +47,9 @@ class EventGrouper {
   // that is no frame or has none.
   [[nodiscard]] std::size_t frame_prefix(std::string_view content) const;
 
+  // A separator between the exceptions of one chain (data/event_grouping.json "chain_separators"):
+  // what follows it, up to the exception the chain ends with, reports the same failure.
+  [[nodiscard]] bool chain_separator(std::string_view content) const;
   // The line up to where it opens a list of possible causes (data/event_grouping.json "hedges").
   [[nodiscard]] std::string_view before_hedge(std::string_view content) const;
   // How many lines apart (in one file) two lines may be to belong to one block (one incident).

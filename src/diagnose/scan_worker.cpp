@@ -37,8 +37,12 @@ struct StreamState {
   std::string traceback_prefix;
   // The stream said its work is done (a completion line ended training): see advance().
   bool work_done = false;
-  // Between Python's "During handling of the above exception" and the exception the chain ends with.
+  // Between a chain separator (Python's "During handling of the above exception") and the exception
+  // the chain ends with.
   bool in_chain = false;
+  // A traceback ended (the line under its frames) and neither a stamped line nor another frame came
+  // since: where a chain separator can follow. Only there is a line tested for one.
+  bool after_raise = false;
   // The template of the stream's previous matched line, tried first for the next (TemplateStore::match).
   std::size_t last_template = static_cast<std::size_t>(-1);
 };
@@ -84,13 +88,6 @@ std::optional<Glued> glued_record(std::string_view content) {
     by_default = Glued{p, *prefix};
   }
   return by_default;
-}
-
-// Python's separators between the exceptions of one chain (the traceback module's wording): what
-// follows, up to the exception the chain ends with, reports the same failure.
-bool chains_exceptions(std::string_view text) {
-  return text.starts_with("During handling of the above exception") ||
-         text.starts_with("The above exception was the direct cause");
 }
 
 bool is_error_line(const format::Header& h) {
@@ -352,9 +349,10 @@ ScanWorker::Traceback ScanWorker::read_traceback(StreamState& st, std::string_vi
   }
   // A chained exception's report is no progress, whatever stage its lines name ("ray::Worker
   // .save_checkpoint() (pid=...)" opening the remote traceback after "During handling of ...").
-  if (chains_exceptions(text)) st.in_chain = true;
+  if (st.after_raise && grouper_.chain_separator(text)) st.in_chain = true;
   tb.in_chain = st.in_chain;
   if (!tb.raised.empty() || stamped) st.in_chain = false;
+  if (stamped || st.in_traceback) st.after_raise = false;
   return tb;
 }
 
@@ -385,6 +383,7 @@ ScanWorker::Traceback ScanWorker::follow_traceback(StreamState& st, std::string_
   } else if (st.in_traceback && indent < st.traceback_indent) {
     out.raised = stages_.raised_class(content);
     st.in_traceback = false;
+    st.after_raise = true;
   } else {
     out.frame_stage = stages_.return_trace_stage(content);  // a C/C++ library's traceback
   }

@@ -16,17 +16,19 @@ struct LineForms::Impl {
   std::unique_ptr<RE2> command_report;  // every command_reports pattern in one alternation
   std::unique_ptr<RE2> frame;
   std::unique_ptr<RE2> hedge;           // every hedges pattern in one alternation
+  std::unique_ptr<RE2> chain_separator; // every chain_separators pattern in one alternation
   std::size_t block_lines = 40;
   std::size_t min_value_chars = 3;
 
   explicit Impl(std::string_view json) {
     table::load(json, "event_grouping.json", [&](const table::Value& doc) {
-      doc.keys({"about", "framing", "command_reports", "hedges", "traceback_frame", "block_lines", "min_value_chars"});
+      doc.keys({"about", "framing", "command_reports", "chain_separators", "hedges", "traceback_frame", "block_lines", "min_value_chars"});
       std::vector<std::string> framings;
       for (const auto& p : doc["framing"].items()) framings.push_back(p.pattern(false, "(?i){}"));
       framing = alternation(framings);
       command_report = alternation(sourced_patterns(doc, "command_reports"));
       hedge = alternation(sourced_patterns(doc, "hedges"));
+      chain_separator = alternation(sourced_patterns(doc, "chain_separators"));
       frame = compile(doc["traceback_frame"].pattern(false, "(?i){}"));
       if (auto b = doc.find("block_lines")) block_lines = static_cast<std::size_t>(b->integer(1, 100000));
       if (auto m = doc.find("min_value_chars")) min_value_chars = static_cast<std::size_t>(m->integer(1, 1000));
@@ -95,7 +97,13 @@ bool LineForms::header(std::string_view content) {
          content.find(':') == content.size() - 1;
 }
 
-bool LineForms::framing(std::string_view content) const { return RE2::PartialMatch(piece(content), *impl_->framing); }
+bool LineForms::framing(std::string_view content) const {
+  return RE2::PartialMatch(piece(content), *impl_->framing) || chain_separator(content);
+}
+
+bool LineForms::chain_separator(std::string_view content) const {
+  return RE2::PartialMatch(piece(content), *impl_->chain_separator);
+}
 
 std::optional<std::string_view> LineForms::frame_function(std::string_view content) const {
   if (content.find('"') == std::string_view::npos) return std::nullopt;  // every frame names its file in quotes

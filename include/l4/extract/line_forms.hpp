@@ -8,9 +8,10 @@
 //  - header: one label ending in a colon ("Last error:", "Uncaught exception:"): what it announces
 //    is the next line of its stream, which inherits its fault words.
 // A launcher's report that its command failed frames the statement before it (command_report).
-// The patterns are "traceback_frame", "framing" and "command_reports" of data/event_grouping.json,
-// read and validated here only: l4 diagnose's event grouping holds a LineForms (and reads the
-// table's grouping constants from it), so both commands agree on what a framing line is.
+// The patterns are "traceback_frame", "framing", "chain_separators" and "command_reports" of
+// data/event_grouping.json, read and validated here only: l4 diagnose's event grouping holds a
+// LineForms (and reads the table's grouping constants from it), so both commands agree on what a
+// framing line is.
 //
 //   l4::extract::LineForms forms;                          // embedded data/event_grouping.json
 //   forms.form("  File \"train.py\", line 3, in main", nullptr);   // LineForm::code
@@ -44,8 +45,13 @@ class LineForms {
   // to run torchrun ... on host, ..."; "command_reports" of data/event_grouping.json): it frames the
   // error its command printed before it, and states the failure when nothing did.
   [[nodiscard]] bool command_report(std::string_view content) const;
-  // True for a line that only frames an error stated on another line ("framing").
+  // True for a line that only frames an error stated on another line ("framing", and the
+  // "chain_separators").
   [[nodiscard]] bool framing(std::string_view content) const;
+  // True for a separator between the exceptions of one chain ("chain_separators": Python's "During
+  // handling of the above exception, another exception occurred"): the lines after it, up to the
+  // exception the chain ends with, report the same failure.
+  [[nodiscard]] bool chain_separator(std::string_view content) const;
   // True for a traceback frame line. Cheap when the line cannot be one.
   [[nodiscard]] bool frame(std::string_view content) const;
   // A traceback frame's function ("f" of '  File "x.py", line 3, in f'; "" when the frame names

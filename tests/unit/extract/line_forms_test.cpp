@@ -98,3 +98,20 @@ TEST_CASE("a list of possible causes names hypotheses: the line up to it is what
   const LineForms none(R"({"framing": [], "traceback_frame": "x"})");
   CHECK(none.before_hedge(ray) == ray);
 }
+
+TEST_CASE("a chained exception's separator frames, and is told apart from other framing", "[extract][forms]") {
+  const std::string_view during = "During handling of the above exception, another exception occurred:";
+  const std::string_view cause = "  The above exception was the direct cause of the following exception:";
+  CHECK(forms().chain_separator(during));
+  CHECK(forms().chain_separator(cause));
+  CHECK(forms().framing(during));  // a separator only frames the exceptions around it
+  CHECK_FALSE(forms().chain_separator("Traceback (most recent call last):"));
+  CHECK_FALSE(forms().chain_separator("RuntimeError: the above exception was not handled"));
+  const LineForms custom(
+      R"j({"framing": [], "traceback_frame": "x", "chain_separators": [{"pattern": "^Caused by:", "source": "test"}]})j");
+  CHECK(custom.chain_separator("Caused by: java.io.IOException"));
+  CHECK(custom.framing("Caused by: java.io.IOException"));
+  CHECK_FALSE(custom.chain_separator(during));
+  CHECK_THROWS_AS(LineForms(R"j({"framing": [], "traceback_frame": "x", "chain_separators": [{"pattern": "a"}]})j"),
+                  l4::InputError);
+}
