@@ -164,25 +164,3 @@ TEST_CASE("a launcher's report that its command failed frames the error printed 
     CHECK(framing_of(events) == std::vector<bool>{false, false});
   }
 }
-
-TEST_CASE("a crash handler's report of the fatal signal frames the C++ exception's what() before it",
-          "[diagnose][grouping]") {
-  const auto& g = EventGrouper::embedded();
-  CHECK(g.command_report("*** SIGABRT received at time=1718861523 on cpu 8 ***"));                   // abseil
-  CHECK(g.command_report("*** Aborted at 1718861523 (unix time) try \"date -d @1718861523\" if you are using GNU date ***"));  // glog
-  CHECK(g.command_report("*** SIGSEGV (@0x0) received by PID 4211 (TID 0x7f3a) from PID 0; stack trace: ***"));  // glog
-  CHECK(g.command_report("*** Received signal 6 ***"));  // TensorFlow
-  CHECK_FALSE(g.command_report("Fatal Python error: Segmentation fault"));
-
-  std::vector<EventStats> events;
-  const std::string what = "  what():  [http_store.cc:57] Wait timeout after 30 seconds for key(s): 0";
-  events.push_back(event(20, "what(): [<*>] Wait timeout after <*> seconds for key(s): <*>", what));
-  events.push_back(event(21, "*** SIGABRT received at time=<*> on cpu <*> ***", "*** SIGABRT received at time=1718861523 on cpu 8 ***"));
-  std::vector<const EventStats*> ptrs{&events[0], &events[1]};
-  CHECK(g.framing(ptrs) == std::vector<bool>{false, true});
-  CHECK(reps(events) == std::vector<std::size_t>{0, 0});
-  // With nothing printed before it, the handler's report states the failure.
-  std::vector<EventStats> alone{events[1]};
-  std::vector<const EventStats*> one{&alone[0]};
-  CHECK(g.framing(one) == std::vector<bool>{false});
-}
