@@ -138,6 +138,16 @@ TEST_CASE("real failure messages of the training stacks name their thread's cate
       {"srun: error: Node failure on gpu-node-07", "hardware/node/lost"},
       // CPython's faulthandler names the signal: SIGABRT, not a segmentation fault.
       {"Fatal Python error: Aborted", "framework/abort"},
+      // glibc's heap checks abort the process (the old __libc_message form, the newer one), and
+      // Open MPI's handler names the signal.
+      {"*** Error in `python': malloc(): smallbin double linked list corrupted: 0x00007f3c1a2b4060 ***", "framework/abort"},
+      {"free(): invalid next size (fast)", "framework/abort"},
+      {"munmap_chunk(): invalid pointer", "framework/abort"},
+      {"[gpu-n07:51234] Signal: Aborted (6)", "framework/abort"},
+      // An illegal CPU instruction: a build for another CPU.
+      {"mpirun noticed that process rank 0 with PID 4242 on node gpu-n07 exited on signal 4 (Illegal instruction).",
+       "user/version/dependency"},
+      {"Illegal instruction (core dumped)", "user/version/dependency", "framework/segfault"},  // any core dump
       {"node1:1234:1234 [3] enqueue.cc:1182 NCCL WARN Error : no algorithm/protocol available", "user/config/arguments"},
       {"(raylet) node_manager.cc:3069: 1 Workers (tasks / actors) killed due to memory pressure (OOM), 0 Workers "
        "crashed due to other reasons at node",
@@ -491,6 +501,10 @@ TEST_CASE("lines every healthy job prints name no category", "[diagnose][catalog
       "  transformer_pipeline_model_parallel_size ........ 2",
       "  tensor_model_parallel_size ...................... 8",
   };
+  // A GPU's own illegal instruction is no CPU build mismatch.
+  const auto gpu = catalog.match("NVRM: Xid (PCI:0000:cb:00): 13, pid='<unknown>', name=<unknown>, Graphics SM Warp "
+                                 "Exception on (GPC 7, TPC 7, SM 0): Illegal Instruction Parameter");
+  CHECK(std::none_of(gpu.begin(), gpu.end(), [](auto& s) { return s.category == "user/version/dependency"; }));
   // srun reports every task it kills as Killed (after a node failure, at the end of a step): no host OOM.
   CHECK(catalog.match("srun: error: gpu-node-07: task 7: Killed").empty());
   // A pod the Kubernetes scheduler could not place was not preempted, whatever its event says of preemption.
