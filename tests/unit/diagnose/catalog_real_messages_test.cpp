@@ -501,6 +501,12 @@ TEST_CASE("lines every healthy job prints name no category", "[diagnose][catalog
       "  transformer_pipeline_model_parallel_size ........ 2",
       "  tensor_model_parallel_size ...................... 8",
   };
+  // A device no backend was set up for is no tensor on the wrong device: only a CPU tensor in an
+  // accelerator-only group is.
+  const auto npu = catalog.match("RuntimeError: No backend type associated with device type npu");
+  CHECK(std::none_of(npu.begin(), npu.end(), [](auto& s) { return s.category == "user/code/device-mismatch"; }));
+  const auto cpu = catalog.match("RuntimeError: No backend type associated with device type cpu");
+  CHECK(std::any_of(cpu.begin(), cpu.end(), [](auto& s) { return s.category == "user/code/device-mismatch"; }));
   // A GPU's own illegal instruction is no CPU build mismatch.
   const auto gpu = catalog.match("NVRM: Xid (PCI:0000:cb:00): 13, pid='<unknown>', name=<unknown>, Graphics SM Warp "
                                  "Exception on (GPC 7, TPC 7, SM 0): Illegal Instruction Parameter");
