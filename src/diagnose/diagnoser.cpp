@@ -33,6 +33,17 @@ Diagnosis Diagnoser::diagnose(std::span<const std::string> paths, const HistoryK
 
 namespace {
 
+// Every candidate is a warning the program logged and went on from: WARN-level text no signature
+// of the catalogue explains, no process died of it, and no stall or slowdown was seen. A warning
+// says the program judged the condition survivable; with nothing else, that is no failure evidence.
+bool only_warnings(const Analysis& a) {
+  if (!a.options.warnings_are_no_failure) return false;
+  if (a.features.iteration_stall || a.features.iteration_slowdown || a.features.node_went_silent) return false;
+  return !a.candidates.empty() && std::all_of(a.candidates.begin(), a.candidates.end(), [](const Candidate& c) {
+    return c.event->level == format::Level::warn && c.signatures.empty() && !c.process_died;
+  });
+}
+
 void no_failure(const Analysis& a, Diagnosis& d) {
   d.failure_found = false;
   d.verdict.category = "none";
@@ -61,7 +72,7 @@ Diagnosis Diagnoser::analyze(JobScan scan, const HistoryKnowledge* history) cons
   weigh_events(a);
   recognise_completion(a);
   detect_features(a);
-  if (a.completion.completed || (a.candidates.empty() && !a.features.iteration_slowdown)) {
+  if (a.completion.completed || (a.candidates.empty() && !a.features.iteration_slowdown) || only_warnings(a)) {
     no_failure(a, d);
     d.inputs = std::move(scan.ingest);
     return d;

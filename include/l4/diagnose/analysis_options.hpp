@@ -69,6 +69,10 @@ struct AnalysisOptions {
   // Recognise completed jobs (a completion marker, or progress reaching its total, with no
   // process dying after it). Off only in tests of the other mechanisms.
   bool recognise_success = true;
+  // A job whose only evidence is warnings the programs logged and went on from (WARN-level text no
+  // signature explains, no process death, no stall or slowdown) shows no failure: a warning is the
+  // program's own judgement that the condition is survivable. Off only in tests.
+  bool warnings_are_no_failure = true;
 
   // --- Verdict ----------------------------------------------------------------------------------
   // A signature on a root event counts this much, on a symptom this much: the root states the

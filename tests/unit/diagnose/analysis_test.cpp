@@ -340,6 +340,23 @@ TEST_CASE("no failure and no completion: the report says where the logs end, not
   CHECK_FALSE(says(analyze(job.scan()), "do not say the job completed"));
 }
 
+TEST_CASE("warnings alone, that the programs went on from, are no failure", "[diagnose][analysis]") {
+  JobBuilder job({"node-1", "node-2"});
+  job.event("Unable to save dataset to W&B, skipping!", L::warn, {0}, 30, 30);
+  REQUIRE_FALSE(analyze(job.scan()).failure_found);
+  AnalysisOptions off;
+  off.warnings_are_no_failure = false;
+  CHECK(analyze(job.scan(), off).failure_found);
+  // An error beside it, a warning that names a known fault, a death: failure evidence again.
+  JobBuilder error({"node-1", "node-2"});
+  error.event("Unable to save dataset to W&B, skipping!", L::warn, {0}, 30, 30);
+  error.event("RuntimeError: something went wrong in the loader", L::error, {0}, 31, 31);
+  CHECK(analyze(error.scan()).failure_found);
+  JobBuilder known({"node-1", "node-2"});
+  known.event("NCCL WARN NET/IB : Got async event : port error", L::warn, {0}, 30, 30);
+  CHECK(analyze(known.scan()).failure_found);
+}
+
 TEST_CASE("signatures inside a list of possible causes are no evidence", "[diagnose][analysis]") {
   const auto verdict = [](const std::string& line) {
     JobBuilder job({"train"});
