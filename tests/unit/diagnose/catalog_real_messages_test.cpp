@@ -138,6 +138,15 @@ TEST_CASE("real failure messages of the training stacks name their thread's cate
       {"srun: error: Node failure on gpu-node-07", "hardware/node/lost"},
       // CPython's faulthandler names the signal: SIGABRT, not a segmentation fault.
       {"Fatal Python error: Aborted", "framework/abort"},
+      // nvcc and the CUDA headers reject the GPU architecture or the host compiler: versions, not
+      // a compile error of the code.
+      {"nvcc fatal   : Unsupported gpu architecture 'compute_90'", "user/version/cuda"},
+      {"nvcc fatal   : Unsupported NVHPC compiler found. nvc++ is the only NVHPC compiler that is supported.",
+       "user/version/cuda"},
+      {"/usr/local/cuda/include/crt/host_config.h:132:2: error: #error -- unsupported GNU version! gcc versions "
+       "later than 12 are not supported! The nvcc flag '-allow-unsupported-compiler' can be used to override this "
+       "version check",
+       "user/version/cuda", "framework/compile"},  // the compiler's diagnostic format, shorter
       // glibc's heap checks abort the process (the old __libc_message form, the newer one), and
       // Open MPI's handler names the signal.
       {"*** Error in `python': malloc(): smallbin double linked list corrupted: 0x00007f3c1a2b4060 ***", "framework/abort"},
