@@ -138,6 +138,15 @@ TEST_CASE("real failure messages of the training stacks name their thread's cate
       {"srun: error: Node failure on gpu-node-07", "hardware/node/lost"},
       // CPython's faulthandler names the signal: SIGABRT, not a segmentation fault.
       {"Fatal Python error: Aborted", "framework/abort"},
+      // init_process_group's barrier still short of workers; Horovod's stall inspector.
+      {"INFO:torch.distributed.distributed_c10d:Waiting in store based barrier to initialize process group for rank: "
+       "0, key: store_based_barrier_key:1 (world_size=8, worker_count=1, timeout=0:30:00)",
+       "platform/launcher/rendezvous"},
+      {"[2026-02-11 09:14:02.118301: W /tmp/pip-install/horovod/common/stall_inspector.cc:107] One or more tensors "
+       "were submitted to be reduced, gathered or broadcasted by subset of ranks and are waiting for remainder of "
+       "ranks for more than 60 seconds. This may indicate that different ranks are trying to submit different "
+       "tensors or that only subset of ranks is submitting tensors, which will cause deadlock.",
+       "platform/hang"},
       // nvcc and the CUDA headers reject the GPU architecture or the host compiler: versions, not
       // a compile error of the code.
       {"nvcc fatal   : Unsupported gpu architecture 'compute_90'", "user/version/cuda"},
