@@ -138,6 +138,7 @@ TEST_CASE("real failure messages of the training stacks name their thread's cate
       {"srun: error: Node failure on gpu-node-07", "hardware/node/lost"},
       // CPython's faulthandler names the signal: SIGABRT, not a segmentation fault.
       {"Fatal Python error: Aborted", "framework/abort"},
+      {"RuntimeError: Distributed package doesn't have NCCL built in", "user/config"},
       // init_process_group's barrier still short of workers; Horovod's stall inspector.
       {"INFO:torch.distributed.distributed_c10d:Waiting in store based barrier to initialize process group for rank: "
        "0, key: store_based_barrier_key:1 (world_size=8, worker_count=1, timeout=0:30:00)",
