@@ -164,7 +164,13 @@ void list_events(const Analysis& a, const TimeScale& times, std::size_t max_even
   const auto& candidates = a.candidates;
   std::vector<const EventStats*> listed;
   for (const auto& c : candidates) listed.push_back(c.event);
-  const auto rep = EventGrouper::embedded().representatives(listed);
+  auto rep = EventGrouper::embedded().representatives(listed);
+  // Quoted source code with no statement near it states nothing — unless the analysis made it root
+  // evidence (a traceback cut before its exception line: the `raise` it quotes is all there is),
+  // and the report lists what the verdict rests on.
+  for (std::size_t i = 0; i < candidates.size(); ++i) {
+    if (rep[i] == EventGrouper::kNone && candidates[i].role == EventRole::root) rep[i] = i;
+  }
   std::vector<std::vector<std::size_t>> members(candidates.size());
   for (std::size_t i = 0; i < candidates.size(); ++i) {
     if (rep[i] != EventGrouper::kNone) members[rep[i]].push_back(i);

@@ -357,6 +357,22 @@ TEST_CASE("warnings alone, that the programs went on from, are no failure", "[di
   CHECK(analyze(known.scan()).failure_found);
 }
 
+TEST_CASE("report: quoted source that is the only root evidence is listed, as the verdict rests on it",
+          "[diagnose][analysis]") {
+  // A traceback cut before its exception line: the `raise` it quotes is all the job says.
+  JobBuilder job({"train"});
+  auto& raise = job.event("    raise RuntimeError(\"Cannot find valid samples, check `data/README.md` for the data "
+                          "format.\")",
+                          L::unknown, {0}, 15, 15);
+  raise.quoted = raise.count;
+  const auto d = analyze(job.scan());
+  REQUIRE(d.failure_found);
+  REQUIRE(d.verdict.category == "user/data/invalid");
+  REQUIRE(d.events.size() == 1);
+  CHECK(d.events.front().role == EventRole::root);
+  CHECK(d.events.front().first.text.find("Cannot find valid samples") != std::string::npos);
+}
+
 TEST_CASE("signatures inside a list of possible causes are no evidence", "[diagnose][analysis]") {
   const auto verdict = [](const std::string& line) {
     JobBuilder job({"train"});
