@@ -447,6 +447,7 @@ TEST_CASE("documented messages of the training stacks name their category", "[di
       {"ValueError: Can't find 'adapter_config.json' at '/output/lora-run/checkpoint-900'", "user/config/path"},
       {"ValueError: Attempting to unscale FP16 gradients.", "user/config/arguments"},
       {"ValueError: Your setup doesn't support bf16/gpu.", "user/config/arguments"},
+      {"pydantic_core._pydantic_core.ValidationError: 1 validation error for DeepSpeedZeroConfig", "user/config"},
       {"ValueError: Asking to pad but the tokenizer does not have a padding token. Please select a token to use as "
        "`pad_token` `(tokenizer.pad_token = tokenizer.eos_token e.g.)`",
        "user/config/arguments"},
