@@ -400,8 +400,11 @@ TEST_CASE("basis: a verdict resting only on generic text has a basis of its own"
   // A program's own message: a signature.
   const auto oom = verdict_of("torch.OutOfMemoryError: CUDA out of memory. Tried to allocate 2.00 GiB");
   CHECK(oom.basis == "signature");
-  // Calibrated apart: generic text was right less often on the tune part.
-  CHECK(reset.confidence < oom.confidence);
+  // Calibrated apart: each basis has the odds measured for its own verdicts.
+  const Calibration table;
+  CHECK(reset.confidence == Approx(table.confidence("generic", reset.strength)));
+  CHECK(oom.confidence == Approx(table.confidence("signature", oom.strength)));
+  CHECK(table.confidence("generic", 1.0) != Approx(table.confidence("signature", 1.0)));
 }
 
 
