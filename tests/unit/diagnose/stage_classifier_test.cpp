@@ -148,5 +148,9 @@ TEST_CASE("a completion line says the job finished its work (data/outcomes.json 
   CHECK(c.classify("[INFO:swift] last_model_checkpoint: <*>").completes);
   CHECK(c.classify("***** train metrics *****").completes);
   CHECK_FALSE(c.classify("***** Running training *****").completes);
+  // verl's last-step metrics; torch elastic's event record for a worker that finished (not one that failed)
+  CHECK(c.classify("(TaskRunner pid=<*>) Final validation metrics: {<*>}").completes);
+  CHECK(c.classify("{\"name\": \"torchelastic.worker.status.SUCCEEDED\", \"source\": \"WORKER\", \"timestamp\": <*>}").completes);
+  CHECK_FALSE(c.classify("{\"name\": \"torchelastic.worker.status.FAILED\", \"source\": \"WORKER\", \"timestamp\": <*>}").completes);
   CHECK_FALSE(c.classify("loading last_model_checkpoint from <*>").completes);
 }
