@@ -12,7 +12,7 @@
 namespace l4::extract {
 
 struct LineForms::Impl {
-  std::unique_ptr<RE2> framing;         // every framing pattern in one alternation: one pass per line
+  std::unique_ptr<RE2> framing;         // every framing and chain_separators pattern: one pass per line
   std::unique_ptr<RE2> command_report;  // every command_reports pattern in one alternation
   std::unique_ptr<RE2> frame;
   std::unique_ptr<RE2> hedge;           // every hedges pattern in one alternation
@@ -22,13 +22,17 @@ struct LineForms::Impl {
 
   explicit Impl(std::string_view json) {
     table::load(json, "event_grouping.json", [&](const table::Value& doc) {
-      doc.keys({"about", "framing", "command_reports", "chain_separators", "hedges", "traceback_frame", "block_lines", "min_value_chars"});
+      doc.keys({"about", "framing", "command_reports", "chain_separators", "hedges", "traceback_frame", "block_lines",
+                "min_value_chars"});
       std::vector<std::string> framings;
       for (const auto& p : doc["framing"].items()) framings.push_back(p.pattern(false, "(?i){}"));
+      const auto separators = sourced_patterns(doc, "chain_separators");
+      chain_separator = alternation(separators);
+      // A chain separator frames too: one alternation, one pass per line.
+      framings.insert(framings.end(), separators.begin(), separators.end());
       framing = alternation(framings);
       command_report = alternation(sourced_patterns(doc, "command_reports"));
       hedge = alternation(sourced_patterns(doc, "hedges"));
-      chain_separator = alternation(sourced_patterns(doc, "chain_separators"));
       frame = compile(doc["traceback_frame"].pattern(false, "(?i){}"));
       if (auto b = doc.find("block_lines")) block_lines = static_cast<std::size_t>(b->integer(1, 100000));
       if (auto m = doc.find("min_value_chars")) min_value_chars = static_cast<std::size_t>(m->integer(1, 1000));
@@ -97,9 +101,7 @@ bool LineForms::header(std::string_view content) {
          content.find(':') == content.size() - 1;
 }
 
-bool LineForms::framing(std::string_view content) const {
-  return RE2::PartialMatch(piece(content), *impl_->framing) || chain_separator(content);
-}
+bool LineForms::framing(std::string_view content) const { return RE2::PartialMatch(piece(content), *impl_->framing); }
 
 bool LineForms::chain_separator(std::string_view content) const {
   return RE2::PartialMatch(piece(content), *impl_->chain_separator);
