@@ -159,6 +159,7 @@ struct FrameStage {
   std::uint32_t file = 0;
   std::uint64_t line = 0;
   Stage stage = Stage::init;
+  bool fallback = false;  // named only when no other frame of the traceback names a stage ("__init__")
 };
 
 // An iteration whose sequence of events deviates from its stream's previous ones (L4's DTW check;

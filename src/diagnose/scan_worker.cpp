@@ -222,6 +222,7 @@ struct ScanWorker::FileState {
 // indented less than them, is the uncaught exception they raised.
 struct ScanWorker::Traceback {
   std::optional<Stage> frame_stage;  // a frame line: the stage its function names
+  bool fallback_frame = false;       // ... only when no other frame of the traceback names one
   std::string raised;  // the line that ends a traceback: the exception class it names ("" when not that shape)
   bool quoted = false;    // the source code a frame line quotes (indented deeper than the frame)
   bool in_chain = false;  // part of a chained exception's report: no progress, whatever it names
@@ -283,7 +284,7 @@ void ScanWorker::take(const io::LineRecord& line, FileState& fs, bool counts) {
   const bool quoted = tb.quoted;
   const bool in_chain = tb.in_chain;
   if (tb.frame_stage && partial_.frame_stages.size() < kMaxFrameStages) {
-    partial_.frame_stages.push_back(FrameStage{fs.file, line.line_no, *tb.frame_stage});
+    partial_.frame_stages.push_back(FrameStage{fs.file, line.line_no, *tb.frame_stage, tb.fallback_frame});
   }
   const Occurrence at{node, fs.file, line.line_no, st.time, st.stage, st.iteration, stamped, kNoTime, line.rank};
   NodeStats& ns = partial_.nodes[node];
@@ -380,6 +381,10 @@ ScanWorker::Traceback ScanWorker::follow_traceback(StreamState& st, std::string_
     st.in_traceback = true;
     st.traceback_indent = indent;
     out.frame_stage = stages_.frame_stage(*frame);
+    if (!out.frame_stage) {
+      out.frame_stage = stages_.fallback_frame_stage(*frame);
+      out.fallback_frame = out.frame_stage.has_value();
+    }
   } else if (st.in_traceback && indent < st.traceback_indent) {
     out.raised = stages_.raised_class(content);
     st.in_traceback = false;

@@ -23,6 +23,7 @@ struct StageClassifier::Impl {
   std::vector<std::unique_ptr<RE2>> exceptions;    // case-sensitive; the class in group 1
   std::unique_ptr<RE2> after_traceback;             // case-sensitive; the class in group 1
   std::vector<std::pair<Stage, std::unique_ptr<RE2>>> frames;  // function names per stage (whole match)
+  std::vector<std::pair<Stage, std::unique_ptr<RE2>>> fallback_frames;  // the same, named only when no other frame is
   std::unique_ptr<RE2> unmarked;                    // lines that never mark a stage
   std::unique_ptr<RE2> return_trace;                // a C/C++ error-return trace line; the source file in group 1
   std::string return_trace_literal;                 // text every such line contains (tried on every line first)
@@ -114,12 +115,14 @@ StageClassifier::StageClassifier(std::string_view json, std::string_view outcome
     if (auto unmarked = doc.find("unmarked")) impl_->unmarked = compile(alternation(patterns_of(*unmarked)), true);
     if (auto frames = doc.find("frames")) {
       for (const auto& entry : frames->items()) {
-        entry.keys({"stage", "functions", "sources", "about"});
+        entry.keys({"stage", "functions", "sources", "fallback", "about"});
         const Stage stage = stage_named(entry["stage"]);
         if (auto sources = entry.find("sources")) impl_->sources.emplace_back(stage, sources->texts());
         const auto functions = entry["functions"].texts();
         if (functions.empty()) entry["functions"].fail("expected at least one function name");
-        impl_->frames.emplace_back(stage, compile(frame_pattern(functions), false));
+        const auto fallback = entry.find("fallback");
+        auto& into = fallback && fallback->boolean() ? impl_->fallback_frames : impl_->frames;
+        into.emplace_back(stage, compile(frame_pattern(functions), false));
       }
     }
     if (auto trace = doc.find("return_trace")) {
@@ -302,12 +305,23 @@ std::optional<long> StageClassifier::collective(const TemplateStageInfo& info,
   return number_parameter(info.collective_parameter, parameters);
 }
 
-std::optional<Stage> StageClassifier::frame_stage(std::string_view function) const {
+namespace {
+std::optional<Stage> first_naming(const std::vector<std::pair<Stage, std::unique_ptr<RE2>>>& frames,
+                                  std::string_view function) {
   const re2::StringPiece name(function.data(), function.size());
-  for (const auto& [stage, re] : impl_->frames) {
+  for (const auto& [stage, re] : frames) {
     if (RE2::FullMatch(name, *re)) return stage;
   }
   return std::nullopt;
+}
+}  // namespace
+
+std::optional<Stage> StageClassifier::frame_stage(std::string_view function) const {
+  return first_naming(impl_->frames, function);
+}
+
+std::optional<Stage> StageClassifier::fallback_frame_stage(std::string_view function) const {
+  return first_naming(impl_->fallback_frames, function);
 }
 
 std::optional<Stage> StageClassifier::return_trace_stage(std::string_view content) const {

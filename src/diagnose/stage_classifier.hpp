@@ -62,6 +62,10 @@ class StageClassifier {
   // The stage a traceback frame's function says the process was in ("backward" -> training),
   // nullopt when the name says none.
   [[nodiscard]] std::optional<Stage> frame_stage(std::string_view function) const;
+  // The stage a frame's function names only when no other frame of its traceback names one
+  // (stages.json 'frames' entries marked "fallback": a constructor, "__init__", is set-up work
+  // unless the stack says what loop built the object), nullopt when the name says none.
+  [[nodiscard]] std::optional<Stage> fallback_frame_stage(std::string_view function) const;
   // The stage a line of a C/C++ library's error-return trace names by its source file ("NCCL
   // INFO init.cc:1079 -> 3" -> init), nullopt when it is no such line or its file names none.
   [[nodiscard]] std::optional<Stage> return_trace_stage(std::string_view content) const;

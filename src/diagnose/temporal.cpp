@@ -15,25 +15,43 @@ namespace {
 bool is_setup(Stage s) { return s == Stage::init || s == Stage::loading; }
 
 
-// The job's stage at an occurrence: the job-wide timeline of stage changes (every stream, by
-// time; stages only move forward past setup) when the occurrence is stamped, else its stream's.
+// Of the stage-naming frames [first, last) of one traceback (outermost first): the innermost that
+// names a stage outright, else the innermost fallback one (a constructor, when nothing else says).
+template <typename It>
+std::optional<Stage> innermost_stage(It first, It last) {
+  std::optional<Stage> fallback;
+  for (auto i = last; i != first;) {
+    --i;
+    if (!i->fallback) return i->stage;
+    if (!fallback) fallback = i->stage;
+  }
+  return fallback;
+}
+
 // What the traceback around a line says the process was doing: the innermost stage-naming frame
-// of the traceback just before it (its own), else of the one just after it (a chained
-// exception's, or the launcher's around it), within one block of lines.
+// of the traceback just before it (its own: frames each within `block` lines of the next), else
+// of the one just after it (a chained exception's, or the launcher's around it), within one
+// block of lines.
 std::optional<Stage> traceback_stage(const JobScan& scan, const Occurrence& at, std::uint64_t block) {
   const auto& frames = scan.frame_stages;
   auto it = std::lower_bound(frames.begin(), frames.end(), std::pair(at.file, at.line), [](const FrameStage& f, auto key) {
     return f.file != key.first ? f.file < key.first : f.line < key.second;
   });
-  if (it != frames.begin()) {
-    const auto& before = *std::prev(it);
-    if (before.file == at.file && before.line + block >= at.line) return before.stage;
+  if (it != frames.begin() && std::prev(it)->file == at.file && std::prev(it)->line + block >= at.line) {
+    auto first = std::prev(it);
+    while (first != frames.begin() && std::prev(first)->file == at.file && std::prev(first)->line + block >= first->line) {
+      --first;
+    }
+    return innermost_stage(first, it);
   }
-  std::optional<Stage> after;
-  for (; it != frames.end() && it->file == at.file && it->line <= at.line + block; ++it) after = it->stage;
-  return after;
+  auto last = it;
+  while (last != frames.end() && last->file == at.file && last->line <= at.line + block) ++last;
+  return innermost_stage(it, last);
 }
 
+// The job's stage at an occurrence: what its traceback says, else the job-wide timeline of stage
+// changes (every stream, by time; stages only move forward past setup) when the occurrence is
+// stamped, else its stream's.
 // `own`: the stage the line's own words mark, if any (a "{'loss': nan, ...}" report is training).
 std::optional<Stage> stage_at(const JobScan& scan, const Occurrence& at, double progress_time, std::optional<Stage> own) {
   // The process's own stack says what it was doing when it raised.

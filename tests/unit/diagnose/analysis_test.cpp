@@ -320,6 +320,21 @@ TEST_CASE("stage: a failure nothing marks takes the stage its message's source p
   CHECK_FALSE(unplaced.stage.has_value());
 }
 
+TEST_CASE("stage: a constructor's frame places an exception in set-up unless another frame names a stage",
+          "[diagnose][analysis]") {
+  auto with_frames = [](std::vector<FrameStage> frames) {
+    JobBuilder job({"train"});
+    job.event("ValueError: the mesh has no dimension tp", L::error, {0}, 9, kNoTime);
+    job.scan().frame_stages = std::move(frames);
+    return analyze(job.scan()).stage;
+  };
+  // "File ..., in __init__" two lines above the raise, nothing else: the job was being set up.
+  CHECK(with_frames({FrameStage{0, 7, Stage::init, true}}) == Stage::init);
+  // The same constructor called from the training loop ("in train" further out) is training's.
+  CHECK(with_frames({FrameStage{0, 3, Stage::training, false}, FrameStage{0, 7, Stage::init, true}}) == Stage::training);
+  CHECK_FALSE(with_frames({}).has_value());
+}
+
 TEST_CASE("no failure and no completion: the report says where the logs end, not why", "[diagnose][analysis]") {
   JobBuilder job({"node-1", "node-2"});
   job.iterations(40, 0);

@@ -78,6 +78,14 @@ TEST_CASE("traceback frames name the stage: Python functions and C/C++ error-ret
   CHECK_FALSE(c.return_trace_stage("Loading init.cc").has_value());
 }
 
+TEST_CASE("a constructor frame names set-up only as a fallback", "[diagnose][stage]") {
+  StageClassifier c;
+  CHECK_FALSE(c.frame_stage("__init__").has_value());
+  CHECK(c.fallback_frame_stage("__init__") == Stage::init);
+  CHECK_FALSE(c.fallback_frame_stage("backward").has_value());
+  CHECK_FALSE(c.fallback_frame_stage("_init_weights").has_value());  // only the constructor itself
+}
+
 TEST_CASE("a marker written against a line's text still marks the template that made its number a parameter",
           "[diagnose][stage]") {
   StageClassifier c;
