@@ -55,18 +55,20 @@ constexpr std::size_t kMaxUnstampedRun = 4096;
 namespace {
 
 
-bool contains_error_word(std::string_view text) {
-  // one pass over the bytes (a set search such as find_first_of("eE") calls memchr per byte)
-  const std::size_t n = text.size();
-  for (std::size_t pos = 0; pos + 5 <= n; ++pos) {
-    if ((text[pos] | 0x20) != 'e') continue;
-    if ((text[pos + 1] | 0x20) == 'r' && (text[pos + 2] | 0x20) == 'r' && (text[pos + 3] | 0x20) == 'o' &&
-        (text[pos + 4] | 0x20) == 'r') {
-      return true;
-    }
+// `word` (lower case) anywhere in `text`, case ignored: one pass over the bytes (a set search such
+// as find_first_of("eE") calls memchr per byte).
+bool contains_icase(std::string_view text, std::string_view word) {
+  const std::size_t n = text.size(), m = word.size();
+  for (std::size_t pos = 0; pos + m <= n; ++pos) {
+    if ((text[pos] | 0x20) != word[0]) continue;
+    std::size_t i = 1;
+    while (i < m && (text[pos + i] | 0x20) == word[i]) ++i;
+    if (i == m) return true;
   }
   return false;
 }
+
+bool contains_error_word(std::string_view text) { return contains_icase(text, "error"); }
 
 // A launcher's rank prefix in the middle of a line: a record glued to the previous one (a progress
 // bar redrawn with a carriage return, then the next line of the merged output).
@@ -155,6 +157,12 @@ std::optional<long> advance(StreamState& st, const TemplateStageInfo& info, form
   // error, NCCL version 2.14.3"): the level it lacks is not below WARN, and the stage words it
   // quotes are the failure's context. An iteration report keeps counting whatever it names.
   if (level == format::Level::unknown && info.iteration_pattern < 0 && error_line) return std::nullopt;
+  // Nor one that reports an exception ("Exception ignored in atexit callback: <function
+  // _MultiProcessingDataLoaderIter._clean_up_worker ...>", Python's unraisable-exception hook):
+  // the names it quotes are the failure's context too.
+  if (level == format::Level::unknown && info.iteration_pattern < 0 && info.marks && contains_icase(content, "exception")) {
+    return std::nullopt;
+  }
   // Continuation lines (tracebacks, stack frames, indented blocks) never mark a stage by their
   // words; an indented iteration report (a progress bar: "  1%|  | 42002/42190 [...]") still counts.
   // One leading space is a message's own style (Megatron: " validation loss at iteration ..."),

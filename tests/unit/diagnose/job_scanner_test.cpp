@@ -67,6 +67,20 @@ TEST_CASE("an unlevelled error line marks no progress", "[diagnose][scanner][pro
   CHECK(scan.file_last_progress[0] == 1);
 }
 
+// The same for a line that reports an exception: Python's unraisable-exception hook names the
+// object it was cleaning up ("_MultiProcessingDataLoaderIter" holds the loading word "DataLoader").
+TEST_CASE("an unlevelled exception report marks no progress", "[diagnose][scanner][progress]") {
+  l4::test::TempDir dir;
+  dir.write("job/node.log",
+            "> building train, validation, and test datasets ...\n"
+            "ERROR: Unexpected bus error encountered in worker. This might be caused by insufficient shared memory (shm).\n"
+            "Exception ignored in atexit callback: <function _MultiProcessingDataLoaderIter._clean_up_worker at 0x7f01>\n");
+  const std::vector<std::string> paths{(dir.path() / "job").string()};
+  const JobScan scan = scan_with(1, paths);
+  REQUIRE(scan.file_last_progress.size() == 1);
+  CHECK(scan.file_last_progress[0] == 1);  // the datasets line, not the exception report after it
+}
+
 TEST_CASE("a traceback relayed behind a prefix still names its stage and its exception", "[diagnose][scanner][traceback]") {
   // A logger's or launcher's prefix before every line ("[pid 28936] ") puts the frames'
   // indentation after it; a line of another stream in between ("stdout: ...") is not the raise.
