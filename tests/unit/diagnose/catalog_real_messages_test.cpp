@@ -301,6 +301,9 @@ TEST_CASE("documented error messages name their category", "[diagnose][catalog]"
       {"PIL.UnidentifiedImageError: cannot identify image file <_io.BytesIO object at 0x7f11aa7f1900>", "user/data/invalid"},
       {"RuntimeError: Found 0 files in subfolders of: /data/imagenet/train", "user/data/invalid"},
       {"slurmstepd: error: pyxis: container start failed with error code: 1", "platform/launcher/container"},
+      {"EJ0003: [PID: 4711] 2025-01-14-17:01:02.816.428 Failed to bind the IP port. Reason: The IP address and port have "
+       "been bound already.",
+       "platform/launcher/address-in-use", "hardware/npu/hccl"},
       {"efa-worker-1:48:97 [5] ofi_process_cq:1039 NCCL WARN NET/OFI Request 0x7f11944701b8 completed with error. RC: 20. "
        "Error: unknown error. Completed length: 0",
        "hardware/network"},
