@@ -23,6 +23,13 @@ JobScan scan_with(unsigned threads, const std::vector<std::string>& paths) {
   return JobScanner(options).scan(paths);
 }
 
+// One node's log text, written to a scratch job directory and scanned on one thread.
+JobScan scan_text(const std::string& text) {
+  l4::test::TempDir dir;
+  dir.write("job/node.log", text);
+  return scan_with(1, {(dir.path() / "job").string()});
+}
+
 }  // namespace
 
 TEST_CASE("the threaded scan equals the single-threaded one", "[diagnose][scanner][threads]") {
@@ -53,13 +60,9 @@ TEST_CASE("the threaded scan equals the single-threaded one", "[diagnose][scanne
 // when it quotes stage words ("NCCL version" marks init): the socket error before it stays the last
 // thing the job did, not something it outlived.
 TEST_CASE("an unlevelled error line marks no progress", "[diagnose][scanner][progress]") {
-  l4::test::TempDir dir;
-  dir.write("job/node.log",
-            "NCCL INFO Bootstrap : Using eth0:10.0.0.2<0>\n"
-            "Net : Call to recv from 10.0.0.3<41022> failed : Connection refused\n"
-            "NCCL error in: ProcessGroupNCCL.cpp:1269, internal error, NCCL version 2.14.3\n");
-  const std::vector<std::string> paths{(dir.path() / "job").string()};
-  const JobScan scan = scan_with(1, paths);
+  const JobScan scan = scan_text("NCCL INFO Bootstrap : Using eth0:10.0.0.2<0>\n"
+                                 "Net : Call to recv from 10.0.0.3<41022> failed : Connection refused\n"
+                                 "NCCL error in: ProcessGroupNCCL.cpp:1269, internal error, NCCL version 2.14.3\n");
   REQUIRE(scan.nodes.size() == 1);
   REQUIRE(scan.nodes[0].last_progress.valid());
   CHECK(scan.nodes[0].last_progress.line == 1);  // the INFO bootstrap line, not the error line
@@ -70,13 +73,9 @@ TEST_CASE("an unlevelled error line marks no progress", "[diagnose][scanner][pro
 // The same for a line that reports an exception: Python's unraisable-exception hook names the
 // object it was cleaning up ("_MultiProcessingDataLoaderIter" holds the loading word "DataLoader").
 TEST_CASE("an unlevelled exception report marks no progress", "[diagnose][scanner][progress]") {
-  l4::test::TempDir dir;
-  dir.write("job/node.log",
-            "> building train, validation, and test datasets ...\n"
-            "ERROR: Unexpected bus error encountered in worker. This might be caused by insufficient shared memory (shm).\n"
-            "Exception ignored in atexit callback: <function _MultiProcessingDataLoaderIter._clean_up_worker at 0x7f01>\n");
-  const std::vector<std::string> paths{(dir.path() / "job").string()};
-  const JobScan scan = scan_with(1, paths);
+  const JobScan scan = scan_text("> building train, validation, and test datasets ...\n"
+                                 "ERROR: Unexpected bus error encountered in worker. This might be caused by insufficient shared memory (shm).\n"
+                                 "Exception ignored in atexit callback: <function _MultiProcessingDataLoaderIter._clean_up_worker at 0x7f01>\n");
   REQUIRE(scan.file_last_progress.size() == 1);
   CHECK(scan.file_last_progress[0] == 1);  // the datasets line, not the exception report after it
 }
@@ -84,16 +83,12 @@ TEST_CASE("an unlevelled exception report marks no progress", "[diagnose][scanne
 TEST_CASE("a traceback relayed behind a prefix still names its stage and its exception", "[diagnose][scanner][traceback]") {
   // A logger's or launcher's prefix before every line ("[pid 28936] ") puts the frames'
   // indentation after it; a line of another stream in between ("stdout: ...") is not the raise.
-  l4::test::TempDir dir;
-  dir.write("job/node.log",
-            "[pid 28936] ERROR main failed\n"
-            "[pid 28936] Traceback (most recent call last):\n"
-            "[pid 28936]   File \"/opt/conda/lib/python3.10/site-packages/torch/serialization.py\", line 379, in save\n"
-            "[pid 28936]     _save(obj, opened_zipfile, pickle_module, pickle_protocol)\n"
-            "stdout: INFO still running\n"
-            "[pid 28936] OSError: [Errno 28] No space left on device\n");
-  const std::vector<std::string> paths{(dir.path() / "job").string()};
-  const JobScan scan = scan_with(1, paths);
+  const JobScan scan = scan_text("[pid 28936] ERROR main failed\n"
+                                 "[pid 28936] Traceback (most recent call last):\n"
+                                 "[pid 28936]   File \"/opt/conda/lib/python3.10/site-packages/torch/serialization.py\", line 379, in save\n"
+                                 "[pid 28936]     _save(obj, opened_zipfile, pickle_module, pickle_protocol)\n"
+                                 "stdout: INFO still running\n"
+                                 "[pid 28936] OSError: [Errno 28] No space left on device\n");
   REQUIRE(scan.frame_stages.size() == 1);
   CHECK(scan.frame_stages[0].line == 3);
   CHECK(scan.frame_stages[0].stage == l4::diagnose::Stage::checkpoint);
@@ -106,18 +101,14 @@ TEST_CASE("a traceback relayed behind a prefix still names its stage and its exc
 }
 
 TEST_CASE("a chained exception's report is no progress, whatever stage its lines name", "[diagnose][scanner][traceback]") {
-  l4::test::TempDir dir;
-  dir.write("job/node.log",
-            "saving checkpoint at iteration 200 to /ckpt\n"
-            "Traceback (most recent call last):\n"
-            "  File \"/usr/lib/python3/dist-packages/torch/serialization.py\", line 1266, in _save\n"
-            "RuntimeError: [enforce fail at inline_container.cc:857] . PytorchStreamWriter failed writing file data/37\n"
-            "\n"
-            "During handling of the above exception, another exception occurred:\n"
-            "\n"
-            "ray::WorkerDict.actor_rollout_save_checkpoint() (pid=30517, ip=10.0.0.2)\n");
-  const std::vector<std::string> paths{(dir.path() / "job").string()};
-  const JobScan scan = scan_with(1, paths);
+  const JobScan scan = scan_text("saving checkpoint at iteration 200 to /ckpt\n"
+                                 "Traceback (most recent call last):\n"
+                                 "  File \"/usr/lib/python3/dist-packages/torch/serialization.py\", line 1266, in _save\n"
+                                 "RuntimeError: [enforce fail at inline_container.cc:857] . PytorchStreamWriter failed writing file data/37\n"
+                                 "\n"
+                                 "During handling of the above exception, another exception occurred:\n"
+                                 "\n"
+                                 "ray::WorkerDict.actor_rollout_save_checkpoint() (pid=30517, ip=10.0.0.2)\n");
   REQUIRE(scan.nodes.size() == 1);
   REQUIRE(scan.nodes[0].last_progress.valid());
   CHECK(scan.nodes[0].last_progress.line == 1);  // the save marker, not the chained report's line 8
