@@ -163,6 +163,10 @@ TEST_CASE("real failure messages of the training stacks name their thread's cate
       {"free(): invalid next size (fast)", "framework/abort"},
       {"munmap_chunk(): invalid pointer", "framework/abort"},
       {"[gpu-n07:51234] Signal: Aborted (6)", "framework/abort"},
+      // glibc's assert() (CUDA's device-side assert quotes with two backticks: another category).
+      {"python: csrc/aio/py_lib/deepspeed_py_aio_handle.cpp:102: int deepspeed_aio_handle_t::read(torch::Tensor&, "
+       "const char*, bool): Assertion `static_cast<long long int>(buffer.nbytes()) == num_file_bytes' failed.",
+       "framework/abort"},
       // An illegal CPU instruction: a build for another CPU.
       {"mpirun noticed that process rank 0 with PID 4242 on node gpu-n07 exited on signal 4 (Illegal instruction).",
        "user/version/dependency"},
