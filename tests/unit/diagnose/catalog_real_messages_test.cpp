@@ -189,6 +189,9 @@ TEST_CASE("real failure messages of the training stacks name their thread's cate
       {"[ERROR] RecentErrMsg: [PID: 4321] 2026-03-24-12:13:53.809.770 Memory_Allocation_Failure(EL0004): Failed to "
        "allocate memory.",
        "user/config/gpu-oom"},
+      {"[PID: 5120] 2026-04-02-08:11:37.102.226 Device_Absent/Abnormal(EL0001): Device not found or invalid.",
+       "hardware/npu/device"},
+      {"Device[3] lost heartbeat.[FUNC:SyncTask][FILE:direct_hwts_engine.cc][LINE:407]", "hardware/npu/device"},
   };
   for (const auto& m : messages) check_names(catalog, m);
 }
