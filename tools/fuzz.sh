@@ -1,19 +1,29 @@
 #!/usr/bin/env bash
 # Fuzzing l4 with libFuzzer (clang, ASan + UBSan): builds build-fuzz/ and runs the targets of
 # tests/fuzz/ one at a time (the machine's cores are shared: never two fuzzers at once).
+# FUZZ_SANITIZERS=undefined builds build-fuzz-ubsan/ instead: UBSan without ASan, the second build
+# OSS-Fuzz runs too — no memory checking, several times the executions a second on the slow
+# targets. Both builds share the working corpora; the log records which build made each run.
 #   bash tools/fuzz.sh                    # every target for FUZZ_SECONDS (default 600) — a long run
 #   bash tools/fuzz.sh smoke              # every target for 30 s: what .ci/run does
 #   bash tools/fuzz.sh run TARGET SECONDS # one target
 #   bash tools/fuzz.sh list               # the targets
 # Working corpora grow in build-fuzz/corpus/<target> (seeded from tests/fuzz/corpus/<target>);
 # findings (crash-*, leak-*, timeout-*, oom-*) land in build-fuzz/findings/<target>/. Every run
-# appends "date target seconds execs findings" to build-fuzz/fuzz-log.tsv; `summary` adds it up.
+# appends "date target seconds execs findings sanitizers" to build-fuzz/fuzz-log.tsv; `summary`
+# adds it up per target and build.
 # Exit status: 1 when any run found something, 0 otherwise.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 TARGETS=(header log_format miner templates_json extract catalogue ingest output formats_json)
-BUILD=build-fuzz
+SANITIZERS=${FUZZ_SANITIZERS:-address,undefined}
+case "$SANITIZERS" in
+  address,undefined) BUILD=build-fuzz ;;
+  undefined) BUILD=build-fuzz-ubsan ;;
+  *) echo "fuzz.sh: FUZZ_SANITIZERS is address,undefined or undefined, not '$SANITIZERS'" >&2; exit 2 ;;
+esac
+SHARED=build-fuzz  # corpora and the run log, whichever build ran
 
 # Longest input per target: lines of a log, a format string and its lines, a templates file.
 # Mining and extraction cost about 0.2 ms per line under ASan: their inputs are kept to a few
@@ -33,7 +43,7 @@ build() {
     exit 2
   fi
   CC=clang CXX=clang++ cmake -S . -B "$BUILD" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DL4_FUZZ=ON \
-    -DL4_BUILD_TESTS=OFF -DL4_BUILD_BENCH=OFF -DL4_WERROR=OFF >/dev/null
+    -DL4_FUZZ_SANITIZERS="$SANITIZERS" -DL4_BUILD_TESTS=OFF -DL4_BUILD_BENCH=OFF -DL4_WERROR=OFF >/dev/null
   cmake --build "$BUILD" -j "$(nproc)" --target $(printf 'fuzz_%s ' "${TARGETS[@]}") >/dev/null
 }
 
@@ -46,7 +56,7 @@ count_findings() {
 
 run_one() {  # run_one TARGET SECONDS
   local target=$1 seconds=$2
-  local corpus="$BUILD/corpus/$target" findings="$BUILD/findings/$target" log="$BUILD/logs/$target.log"
+  local corpus="$SHARED/corpus/$target" findings="$BUILD/findings/$target" log="$BUILD/logs/$target.log"
   mkdir -p "$corpus" "$findings" "$BUILD/logs"
   cp -n tests/fuzz/corpus/"$target"/* "$corpus"/ 2>/dev/null || true
   local before
@@ -61,8 +71,9 @@ run_one() {  # run_one TARGET SECONDS
   local execs found
   execs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$log" | tail -1)
   found=$(( $(count_findings "$findings") - before ))
-  printf '%s\t%s\t%s\t%s\t%s\n' "$(date -u +%FT%TZ)" "$target" "$seconds" "${execs:-0}" "$found" >>"$BUILD/fuzz-log.tsv"
-  printf 'fuzz %-15s %5ss %12s execs  %s findings\n' "$target" "$seconds" "${execs:-0}" "$found"
+  printf '%s\t%s\t%s\t%s\t%s\t%s\n' "$(date -u +%FT%TZ)" "$target" "$seconds" "${execs:-0}" "$found" "$SANITIZERS" \
+    >>"$SHARED/fuzz-log.tsv"
+  printf 'fuzz %-15s %5ss %12s execs  %s findings  (%s)\n' "$target" "$seconds" "${execs:-0}" "$found" "$SANITIZERS"
   if [ "$rc" -ne 0 ] || [ "$found" -ne 0 ]; then
     echo "fuzz.sh: $target found something (exit $rc); see $log and $findings/" >&2
     grep -m5 -E "ERROR|fuzz property violated|SUMMARY" "$log" >&2 || true
@@ -71,9 +82,11 @@ run_one() {  # run_one TARGET SECONDS
 }
 
 summary() {
-  [ -f "$BUILD/fuzz-log.tsv" ] || { echo "no runs yet"; return 0; }
-  awk -F'\t' '{s[$2]+=$3; e[$2]+=$4; f[$2]+=$5} END {for (t in s) printf "%-15s %8d s %14d execs %4d findings\n", t, s[t], e[t], f[t]}' \
-    "$BUILD/fuzz-log.tsv" | sort
+  [ -f "$SHARED/fuzz-log.tsv" ] || { echo "no runs yet"; return 0; }
+  # Runs logged before the sanitizers column were all ASan+UBSan.
+  awk -F'\t' '{k=$2 "\t" ($6 == "" ? "address,undefined" : $6); s[k]+=$3; e[k]+=$4; f[k]+=$5}
+    END {for (k in s) {split(k, p, "\t"); printf "%-15s %-18s %8d s %14d execs %4d findings\n", p[1], p[2], s[k], e[k], f[k]}}' \
+    "$SHARED/fuzz-log.tsv" | sort
 }
 
 mode=${1:-long}
