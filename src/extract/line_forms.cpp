@@ -2,6 +2,7 @@
 
 #include <re2/re2.h>
 
+#include <algorithm>
 #include <string>
 #include <vector>
 
@@ -72,6 +73,15 @@ namespace {
 
 re2::StringPiece piece(std::string_view s) { return {s.data(), s.size()}; }
 
+// The line's first sentence: up to the first ". " or a newline written out ("\\n", an exception's
+// text flattened into one line by its logger). Advice and wrappers open their own sentence
+// ("CUDA kernel errors might be asynchronously reported ..."): a line that states something first
+// and glues the runtime's advice after it states that thing.
+std::string_view first_sentence(std::string_view s) {
+  const auto end = std::min(s.find(". "), s.find("\\n"));
+  return end == std::string_view::npos ? s : s.substr(0, end + 1);
+}
+
 std::size_t indent(std::string_view s) {
   std::size_t n = 0;
   while (n < s.size() && (s[n] == ' ' || s[n] == '\t')) ++n;
@@ -101,7 +111,9 @@ bool LineForms::header(std::string_view content) {
          content.find(':') == content.size() - 1;
 }
 
-bool LineForms::framing(std::string_view content) const { return RE2::PartialMatch(piece(content), *impl_->framing); }
+bool LineForms::framing(std::string_view content) const {
+  return RE2::PartialMatch(piece(first_sentence(content)), *impl_->framing);
+}
 
 bool LineForms::chain_separator(std::string_view content) const {
   return RE2::PartialMatch(piece(content), *impl_->chain_separator);

@@ -46,7 +46,9 @@ class LineForms {
   // error its command printed before it, and states the failure when nothing did.
   [[nodiscard]] bool command_report(std::string_view content) const;
   // True for a line that only frames an error stated on another line ("framing", and the
-  // "chain_separators").
+  // "chain_separators"), judged on its first sentence: a line that states an error and then glues
+  // the runtime's advice to it ("CUDA error: ... CUDA kernel errors might be asynchronously
+  // reported ...", an exception flattened into one line) states the error.
   [[nodiscard]] bool framing(std::string_view content) const;
   // True for a separator between the exceptions of one chain ("chain_separators": Python's "During
   // handling of the above exception, another exception occurred"): the lines after it, up to the

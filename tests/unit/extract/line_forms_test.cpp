@@ -43,6 +43,19 @@ TEST_CASE("framing lines and one-label headers state nothing of their own", "[ex
         LineForm::statement);
 }
 
+// Framing is judged on the first sentence: the runtime's advice glued after an error (an
+// exception's text flattened into one line) does not take the error's statement away.
+TEST_CASE("advice glued after a statement leaves the line a statement", "[extract][forms]") {
+  CHECK(forms().framing("CUDA kernel errors might be asynchronously reported at some other API call, so the "
+                        "stacktrace below might be incorrect."));
+  CHECK(forms().framing("[Rank 2] Some NCCL operations have failed or timed out. Due to the asynchronous nature of "
+                        "CUDA kernels, subsequent GPU operations might run on corrupted/incomplete data."));
+  CHECK_FALSE(forms().framing("CUDA error: uncorrectable ECC error encountered. CUDA kernel errors might be "
+                              "asynchronously reported at some other API call"));
+  CHECK_FALSE(forms().framing("RuntimeError('CUDA error: an illegal memory access was encountered\\nCUDA kernel "
+                              "errors might be asynchronously reported at some other API call')"));
+}
+
 TEST_CASE("a grouping table without its keys or with a bad pattern is rejected", "[extract][forms]") {
   CHECK_THROWS_AS(LineForms("{"), l4::InputError);
   CHECK_THROWS_AS(LineForms(R"({"framing": []})"), l4::InputError);
