@@ -425,3 +425,27 @@ TEST_CASE("a run whose training bar reached its total, or that printed its summa
                   "Train:  99%|#########9| 246/248 [43:41<21:19, 639.50s/it]\n"
                   "[INFO:swift] last_model_checkpoint: /runs/v1/checkpoint-200\n" + abort));
 }
+
+TEST_CASE("a normal job's row of numbers does not make another job's error routine", "[e2e][diagnose][history]") {
+  // The normal job prints a table: its rows mine into a template of parameters only, "<*> <*> <*>
+  // <*> <*> <*>". The failing job's error has six tokens too; had the history's templates taken it,
+  // it would count as something normal jobs print and the failure would vanish.
+  l4::test::TempDir dir;
+  dir.write("normal/node-01.log",
+            "#       size         count     time   algbw   busbw  #wrong\n"
+            "  3221225472     805306368    28286  113.88  213.53      0\n"
+            "  1073741824     268435456     9528  112.69  211.30      0\n"
+            "# Out of bounds values : 0 OK\n");
+  dir.write("failed/node-01.log",
+            "Traceback (most recent call last):\n"
+            "  File \"/app/train.py\", line 8, in <module>\n"
+            "    os.makedirs(out, exist_ok=True)\n"
+            "PermissionError: [Errno 13] Permission denied: 'run-07'\n");
+  const auto db = (dir.path() / "h.db").string();
+  REQUIRE(run_l4({"history", "add", "-q", "--db", db, "--job-id", "ok-1", (dir.path() / "normal").string()}).exit_code == 0);
+  const auto r = run_l4({"diagnose", "--db", db, (dir.path() / "failed").string()});
+  REQUIRE(r.exit_code == 0);
+  const auto j = json::parse(r.out);
+  CHECK(j["failure_found"] == true);
+  CHECK(j["verdict"]["category"] == "user/config/permission");
+}

@@ -53,7 +53,8 @@ class Diagnoser {
   std::shared_ptr<const Calibration> calibration_;
 };
 
-// The templates a history knows, as a store to start parsing from, so ids agree across jobs.
+// The templates a history knows, as a store to start parsing from, so ids agree across jobs;
+// templates of parameters only are left out (they would take any line of their length).
 parse::TemplateStore known_templates(const HistoryKnowledge& history);
 
 }  // namespace l4::diagnose
