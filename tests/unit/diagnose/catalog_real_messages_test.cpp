@@ -322,6 +322,9 @@ TEST_CASE("documented error messages name their category", "[diagnose][catalog]"
        "trn-node08<53735>",
        "hardware/network"},
       {"ssh: Could not resolve hostname worker-7: Name or service not known", "platform/launcher"},
+      // ssh's own failure is exit status 255 (any other status is the remote command's).
+      {"subprocess.CalledProcessError: Command '['ssh worker-3 hostname -I']' returned non-zero exit status 255.",
+       "platform/launcher"},
       {"ssh: connect to host 10.1.2.3 port 22: Connection refused", "platform/launcher", "hardware/network/socket"},
       {"memory allocation of 34359738368 bytes failed", "user/config/host-oom"},
       {"RuntimeError: Rank 3, node gpu-07, device 3, iteration 1200: Unexpected result nan (message='found NaN in "
