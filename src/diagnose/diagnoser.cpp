@@ -7,29 +7,14 @@
 #include "diagnose/input_notes.hpp"
 #include "diagnose/job_scanner.hpp"
 #include "l4/io/utf8.hpp"
-#include "l4/parse/token_masker.hpp"
 
 namespace l4::diagnose {
-
-namespace {
-
-// A template of parameters only ("<*> <*> <*> <*> <*> <*>", a row of numbers in a normal job's
-// table) has no text that recurs: it would take any line of as many tokens from another job
-// ("PermissionError: [Errno 13] Permission denied: 'out'") and make it look routine.
-bool anchorless(std::string_view text) {
-  std::vector<std::string_view> tokens;
-  parse::tokenize(text, tokens);
-  return std::all_of(tokens.begin(), tokens.end(), [](std::string_view t) { return parse::is_wildcard(t); });
-}
-
-}  // namespace
 
 parse::TemplateStore known_templates(const HistoryKnowledge& history) {
   parse::TemplateStore store;
   std::vector<const std::string*> texts;
-  // A job's own lines of that shape are mined into the same template (the same id) without it.
   for (const auto& [id, t] : history.templates) {
-    if (!anchorless(t.text)) texts.push_back(&t.text);
+    if (!parse::TemplateStore::parameters_only(t.text)) texts.push_back(&t.text);
   }
   std::sort(texts.begin(), texts.end(), [](auto a, auto b) { return *a < *b; });
   for (const auto* t : texts) store.add(*t, 0);

@@ -122,6 +122,20 @@ void TemplateStore::index_runs(std::size_t index) {
   list.insert(std::upper_bound(list.begin(), list.end(), index, before), index);
 }
 
+bool TemplateStore::parameters_only(std::string_view text) {
+  std::vector<std::string_view> tokens;
+  tokenize(text, tokens);
+  return std::all_of(tokens.begin(), tokens.end(), [](std::string_view t) { return is_wildcard(t); });
+}
+
+TemplateStore TemplateStore::anchored() const {
+  TemplateStore out;
+  for (const auto& t : templates_) {
+    if (!t.erased && !parameters_only(t.text)) out.add(t.text, t.count, t.provisional, t.runs);
+  }
+  return out;
+}
+
 void TemplateStore::erase(const std::vector<std::size_t>& indexes) {
   bool any = false;
   for (const std::size_t i : indexes) {

@@ -64,7 +64,7 @@ FaultExtraction extract_faults(const LineSource& source, std::span<const std::st
 
   parse::TemplateMiner miner = options.templates_file.empty()
                                    ? parse::TemplateMiner()
-                                   : parse::TemplateMiner(parse::TemplateStore::load(options.templates_file));
+                                   : parse::TemplateMiner(parse::TemplateStore::load(options.templates_file).anchored());
   for (const auto& l : lines) miner.observe(l.content);
   miner.build();
 

@@ -228,7 +228,7 @@ TemplateParse parse_templates(const LineSource& source, TemplateParseOptions opt
                               const RowOutput& output) {
   parse::MinerOptions miner_options;
   miner_options.max_templates = options.max_templates;
-  parse::TemplateMiner miner = options.known ? parse::TemplateMiner(std::move(*options.known), miner_options)
+  parse::TemplateMiner miner = options.known ? parse::TemplateMiner(options.known->anchored(), miner_options)
                                              : parse::TemplateMiner(miner_options);
   options.known.reset();
   const bool have_known = miner.store().size() > 0;

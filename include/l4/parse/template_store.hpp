@@ -60,6 +60,13 @@ class TemplateStore {
                   std::span<const TokenRun> runs = {});
   // Removes templates (by index): they no longer match; their slots stay (erased = true).
   void erase(const std::vector<std::size_t>& indexes);
+  // True for a template of parameters only ("<*> <*> <*> <*>", a row of numbers): it has no text
+  // that recurs, so outside the lines it was mined from it would take any line of as many tokens.
+  [[nodiscard]] static bool parameters_only(std::string_view text);
+  // A copy without the templates of parameters only: the store to start on another source's lines
+  // from (templates learned earlier, a history's). Rows of numbers there are mined again into the
+  // same template text, so the same id.
+  [[nodiscard]] TemplateStore anchored() const;
 
   // Matches already-tokenized content (tokens are views, in order, into one content string, as
   // tokenize() gives them); fills `out` and returns

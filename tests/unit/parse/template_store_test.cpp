@@ -243,3 +243,26 @@ TEST_CASE("store: a hint never changes the result of matching", "[parse][store]"
     }
   }
 }
+
+TEST_CASE("a store to start another source from leaves out templates of parameters only", "[parse][store]") {
+  CHECK(TemplateStore::parameters_only("<*> <*> <*>"));
+  CHECK_FALSE(TemplateStore::parameters_only("<*> <*> ms"));
+  CHECK_FALSE(TemplateStore::parameters_only("rank<*> <*>"));
+  TemplateStore learned;
+  learned.add("<*> <*> <*> <*>", 12);
+  learned.add("loss <*> at step <*>", 3);
+  ParseResult r;
+  REQUIRE(learned.match("PermissionError: Permission denied: 'out'", r));  // any four tokens
+  const TemplateStore start = learned.anchored();
+  CHECK(start.size() == 1);
+  CHECK_FALSE(start.match("PermissionError: Permission denied: 'out'", r));
+  REQUIRE(start.match("loss 0.25 at step 7", r));
+  CHECK(start.templates()[r.index].count == 3);
+  // Lines of the left-out shape, mined again, get the same template text and id.
+  TemplateMiner miner(learned.anchored());
+  miner.observe("1024 256 28.5 0");
+  miner.observe("2048 512 29.1 0");
+  miner.build();
+  REQUIRE(miner.assign("1024 256 28.5 0", r));
+  CHECK(r.id == template_id("<*> <*> <*> <*>"));
+}
