@@ -6,31 +6,40 @@
 
 namespace l4::parse {
 namespace {
-bool glob_rec(std::string_view pat, std::string_view text, std::vector<std::string_view>* params) {
-  const auto star = pat.find("<*>");
-  if (star == std::string_view::npos) return pat == text;
-  if (text.substr(0, star) != pat.substr(0, star)) return false;
-  if (text.size() < star) return false;
-  text.remove_prefix(star);
-  pat.remove_prefix(star + 3);
-  if (pat.empty()) {
-    if (params != nullptr) params->push_back(text);
-    return true;
+// "<*>" matches any text. Without other wildcards a leftmost match of each literal piece is
+// never wrong (a later "<*>" takes whatever an earlier placement leaves), so the pieces are found
+// left to right, each once: linear in the pattern, never the exponential backtracking of trying
+// every split (a token of many "<*>" took minutes).
+bool glob_pieces(std::string_view pat, std::string_view text, std::vector<std::string_view>* params) {
+  constexpr std::string_view star = "<*>";
+  const auto first = pat.find(star);
+  if (first == std::string_view::npos) return pat == text;
+  const auto last = pat.rfind(star);
+  const std::string_view prefix = pat.substr(0, first), suffix = pat.substr(last + star.size());
+  if (text.size() < prefix.size() + suffix.size() || !text.starts_with(prefix) || !text.ends_with(suffix)) return false;
+  // the text between the prefix and the suffix, and the pattern's pieces between its first and last "<*>"
+  std::string_view rest = text.substr(prefix.size(), text.size() - prefix.size() - suffix.size());
+  std::string_view middle = pat.substr(first + star.size(), last - first);
+  // middle: "piece<*>piece<*>...<*>" (each piece followed by a "<*>"), empty for one "<*>"
+  while (!middle.empty()) {
+    const auto next = middle.find(star);
+    const std::string_view piece = middle.substr(0, next);
+    const auto at = rest.find(piece);
+    if (at == std::string_view::npos) return false;
+    if (params != nullptr) params->push_back(rest.substr(0, at));
+    rest.remove_prefix(at + piece.size());
+    middle.remove_prefix(next + star.size());
   }
-  for (std::size_t e = 0; e <= text.size(); ++e) {
-    // quick reject: the next literal must start here
-    if (pat.substr(0, 3) != "<*>" && (e >= text.size() || text[e] != pat[0])) continue;
-    const std::size_t mark = params != nullptr ? params->size() : 0;
-    if (params != nullptr) params->push_back(text.substr(0, e));
-    if (glob_rec(pat, text.substr(e), params)) return true;
-    if (params != nullptr) params->resize(mark);
-  }
-  return false;
+  if (params != nullptr) params->push_back(rest);
+  return true;
 }
 
-// glob_rec over a text that is itself a pattern: its "<*>" are single symbols that only a "<*>"
-// of `pat` consumes (no literal of `pat` matches them, and no split falls inside one).
-bool covers_rec(std::string_view pat, std::string_view spec) {
+// glob matching over a text that is itself a pattern: its "<*>" are single symbols that only a "<*>"
+// of `pat` consumes (no literal of `pat` matches them, and no split falls inside one). Backtracking,
+// within a budget of steps: past it the answer is "no cover", which glob_covers may answer.
+bool covers_rec(std::string_view pat, std::string_view spec, std::size_t& budget) {
+  if (budget == 0) return false;
+  --budget;
   const auto star = pat.find("<*>");
   if (star == std::string_view::npos) return pat == spec;
   if (spec.substr(0, star) != pat.substr(0, star) || spec.find("<*>") < star) return false;
@@ -39,17 +48,21 @@ bool covers_rec(std::string_view pat, std::string_view spec) {
   if (pat.empty()) return true;
   // the "<*>" of `pat` takes spec[0, e); e steps over a symbol of `spec` whole
   for (std::size_t e = 0; e <= spec.size(); e += spec.substr(e, 3) == "<*>" ? 3 : 1) {
-    if (covers_rec(pat, spec.substr(e))) return true;
+    if (covers_rec(pat, spec.substr(e), budget)) return true;
+    if (budget == 0) return false;
   }
   return false;
 }
 }  // namespace
 
 bool glob_match(std::string_view pattern, std::string_view text, std::vector<std::string_view>* params) {
-  return glob_rec(pattern, text, params);
+  return glob_pieces(pattern, text, params);
 }
 
-bool glob_covers(std::string_view general, std::string_view specific) { return covers_rec(general, specific); }
+bool glob_covers(std::string_view general, std::string_view specific) {
+  std::size_t budget = 1U << 14U;  // steps, as runs_match: ordinary tokens need a handful
+  return covers_rec(general, specific, budget);
+}
 
 namespace {
 

@@ -1,5 +1,8 @@
 #include <catch2/catch.hpp>
 
+#include <chrono>
+#include <string>
+
 #include "l4/error.hpp"
 #include "l4/io/utf8.hpp"
 #include "l4/parse/template_miner.hpp"
@@ -35,6 +38,30 @@ TEST_CASE("glob matching of template tokens captures parameters", "[parse][store
   CHECK_FALSE(glob_match("(HWID=<*>)", "(HWID=1973", nullptr));
   CHECK_FALSE(glob_match("node-<*>", "host-3", nullptr));
   CHECK(glob_match("plain", "plain", nullptr));
+  // Several "<*>": each takes the shortest text that lets the rest match; adjacent ones, nothing.
+  params.clear();
+  CHECK(glob_match("<*>-<*>.<*>", "a-b-c.d.e", &params));
+  CHECK(params == std::vector<std::string_view>{"a", "b-c", "d.e"});
+  params.clear();
+  CHECK(glob_match("x<*><*>y", "xaby", &params));
+  CHECK(params == std::vector<std::string_view>{"", "ab"});
+  CHECK(glob_match("a<*>b<*>a", "aba", nullptr));
+  CHECK_FALSE(glob_match("a<*>b<*>a", "aa", nullptr));  // prefix and suffix may not overlap the middle
+  CHECK(glob_match("a<*>a", "aa", nullptr));
+}
+
+// A token of many "<*>" against a long text of near-misses: each piece is found once, left to right
+// (trying every split took minutes; fuzz finding tests/fuzz/corpus/extract/finding-glob-backtracking).
+TEST_CASE("glob matching is linear, whatever the number of wildcards", "[parse][store]") {
+  std::string pattern, text;
+  for (int i = 0; i < 40; ++i) pattern += "<*>:<*<";
+  pattern += "<*>!";
+  for (int i = 0; i < 400; ++i) text += ":<*<:<";
+  text += "?";
+  const auto start = std::chrono::steady_clock::now();
+  CHECK_FALSE(glob_match(pattern, text, nullptr));
+  CHECK_FALSE(glob_covers(pattern, text));
+  CHECK(std::chrono::steady_clock::now() - start < std::chrono::seconds(2));
 }
 
 TEST_CASE("glob cover: a template token covers another only where its <*> take the other's", "[parse][store]") {
