@@ -322,6 +322,10 @@ TEST_CASE("documented error messages name their category", "[diagnose][catalog]"
        "trn-node08<53735>",
        "hardware/network"},
       {"ssh: Could not resolve hostname worker-7: Name or service not known", "platform/launcher"},
+      {"huggingface_hub.errors.GatedRepoError: 401 Client Error. Cannot access gated repo for url "
+       "https://huggingface.co/org-x/model-y/resolve/main/config.json.",
+       "user/config/permission"},
+      {"OSError: /models/pretrained/detector_w32.pth is not a checkpoint file", "user/config/path"},
       // ssh's own failure is exit status 255 (any other status is the remote command's).
       {"subprocess.CalledProcessError: Command '['ssh worker-3 hostname -I']' returned non-zero exit status 255.",
        "platform/launcher"},
