@@ -53,19 +53,23 @@ std::size_t match_host_rank(std::string_view s, std::string_view& host, int& ran
   return end + 2;
 }
 
-// "[1,0]<stdout>:" / "[1,0]<stderr>:" (mpirun --tag-output): job id, rank.
+// "[1,0]<stdout>:" / "[1,0]<stderr>:" (mpirun --tag-output): job id, rank. "[13]<stderr>:" is
+// horovodrun's form of the same tag (horovod/runner/common/util/safe_shell_exec.py): the rank alone.
 std::size_t match_openmpi(std::string_view s, int& rank) {
   if (s.empty() || s[0] != '[') return 0;
-  int job = 0;
+  int first = 0;
   std::size_t i = 1;
-  const std::size_t d1 = parse_int(s, i, job);
+  const std::size_t d1 = parse_int(s, i, first);
   if (d1 == 0) return 0;
   i += d1;
-  if (i >= s.size() || s[i] != ',') return 0;
-  ++i;
-  const std::size_t d2 = parse_int(s, i, rank);
-  if (d2 == 0) return 0;
-  i += d2;
+  if (i < s.size() && s[i] == ',') {
+    ++i;
+    const std::size_t d2 = parse_int(s, i, rank);
+    if (d2 == 0) return 0;
+    i += d2;
+  } else {
+    rank = first;
+  }
   if (i >= s.size() || s[i] != ']') return 0;
   ++i;
   for (std::string_view tag : {std::string_view("<stdout>:"), std::string_view("<stderr>:"),
@@ -73,6 +77,22 @@ std::size_t match_openmpi(std::string_view s, int& rank) {
     if (s.substr(i).starts_with(tag)) return i + tag.size();
   }
   return 0;
+}
+
+// "Tue Mar 19 04:12:08 2024" directly before a tag: mpirun --timestamp-output and horovodrun
+// --prefix-output-with-timestamp stamp each line with ctime's form ("%a %b %e %H:%M:%S %Y").
+// Its length, or 0.
+std::size_t ctime_stamp(std::string_view s) {
+  constexpr std::string_view shape = "AAA AAA dd dd:dd:dd dddd";  // A a letter, d a digit (the day may be " 9")
+  if (s.size() < shape.size()) return 0;
+  for (std::size_t i = 0; i < shape.size(); ++i) {
+    const char c = s[i];
+    const bool ok = shape[i] == 'A' ? text::is_alpha(c)
+                    : shape[i] == 'd' ? is_digit(c) || (i == 8 && c == ' ')
+                                      : c == shape[i];
+    if (!ok) return 0;
+  }
+  return shape.size();
 }
 
 // "11: " (srun -l task label).
@@ -174,7 +194,10 @@ std::optional<LauncherPrefix> parse_launcher_prefix(std::string_view line, bool 
     std::string_view host;
     std::size_t n = 0;
     NodeRule rule = NodeRule::path;
-    if (!rest.empty() && rest[0] == '[') {
+    if (const std::size_t stamp = ctime_stamp(rest); stamp != 0 && (n = match_openmpi(rest.substr(stamp), number)) != 0) {
+      rule = NodeRule::openmpi;
+      n += stamp;
+    } else if (!rest.empty() && rest[0] == '[') {
       if ((n = match_torchrun(rest, number)) != 0) {
         rule = NodeRule::torchrun;
       } else if ((n = match_openmpi(rest, number)) != 0) {

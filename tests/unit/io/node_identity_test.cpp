@@ -51,6 +51,22 @@ TEST_CASE("launcher prefixes are recognised and peeled outermost first", "[io][n
     REQUIRE(p);
     CHECK(p->rule == NodeRule::openmpi);
     CHECK(p->rank == 7);
+    // horovodrun's tag holds the rank alone; both launchers can stamp each line with ctime's form.
+    auto h = parse_launcher_prefix("[13]<stderr>:terminate called", false);
+    REQUIRE(h);
+    CHECK(h->rank == 13);
+    CHECK(std::string_view("[13]<stderr>:terminate called").substr(h->length) == "terminate called");
+    const std::string_view stamped = "Tue Mar 19 04:12:08 2024[1,3]<stdout>:gpu-t401:712044 NCCL WARN x";
+    auto t = parse_launcher_prefix(stamped, false);
+    REQUIRE(t);
+    CHECK(t->rule == NodeRule::openmpi);
+    CHECK(t->rank == 3);
+    CHECK(stamped.substr(t->length) == "gpu-t401:712044 NCCL WARN x");
+    auto day = parse_launcher_prefix("Wed Mar  5 14:37:19 2025[7]<stderr>:boom", false);
+    REQUIRE(day);
+    CHECK(day->rank == 7);
+    CHECK_FALSE(parse_launcher_prefix("Tue Mar 19 04:12:08 2024 plain text", true));
+    CHECK_FALSE(parse_launcher_prefix("[13] not a tag", true));
   }
   SECTION("ordinary text is not a prefix") {
     CHECK_FALSE(parse_launcher_prefix("Traceback: most recent call last", true));
