@@ -163,6 +163,7 @@ TEST_CASE("real failure messages of the training stacks name their thread's cate
       {"free(): invalid next size (fast)", "framework/abort"},
       {"munmap_chunk(): invalid pointer", "framework/abort"},
       {"[gpu-n07:51234] Signal: Aborted (6)", "framework/abort"},
+      {"*** MPI_ERRORS_ARE_FATAL (processes in this communicator will now abort,", "framework/abort"},
       // glibc's assert() (CUDA's device-side assert quotes with two backticks: another category).
       {"python: csrc/aio/py_lib/deepspeed_py_aio_handle.cpp:102: int deepspeed_aio_handle_t::read(torch::Tensor&, "
        "const char*, bool): Assertion `static_cast<long long int>(buffer.nbytes()) == num_file_bytes' failed.",
