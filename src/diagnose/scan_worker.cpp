@@ -32,6 +32,9 @@ struct StreamState {
   // Inside a traceback's frames, and their indentation.
   bool in_traceback = false;
   int traceback_indent = 0;
+  // The previous frame of the traceback ran a module's top level ("in <module>"): the frame after
+  // it is the program's entry function.
+  bool after_module_frame = false;
   // The prefix a launcher or logger printed before the last traceback frame (EventGrouper::
   // frame_prefix): lines that carry it are indented after it.
   std::string traceback_prefix;
@@ -386,12 +389,18 @@ ScanWorker::Traceback ScanWorker::follow_traceback(StreamState& st, std::string_
   Traceback out;
   const auto frame = grouper_.traceback_frame(content);
   if (frame) {
+    // A script's entry function (the frame its top level calls: 'train()', 'main()') runs the
+    // whole program, whatever it is called: its name says nothing of what the process was doing.
+    const bool entry = st.in_traceback && st.after_module_frame;
     st.in_traceback = true;
     st.traceback_indent = indent;
-    out.frame_stage = stages_.frame_stage(*frame);
-    if (!out.frame_stage) {
-      out.frame_stage = stages_.fallback_frame_stage(*frame);
-      out.fallback_frame = out.frame_stage.has_value();
+    st.after_module_frame = *frame == "<module>";
+    if (!entry) {
+      out.frame_stage = stages_.frame_stage(*frame);
+      if (!out.frame_stage) {
+        out.frame_stage = stages_.fallback_frame_stage(*frame);
+        out.fallback_frame = out.frame_stage.has_value();
+      }
     }
   } else if (st.in_traceback && indent < st.traceback_indent) {
     out.raised = stages_.raised_class(content);

@@ -113,3 +113,29 @@ TEST_CASE("a chained exception's report is no progress, whatever stage its lines
   REQUIRE(scan.nodes[0].last_progress.valid());
   CHECK(scan.nodes[0].last_progress.line == 1);  // the save marker, not the chained report's line 8
 }
+
+TEST_CASE("a script's entry function names no stage, whatever it is called", "[diagnose][scanner][traceback]") {
+  // The frame a script's top level calls runs the whole program: 'def train()' as a script's main
+  // says nothing of what the process was doing. Frames inside it still do (a constructor here).
+  const JobScan scan = scan_text("Traceback (most recent call last):\n"
+                                 "  File \"/work/sft.py\", line 305, in <module>\n"
+                                 "    train()\n"
+                                 "  File \"/work/sft.py\", line 290, in train\n"
+                                 "    model = get_peft_model(model, config)\n"
+                                 "  File \"/opt/conda/lib/python3.10/site-packages/peft/peft_model.py\", line 111, in __init__\n"
+                                 "    self.base_model = LoraModel(model, peft_config, adapter_name)\n"
+                                 "ValueError: Target modules ['query_key_value'] not found in the base model.\n"
+                                 "Traceback (most recent call last):\n"
+                                 "  File \"/work/loop.py\", line 80, in <module>\n"
+                                 "    main()\n"
+                                 "  File \"/work/loop.py\", line 61, in main\n"
+                                 "    train(model, loader)\n"
+                                 "  File \"/work/loop.py\", line 40, in train\n"
+                                 "    loss = step(batch)\n"
+                                 "RuntimeError: CUDA error: an illegal memory access was encountered\n");
+  std::vector<std::pair<std::uint64_t, l4::diagnose::Stage>> stages;
+  for (const auto& f : scan.frame_stages) stages.emplace_back(f.line, f.stage);
+  // sft.py's 'train' (line 4) is the entry function; loop.py's (line 14) is called by main().
+  CHECK(stages == std::vector<std::pair<std::uint64_t, l4::diagnose::Stage>>{{6, l4::diagnose::Stage::init},
+                                                                           {14, l4::diagnose::Stage::training}});
+}
