@@ -112,6 +112,20 @@ TEST_CASE("a list of possible causes names hypotheses: the line up to it is what
   CHECK(none.before_hedge(ray) == ray);
 }
 
+TEST_CASE("a guess at a cause, or a fallback the program takes, ends what a line states", "[extract][forms]") {
+  // What follows is a hypothesis, or a condition the program went on from: no fault it states.
+  CHECK(forms().before_hedge("Warning: multi_tensor_applier fused unscale kernel is unavailable, possibly because apex was "
+                             "installed without --cuda_ext --cpp_ext. Using Python fallback. Original ImportError was: "
+                             "ModuleNotFoundError(\"No module named 'amp_C'\")") ==
+        "Warning: multi_tensor_applier fused unscale kernel is unavailable, ");
+  CHECK(forms().before_hedge("FlashInfer is not available. Falling back to the PyTorch-native implementation of top-p & "
+                             "top-k sampling. For the best performance, please install FlashInfer.") ==
+        "FlashInfer is not available. ");
+  // A fault stated before the fallback stays stated.
+  const std::string_view ib = "NET/IB : ibv_open_device failed, falling back to sockets";
+  CHECK(forms().before_hedge(ib) == "NET/IB : ibv_open_device failed, ");
+}
+
 TEST_CASE("a chained exception's separator frames, and is told apart from other framing", "[extract][forms]") {
   const std::string_view during = "During handling of the above exception, another exception occurred:";
   const std::string_view cause = "  The above exception was the direct cause of the following exception:";
