@@ -96,6 +96,8 @@ TEST_CASE("launcher failure summaries, C++ frames, CUDA advice and NCCL's generi
   CHECK(g.framing("frame #3: c10::TensorImpl::release_resources() + 0x54 (0x7f in libc10.so)"));
   CHECK(g.framing("Compile with `TORCH_USE_CUDA_DSA` to enable device-side assertions."));
   CHECK(g.framing("[Rank 0] Some NCCL operations have failed or timed out. Due to the asynchronous nature of CUDA kernels"));
+  // torch_npu's port of the watchdog says the same of HCCL.
+  CHECK(g.framing("[E compiler_depend.ts:475] Some HCCL operations have failed or timed out. Due to the asynchronous nature of ASCEND kernels"));
   // What they frame is a statement: the signal a process died of, the exception it raised.
   CHECK_FALSE(g.framing("Signal 11 (SIGSEGV) received by PID 2817"));
   CHECK_FALSE(g.framing("RuntimeError: CUDA error: an illegal memory access was encountered"));
