@@ -84,6 +84,16 @@ TEST_CASE("a constructor frame names set-up only as a fallback", "[diagnose][sta
   CHECK(c.fallback_frame_stage("__init__") == Stage::init);
   CHECK_FALSE(c.fallback_frame_stage("backward").has_value());
   CHECK_FALSE(c.fallback_frame_stage("_init_weights").has_value());  // only the constructor itself
+  CHECK(c.fallback_frame_stage("__post_init__") == Stage::init);       // a dataclass validating its fields
+}
+
+TEST_CASE("parsing the command line or a configuration file is set-up", "[diagnose][stage]") {
+  StageClassifier c;
+  CHECK(c.frame_stage("parse_args") == Stage::init);
+  CHECK(c.frame_stage("_parse_args") == Stage::init);                   // a launcher's own
+  CHECK(c.frame_stage("parse_args_into_dataclasses") == Stage::init);  // HfArgumentParser
+  CHECK(c.frame_stage("parse_yaml_file") == Stage::init);
+  CHECK_FALSE(c.frame_stage("parse").has_value());  // a one-word name names only itself
 }
 
 TEST_CASE("a marker written against a line's text still marks the template that made its number a parameter",
