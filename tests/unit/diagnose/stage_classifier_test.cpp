@@ -87,6 +87,13 @@ TEST_CASE("a constructor frame names set-up only as a fallback", "[diagnose][sta
   CHECK(c.fallback_frame_stage("__post_init__") == Stage::init);       // a dataclass validating its fields
 }
 
+TEST_CASE("a DataLoader handing out its next batch names training only as a fallback", "[diagnose][stage]") {
+  StageClassifier c;
+  CHECK_FALSE(c.frame_stage("_next_data").has_value());  // an evaluation loop's frame wins
+  CHECK(c.fallback_frame_stage("_next_data") == Stage::training);
+  CHECK_FALSE(c.fallback_frame_stage("__next__").has_value());  // any iterator's, not the DataLoader's
+}
+
 TEST_CASE("parsing the command line or a configuration file is set-up", "[diagnose][stage]") {
   StageClassifier c;
   CHECK(c.frame_stage("parse_args") == Stage::init);
