@@ -56,17 +56,35 @@ Calibration::Calibration(std::string_view json) {
   for (auto it = bases.begin(); it != bases.end(); ++it) {
     bases_.emplace_back(it.key(), read_bins<Bin>(it.value(), "/bases/" + it.key()));
   }
+  if (doc.contains("categories")) {
+    const auto& categories = doc.at("categories");
+    if (!categories.is_object()) throw InputError("data/calibration.json: /categories: expected an object of bins per category");
+    for (auto it = categories.begin(); it != categories.end(); ++it) {
+      const std::string path = "/categories/" + it.key();
+      if (!it.value().is_object() || !it.value().contains("from") || !it.value().contains("confidence")) {
+        throw InputError("data/calibration.json: " + path + ": expected {\"from\", \"confidence\", ...}");
+      }
+      categories_.push_back({it.key(), unit_at(it.value().at("from"), path + "/from"),
+                             unit_at(it.value().at("confidence"), path + "/confidence")});
+    }
+  }
   if (std::none_of(bases_.begin(), bases_.end(), [](auto& b) { return b.first == "default"; })) {
     throw InputError("data/calibration.json: /bases/default: missing");
   }
 }
 
-double Calibration::confidence(std::string_view basis, double strength) const {
-  auto table = std::find_if(bases_.begin(), bases_.end(), [&](auto& b) { return b.first == basis; });
-  if (table == bases_.end()) table = std::find_if(bases_.begin(), bases_.end(), [](auto& b) { return b.first == "default"; });
+double Calibration::confidence(std::string_view category, std::string_view basis, double strength) const {
+  const auto odds = std::find_if(categories_.begin(), categories_.end(), [&](auto& c) { return c.category == category; });
+  if (odds != categories_.end() && strength >= odds->from) return odds->confidence;
+  const auto named = [&](std::string_view name) {
+    return std::find_if(bases_.begin(), bases_.end(), [&](auto& b) { return b.first == name; });
+  };
+  auto table = named(basis);
+  if (table == bases_.end()) table = named("default");
   const auto& bins = table->second;
   const auto it = std::find_if(bins.begin(), bins.end(), [&](const Bin& b) { return strength <= b.up_to; });
-  return it == bins.end() ? bins.back().confidence : it->confidence;
+  const double by_basis = it == bins.end() ? bins.back().confidence : it->confidence;
+  return odds == categories_.end() ? by_basis : std::min(by_basis, odds->confidence);
 }
 
 }  // namespace l4::diagnose

@@ -313,7 +313,7 @@ void decide_verdict(const Analysis& a, Diagnosis& d) {
     d.verdict.strength *= std::min(1.0, static_cast<double>(specific_text(a, answer.category)) / a.options.specific_match);
   }
   d.verdict.confidence =
-      a.options.calibrated ? a.calibration.confidence(d.verdict.basis, d.verdict.strength) : d.verdict.strength;
+      a.options.calibrated ? a.calibration.confidence(d.verdict.category, d.verdict.basis, d.verdict.strength) : d.verdict.strength;
   for (const auto& [category, ev] : t.evidence) {
     if (!CategoryCatalog::within(category, answer.category)) continue;
     for (const auto& e : ev) {

@@ -273,9 +273,23 @@ TEST_CASE("calibration: confidence is the odds measured for the verdict's basis 
   const Calibration table(R"({"bases": {
       "default":   [{"up_to": 1.0, "confidence": 0.4}],
       "signature": [{"up_to": 0.5, "confidence": 0.3}, {"up_to": 1.0, "confidence": 0.95}]}})");
-  CHECK(table.confidence("signature", 0.4) == Approx(0.3));
-  CHECK(table.confidence("signature", 1.0) == Approx(0.95));
-  CHECK(table.confidence("exception", 1.0) == Approx(0.4));  // unknown basis: the default bins
+  CHECK(table.confidence("hardware/gpu/ecc", "signature", 0.4) == Approx(0.3));
+  CHECK(table.confidence("hardware/gpu/ecc", "signature", 1.0) == Approx(0.95));
+  CHECK(table.confidence("user/code/exception", "exception", 1.0) == Approx(0.4));  // unknown basis: the default bins
+  // A category with odds of its own answers for its full-strength verdicts before their basis, and
+  // caps its weaker ones; other categories keep the basis's bins.
+  const Calibration by_category(R"({"bases": {"default": [{"up_to": 1.0, "confidence": 0.4}],
+      "signature": [{"up_to": 0.5, "confidence": 0.3}, {"up_to": 1.0, "confidence": 0.7}]},
+      "categories": {"user/config/gpu-oom": {"from": 0.95, "confidence": 0.92},
+                     "hardware/network/ib": {"from": 0.95, "confidence": 0.2}}})");
+  CHECK(by_category.confidence("user/config/gpu-oom", "signature", 1.0) == Approx(0.92));
+  CHECK(by_category.confidence("user/config/gpu-oom", "signature", 0.9) == Approx(0.7));
+  CHECK(by_category.confidence("hardware/network/ib", "signature", 1.0) == Approx(0.2));
+  CHECK(by_category.confidence("hardware/network/ib", "signature", 0.9) == Approx(0.2));  // capped
+  CHECK(by_category.confidence("hardware/gpu/ecc", "signature", 1.0) == Approx(0.7));
+  CHECK_THROWS_WITH(Calibration(R"({"bases": {"default": [{"up_to": 1, "confidence": 0.5}]},
+      "categories": {"hardware/gpu/ecc": {"from": 0.95, "confidence": 1.5}}})"),
+                    Catch::Matchers::Contains("/categories/hardware/gpu/ecc/confidence"));
   CHECK_THROWS_WITH(Calibration(R"({"bases": {"default": [{"up_to": 0.5, "confidence": 0.9}]}})"),
                     Catch::Matchers::Contains("up_to 1"));
   CHECK_THROWS_WITH(Calibration(R"({"bases": {"default": [{"up_to": 0.5, "confidence": 0.9}, {"up_to": 1, "confidence": 0.2}]}})"),
@@ -417,9 +431,9 @@ TEST_CASE("basis: a verdict resting only on generic text has a basis of its own"
   CHECK(oom.basis == "signature");
   // Calibrated apart: each basis has the odds measured for its own verdicts.
   const Calibration table;
-  CHECK(reset.confidence == Approx(table.confidence("generic", reset.strength)));
-  CHECK(oom.confidence == Approx(table.confidence("signature", oom.strength)));
-  CHECK(table.confidence("generic", 1.0) != Approx(table.confidence("signature", 1.0)));
+  CHECK(reset.confidence == Approx(table.confidence(reset.category, "generic", reset.strength)));
+  CHECK(oom.confidence == Approx(table.confidence(oom.category, "signature", oom.strength)));
+  CHECK(table.confidence("", "generic", 1.0) != Approx(table.confidence("", "signature", 1.0)));
 }
 
 
