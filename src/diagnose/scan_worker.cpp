@@ -294,9 +294,12 @@ void ScanWorker::take(const io::LineRecord& line, FileState& fs, bool counts) {
   const Traceback tb = read_traceback(st, header.content, stamped);
   const bool quoted = tb.quoted;
   const bool in_chain = tb.in_chain;
-  if (tb.frame_stage && partial_.frame_stages.size() < kMaxFrameStages) {
-    partial_.frame_stages.push_back(FrameStage{fs.file, line.line_no, *tb.frame_stage, tb.fallback_frame});
-  }
+  const auto add_frame_stage = [&](Stage stage, bool fallback) {
+    if (partial_.frame_stages.size() < kMaxFrameStages) {
+      partial_.frame_stages.push_back(FrameStage{fs.file, line.line_no, stage, fallback});
+    }
+  };
+  if (tb.frame_stage) add_frame_stage(*tb.frame_stage, tb.fallback_frame);
   const Occurrence at{node, fs.file, line.line_no, st.time, st.stage, st.iteration, stamped, kNoTime, line.rank};
   NodeStats& ns = partial_.nodes[node];
   if (counts) ++ns.lines;
@@ -318,6 +321,7 @@ void ScanWorker::take(const io::LineRecord& line, FileState& fs, bool counts) {
                          ns, at, partial_.last_iteration, partial_.stage_changes);
     }
     note_completion(infos_[fs.result.index], header.level, header.content, fs.result.parameters, stages_, ns, at, line.raw);
+    if (const auto call = infos_[fs.result.index].refused_call) add_frame_stage(*call, true);
     record_event(partial_.events[fs.result.index], at, header.level, line.raw, header.content,
                  fs.result.parameters, quoted);
     record_raised(partial_.events[fs.result.index], tb.raised);
@@ -335,6 +339,7 @@ void ScanWorker::take(const io::LineRecord& line, FileState& fs, bool counts) {
                          partial_.stage_changes);
     }
     note_completion(info, header.level, header.content, {}, stages_, ns, at, line.raw);
+    if (info.refused_call) add_frame_stage(*info.refused_call, true);
     partial_.pending.push_back(PendingLine{std::string(line.node), at,
                                            std::string(io::utf8_prefix(line.raw, kMaxTextBytes)),
                                            std::string(header.content), header.level, quoted, tb.raised});
@@ -356,7 +361,7 @@ ScanWorker::Traceback ScanWorker::read_traceback(StreamState& st, std::string_vi
   Traceback tb;
   if (body) {
     const bool quoted = st.frame_indent >= 0 && indent > st.frame_indent;
-    tb = follow_traceback(st, *body, indent);
+    tb = follow_traceback(st, *body, indent, quoted);
     tb.quoted = quoted;
   }
   // A chained exception's report is no progress, whatever stage its lines name ("ray::Worker
@@ -385,7 +390,8 @@ std::optional<std::string_view> ScanWorker::traceback_body(StreamState& st, std:
   return content;
 }
 
-ScanWorker::Traceback ScanWorker::follow_traceback(StreamState& st, std::string_view content, int indent) const {
+ScanWorker::Traceback ScanWorker::follow_traceback(StreamState& st, std::string_view content, int indent,
+                                                   bool quoted) const {
   Traceback out;
   const auto frame = grouper_.traceback_frame(content);
   if (frame) {
@@ -406,6 +412,9 @@ ScanWorker::Traceback ScanWorker::follow_traceback(StreamState& st, std::string_
     out.raised = stages_.raised_class(content);
     st.in_traceback = false;
     st.after_raise = true;
+  } else if (const auto code = quoted ? stages_.quoted_code_stage(content) : std::nullopt) {
+    out.frame_stage = code->stage;  // the source line a frame quotes: "from x import y" is set-up
+    out.fallback_frame = code->fallback;
   } else {
     out.frame_stage = stages_.return_trace_stage(content);  // a C/C++ library's traceback
   }

@@ -75,7 +75,7 @@ class ScanWorker {
   void take(const io::LineRecord& line, FileState& fs, bool counts);
   // What the line is to its stream's traceback (frame, raise, quoted source, chained report).
   Traceback read_traceback(StreamState& st, std::string_view content, bool stamped) const;
-  Traceback follow_traceback(StreamState& st, std::string_view content, int indent) const;
+  Traceback follow_traceback(StreamState& st, std::string_view content, int indent, bool quoted) const;
   // The line's content after the prefix its stream's traceback lines carry (EventGrouper::frame_prefix);
   // nullopt for a line amid such a traceback that does not carry it (another process's line).
   std::optional<std::string_view> traceback_body(StreamState& st, std::string_view content) const;

@@ -24,6 +24,8 @@ struct StageClassifier::Impl {
   std::unique_ptr<RE2> after_traceback;             // case-sensitive; the class in group 1
   std::vector<std::pair<Stage, std::unique_ptr<RE2>>> frames;  // function names per stage (whole match)
   std::vector<std::pair<Stage, std::unique_ptr<RE2>>> fallback_frames;  // the same, named only when no other frame is
+  std::vector<std::pair<FrameNaming, std::unique_ptr<RE2>>> code;  // a frame's quoted source line, per entry
+  std::unique_ptr<RE2> calls;                       // a call Python refused; the callee in group 1
   std::unique_ptr<RE2> unmarked;                    // lines that never mark a stage
   std::unique_ptr<RE2> return_trace;                // a C/C++ error-return trace line; the source file in group 1
   std::string return_trace_literal;                 // text every such line contains (tried on every line first)
@@ -104,7 +106,7 @@ StageClassifier::StageClassifier(std::string_view json, std::string_view outcome
   const bool embedded = json.empty();
   if (embedded) json = embedded::data("stages.json");
   table::load(json, embedded ? "stages.json" : "stages table", [&](const table::Value& doc) {
-    doc.keys({"about", "stages", "resume", "iteration", "unmarked", "frames", "return_trace", "collectives"});
+    doc.keys({"about", "stages", "resume", "iteration", "unmarked", "frames", "calls", "return_trace", "collectives"});
     for (const auto& entry : doc["stages"].items()) {
       entry.keys({"stage", "markers", "ends"});
       const Stage stage = stage_named(entry["stage"]);
@@ -114,16 +116,13 @@ StageClassifier::StageClassifier(std::string_view json, std::string_view outcome
     for (const auto& p : doc["iteration"].items()) impl_->iteration.push_back(compile(p.pattern(false, "(?i){}"), true));
     if (auto unmarked = doc.find("unmarked")) impl_->unmarked = compile(alternation(patterns_of(*unmarked)), true);
     if (auto frames = doc.find("frames")) {
-      for (const auto& entry : frames->items()) {
-        entry.keys({"stage", "functions", "sources", "fallback", "about"});
-        const Stage stage = stage_named(entry["stage"]);
-        if (auto sources = entry.find("sources")) impl_->sources.emplace_back(stage, sources->texts());
-        const auto functions = entry["functions"].texts();
-        if (functions.empty()) entry["functions"].fail("expected at least one function name");
-        const auto fallback = entry.find("fallback");
-        auto& into = fallback && fallback->boolean() ? impl_->fallback_frames : impl_->frames;
-        into.emplace_back(stage, compile(frame_pattern(functions), false));
-      }
+      for (const auto& entry : frames->items()) load_frames(*impl_, entry);
+    }
+    if (auto calls = doc.find("calls")) {
+      calls->keys({"pattern", "source", "about"});
+      (void)(*calls)["source"].text();
+      impl_->calls = compile((*calls)["pattern"].pattern(), false);
+      if (impl_->calls->NumberOfCapturingGroups() != 1) (*calls)["pattern"].fail("needs one capture group (the function called)");
     }
     if (auto trace = doc.find("return_trace")) {
       impl_->return_trace = compile(trace->pattern(), false);
@@ -135,6 +134,26 @@ StageClassifier::StageClassifier(std::string_view json, std::string_view outcome
     }
     if (auto collectives = doc.find("collectives")) load_collectives(*impl_, *collectives);
   });
+}
+
+// One 'frames' entry: function names (a frame's "in NAME"), or patterns over the source line a
+// frame quotes ('code'), or both; 'fallback' entries name their stage only when no other frame does.
+void StageClassifier::load_frames(Impl& impl, const table::Value& entry) {
+  entry.keys({"stage", "functions", "code", "sources", "fallback", "about"});
+  const Stage stage = stage_named(entry["stage"]);
+  if (auto sources = entry.find("sources")) impl.sources.emplace_back(stage, sources->texts());
+  const auto fallback_value = entry.find("fallback");
+  const bool fallback = fallback_value && fallback_value->boolean();
+  const auto code = entry.find("code");
+  if (code) {
+    for (const auto& p : code->items()) impl.code.emplace_back(FrameNaming{stage, fallback}, compile(p.pattern(), false));
+  }
+  if (!code || entry.find("functions")) {
+    const auto functions = entry["functions"].texts();
+    if (functions.empty()) entry["functions"].fail("expected at least one function name");
+    auto& into = fallback ? impl.fallback_frames : impl.frames;
+    into.emplace_back(stage, compile(frame_pattern(functions), false));
+  }
 }
 
 void StageClassifier::load_collectives(Impl& impl, const table::Value& entry) {
@@ -232,6 +251,9 @@ TemplateStageInfo StageClassifier::classify(std::string_view template_text) cons
     }
   }
   classify_outcome(template_text, info);
+  if (std::string callee; impl_->calls && RE2::PartialMatch(text, *impl_->calls, &callee)) {
+    info.refused_call = fallback_frame_stage(callee);
+  }
   // A template reports an iteration when its text keeps the pattern's shape with <*> for the
   // number, e.g. "iteration <*>/ <*> |".
   for (std::size_t i = 0; i < impl_->iteration.size(); ++i) {
@@ -322,6 +344,14 @@ std::optional<Stage> StageClassifier::frame_stage(std::string_view function) con
 
 std::optional<Stage> StageClassifier::fallback_frame_stage(std::string_view function) const {
   return first_naming(impl_->fallback_frames, function);
+}
+
+std::optional<FrameNaming> StageClassifier::quoted_code_stage(std::string_view code) const {
+  const re2::StringPiece line(code.data(), code.size());
+  for (const auto& [naming, re] : impl_->code) {
+    if (RE2::PartialMatch(line, *re)) return naming;
+  }
+  return std::nullopt;
 }
 
 std::optional<Stage> StageClassifier::return_trace_stage(std::string_view content) const {

@@ -39,6 +39,17 @@ struct TemplateStageInfo {
   long past_setup_collectives = 0;
   ProcessEnd process_end = ProcessEnd::none;
   std::string exception_class; // for ProcessEnd::exception: the class the line names
+  // The line reports a call Python refused for its arguments, to a function a fallback frame
+  // names (a constructor: "Accelerator.__init__() got an unexpected keyword argument"): that
+  // frame's stage, counted as a fallback frame of the traceback the line ends (stages.json 'calls').
+  std::optional<Stage> refused_call;
+};
+
+// The stage a traceback line names, and whether only as a fallback (when no other frame of its
+// traceback names one).
+struct FrameNaming {
+  Stage stage;
+  bool fallback = false;
 };
 
 class StageClassifier {
@@ -66,6 +77,9 @@ class StageClassifier {
   // (stages.json 'frames' entries marked "fallback": a constructor, "__init__", is set-up work
   // unless the stack says what loop built the object), nullopt when the name says none.
   [[nodiscard]] std::optional<Stage> fallback_frame_stage(std::string_view function) const;
+  // The stage the source line a frame quotes names ("from transformers import Trainer": the
+  // process was importing code -> init, as a fallback), nullopt when it names none.
+  [[nodiscard]] std::optional<FrameNaming> quoted_code_stage(std::string_view code) const;
   // The stage a line of a C/C++ library's error-return trace names by its source file ("NCCL
   // INFO init.cc:1079 -> 3" -> init), nullopt when it is no such line or its file names none.
   [[nodiscard]] std::optional<Stage> return_trace_stage(std::string_view content) const;
@@ -89,6 +103,7 @@ class StageClassifier {
  private:
   struct Impl;
   static void load_outcomes(Impl& impl, std::string_view json);
+  static void load_frames(Impl& impl, const table::Value& entry);
   static void load_collectives(Impl& impl, const table::Value& entry);
   void classify_outcome(std::string_view template_text, TemplateStageInfo& info) const;
   std::unique_ptr<Impl> impl_;

@@ -29,13 +29,13 @@ std::optional<Stage> innermost_stage(It first, It last) {
 }
 
 // What the traceback around a line says the process was doing: the innermost stage-naming frame
-// of the traceback just before it (its own: frames each within `block` lines of the next), else
-// of the one just after it (a chained exception's, or the launcher's around it), within one
-// block of lines.
+// of the traceback just before it (its own: frames each within `block` lines of the next; the
+// line itself counts when it names one, a refused constructor call), else of the one just after
+// it (a chained exception's, or the launcher's around it), within one block of lines.
 std::optional<Stage> traceback_stage(const JobScan& scan, const Occurrence& at, std::uint64_t block) {
   const auto& frames = scan.frame_stages;
-  auto it = std::lower_bound(frames.begin(), frames.end(), std::pair(at.file, at.line), [](const FrameStage& f, auto key) {
-    return f.file != key.first ? f.file < key.first : f.line < key.second;
+  auto it = std::upper_bound(frames.begin(), frames.end(), std::pair(at.file, at.line), [](auto key, const FrameStage& f) {
+    return key.first != f.file ? key.first < f.file : key.second < f.line;
   });
   if (it != frames.begin() && std::prev(it)->file == at.file && std::prev(it)->line + block >= at.line) {
     auto first = std::prev(it);

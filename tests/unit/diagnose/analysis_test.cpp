@@ -347,6 +347,10 @@ TEST_CASE("stage: a constructor's frame places an exception in set-up unless ano
   // The same constructor called from the training loop ("in train" further out) is training's.
   CHECK(with_frames({FrameStage{0, 3, Stage::training, false}, FrameStage{0, 7, Stage::init, true}}) == Stage::training);
   CHECK_FALSE(with_frames({}).has_value());
+  // A frame on the raising line itself (a refused constructor call) is part of its traceback.
+  CHECK(with_frames({FrameStage{0, 9, Stage::init, true}}) == Stage::init);
+  CHECK(with_frames({FrameStage{0, 7, Stage::training, true}, FrameStage{0, 9, Stage::init, true}}) == Stage::init);
+  CHECK(with_frames({FrameStage{0, 5, Stage::training, false}, FrameStage{0, 9, Stage::init, true}}) == Stage::training);
 }
 
 TEST_CASE("no failure and no completion: the report says where the logs end, not why", "[diagnose][analysis]") {

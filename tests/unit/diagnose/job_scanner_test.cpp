@@ -4,6 +4,7 @@
 #include <catch2/catch.hpp>
 
 #include <string>
+#include <tuple>
 #include <vector>
 
 #include "diagnose/job_scanner.hpp"
@@ -138,4 +139,34 @@ TEST_CASE("a script's entry function names no stage, whatever it is called", "[d
   // sft.py's 'train' (line 4) is the entry function; loop.py's (line 14) is called by main().
   CHECK(stages == std::vector<std::pair<std::uint64_t, l4::diagnose::Stage>>{{6, l4::diagnose::Stage::init},
                                                                            {14, l4::diagnose::Stage::training}});
+}
+
+TEST_CASE("a traceback raised while a module was imported is set-up; the loop's own frame outranks it",
+          "[diagnose][scanner][traceback]") {
+  const JobScan scan = scan_text("Traceback (most recent call last):\n"
+                                 "  File \"/work/train.py\", line 13, in <module>\n"
+                                 "    from titans.model.vit import vit\n"
+                                 "  File \"/opt/conda/lib/python3.8/site-packages/titans/model/vit/vit.py\", line 6, in <module>\n"
+                                 "    from colossalai.builder.pipeline import partition_uniform\n"
+                                 "ModuleNotFoundError: No module named 'colossalai.builder.pipeline'\n"
+                                 "Traceback (most recent call last):\n"
+                                 "  File \"/work/loop.py\", line 40, in train_one_epoch\n"
+                                 "    import metrics\n"
+                                 "ImportError: cannot import name 'bleu' from 'metrics'\n");
+  std::vector<std::tuple<std::uint64_t, l4::diagnose::Stage, bool>> stages;
+  for (const auto& f : scan.frame_stages) stages.emplace_back(f.line, f.stage, f.fallback);
+  using l4::diagnose::Stage;
+  // The quoted import lines (3, 5, 9) are fallback set-up frames; train_one_epoch (8) names training.
+  CHECK(stages == std::vector<std::tuple<std::uint64_t, Stage, bool>>{
+                      {3, Stage::init, true}, {5, Stage::init, true}, {8, Stage::training, false}, {9, Stage::init, true}});
+}
+
+TEST_CASE("a refused constructor call is a fallback set-up frame on its own line", "[diagnose][scanner][traceback]") {
+  const JobScan scan = scan_text("Initializing dreambooth training...\n"
+                                 "Exception initializing accelerator: Accelerator.__init__() got an unexpected keyword "
+                                 "argument 'project_dir'\n");
+  REQUIRE(scan.frame_stages.size() == 1);
+  CHECK(scan.frame_stages[0].line == 2);
+  CHECK(scan.frame_stages[0].stage == l4::diagnose::Stage::init);
+  CHECK(scan.frame_stages[0].fallback);
 }

@@ -103,6 +103,32 @@ TEST_CASE("parsing the command line or a configuration file is set-up", "[diagno
   CHECK_FALSE(c.frame_stage("parse").has_value());  // a one-word name names only itself
 }
 
+TEST_CASE("a frame quoting an import statement names set-up, as a fallback", "[diagnose][stage]") {
+  StageClassifier c;
+  const auto from = c.quoted_code_stage("    from transformers import Trainer");
+  REQUIRE(from.has_value());
+  CHECK(from->stage == Stage::init);
+  CHECK(from->fallback);  // a lazy import inside a training loop is named by the loop's frame
+  CHECK(c.quoted_code_stage("    import deepspeed") .has_value());
+  CHECK(c.quoted_code_stage("    from . import gpt").has_value());
+  CHECK_FALSE(c.quoted_code_stage("    loss = importance * weight").has_value());
+  CHECK_FALSE(c.quoted_code_stage("    model = import_model(path)").has_value());
+  CHECK_FALSE(c.quoted_code_stage("    train()").has_value());
+}
+
+TEST_CASE("a constructor call Python refused for its arguments is set-up; another refused call names nothing",
+          "[diagnose][stage]") {
+  StageClassifier c;
+  CHECK(c.classify("TypeError: Accelerator.__init__() got an unexpected keyword argument 'project_dir'").refused_call ==
+        Stage::init);
+  CHECK(c.classify("TypeError: __init__() got an unexpected keyword argument <*>").refused_call == Stage::init);
+  CHECK(c.classify("TypeError: __init__() missing 1 required positional argument: 'config'").refused_call == Stage::init);
+  CHECK(c.classify("TypeError: __init__() takes 2 positional arguments but 3 were given").refused_call == Stage::init);
+  // The callee never ran: a refused call to 'train' says nothing of where the process was.
+  CHECK_FALSE(c.classify("TypeError: train() got an unexpected keyword argument 'resume'").refused_call.has_value());
+  CHECK_FALSE(c.classify("RuntimeError: __init__ failed for rank 3").refused_call.has_value());
+}
+
 TEST_CASE("a marker written against a line's text still marks the template that made its number a parameter",
           "[diagnose][stage]") {
   StageClassifier c;
