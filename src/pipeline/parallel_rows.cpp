@@ -12,6 +12,7 @@ namespace {
 
 constexpr std::size_t kBatchBytes = 256 * 1024;
 constexpr std::size_t kBatchesPerThread = 4;  // in flight: bounds memory
+constexpr std::size_t kInlineFlushBytes = 1024 * 1024;  // one thread: rows are written this many at once
 
 struct Batch {
   std::string bytes;                  // the lines, back to back
@@ -23,6 +24,19 @@ struct Batch {
   std::vector<std::uint32_t> out_ends;  // end of each line's row in out
   std::vector<bool> left;             // lines `make` could not do
   bool done = false;
+
+  // Empties the batch for reuse, keeping its buffers' capacity (no allocation, no page faults).
+  void reset() {
+    bytes.clear();
+    ends.clear();
+    line_no.clear();
+    file.clear();
+    out.clear();
+    out_ends.clear();
+    left.clear();
+    first_seq = 0;
+    done = false;
+  }
 
   [[nodiscard]] ParallelRows::Line line(std::size_t i) const {
     const std::uint32_t start = i == 0 ? 0 : ends[i - 1];
@@ -44,7 +58,17 @@ struct ParallelRows::Shared {
   std::exception_ptr error;
   std::vector<std::thread> workers;
   std::shared_ptr<Batch> filling;
+  std::vector<std::shared_ptr<Batch>> spare;  // written batches, reused by the calling thread only
   const Make* make = nullptr;
+
+  // An empty batch to fill: a written one when there is one.
+  std::shared_ptr<Batch> next_batch() {
+    if (spare.empty()) return std::make_shared<Batch>();
+    std::shared_ptr<Batch> b = std::move(spare.back());
+    spare.pop_back();
+    b->reset();
+    return b;
+  }
 
   void work(unsigned w) {
     for (;;) {
@@ -108,12 +132,7 @@ void ParallelRows::add(const Line& added) {
   Line line = added;
   line.seq = added_++;
   if (!shared_) {
-    inline_out_.clear();
-    if (!make_(line, 0, inline_out_)) {
-      inline_out_.clear();
-      serial_(line, inline_out_);
-    }
-    write_(inline_out_);
+    add_inline(line);
     return;
   }
   Batch& b = *shared_->filling;
@@ -138,8 +157,22 @@ void ParallelRows::add(const Line& added) {
     shared_->todo.push_back(shared_->filling);
   }
   shared_->work_ready.notify_one();
-  shared_->filling = std::make_shared<Batch>();
+  shared_->filling = shared_->next_batch();
   write_ready(false);
+}
+
+void ParallelRows::add_inline(const Line& line) {
+  const std::size_t mark = inline_out_.size();
+  if (!make_(line, 0, inline_out_)) {
+    inline_out_.resize(mark);
+    serial_(line, inline_out_);
+  }
+  if (inline_out_.size() >= kInlineFlushBytes) flush_inline();
+}
+
+void ParallelRows::flush_inline() {
+  if (!inline_out_.empty()) write_(inline_out_);
+  inline_out_.clear();
 }
 
 void ParallelRows::write_ready(bool wait_all) {
@@ -168,11 +201,15 @@ void ParallelRows::write_ready(bool wait_all) {
       from = b->out_ends[i];
     }
     write_(std::string_view(b->out).substr(from));
+    shared_->spare.push_back(std::move(b));
   }
 }
 
 void ParallelRows::finish() {
-  if (!shared_) return;
+  if (!shared_) {
+    flush_inline();
+    return;
+  }
   if (!shared_->filling->ends.empty()) {
     {
       std::lock_guard lock(shared_->mutex);
@@ -180,7 +217,7 @@ void ParallelRows::finish() {
       shared_->todo.push_back(shared_->filling);
     }
     shared_->work_ready.notify_one();
-    shared_->filling = std::make_shared<Batch>();
+    shared_->filling = shared_->next_batch();
   }
   write_ready(true);
 }

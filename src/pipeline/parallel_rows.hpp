@@ -4,7 +4,8 @@
 // (false: it cannot, e.g. the line needs a template learned on the way); the calling thread writes
 // finished batches in order, running `serial` for the lines `make` left. `make` runs on several
 // threads at once and must only read shared state; `serial` runs on the calling thread only.
-// With one thread everything runs inline, without copies.
+// With one thread everything runs inline, without copies, and rows are written about a megabyte at
+// a time. Batches are reused once written, so their buffers are allocated only while they grow.
 #include <cstdint>
 #include <functional>
 #include <memory>
@@ -38,6 +39,8 @@ class ParallelRows {
  private:
   struct Shared;
   void write_ready(bool wait_all);
+  void add_inline(const Line& line);
+  void flush_inline();
   Make make_;
   Serial serial_;
   Write write_;

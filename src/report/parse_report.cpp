@@ -28,29 +28,35 @@ void csv_field(std::string& out, std::string_view s) {
   out.push_back('"');
 }
 
-// Python-list style, as Loghub's structured CSVs print ParameterList: ['a', 'b'].
-void parameter_list(std::string& out, const std::vector<std::string_view>& params) {
+// One parameter inside the list: `'` and `\` get a backslash (Python's repr), and `"` is doubled
+// when the list is a quoted CSV field.
+void list_item(std::string& out, std::string_view p, bool quoted) {
+  if (!text::holds_any<'\'', '\\', '"'>(p)) {
+    out.append(p);
+    return;
+  }
+  for (const char c : p) {
+    if (c == '\'' || c == '\\') out.push_back('\\');
+    if (c == '"' && quoted) out.push_back('"');
+    out.push_back(c);
+  }
+}
+
+// ParameterList as one CSV field, Python-list style as Loghub's structured CSVs print it: ['a', 'b'],
+// quoted (as csv_field would) when it holds a comma, quote or line break — written in one go.
+void parameter_list_field(std::string& out, const std::vector<std::string_view>& params) {
+  bool quoted = params.size() > 1;  // ", " between items
+  for (std::size_t i = 0; i < params.size() && !quoted; ++i) quoted = text::holds_any<',', '"', '\n', '\r'>(params[i]);
+  if (quoted) out.push_back('"');
   out.push_back('[');
   for (std::size_t i = 0; i < params.size(); ++i) {
     if (i != 0) out.append(", ");
     out.push_back('\'');
-    const std::string_view p = params[i];
-    if (!text::holds_any<'\'', '\\'>(p)) {
-      out.append(p);
-      out.push_back('\'');
-      continue;
-    }
-    std::size_t from = 0;
-    for (std::size_t k = 0; k < p.size(); ++k) {
-      if (p[k] != '\'' && p[k] != '\\') continue;
-      out.append(p.substr(from, k - from));
-      out.push_back('\\');
-      from = k;
-    }
-    out.append(p.substr(from));
+    list_item(out, params[i], quoted);
     out.push_back('\'');
   }
   out.push_back(']');
+  if (quoted) out.push_back('"');
 }
 
 const std::vector<std::string_view> kNoParameters;
@@ -102,10 +108,7 @@ void append_csv_row(std::string& out, const ParsedLine& line, const CsvLayout& l
   out.push_back(',');
   csv_field(out, line.template_text);
   out.push_back(',');
-  thread_local std::string list;
-  list.clear();
-  parameter_list(list, line.parameters != nullptr ? *line.parameters : kNoParameters);
-  csv_field(out, list);
+  parameter_list_field(out, line.parameters != nullptr ? *line.parameters : kNoParameters);
   out.push_back('\n');
 }
 

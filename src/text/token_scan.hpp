@@ -7,11 +7,15 @@
 //   low seven bits plus a constant below 0x80 never carries into the next byte; bytes >= 0x80 are
 //   neither), so the first whitespace is the lowest flagged byte.
 //   holds_any: whether a text holds one of a few given bytes (a CSV field that needs quoting): a
-//   byte equal to c is a zero byte of the word XORed with c, which the classic test finds.
+//   byte equal to c is a zero byte of the word XORed with c, which the classic test finds. Where
+//   SSE2 is there (every x86-64), sixteen bytes are compared at once first.
 #include <bit>
 #include <cstdint>
 #include <cstring>
 #include <string_view>
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
 
 #include "text/chars.hpp"
 
@@ -57,6 +61,13 @@ inline std::size_t token_end(std::string_view s, std::size_t i, bool& digits) {
 template <char... Cs>
 bool holds_any(std::string_view s) {
   std::size_t i = 0;
+#if defined(__SSE2__)
+  for (; i + 16 <= s.size(); i += 16) {
+    const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(s.data() + i));
+    const __m128i hit = (_mm_cmpeq_epi8(v, _mm_set1_epi8(Cs)) | ...);
+    if (_mm_movemask_epi8(hit) != 0) return true;
+  }
+#endif
   for (; i + 8 <= s.size(); i += 8) {
     std::uint64_t w = 0;
     std::memcpy(&w, s.data() + i, 8);

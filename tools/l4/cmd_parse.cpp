@@ -1,6 +1,7 @@
 // `l4 parse`: mine log templates (LLM-free contrastive mining, see docs/parse.md) and write each
 // line's template and parameters (Loghub structured CSV or JSON Lines), or the templates with
 // their counts (--templates-only). Learned templates can be saved and reused.
+#include <atomic>
 #include <chrono>
 #include <memory>
 #include <optional>
@@ -10,6 +11,7 @@
 
 #include "command.hpp"
 #include "format_args.hpp"
+#include "l4/io/utf8.hpp"
 #include "l4/pipeline/template_parse.hpp"
 #include "l4/report/parse_report.hpp"
 #include "output.hpp"
@@ -41,6 +43,18 @@ void write_templates(const ParseArgs& args, const pipeline::TemplateParse& parse
   }
 }
 
+// Makes the row just appended to `text` (from `start` on) valid UTF-8 on the thread that formatted
+// it, so that the writing thread writes rows as they are. One replacement per bad byte, so a row
+// at a time gives the bytes and the count that the whole output at once would.
+void make_row_valid(std::string& text, std::size_t start, std::atomic<std::uint64_t>& replaced) {
+  const std::string_view row = std::string_view(text).substr(start);
+  if (io::is_valid_utf8(row)) return;
+  std::uint64_t bad = 0;
+  const std::string valid = io::to_valid_utf8(row, &bad);
+  text.replace(start, std::string::npos, valid);
+  replaced += bad;
+}
+
 int run_parse(const ParseArgs& args) {
   const auto started = std::chrono::steady_clock::now();
   io::ReadProgress progress;
@@ -57,7 +71,9 @@ int run_parse(const ParseArgs& args) {
   const bool csv = args.output.format == "csv";
   const auto layout = report::csv_layout(source.inputs().size() > 1, source.log_format_fields());
   std::optional<OutputStream> out;
+  std::atomic<std::uint64_t> replaced{0};
   const auto format_row = [&](const pipeline::ParsedRow& row, std::string& text) {
+    const std::size_t start = text.size();
     report::ParsedLine parsed{row.file, row.line_no, row.content, row.result.id, row.result.template_text,
                               &row.result.parameters};
     parsed.fields = row.fields;
@@ -67,6 +83,7 @@ int run_parse(const ParseArgs& args) {
       text += report::dump(report::to_json(parsed), -1);
       text.push_back('\n');
     }
+    make_row_valid(text, start, replaced);
   };
   const bool rows = options.rows;
   const auto parsed = pipeline::parse_templates(
@@ -75,7 +92,8 @@ int run_parse(const ParseArgs& args) {
          out.emplace(args.output);
          if (rows && csv) out->write(report::parsed_csv_header(layout));
        },
-       .write = [&](std::string_view bytes) { out->write(bytes); }});
+       .write = [&](std::string_view bytes) { out->write_valid(bytes); }});
+  out->count_replaced(replaced);
   display.reset();  // reading is over: nothing more to show, and warnings may follow
 
   if (!rows) write_templates(args, parsed, *out);

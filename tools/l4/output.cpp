@@ -35,11 +35,15 @@ OutputStream::OutputStream(const OutputOptions& options) : path_(options.output_
 
 void OutputStream::write(std::string_view text) {
   if (io::is_valid_utf8(text)) {
-    out_->write(text.data(), static_cast<std::streamsize>(text.size()));
+    write_valid(text);
   } else {
     const std::string valid = io::to_valid_utf8(text, &replaced_);
     out_->write(valid.data(), static_cast<std::streamsize>(valid.size()));
   }
+}
+
+void OutputStream::write_valid(std::string_view text) {
+  out_->write(text.data(), static_cast<std::streamsize>(text.size()));
 }
 
 void OutputStream::write_json(const report::Json& doc, int indent) {

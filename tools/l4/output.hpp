@@ -35,6 +35,9 @@ class OutputStream {
   explicit OutputStream(const OutputOptions& options);
   // Text (CSV rows, rendered reports); invalid UTF-8 is replaced.
   void write(std::string_view text);
+  // Text the caller already made valid UTF-8 (counting what it replaced with count_replaced()):
+  // rows checked on the threads that formatted them, written as they are.
+  void write_valid(std::string_view text);
   // A JSON document (report::dump) followed by a newline.
   void write_json(const report::Json& doc, int indent = 2);
   // Flushes, warns when bytes were replaced, and reports write errors (disk full, closed pipe)

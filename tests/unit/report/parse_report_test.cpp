@@ -52,3 +52,19 @@ TEST_CASE("templates are listed most frequent first, as JSON and as CSV", "[repo
   CHECK(csv.rfind("EventId,EventTemplate,Occurrences\n", 0) == 0);
   CHECK(csv.find(",step <*> done,5\n") != std::string::npos);
 }
+
+TEST_CASE("the ParameterList field is quoted exactly when its list text needs it", "[report][parse]") {
+  const auto list_field = [](std::vector<std::string_view> params) {
+    const report::ParsedLine line{"f", 1, "c", 0x1, "t", &params};
+    std::string row;
+    report::append_csv_row(row, line, report::CsvLayout{});
+    return row.substr(std::string_view("1,c,0000000000000001,t,").size());
+  };
+  CHECK(list_field({}) == "[]\n");
+  CHECK(list_field({"x"}) == "['x']\n");
+  CHECK(list_field({"a\\b"}) == "['a\\\\b']\n");              // backslash escaped, no quoting
+  CHECK(list_field({"say \"x\""}) == "\"['say \"\"x\"\"']\"\n");  // one quote: quoted and doubled
+  CHECK(list_field({"a\nb"}) == "\"['a\nb']\"\n");
+  CHECK(list_field({"a", "b"}) == "\"['a', 'b']\"\n");         // the ", " between items
+  CHECK(list_field({"it's \"q\"", "z"}) == "\"['it\\'s \"\"q\"\"', 'z']\"\n");
+}
