@@ -147,6 +147,16 @@ TEST_CASE("a line reporting a loss value is training; an evaluation's loss ends 
   CHECK_FALSE(c.classify("no loss of data expected").marks.has_value());
 }
 
+TEST_CASE("a progress bar the program labels as evaluation or validation is the evaluation loop's", "[diagnose][stage]") {
+  StageClassifier c;
+  CHECK(c.classify("Validation DataLoader 0:  25%|##5       | 1/4 [00:00<00:00,  4.13it/s]").marks == Stage::evaluation);
+  CHECK(c.classify("Generation Evaluation: <*>|<*>| <*>/<*> [<*>:<*>:<*><<*>:<*>, <*>s/it]").marks == Stage::evaluation);
+  CHECK(c.classify("Evaluating:  40%|####      | 40/100 [00:10<00:15,  4.00it/s]").marks == Stage::evaluation);
+  // A training bar, or a line that only mentions validation, is not.
+  CHECK(c.classify("Epoch 3:  40%|####      | 40/100 [00:10<00:15,  4.00it/s, loss=0.31]").marks == Stage::training);
+  CHECK_FALSE(c.classify("validation set: 1200 samples, batch size 8").marks == Stage::evaluation);
+}
+
 TEST_CASE("a progress bar counting examples is data preparation, one counting iterations is not", "[diagnose][stage]") {
   StageClassifier c;
   // Hugging Face datasets' map/filter counts ' examples' whatever the script names the work.
