@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <filesystem>
+#include <utility>
 
 #include "diagnose/event_recording.hpp"
 #include "diagnose/iteration_sequence.hpp"
@@ -46,6 +47,8 @@ struct StreamState {
   // A traceback ended (the line under its frames) and neither a stamped line nor another frame came
   // since: where a chain separator can follow. Only there is a line tested for one.
   bool after_raise = false;
+  // The same, until the stream's next progress report: see advance().
+  bool exit_redraw_possible = false;
   // The template of the stream's previous matched line, tried first for the next (TemplateStore::match).
   std::size_t last_template = static_cast<std::size_t>(-1);
 };
@@ -198,7 +201,11 @@ std::optional<long> advance(StreamState& st, const TemplateStageInfo& info, form
   const bool stage_changes = marks && marks != st.stage;
   const bool advances = iteration && *iteration > st.iteration;
   const bool completes = advances && *iteration > st.start_iteration;
-  if ((marks || completes) && (!node.last_progress.valid() || node.last_progress.before(at))) {
+  // The first report after an uncaught traceback, with no stamped line between, may be a progress
+  // bar its process draws once more as it exits (tqdm closing at interpreter shutdown, after the
+  // traceback): only a further report shows the job went on.
+  const bool exit_redraw = (marks || completes) && std::exchange(st.exit_redraw_possible, false);
+  if ((marks || completes) && !exit_redraw && (!node.last_progress.valid() || node.last_progress.before(at))) {
     node.last_progress = at;
   }
   if (stage_changes) {
@@ -370,6 +377,7 @@ ScanWorker::Traceback ScanWorker::read_traceback(StreamState& st, std::string_vi
   tb.in_chain = st.in_chain;
   if (!tb.raised.empty() || stamped) st.in_chain = false;
   if (stamped || st.in_traceback) st.after_raise = false;
+  if (stamped) st.exit_redraw_possible = false;
   return tb;
 }
 
@@ -412,6 +420,7 @@ ScanWorker::Traceback ScanWorker::follow_traceback(StreamState& st, std::string_
     out.raised = stages_.raised_class(content);
     st.in_traceback = false;
     st.after_raise = true;
+    st.exit_redraw_possible = true;
   } else if (const auto code = quoted ? stages_.quoted_code_stage(content) : std::nullopt) {
     out.frame_stage = code->stage;  // the source line a frame quotes: "from x import y" is set-up
     out.fallback_frame = code->fallback;

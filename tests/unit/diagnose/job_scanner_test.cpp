@@ -170,3 +170,20 @@ TEST_CASE("a refused constructor call is a fallback set-up frame on its own line
   CHECK(scan.frame_stages[0].stage == l4::diagnose::Stage::init);
   CHECK(scan.frame_stages[0].fallback);
 }
+
+TEST_CASE("a progress bar drawn once after an uncaught traceback is not the job going on; a further report is",
+          "[diagnose][scanner][traceback]") {
+  // tqdm draws its bar once more when the process exits, after the interpreter printed the
+  // traceback: that line alone says nothing of the job going on.
+  const std::string traceback = "Traceback (most recent call last):\n"
+                                "  File \"/work/train.py\", line 312, in save_model\n"
+                                "    save_file(state_dict, output_file)\n"
+                                "RuntimeError: Some tensors share memory\n";
+  const JobScan exits = scan_text(traceback + "steps:   1%|          | 100/18165 [07:46<23:24:42,  4.67s/it, loss=0.112]\n");
+  REQUIRE(exits.nodes.size() == 1);
+  CHECK_FALSE(exits.nodes[0].last_progress.valid());
+  const JobScan goes_on = scan_text(traceback + "steps:   1%|          | 100/18165 [07:46<23:24:42,  4.67s/it, loss=0.112]\n"
+                                                "steps:   1%|          | 101/18165 [07:51<23:24:42,  4.67s/it, loss=0.108]\n");
+  REQUIRE(goes_on.nodes[0].last_progress.valid());
+  CHECK(goes_on.nodes[0].last_progress.line == 6);
+}
