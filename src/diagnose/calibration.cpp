@@ -58,7 +58,7 @@ Calibration::Calibration(std::string_view json) {
   }
   if (doc.contains("categories")) {
     const auto& categories = doc.at("categories");
-    if (!categories.is_object()) throw InputError("data/calibration.json: /categories: expected an object of bins per category");
+    if (!categories.is_object()) throw InputError("data/calibration.json: /categories: expected an object of odds per category");
     for (auto it = categories.begin(); it != categories.end(); ++it) {
       const std::string path = "/categories/" + it.key();
       if (!it.value().is_object() || !it.value().contains("from") || !it.value().contains("confidence")) {
